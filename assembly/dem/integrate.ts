@@ -1,0 +1,150 @@
+// Velocity Verlet for spheres, as LAMMPS/LIGGGHTS fix nve/sphere: half kick, drift, half kick;
+// omega from torque with I = inertia * m R^2 (0.4 for spheres).
+import { gI, sI, gF, sF, gP, ldF, stF } from "../common/mem";
+import {
+  H_N, H_DIM, H_DT, H_INERTIA, H_MAXDISP2, H_MAX_STEPDISP, H_STATUS_I, H_STATUS_J, H_STATUS_VAL,
+  H_EXTFX, H_EXTFY, H_EXTFZ, H_GX, H_GY, H_GZ, H_NWALLS, P_WALLS, WALL_SLOTS,
+  P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
+  P_R, P_MASS, P_DTFM, P_DTIR, P_XR, P_YR, P_ZR,
+  W_AXIS, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_SIDE, W_FX, W_FY, W_FZ, W_LOAD,
+  ST_OK, ST_UNSTABLE_SPEED,
+} from "./layout";
+
+/** Per-particle factors dt/2/m and dt/2/(I_f m R^2); call after dt, radii or masses change. */
+export function demPrepare(sys: usize): void {
+  const n = gI(sys, H_N);
+  const dtf = 0.5 * gF(sys, H_DT);
+  const dtfrotate = dtf / gF(sys, H_INERTIA);
+  const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR);
+  for (let i = 0; i < n; i++) {
+    const m = ldF(pm, i), r = ldF(pr, i);
+    stF(pdtfm, i, dtf / m);
+    stF(pdtir, i, dtfrotate / (r * r * m));
+  }
+}
+
+/** First half kick and drift; tracks the largest displacement since the last neighbour build. */
+export function initialIntegrate(sys: usize): void {
+  const n = gI(sys, H_N);
+  const dt = gF(sys, H_DT);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
+  const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
+  const pwx = gP(sys, P_WX), pwy = gP(sys, P_WY), pwz = gP(sys, P_WZ);
+  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
+  const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
+  const pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR);
+  const xr = gP(sys, P_XR), yr = gP(sys, P_YR), zr = gP(sys, P_ZR);
+  let maxd2 = gF(sys, H_MAXDISP2);
+  for (let i = 0; i < n; i++) {
+    const dtfm = ldF(pdtfm, i);
+    const vx = ldF(pvx, i) + dtfm * ldF(pfx, i);
+    const vy = ldF(pvy, i) + dtfm * ldF(pfy, i);
+    const vz = ldF(pvz, i) + dtfm * ldF(pfz, i);
+    stF(pvx, i, vx); stF(pvy, i, vy); stF(pvz, i, vz);
+    const x = ldF(px, i) + dt * vx, y = ldF(py, i) + dt * vy, z = ldF(pz, i) + dt * vz;
+    stF(px, i, x); stF(py, i, y); stF(pz, i, z);
+    const dtir = ldF(pdtir, i);
+    stF(pwx, i, ldF(pwx, i) + dtir * ldF(ptx, i));
+    stF(pwy, i, ldF(pwy, i) + dtir * ldF(pty, i));
+    stF(pwz, i, ldF(pwz, i) + dtir * ldF(ptz, i));
+    const ddx = x - ldF(xr, i), ddy = y - ldF(yr, i), ddz = z - ldF(zr, i);
+    const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
+    if (d2 > maxd2) maxd2 = d2;
+  }
+  sF(sys, H_MAXDISP2, maxd2);
+}
+
+/** Moves walls that have a velocity (modes 1 and 2) by dt along their axis. */
+export function moveWalls(sys: usize): void {
+  const nw = gI(sys, H_NWALLS);
+  const dt = gF(sys, H_DT);
+  for (let w = 0; w < nw; w++) {
+    const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
+    if (gI(wb, W_MODE) == 0) continue;
+    const axis = gI(wb, W_AXIS);
+    const v = axis == 0 ? gF(wb, W_VX) : axis == 1 ? gF(wb, W_VY) : gF(wb, W_VZ);
+    sF(wb, W_POS, gF(wb, W_POS) + dt * v);
+  }
+}
+
+/** Zeroes forces and torques, then adds gravity and the external per-particle force later. */
+export function zeroForces(sys: usize): void {
+  const n = gI(sys, H_N);
+  const bytes = <usize>n << 3;
+  memory.fill(gP(sys, P_FX), 0, bytes); memory.fill(gP(sys, P_FY), 0, bytes); memory.fill(gP(sys, P_FZ), 0, bytes);
+  memory.fill(gP(sys, P_TX), 0, bytes); memory.fill(gP(sys, P_TY), 0, bytes); memory.fill(gP(sys, P_TZ), 0, bytes);
+}
+
+/** Body forces (gravity m g, then a constant force per particle, LIGGGHTS fix addforce) and the 2D constraint. */
+export function bodyForces(sys: usize): void {
+  const n = gI(sys, H_N);
+  const gx = gF(sys, H_GX), gy = gF(sys, H_GY), gz = gF(sys, H_GZ);
+  const ex = gF(sys, H_EXTFX), ey = gF(sys, H_EXTFY), ez = gF(sys, H_EXTFZ);
+  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ), pm = gP(sys, P_MASS);
+  if (gx != 0.0 || gy != 0.0 || gz != 0.0) {
+    for (let i = 0; i < n; i++) {
+      const m = ldF(pm, i);
+      stF(pfx, i, ldF(pfx, i) + m * gx); stF(pfy, i, ldF(pfy, i) + m * gy); stF(pfz, i, ldF(pfz, i) + m * gz);
+    }
+  }
+  if (ex != 0.0 || ey != 0.0 || ez != 0.0) {
+    for (let i = 0; i < n; i++) {
+      stF(pfx, i, ldF(pfx, i) + ex); stF(pfy, i, ldF(pfy, i) + ey); stF(pfz, i, ldF(pfz, i) + ez);
+    }
+  }
+  if (gI(sys, H_DIM) == 2) {
+    // discs in the xy plane (LAMMPS fix enforce2d): no z force, no in-plane torque
+    const bytes = <usize>n << 3;
+    memory.fill(pfz, 0, bytes); memory.fill(gP(sys, P_TX), 0, bytes); memory.fill(gP(sys, P_TY), 0, bytes);
+  }
+}
+
+/** Second half kick, then the stability check |v| dt <= limit * R (catches NaN too). */
+export function finalIntegrate(sys: usize): i32 {
+  const n = gI(sys, H_N);
+  const dt = gF(sys, H_DT);
+  const lim = gF(sys, H_MAX_STEPDISP);
+  const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
+  const pwx = gP(sys, P_WX), pwy = gP(sys, P_WY), pwz = gP(sys, P_WZ);
+  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
+  const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
+  const pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR), pr = gP(sys, P_R);
+  let status = ST_OK;
+  for (let i = 0; i < n; i++) {
+    const dtfm = ldF(pdtfm, i);
+    const vx = ldF(pvx, i) + dtfm * ldF(pfx, i);
+    const vy = ldF(pvy, i) + dtfm * ldF(pfy, i);
+    const vz = ldF(pvz, i) + dtfm * ldF(pfz, i);
+    stF(pvx, i, vx); stF(pvy, i, vy); stF(pvz, i, vz);
+    const dtir = ldF(pdtir, i);
+    stF(pwx, i, ldF(pwx, i) + dtir * ldF(ptx, i));
+    stF(pwy, i, ldF(pwy, i) + dtir * ldF(pty, i));
+    stF(pwz, i, ldF(pwz, i) + dtir * ldF(ptz, i));
+    const s = (vx * vx + vy * vy + vz * vz) * dt * dt;
+    const l = lim * ldF(pr, i);
+    if (!(s <= l * l) && status == ST_OK) {
+      status = ST_UNSTABLE_SPEED; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1); sF(sys, H_STATUS_VAL, sqrt<f64>(s) / ldF(pr, i));
+    }
+  }
+  return status;
+}
+
+/** Servo walls: normal speed = clamp(gain (target - load), -vmax, vmax), into the particles when the load is low. */
+export function updateWalls(sys: usize): void {
+  const nw = gI(sys, H_NWALLS);
+  for (let w = 0; w < nw; w++) {
+    const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
+    const axis = gI(wb, W_AXIS);
+    const side = gF(wb, W_SIDE);
+    const fa = axis == 0 ? gF(wb, W_FX) : axis == 1 ? gF(wb, W_FY) : gF(wb, W_FZ);
+    const load = -side * fa;
+    sF(wb, W_LOAD, load);
+    if (gI(wb, W_MODE) != 2) continue;
+    let vn = gF(wb, W_GAIN) * (gF(wb, W_TARGET) - load);
+    const vmax = gF(wb, W_VMAX);
+    if (vn > vmax) vn = vmax;
+    if (vn < -vmax) vn = -vmax;
+    const v = side * vn;
+    if (axis == 0) sF(wb, W_VX, v); else if (axis == 1) sF(wb, W_VY, v); else sF(wb, W_VZ, v);
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/** `assb`: one subcommand per stage; thin wrappers over the library API. */
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { ConfigError } from "../config/errors.js";
+import { DemUnstableError } from "../dem/system.js";
+import { register as registerDem } from "./dem.js";
+import { register as registerDemo } from "./demo.js";
+
+const program = new Command();
+program
+  .name("assb")
+  .description("assbkit: all-solid-state battery composite cathodes from particles to cell (DEM, transport, P2D, ML)")
+  .version(VERSION)
+  .showHelpAfterError();
+registerDemo(program);
+registerDem(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof DemUnstableError) {
+    console.error(`assb: error: ${e.message}`);
+    process.exit(2);
+  }
+  console.error(`assb: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

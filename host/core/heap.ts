@@ -1,0 +1,62 @@
+/**
+ * Linear memory shared by the host and the kernels: either the wasm module's memory or, for the
+ * plain-TypeScript twin, an ArrayBuffer with the same layout. A bump allocator hands out regions;
+ * growth detaches old views, so callers re-create views from `buffer` after any `alloc`.
+ */
+export interface Heap {
+  readonly buffer: ArrayBuffer;
+  /** Allocates `bytes` (zeroed) aligned to `align`; returns the byte offset. */
+  alloc(bytes: number, align?: number): number;
+  /** Bytes handed out so far (high-water mark). */
+  readonly used: number;
+}
+
+const PAGE = 65536;
+/** wasm32 limit; the host refuses allocations beyond it with a clear error. */
+export const MAX_HEAP_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
+
+export class HeapOverflowError extends Error {}
+
+abstract class BumpHeap implements Heap {
+  protected top: number;
+  constructor(protected readonly base: number) { this.top = base; }
+  abstract get buffer(): ArrayBuffer;
+  protected abstract ensure(bytes: number): void;
+  get used(): number { return this.top; }
+  alloc(bytes: number, align = 16): number {
+    const p = Math.ceil(this.top / align) * align;
+    const end = p + Math.max(0, Math.ceil(bytes));
+    if (end > MAX_HEAP_BYTES) {
+      throw new HeapOverflowError(`memory: ${(end / 2 ** 20).toFixed(0)} MiB needed, but wasm32 memory is limited to 4096 MiB; use fewer particles or a smaller grid`);
+    }
+    this.ensure(end);
+    new Uint8Array(this.buffer, p, end - p).fill(0);
+    this.top = end;
+    return p;
+  }
+}
+
+/** The wasm module's own memory; grows by whole pages. */
+export class WasmHeap extends BumpHeap {
+  constructor(private readonly memory: WebAssembly.Memory, base: number) { super(base); }
+  get buffer(): ArrayBuffer { return this.memory.buffer as ArrayBuffer; }
+  protected ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    const want = Math.max(bytes, Math.min(MAX_HEAP_BYTES, have * 1.25));
+    this.memory.grow(Math.ceil((want - have) / PAGE));
+  }
+}
+
+/** A plain ArrayBuffer with the wasm layout, for the TypeScript twin. */
+export class ArrayHeap extends BumpHeap {
+  private buf: ArrayBuffer;
+  constructor(base = 1024) { super(base); this.buf = new ArrayBuffer(Math.max(PAGE, base)); }
+  get buffer(): ArrayBuffer { return this.buf; }
+  protected ensure(bytes: number): void {
+    if (bytes <= this.buf.byteLength) return;
+    const next = new ArrayBuffer(Math.ceil(Math.max(bytes, this.buf.byteLength * 1.25) / PAGE) * PAGE);
+    new Uint8Array(next).set(new Uint8Array(this.buf));
+    this.buf = next;
+  }
+}

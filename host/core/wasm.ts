@@ -1,0 +1,88 @@
+/**
+ * Loads the compute core (build/assbkit.wasm) in Node and in browsers. One module instance per
+ * call; its memory is the heap of everything built on it.
+ */
+import { WasmHeap, type Heap } from "./heap.js";
+
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  demPrepare(sys: number): void;
+  demSetup(sys: number): number;
+  demStep(sys: number, nsteps: number): number;
+}
+
+/** A set of kernels over a heap: the wasm core, or the plain-TypeScript twin (host/dem/twin.ts). */
+export interface Kernels {
+  readonly name: "wasm" | "ts";
+  readonly heap: Heap;
+  demPrepare(sys: number): void;
+  demSetup(sys: number): number;
+  demStep(sys: number, nsteps: number): number;
+}
+
+export interface LoadOptions {
+  /** The module's bytes or where to fetch them (default: build/assbkit.wasm next to this package). */
+  wasm?: BufferSource | URL | string;
+  /** Use the debug build (assertions on). */
+  debug?: boolean;
+}
+
+const isNode = typeof process !== "undefined" && process.versions != null && process.versions.node != null;
+
+function defaultUrl(debug: boolean): URL {
+  // host/core/ and dist/host/core/ both resolve this: postbuild copies build/ into dist/build/
+  return new URL(`../../build/assbkit${debug ? ".debug" : ""}.wasm`, import.meta.url);
+}
+
+let cachedModule: Promise<WebAssembly.Module> | undefined;
+let cachedKey = "";
+
+async function compile(src: BufferSource | URL | string): Promise<WebAssembly.Module> {
+  if (typeof src === "string" || src instanceof URL) {
+    const url = typeof src === "string" ? new URL(src, isNode ? `file://${process.cwd()}/` : globalThis.location?.href) : src;
+    if (isNode && url.protocol === "file:") {
+      const fsName = "node:fs/promises";
+      const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
+      let bytes: Uint8Array;
+      try {
+        bytes = await fs.readFile(url);
+      } catch (e) {
+        throw new Error(`core: cannot read ${url.pathname} (${(e as Error).message}); run 'npm run build' (npm ci does it) to compile the wasm core`);
+      }
+      return WebAssembly.compile(bytes as BufferSource);
+    }
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`core: fetching ${url.href} failed with HTTP ${res.status}`);
+    return WebAssembly.compile(await res.arrayBuffer());
+  }
+  return WebAssembly.compile(src);
+}
+
+/** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
+export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & { exports: CoreExports }> {
+  const src = opts.wasm ?? defaultUrl(opts.debug ?? false);
+  const key = src instanceof URL || typeof src === "string" ? String(src) : "";
+  if (!cachedModule || key === "" || key !== cachedKey) {
+    cachedModule = compile(src);
+    cachedKey = key;
+  }
+  const module = await cachedModule;
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`core: wasm abort at ${line}:${col}`);
+      },
+    },
+  });
+  const ex = instance.exports as unknown as CoreExports;
+  const heap = new WasmHeap(ex.memory, Math.ceil((ex.heapBase() >>> 0) / 64) * 64 + 64);
+  return {
+    name: "wasm",
+    heap,
+    exports: ex,
+    demPrepare: (sys) => ex.demPrepare(sys),
+    demSetup: (sys) => ex.demSetup(sys),
+    demStep: (sys, n) => ex.demStep(sys, n),
+  };
+}

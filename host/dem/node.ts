@@ -1,0 +1,36 @@
+/** Node-side helpers for DEM cases: load a case file, write results atomically. */
+import { readFileSync } from "node:fs";
+import { dirname, resolve, join } from "node:path";
+import { readConfigFile } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { columnsToTable, toCsv } from "../io/csv.js";
+import { parseDemCase, type DemCase } from "./case.js";
+import { resolveCase, type DemResult, type ResolvedCase } from "./run.js";
+
+export function loadDemCase(path: string): { config: DemCase; resolved: ResolvedCase } {
+  const config = parseDemCase(readConfigFile(path), path);
+  const base = dirname(resolve(path));
+  const resolved = resolveCase(config, (p) => {
+    const full = resolve(base, p);
+    try {
+      return readFileSync(full, "utf8");
+    } catch (e) {
+      throw new ConfigError(`particles.csv = "${p}": cannot read ${full} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  });
+  return { config, resolved };
+}
+
+/** Writes timeseries.csv, particles.csv, contacts.csv and summary.json (each atomically) into dir. */
+export function writeDemResult(dir: string, r: DemResult): string[] {
+  const files: [string, string][] = [
+    ["timeseries.csv", toCsv(r.timeseries)],
+    ["particles.csv", toCsv(columnsToTable(r.particles))],
+    ["contacts.csv", toCsv(columnsToTable(r.contacts))],
+  ];
+  const summary = { kind: r.kind, version: r.version, seed: r.seed, backend: r.backend, summary: r.summary, config: r.config, files: files.map((f) => f[0]) };
+  files.push(["summary.json", JSON.stringify(summary, null, 1) + "\n"]);
+  for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
+  return files.map((f) => join(dir, f[0]));
+}

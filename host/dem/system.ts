@@ -1,0 +1,287 @@
+/**
+ * DemSystem: lays out a DEM system in kernel memory (structure of arrays, f64), runs steps on the
+ * wasm core or its TypeScript twin, grows capacities on request and turns kernel status codes into
+ * errors that name the particle and suggest a fix.
+ */
+import type { Kernels } from "../core/wasm.js";
+import * as L from "../../assembly/dem/layout.js";
+import type { PairTable } from "./materials.js";
+
+export type WallMode = "fixed" | "velocity" | "servo";
+const WALL_MODE_CODE: Record<WallMode, number> = { fixed: 0, velocity: 1, servo: 2 };
+
+export interface WallInit {
+  name: string;
+  /** 0 = x, 1 = y, 2 = z */
+  axis: 0 | 1 | 2;
+  /** +1: particles lie at larger coordinates than the plane; -1: at smaller */
+  side: 1 | -1;
+  position_m: number;
+  velocity_m_s: [number, number, number];
+  mode: WallMode;
+  /** servo: target normal load [N] */
+  targetLoad_N: number;
+  /** servo: normal speed per newton of load error [m/(s N)] */
+  gain_m_per_s_N: number;
+  /** servo: speed limit [m/s] */
+  maxSpeed_m_s: number;
+  material: number;
+}
+
+export interface SystemInit {
+  dimension: 2 | 3;
+  /** particle arrays, length n (SI units) */
+  position_m: { x: Float64Array; y: Float64Array; z: Float64Array };
+  velocity_m_s?: { x: Float64Array; y: Float64Array; z: Float64Array };
+  angularVelocity_rad_s?: { x: Float64Array; y: Float64Array; z: Float64Array };
+  radius_m: Float64Array;
+  mass_kg: Float64Array;
+  material: Int32Array;
+  pairs: PairTable;
+  box: { lo_m: [number, number, number]; hi_m: [number, number, number]; periodic: [boolean, boolean] };
+  walls: WallInit[];
+  dt_s: number;
+  skin_m: number;
+  externalForce_N?: [number, number, number];
+  gravity_m_s2?: [number, number, number];
+  /** 0.4 for spheres (LIGGGHTS nve/sphere), 0.5 for discs */
+  inertiaFactor?: number;
+  /** blow-up limits */
+  maxOverlapFraction?: number;
+  maxStepDisplacementFraction?: number;
+}
+
+export class DemUnstableError extends Error {
+  constructor(message: string, readonly step: number, readonly particle: number, readonly partner: number) { super(message); this.name = "DemUnstableError"; }
+}
+
+const PARTICLE_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_WY, L.P_WZ, L.P_FX, L.P_FY, L.P_FZ,
+  L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR,
+  L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ];
+const PAIR_F64 = [L.P_HX, L.P_HY, L.P_HZ, L.P_HX2, L.P_HY2, L.P_HZ2, L.P_CDN, L.P_CFN, L.P_CFTX, L.P_CFTY, L.P_CFTZ];
+
+export class DemSystem {
+  readonly sys: number;
+  readonly n: number;
+  readonly nWalls: number;
+  readonly wallNames: string[];
+  private dv: DataView;
+
+  constructor(readonly kernels: Kernels, init: SystemInit) {
+    const n = init.radius_m.length;
+    this.n = n;
+    this.nWalls = init.walls.length;
+    this.wallNames = init.walls.map((w) => w.name);
+    const heap = kernels.heap;
+    const nmat = init.pairs.nMaterials;
+    const sys = heap.alloc(L.HEADER_SLOTS * 8, 64);
+    this.sys = sys;
+    const ptrs: [number, number][] = [];
+    for (const slot of PARTICLE_F64) ptrs.push([slot, heap.alloc(n * 8)]);
+    ptrs.push([L.P_MAT, heap.alloc(n * 4)], [L.P_NCONT, heap.alloc(n * 4)], [L.P_CELLNEXT, heap.alloc(n * 4)]);
+    ptrs.push([L.P_ROW, heap.alloc((n + 1) * 4)], [L.P_ROW2, heap.alloc((n + 1) * 4)]);
+    for (const slot of [L.P_T_KN, L.P_T_SN, L.P_T_ST, L.P_T_DAMP, L.P_T_MU]) ptrs.push([slot, heap.alloc(nmat * nmat * 8)]);
+    const wallBlock = heap.alloc(Math.max(1, this.nWalls) * L.WALL_SLOTS * 8);
+    const wallHist: number[][] = init.walls.map(() => [heap.alloc(n * 8), heap.alloc(n * 8), heap.alloc(n * 8)]);
+    // first guesses; the kernels ask for more when they need it
+    const pairCap = Math.max(64, n * 8);
+    const cellCap = Math.max(64, n * 2);
+    this.dv = new DataView(heap.buffer);
+    for (const [slot, p] of ptrs) this.setP(slot, p);
+    this.setP(L.P_WALLS, wallBlock);
+    this.allocPairs(pairCap, false);
+    this.allocCells(cellCap);
+
+    this.setI(L.H_N, n);
+    this.setI(L.H_NMAT, nmat);
+    this.setI(L.H_DIM, init.dimension);
+    this.setI(L.H_PERX, init.box.periodic[0] ? 1 : 0);
+    this.setI(L.H_PERY, init.box.periodic[1] ? 1 : 0);
+    this.setI(L.H_NWALLS, this.nWalls);
+    this.setF(L.H_DT, init.dt_s);
+    this.setF(L.H_SKIN, init.skin_m);
+    [L.H_LOX, L.H_LOY, L.H_LOZ].forEach((s, a) => this.setF(s, init.box.lo_m[a]));
+    [L.H_HIX, L.H_HIY, L.H_HIZ].forEach((s, a) => this.setF(s, init.box.hi_m[a]));
+    const ef = init.externalForce_N ?? [0, 0, 0];
+    const g = init.gravity_m_s2 ?? [0, 0, 0];
+    [L.H_EXTFX, L.H_EXTFY, L.H_EXTFZ].forEach((s, a) => this.setF(s, ef[a]));
+    [L.H_GX, L.H_GY, L.H_GZ].forEach((s, a) => this.setF(s, g[a]));
+    this.setF(L.H_MAX_OVERLAP, init.maxOverlapFraction ?? 0.25);
+    this.setF(L.H_MAX_STEPDISP, init.maxStepDisplacementFraction ?? 0.1);
+    this.setF(L.H_INERTIA, init.inertiaFactor ?? 0.4);
+    let rmax = 0;
+    for (let i = 0; i < n; i++) rmax = Math.max(rmax, init.radius_m[i]);
+    this.setF(L.H_RMAX, rmax);
+
+    this.f64(L.P_X).set(init.position_m.x); this.f64(L.P_Y).set(init.position_m.y); this.f64(L.P_Z).set(init.position_m.z);
+    if (init.velocity_m_s) { this.f64(L.P_VX).set(init.velocity_m_s.x); this.f64(L.P_VY).set(init.velocity_m_s.y); this.f64(L.P_VZ).set(init.velocity_m_s.z); }
+    if (init.angularVelocity_rad_s) { this.f64(L.P_WX).set(init.angularVelocity_rad_s.x); this.f64(L.P_WY).set(init.angularVelocity_rad_s.y); this.f64(L.P_WZ).set(init.angularVelocity_rad_s.z); }
+    this.f64(L.P_R).set(init.radius_m);
+    this.f64(L.P_MASS).set(init.mass_kg);
+    this.i32(L.P_MAT).set(init.material);
+    const t = init.pairs;
+    this.f64(L.P_T_KN, nmat * nmat).set(t.kn);
+    this.f64(L.P_T_SN, nmat * nmat).set(t.sn);
+    this.f64(L.P_T_ST, nmat * nmat).set(t.st);
+    this.f64(L.P_T_DAMP, nmat * nmat).set(t.damp);
+    this.f64(L.P_T_MU, nmat * nmat).set(t.mu);
+    init.walls.forEach((w, k) => {
+      const b = wallBlock + k * L.WALL_SLOTS * 8;
+      const dv = this.view();
+      dv.setInt32(b + L.W_AXIS * 8, w.axis, true);
+      dv.setFloat64(b + L.W_SIDE * 8, w.side, true);
+      dv.setFloat64(b + L.W_POS * 8, w.position_m, true);
+      dv.setFloat64(b + L.W_VX * 8, w.velocity_m_s[0], true);
+      dv.setFloat64(b + L.W_VY * 8, w.velocity_m_s[1], true);
+      dv.setFloat64(b + L.W_VZ * 8, w.velocity_m_s[2], true);
+      dv.setInt32(b + L.W_MODE * 8, WALL_MODE_CODE[w.mode], true);
+      dv.setFloat64(b + L.W_TARGET * 8, w.targetLoad_N, true);
+      dv.setFloat64(b + L.W_GAIN * 8, w.gain_m_per_s_N, true);
+      dv.setFloat64(b + L.W_VMAX * 8, w.maxSpeed_m_s, true);
+      dv.setInt32(b + L.W_MAT * 8, w.material, true);
+      dv.setUint32(b + L.W_HX * 8, wallHist[k][0], true);
+      dv.setUint32(b + L.W_HY * 8, wallHist[k][1], true);
+      dv.setUint32(b + L.W_HZ * 8, wallHist[k][2], true);
+    });
+    kernels.demPrepare(sys);
+  }
+
+  // ---- header access ----
+  private view(): DataView {
+    if (this.dv.buffer !== this.kernels.heap.buffer) this.dv = new DataView(this.kernels.heap.buffer);
+    return this.dv;
+  }
+  getI(slot: number): number { return this.view().getInt32(this.sys + slot * 8, true); }
+  setI(slot: number, v: number): void { this.view().setInt32(this.sys + slot * 8, v, true); }
+  getF(slot: number): number { return this.view().getFloat64(this.sys + slot * 8, true); }
+  setF(slot: number, v: number): void { this.view().setFloat64(this.sys + slot * 8, v, true); }
+  getP(slot: number): number { return this.view().getUint32(this.sys + slot * 8, true); }
+  private setP(slot: number, p: number): void { this.view().setUint32(this.sys + slot * 8, p, true); }
+  /** A fresh view of a per-particle f64 array (valid until the next allocation). */
+  f64(slot: number, len = this.n): Float64Array { return new Float64Array(this.kernels.heap.buffer, this.getP(slot), len); }
+  i32(slot: number, len = this.n): Int32Array { return new Int32Array(this.kernels.heap.buffer, this.getP(slot), len); }
+
+  // ---- capacities ----
+  private allocPairs(cap: number, keep: boolean): void {
+    const heap = this.kernels.heap;
+    const old = keep ? { nbr: this.getP(L.P_NBR), hx: this.getP(L.P_HX), hy: this.getP(L.P_HY), hz: this.getP(L.P_HZ), n: this.getI(L.H_NPAIRS) } : undefined;
+    const nbr = heap.alloc(cap * 4), nbr2 = heap.alloc(cap * 4);
+    const f = PAIR_F64.map(() => heap.alloc(cap * 8));
+    PAIR_F64.forEach((slot, k) => this.setP(slot, f[k]));
+    this.setP(L.P_NBR, nbr);
+    this.setP(L.P_NBR2, nbr2);
+    if (old && old.n > 0) {
+      const buf = heap.buffer;
+      new Int32Array(buf, nbr, old.n).set(new Int32Array(buf, old.nbr, old.n));
+      new Float64Array(buf, f[0], old.n).set(new Float64Array(buf, old.hx, old.n));
+      new Float64Array(buf, f[1], old.n).set(new Float64Array(buf, old.hy, old.n));
+      new Float64Array(buf, f[2], old.n).set(new Float64Array(buf, old.hz, old.n));
+    }
+    this.setI(L.H_PAIRCAP, cap);
+  }
+  private allocCells(cap: number): void {
+    this.setP(L.P_CELLHEAD, this.kernels.heap.alloc(cap * 4));
+    this.setI(L.H_CELLCAP, cap);
+  }
+
+  /** Handles capacity requests; returns true when the call should be repeated. */
+  private handle(status: number, what: string): boolean {
+    if (status === L.ST_OK) return false;
+    const val = this.getF(L.H_STATUS_VAL);
+    if (status === L.ST_NEED_PAIRS) { this.allocPairs(Math.ceil(val * 1.3) + 64, true); return true; }
+    if (status === L.ST_NEED_CELLS) { this.allocCells(Math.ceil(val * 1.2) + 16); return true; }
+    const step = this.getF(L.H_STEP);
+    const i = this.getI(L.H_STATUS_I), j = this.getI(L.H_STATUS_J);
+    const dt = this.getF(L.H_DT);
+    if (status === L.ST_BAD_BOX) {
+      throw new Error(`box: a periodic length of ${val.toExponential(3)} m is shorter than two neighbour cut-offs (2 x (2 R_max + skin) = ${(2 * (2 * this.getF(L.H_RMAX) + this.getF(L.H_SKIN))).toExponential(3)} m); enlarge the box or make that direction non-periodic`);
+    }
+    const who = (k: number) => `particle ${this.ids ? this.ids[k] : k}`;
+    if (status === L.ST_UNSTABLE_SPEED) {
+      throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} moved ${val.toPrecision(3)} of its radius in one step (limit ${this.getF(L.H_MAX_STEPDISP)}). Reduce the time step (dt = ${dt.toExponential(3)} s), e.g. timestep.rayleighFraction: 0.1, or slow the walls down`, step, i, j);
+    }
+    if (status === L.ST_UNSTABLE_OVERLAP) {
+      const partner = j >= 0 ? who(j) : `wall '${this.wallNames[-1 - j]}'`;
+      throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius (limit ${this.getF(L.H_MAX_OVERLAP)}). Reduce the time step (dt = ${dt.toExponential(3)} s) or the loading speed`, step, i, j);
+    }
+    throw new Error(`dem: kernel returned unknown status ${status}`);
+  }
+
+  /** Particle ids used in messages (index -> id). */
+  ids?: ArrayLike<number>;
+
+  /** LIGGGHTS `run` set-up: neighbour build + force evaluation without advancing the history. */
+  setup(): void {
+    for (;;) { if (!this.handle(this.kernels.demSetup(this.sys), "set-up")) break; }
+  }
+
+  /** Advances nsteps steps; `record` stores contacts, virial and coordination in the last one. */
+  run(nsteps: number, record = false): void {
+    if (nsteps <= 0) return;
+    const target = this.getF(L.H_STEP) + nsteps;
+    const go = (k: number) => {
+      const end = this.getF(L.H_STEP) + k;
+      while (this.getF(L.H_STEP) < end) {
+        this.handle(this.kernels.demStep(this.sys, end - this.getF(L.H_STEP)), "time stepping");
+      }
+    };
+    if (record) {
+      go(nsteps - 1);
+      this.setI(L.H_RECORD, 1);
+      try { go(target - this.getF(L.H_STEP)); } finally { this.setI(L.H_RECORD, 0); }
+    } else go(nsteps);
+  }
+
+  /** After changing radii, masses or dt from the host. */
+  prepare(): void { this.kernels.demPrepare(this.sys); this.setI(L.H_FORCE_REBUILD, 1); }
+
+  get time_s(): number { return this.getF(L.H_TIME); }
+  get step(): number { return this.getF(L.H_STEP); }
+  get dt_s(): number { return this.getF(L.H_DT); }
+  get neighborBuilds(): number { return this.getI(L.H_NREBUILD); }
+  get pairCount(): number { return this.getI(L.H_NPAIRS); }
+
+  wall(k: number) {
+    const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
+    const dv = this.view();
+    const f = (s: number) => dv.getFloat64(b + s * 8, true);
+    return {
+      name: this.wallNames[k],
+      axis: dv.getInt32(b + L.W_AXIS * 8, true),
+      position_m: f(L.W_POS),
+      velocity_m_s: [f(L.W_VX), f(L.W_VY), f(L.W_VZ)] as [number, number, number],
+      force_N: [f(L.W_FX), f(L.W_FY), f(L.W_FZ)] as [number, number, number],
+      load_N: f(L.W_LOAD),
+      contacts: dv.getInt32(b + L.W_NCONT * 8, true),
+    };
+  }
+  setWall(k: number, patch: { position_m?: number; velocity_m_s?: [number, number, number]; mode?: WallMode; targetLoad_N?: number }): void {
+    const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
+    const dv = this.view();
+    if (patch.position_m !== undefined) dv.setFloat64(b + L.W_POS * 8, patch.position_m, true);
+    if (patch.velocity_m_s) patch.velocity_m_s.forEach((v, a) => dv.setFloat64(b + (L.W_VX + a) * 8, v, true));
+    if (patch.mode) dv.setInt32(b + L.W_MODE * 8, WALL_MODE_CODE[patch.mode], true);
+    if (patch.targetLoad_N !== undefined) dv.setFloat64(b + L.W_TARGET * 8, patch.targetLoad_N, true);
+  }
+
+  /** Neighbour-list pairs with the data of the last recorded step (contacts: overlap > 0). */
+  contacts(): { i: Int32Array; j: Int32Array; overlap_m: Float64Array; fn_N: Float64Array; ft_N: [Float64Array, Float64Array, Float64Array] } {
+    const np = this.getI(L.H_NPAIRS);
+    const row = this.i32(L.P_ROW, this.n + 1), nbr = this.i32(L.P_NBR, np);
+    const dn = this.f64(L.P_CDN, np), fn = this.f64(L.P_CFN, np);
+    const tx = this.f64(L.P_CFTX, np), ty = this.f64(L.P_CFTY, np), tz = this.f64(L.P_CFTZ, np);
+    let m = 0;
+    for (let k = 0; k < np; k++) if (dn[k] > 0) m++;
+    const out = { i: new Int32Array(m), j: new Int32Array(m), overlap_m: new Float64Array(m), fn_N: new Float64Array(m), ft_N: [new Float64Array(m), new Float64Array(m), new Float64Array(m)] as [Float64Array, Float64Array, Float64Array] };
+    let c = 0;
+    for (let i = 0; i < this.n; i++) {
+      for (let k = row[i]; k < row[i + 1]; k++) {
+        if (!(dn[k] > 0)) continue;
+        out.i[c] = i; out.j[c] = nbr[k]; out.overlap_m[c] = dn[k]; out.fn_N[c] = fn[k];
+        out.ft_N[0][c] = tx[k]; out.ft_N[1][c] = ty[k]; out.ft_N[2][c] = tz[k];
+        c++;
+      }
+    }
+    return out;
+  }
+}
