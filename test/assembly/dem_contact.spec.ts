@@ -1,0 +1,113 @@
+// Kernel tests for assembly/dem: Hertz contact against the closed form, the overlap blow-up status,
+// the neighbour list and the velocity-Verlet drift, on systems laid out here by hand.
+import * as L from "../../assembly/dem/layout";
+import { pairForces, wallForces } from "../../assembly/dem/contact_hertz";
+import { buildNeighbors } from "../../assembly/dem/neighbor";
+import { demPrepare, initialIntegrate } from "../../assembly/dem/integrate";
+
+const E: f64 = 264e9, NU: f64 = 0.32;
+
+function put(sys: usize, slot: i32, v: f64): void { store<f64>(sys + (<usize>slot << 3), v); }
+function putI(sys: usize, slot: i32, v: i32): void { store<i32>(sys + (<usize>slot << 3), v); }
+function putP(sys: usize, slot: i32, p: usize): void { store<u32>(sys + (<usize>slot << 3), <u32>p); }
+function arr(bytes: i32): usize { const p = heap.alloc(<usize>bytes); memory.fill(p, 0, <usize>bytes); return p; }
+
+/** n particles of one material (E, NU, rho 4720), e = 1 (no damping), mu = 0.3, no walls. */
+function makeSystem(n: i32, cap: i32): usize {
+  const sys = arr(L.HEADER_SLOTS * 8);
+  putI(sys, L.H_N, n); putI(sys, L.H_NMAT, 1); putI(sys, L.H_DIM, 3);
+  put(sys, L.H_DT, 1e-10); put(sys, L.H_SKIN, 1e-6); put(sys, L.H_INERTIA, 0.4);
+  put(sys, L.H_MAX_OVERLAP, 0.25); put(sys, L.H_MAX_STEPDISP, 0.1);
+  for (let s = L.P_X; s <= L.P_WYZ; s++) { if (s != L.P_MAT && s != L.P_NCONT) putP(sys, s, arr(n * 8)); }
+  putP(sys, L.P_MAT, arr(n * 4)); putP(sys, L.P_NCONT, arr(n * 4)); putP(sys, L.P_CELLNEXT, arr(n * 4));
+  const Y = 1.0 / (2.0 * (1.0 - NU * NU) / E);
+  const G = 1.0 / (2.0 * (2.0 * (2.0 - NU) * (1.0 + NU) / E));
+  const kn = arr(8); store<f64>(kn, 4.0 / 3.0 * Y); putP(sys, L.P_T_KN, kn);
+  const sn = arr(8); store<f64>(sn, 2.0 * Y); putP(sys, L.P_T_SN, sn);
+  const st = arr(8); store<f64>(st, 8.0 * G); putP(sys, L.P_T_ST, st);
+  putP(sys, L.P_T_DAMP, arr(8)); // beta = 0 (e = 1)
+  const mu = arr(8); store<f64>(mu, 0.3); putP(sys, L.P_T_MU, mu);
+  for (let s = L.P_ROW; s <= L.P_CFTZ; s++) {
+    const isInt = s == L.P_ROW || s == L.P_ROW2 || s == L.P_NBR || s == L.P_NBR2;
+    const len = s == L.P_ROW || s == L.P_ROW2 ? n + 1 : cap;
+    putP(sys, s, arr(len * (isInt ? 4 : 8)));
+  }
+  putI(sys, L.H_PAIRCAP, cap);
+  putP(sys, L.P_CELLHEAD, arr(4096 * 4)); putI(sys, L.H_CELLCAP, 4096);
+  putP(sys, L.P_WALLS, arr(L.WALL_SLOTS * 8));
+  return sys;
+}
+
+function f64At(sys: usize, slot: i32, i: i32): f64 { return load<f64>(<usize>load<u32>(sys + (<usize>slot << 3)) + (<usize>i << 3)); }
+function setF64(sys: usize, slot: i32, i: i32, v: f64): void { store<f64>(<usize>load<u32>(sys + (<usize>slot << 3)) + (<usize>i << 3), v); }
+
+function twoSpheres(r: f64, overlap: f64): usize {
+  const sys = makeSystem(2, 16);
+  setF64(sys, L.P_X, 0, 0.0); setF64(sys, L.P_X, 1, 2.0 * r - overlap);
+  setF64(sys, L.P_R, 0, r); setF64(sys, L.P_R, 1, r);
+  const m = 4.0 * Math.PI / 3.0 * r * r * r * 4720.0;
+  setF64(sys, L.P_MASS, 0, m); setF64(sys, L.P_MASS, 1, m);
+  put(sys, L.H_RMAX, r);
+  return sys;
+}
+
+describe("hertz contact kernel", () => {
+  it("gives F = 4/3 Y* sqrt(R*) dn^1.5 between two resting spheres", () => {
+    const r = 5e-6, dn = 2e-9;
+    const sys = twoSpheres(r, dn);
+    expect(buildNeighbors(sys)).toBe(L.ST_OK);
+    expect(load<i32>(sys + (<usize>L.H_NPAIRS << 3))).toBe(1);
+    expect(pairForces(sys, 1, 0)).toBe(L.ST_OK);
+    const Y = 1.0 / (2.0 * (1.0 - NU * NU) / E);
+    const F = 4.0 / 3.0 * Y * Math.sqrt(r / 2.0) * Math.pow(dn, 1.5);
+    const fx0 = f64At(sys, L.P_FX, 0), fx1 = f64At(sys, L.P_FX, 1);
+    // particle 0 sits left of particle 1: pushed towards -x
+    expect(Math.abs(-fx0 - F) / F).toBeLessThan(1e-12);
+    expect(fx0 + fx1).toBe(0.0);
+  });
+
+  it("reports an unstable overlap with the pair's indices", () => {
+    const r = 5e-6;
+    const sys = twoSpheres(r, 0.3 * r);
+    expect(buildNeighbors(sys)).toBe(L.ST_OK);
+    expect(pairForces(sys, 1, 0)).toBe(L.ST_UNSTABLE_OVERLAP);
+    expect(load<i32>(sys + (<usize>L.H_STATUS_I << 3))).toBe(0);
+    expect(load<i32>(sys + (<usize>L.H_STATUS_J << 3))).toBe(1);
+  });
+
+  it("asks for more room when the neighbour list does not fit", () => {
+    const sys = makeSystem(3, 1);
+    for (let i = 0; i < 3; i++) { setF64(sys, L.P_X, i, <f64>i * 9e-6); setF64(sys, L.P_R, i, 5e-6); setF64(sys, L.P_MASS, i, 1e-12); }
+    put(sys, L.H_RMAX, 5e-6);
+    // pairs (0,1) and (1,2) lie within R_i + R_j + skin = 11 um; (0,2) at 18 um does not
+    expect(buildNeighbors(sys)).toBe(L.ST_NEED_PAIRS);
+    expect(load<f64>(sys + (<usize>L.H_STATUS_VAL << 3))).toBe(2.0);
+  });
+
+  it("pushes a sphere out of a planar wall with the Hertz force of R* = R", () => {
+    const r = 5e-6, dn = 1e-9;
+    const sys = makeSystem(1, 4);
+    setF64(sys, L.P_Z, 0, r - dn); setF64(sys, L.P_R, 0, r); setF64(sys, L.P_MASS, 0, 1e-12);
+    putI(sys, L.H_NWALLS, 1);
+    const wb = <usize>load<u32>(sys + (<usize>L.P_WALLS << 3));
+    putI(wb, L.W_AXIS, 2); put(wb, L.W_SIDE, 1.0); putI(wb, L.W_MAT, 0);
+    putP(wb, L.W_HX, arr(8)); putP(wb, L.W_HY, arr(8)); putP(wb, L.W_HZ, arr(8));
+    expect(wallForces(sys, 1, 0)).toBe(L.ST_OK);
+    const Y = 1.0 / (2.0 * (1.0 - NU * NU) / E);
+    const F = 4.0 / 3.0 * Y * Math.sqrt(r) * Math.pow(dn, 1.5);
+    expect(Math.abs(f64At(sys, L.P_FZ, 0) - F) / F).toBeLessThan(1e-12);
+    expect(load<f64>(wb + (<usize>L.W_FZ << 3))).toBe(-f64At(sys, L.P_FZ, 0));
+  });
+});
+
+describe("velocity Verlet (nve/sphere)", () => {
+  it("drifts a free particle by v dt per step", () => {
+    const sys = makeSystem(1, 4);
+    setF64(sys, L.P_R, 0, 1e-6); setF64(sys, L.P_MASS, 0, 1e-14);
+    setF64(sys, L.P_VX, 0, 2.0);
+    demPrepare(sys);
+    for (let s = 0; s < 10; s++) initialIntegrate(sys);
+    expect(Math.abs(f64At(sys, L.P_X, 0) - 10.0 * 2.0 * 1e-10)).toBeLessThan(1e-24);
+    expect(f64At(sys, L.P_DTFM, 0)).toBe(0.5e-10 / 1e-14);
+  });
+});

@@ -1,0 +1,40 @@
+/** Shared test helpers: kernels for both backends, fixture paths, CSV reading, tolerances. */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadCore, type Kernels } from "../host/core/wasm.js";
+import { ArrayHeap } from "../host/core/heap.js";
+import { createTwin } from "../host/dem/twin.js";
+import { parseCsv } from "../host/io/csv.js";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const fixture = (p: string) => `${ROOT}fixtures/${p}`;
+
+export async function kernels(name: "wasm" | "ts"): Promise<Kernels> {
+  return name === "wasm" ? loadCore() : createTwin(new ArrayHeap());
+}
+
+/** Reads a numeric CSV into named columns. */
+export function readCsvColumns(path: string): Record<string, number[]> {
+  const t = parseCsv(readFileSync(path, "utf8"), path);
+  const out: Record<string, number[]> = {};
+  t.columns.forEach((c, k) => (out[c] = t.rows.map((r) => Number(r[k]))));
+  return out;
+}
+
+export function relErr(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
+}
+
+/** Largest |a - b| over the column, relative to the column's largest |b| (the fixture README's measure). */
+export function colErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0, e = 0;
+  for (let k = 0; k < b.length; k++) { m = Math.max(m, Math.abs(b[k])); e = Math.max(e, Math.abs(a[k] - b[k])); }
+  return e / (m || 1);
+}
+
+export function column(t: { columns: string[]; rows: number[][] }, name: string): number[] {
+  const c = t.columns.indexOf(name);
+  if (c < 0) throw new Error(`no column ${name} in ${t.columns.join(",")}`);
+  return t.rows.map((r) => r[c]);
+}
