@@ -120,9 +120,9 @@ export const DemCaseSchema = z.object({
   gravity_m_s2: vec3("m/s^2", "gravity").default([0, 0, 0]),
   inertiaFactor: quantity("-", { min: 0, minExclusive: true, max: 1 }, "moment-of-inertia factor").default(0.4),
   limits: z.object({
-    maxOverlapFraction: quantity("-", { min: 0, minExclusive: true }, "overlap limit / smaller radius").default(0.25),
+    maxOverlapFraction: quantity("-", { min: 0, minExclusive: true }, "overlap limit / smaller radius").default(0.75),
     maxStepDisplacementFraction: quantity("-", { min: 0, minExclusive: true }, "displacement limit per step / radius").default(0.1),
-  }).strict().default({ maxOverlapFraction: 0.25, maxStepDisplacementFraction: 0.1 }),
+  }).strict().default({ maxOverlapFraction: 0.75, maxStepDisplacementFraction: 0.1 }),
   stages: z.array(StageSchema).min(1),
   record: RecordSchema.default({ every: 100, particles: [], fields: ["x_m", "y_m", "z_m", "vx_m_s", "vy_m_s", "vz_m_s"], walls: true, global: ["kineticEnergy_J"] }),
 }).strict().superRefine((c, ctx) => {

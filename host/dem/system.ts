@@ -49,6 +49,8 @@ export interface SystemInit {
   /** blow-up limits */
   maxOverlapFraction?: number;
   maxStepDisplacementFraction?: number;
+  /** first capacity of the neighbour list (grown on demand; tests set it small) */
+  initialPairCapacity?: number;
 }
 
 export class DemUnstableError extends Error {
@@ -84,7 +86,7 @@ export class DemSystem {
     const wallBlock = heap.alloc(Math.max(1, this.nWalls) * L.WALL_SLOTS * 8);
     const wallHist: number[][] = init.walls.map(() => [heap.alloc(n * 8), heap.alloc(n * 8), heap.alloc(n * 8)]);
     // first guesses; the kernels ask for more when they need it
-    const pairCap = Math.max(64, n * 8);
+    const pairCap = init.initialPairCapacity ?? Math.max(64, n * 8);
     const cellCap = Math.max(64, n * 2);
     this.dv = new DataView(heap.buffer);
     for (const [slot, p] of ptrs) this.setP(slot, p);
@@ -106,7 +108,7 @@ export class DemSystem {
     const g = init.gravity_m_s2 ?? [0, 0, 0];
     [L.H_EXTFX, L.H_EXTFY, L.H_EXTFZ].forEach((s, a) => this.setF(s, ef[a]));
     [L.H_GX, L.H_GY, L.H_GZ].forEach((s, a) => this.setF(s, g[a]));
-    this.setF(L.H_MAX_OVERLAP, init.maxOverlapFraction ?? 0.25);
+    this.setF(L.H_MAX_OVERLAP, init.maxOverlapFraction ?? 0.75);
     this.setF(L.H_MAX_STEPDISP, init.maxStepDisplacementFraction ?? 0.1);
     this.setF(L.H_INERTIA, init.inertiaFactor ?? 0.4);
     let rmax = 0;

@@ -1,0 +1,113 @@
+/**
+ * DEM throughput at the dense 375 MPa state (LIGGGHTS bench.in): pack11k_init.csv is pressed once by
+ * a servo top wall to 375 MPa and held (cached in bench/.cache/), then the timed part runs N steps
+ * with both walls fixed, same materials, dt = 2.5e-10 s and contact law as bench.in / compaction.in.
+ * Prints particle-steps/s for the wasm core and the plain-TS twin (same state, same run) and the
+ * ratio to LIGGGHTS 3.8.0 (4.0e6 particle-steps/s on one core of this machine, fixtures/dem).
+ *   npm run bench -- dem [--pack pack11k|pack2k] [--steps 2000] [--twin-steps 200] [--rebuild-cache]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadCore, type Kernels } from "../host/core/wasm.js";
+import { ArrayHeap } from "../host/core/heap.js";
+import { createTwin } from "../host/dem/twin.js";
+import { parseDemCase, type DemCaseInput } from "../host/dem/case.js";
+import { resolveCase } from "../host/dem/run.js";
+import { DemSystem } from "../host/dem/system.js";
+import { parseCsv } from "../host/io/csv.js";
+import * as L from "../assembly/dem/layout.js";
+
+const LIGGGHTS_PS = 4.0e6;
+
+function arg(args: string[], name: string, def: string): string {
+  const k = args.indexOf(`--${name}`);
+  return k >= 0 && k + 1 < args.length ? args[k + 1] : def;
+}
+
+function benchCase(pack: string, particlesCsv: string, box: { Lxy: number; H0: number }, top: { pos: number; motion: DemCaseInput["walls"] extends (infer W)[] | undefined ? W extends { motion?: infer M } ? M : never : never }): DemCaseInput {
+  return {
+    name: `${pack}-dense`,
+    materials: {
+      AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
+      SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
+      wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
+    },
+    pairDefaults: { restitution: 0.5, friction: 0.3 },
+    particles: { csv: particlesCsv, materials: { "1": "AM", "2": "SE" } },
+    box: { lo_m: [0, 0, 0], hi_m: [box.Lxy, box.Lxy, box.H0], periodic: [true, true] },
+    walls: [
+      { name: "bottom", axis: "z", position_m: 0, side: "+", material: "wall" },
+      { name: "top", axis: "z", position_m: top.pos, side: "-", material: "wall", motion: top.motion },
+    ],
+    timestep: { dt_s: 2.5e-10 },
+    neighbor: { skin_m: 0.5e-6 },
+    stages: [{ steps: 1 }],
+  };
+}
+
+function readBox(pack: string): { Lxy: number; H0: number } {
+  const t = readFileSync(`fixtures/dem/${pack}_box.txt`, "utf8");
+  const get = (k: string) => Number(new RegExp(`${k}\\s+(\\S+)`).exec(t)![1]);
+  return { Lxy: get("Lxy_m"), H0: get("H0_m") };
+}
+
+/** Press to 375 MPa with a servo wall and hold; returns the dense state as CSV text + wall height. */
+async function densify(pack: string, k: Kernels): Promise<{ csv: string; zTop: number }> {
+  const box = readBox(pack);
+  const cfg = parseDemCase(benchCase(pack, `${pack}_init.csv`, box, { pos: box.H0, motion: { type: "servo", targetPressure_Pa: 375e6, maxSpeed_m_s: 10 } }));
+  const rc = resolveCase(cfg, (p) => readFileSync(`fixtures/dem/${p}`, "utf8"));
+  const s = new DemSystem(k, rc.init);
+  s.setup();
+  const A = box.Lxy * box.Lxy;
+  const t0 = performance.now();
+  for (let chunk = 0; chunk < 2000; chunk++) {
+    s.run(500);
+    const w = s.wall(1);
+    if (chunk % 10 === 0) process.stderr.write(`\r  densify ${pack}: step ${s.step}, top wall ${(w.position_m * 1e6).toFixed(1)} um, P ${(w.load_N / A / 1e6).toFixed(1)} MPa   `);
+    if (w.load_N / A > 370e6 && Math.abs(w.velocity_m_s[2]) < 0.05) break;
+  }
+  // hold: fix the wall where it is and let the bed settle a little
+  s.setWall(1, { mode: "fixed", velocity_m_s: [0, 0, 0] });
+  s.run(3000);
+  process.stderr.write(`\r  densify ${pack}: done after ${s.step} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s, P ${(s.wall(1).load_N / A / 1e6).toFixed(1)} MPa\n`);
+  const x = s.f64(L.P_X), y = s.f64(L.P_Y), z = s.f64(L.P_Z), r = s.f64(L.P_R);
+  const lines = ["id,type,x_m,y_m,z_m,radius_m,density_kg_m3"];
+  for (let i = 0; i < s.n; i++) lines.push(`${rc.particles.id[i]},${rc.particles.material[i] + 1},${x[i]},${y[i]},${z[i]},${r[i]},${rc.particles.density_kg_m3[i]}`);
+  return { csv: lines.join("\n") + "\n", zTop: s.wall(1).position_m };
+}
+
+function timeSteps(k: Kernels, pack: string, dense: { csv: string; zTop: number }, steps: number): { ps: number; seconds: number; contacts: number; builds: number; n: number } {
+  const box = readBox(pack);
+  const cfg = parseDemCase(benchCase(pack, "dense.csv", box, { pos: dense.zTop, motion: { type: "fixed" } }));
+  const rc = resolveCase(cfg, () => dense.csv);
+  const s = new DemSystem(k, rc.init);
+  s.setup();
+  s.run(Math.min(50, steps)); // warm-up (tier-up, first rebuilds)
+  const b0 = s.neighborBuilds;
+  const t0 = performance.now();
+  s.run(steps, true);
+  const sec = (performance.now() - t0) / 1000;
+  return { ps: (s.n * steps) / sec, seconds: sec, contacts: s.contacts().i.length, builds: s.neighborBuilds - b0, n: s.n };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const pack = arg(args, "pack", "pack11k");
+  const steps = Number(arg(args, "steps", "2000"));
+  const twinSteps = Number(arg(args, "twin-steps", "200"));
+  const cache = `bench/.cache/${pack}_dense_375MPa.json`;
+  let dense: { csv: string; zTop: number };
+  if (existsSync(cache) && !args.includes("--rebuild-cache")) {
+    dense = JSON.parse(readFileSync(cache, "utf8"));
+  } else {
+    console.log(`preparing the dense state of ${pack} (pressed to 375 MPa by a servo wall, then held; cached in ${cache})`);
+    dense = await densify(pack, await loadCore());
+    mkdirSync("bench/.cache", { recursive: true });
+    writeFileSync(cache, JSON.stringify(dense));
+  }
+  console.log(`DEM benchmark: ${pack} dense state, hertz + tangential history, dt 2.5e-10 s, skin 0.5 um, walls fixed`);
+  const w = timeSteps(await loadCore(), pack, dense, steps);
+  console.log(`  wasm core   : ${steps} steps in ${w.seconds.toFixed(2)} s -> ${(w.ps / 1e6).toFixed(2)}e6 particle-steps/s (${w.n} particles, ${w.contacts} contacts, mean coordination ${(2 * w.contacts / w.n).toFixed(2)}, ${w.builds} neighbour builds)`);
+  const t = timeSteps(createTwin(new ArrayHeap()), pack, dense, twinSteps);
+  console.log(`  TS twin     : ${twinSteps} steps in ${t.seconds.toFixed(2)} s -> ${(t.ps / 1e6).toFixed(2)}e6 particle-steps/s`);
+  console.log(`  ratios      : wasm / TS twin = ${(w.ps / t.ps).toFixed(2)}; wasm / LIGGGHTS 3.8.0 (${(LIGGGHTS_PS / 1e6).toFixed(1)}e6 /s, 1 core, this machine) = ${(w.ps / LIGGGHTS_PS).toFixed(2)}`);
+  console.log(`  target      : >= 6.0e6 particle-steps/s (1.5x LIGGGHTS) on one core: ${w.ps >= 6e6 ? "met" : "NOT met"}`);
+}
