@@ -1,4 +1,4 @@
 // assbkit compute core: stateless kernels over memory laid out by the host.
 export { heapBase } from "./common/mem";
 export { demPrepare } from "./dem/integrate";
-export { demSetup, demStep } from "./dem/step";
+export { demSetup, demStep, demForces, demBuild } from "./dem/step";

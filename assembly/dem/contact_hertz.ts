@@ -6,15 +6,18 @@ import {
   H_N, H_NMAT, H_PERX, H_PERY, H_LOX, H_LOY, H_HIX, H_HIY, H_DT, H_NWALLS, H_MAX_OVERLAP,
   H_STATUS_I, H_STATUS_J, H_STATUS_VAL, H_NCONTACTS,
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
-  P_R, P_MASS, P_MAT, P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_NCONT,
-  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_SN, P_T_ST, P_T_DAMP, P_T_MU,
+  P_R, P_MASS, P_MAT, P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT,
+  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_ST, P_T_MU,
   P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, P_WALLS, WALL_SLOTS,
   W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MAT, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ,
   ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
 
 /** Particle-particle forces over the half neighbour list. computeFlag = 0 in the set-up call
- *  (history not advanced), record = 1 stores per-contact data, virial and coordination. */
+ *  (history not advanced), record = 1 stores per-contact data, virial and coordination.
+ *  Two passes: a cheap distance pass collects the touching pairs (and resets the history of pairs
+ *  that came apart), then the contact pass runs without the unpredictable touch/apart branch, and
+ *  its Coulomb limit is branch-free, so the CPU overlaps consecutive contacts. */
 export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const n = gI(sys, H_N);
   const nmat = gI(sys, H_NMAT);
@@ -31,120 +34,123 @@ export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const row = gP(sys, P_ROW), nbr = gP(sys, P_NBR);
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
-  const tKn = gP(sys, P_T_KN), tSn = gP(sys, P_T_SN), tSt = gP(sys, P_T_ST);
-  const tDamp = gP(sys, P_T_DAMP), tMu = gP(sys, P_T_MU);
+  const tKn = gP(sys, P_T_KN), tSt = gP(sys, P_T_ST), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
   const cdn = gP(sys, P_CDN), cfn = gP(sys, P_CFN), cftx = gP(sys, P_CFTX), cfty = gP(sys, P_CFTY), cftz = gP(sys, P_CFTZ);
   const ncont = gP(sys, P_NCONT);
   const wxx = gP(sys, P_WXX), wyy = gP(sys, P_WYY), wzz = gP(sys, P_WZZ);
   const wxy = gP(sys, P_WXY), wxz = gP(sys, P_WXZ), wyz = gP(sys, P_WYZ);
+  const ck = gP(sys, P_CK), ci = gP(sys, P_CI);
   let status = ST_OK;
-  let contacts = 0;
 
+  // pass 1: which listed pairs touch (surfacesIntersect) and which came apart (surfacesClose)
+  let nc = 0;
   for (let i = 0; i < n; i++) {
     const k1 = ldI(row, i + 1);
     let k = ldI(row, i);
-    if (k >= k1) continue;
-    const xi = ldF(px, i), yi = ldF(py, i), zi = ldF(pz, i);
-    const ri = ldF(pr, i), mi = ldF(pm, i);
-    const vxi = ldF(pvx, i), vyi = ldF(pvy, i), vzi = ldF(pvz, i);
-    const wxi = ldF(pwx, i), wyi = ldF(pwy, i), wzi = ldF(pwz, i);
-    const ti = ldI(pmat, i) * nmat;
-    let fxi = 0.0, fyi = 0.0, fzi = 0.0, txi = 0.0, tyi = 0.0, tzi = 0.0;
+    const xi = ldF(px, i), yi = ldF(py, i), zi = ldF(pz, i), ri = ldF(pr, i);
     for (; k < k1; k++) {
       const j = ldI(nbr, k);
       let dx = xi - ldF(px, j), dy = yi - ldF(py, j);
       const dz = zi - ldF(pz, j);
       if (perx) { if (dx > hLx) dx -= Lx; else if (dx < -hLx) dx += Lx; }
       if (pery) { if (dy > hLy) dy -= Ly; else if (dy < -hLy) dy += Ly; }
-      const rj = ldF(pr, j);
-      const radsum = ri + rj;
+      const radsum = ri + ldF(pr, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq >= radsum * radsum) {
-        // surfacesClose: the pair is apart, its history is reset
+      // branch-free append: the slot is written either way, the count advances only on contact
+      stI(ck, nc, k); stI(ci, nc, i);
+      const touching = rsq < radsum * radsum;
+      nc += touching ? 1 : 0;
+      if (!touching) {
         if (ldF(phx, k) != 0.0 || ldF(phy, k) != 0.0 || ldF(phz, k) != 0.0) {
           stF(phx, k, 0.0); stF(phy, k, 0.0); stF(phz, k, 0.0);
         }
         if (record) { stF(cdn, k, radsum - sqrt<f64>(rsq)); stF(cfn, k, 0.0); stF(cftx, k, 0.0); stF(cfty, k, 0.0); stF(cftz, k, 0.0); }
-        continue;
-      }
-      const r = sqrt<f64>(rsq);
-      const rinv = 1.0 / r;
-      const enx = dx * rinv, eny = dy * rinv, enz = dz * rinv;
-      const deltan = radsum - r; // eq 1
-      if (deltan > maxOv * min<f64>(ri, rj) && status == ST_OK) {
-        status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, j); sF(sys, H_STATUS_VAL, deltan / min<f64>(ri, rj));
-      }
-      // relative velocities (surface_model_default)
-      const vr1 = vxi - ldF(pvx, j), vr2 = vyi - ldF(pvy, j), vr3 = vzi - ldF(pvz, j);
-      const vn = vr1 * enx + vr2 * eny + vr3 * enz;
-      const vt1 = vr1 - vn * enx, vt2 = vr2 - vn * eny, vt3 = vr3 - vn * enz;
-      const cri = ri - 0.5 * deltan, crj = rj - 0.5 * deltan;
-      const wr1 = (cri * wxi + crj * ldF(pwx, j)) * rinv;
-      const wr2 = (cri * wyi + crj * ldF(pwy, j)) * rinv;
-      const wr3 = (cri * wzi + crj * ldF(pwz, j)) * rinv;
-      const vtr1 = vt1 - (dz * wr2 - dy * wr3);
-      const vtr2 = vt2 - (dx * wr3 - dz * wr1);
-      const vtr3 = vt3 - (dy * wr1 - dx * wr2);
-      // effective radius and mass (eq 2, 4); material pair tables (eq 3, 5, restitution, friction)
-      const reff = ri * rj / radsum;
-      const mj = ldF(pm, j);
-      const meff = mi * mj / (mi + mj);
-      const t = ti + ldI(pmat, j);
-      const sqrtval = sqrt<f64>(reff * deltan);
-      const Sn = ldF(tSn, t) * sqrtval;
-      const St = ldF(tSt, t) * sqrtval;
-      const kn = ldF(tKn, t) * sqrtval; // eq 6
-      const damp = ldF(tDamp, t);
-      const gamman = damp * sqrt<f64>(Sn * meff);
-      const gammat = damp * sqrt<f64>(St * meff);
-      const Fn = -gamman * vn + kn * deltan; // eq 10: dashpot + Hertz spring
-      // tangential spring with history (eq 11), Coulomb limit
-      let h1 = ldF(phx, k), h2 = ldF(phy, k), h3 = ldF(phz, k);
-      if (computeFlag) {
-        h1 += vtr1 * dt; h2 += vtr2 * dt; h3 += vtr3 * dt;
-        const rsht = h1 * enx + h2 * eny + h3 * enz;
-        h1 -= rsht * enx; h2 -= rsht * eny; h3 -= rsht * enz;
-      }
-      const shrmag = sqrt<f64>(h1 * h1 + h2 * h2 + h3 * h3);
-      const kt = St;
-      let Ft1 = -(kt * h1), Ft2 = -(kt * h2), Ft3 = -(kt * h3);
-      const FtShear = kt * shrmag;
-      const FtFriction = ldF(tMu, t) * abs<f64>(Fn);
-      if (FtShear > FtFriction) {
-        if (shrmag != 0.0) {
-          const ratio = FtFriction / FtShear;
-          Ft1 *= ratio; Ft2 *= ratio; Ft3 *= ratio;
-          h1 = -Ft1 / kt; h2 = -Ft2 / kt; h3 = -Ft3 / kt;
-        } else { Ft1 = 0.0; Ft2 = 0.0; Ft3 = 0.0; }
-      } else {
-        Ft1 -= gammat * vtr1; Ft2 -= gammat * vtr2; Ft3 -= gammat * vtr3;
-      }
-      stF(phx, k, h1); stF(phy, k, h2); stF(phz, k, h3);
-      const F1 = Fn * enx + Ft1, F2 = Fn * eny + Ft2, F3 = Fn * enz + Ft3;
-      const tor1 = eny * Ft3 - enz * Ft2;
-      const tor2 = enz * Ft1 - enx * Ft3;
-      const tor3 = enx * Ft2 - eny * Ft1;
-      fxi += F1; fyi += F2; fzi += F3;
-      txi += -cri * tor1; tyi += -cri * tor2; tzi += -cri * tor3;
-      stF(pfx, j, ldF(pfx, j) - F1); stF(pfy, j, ldF(pfy, j) - F2); stF(pfz, j, ldF(pfz, j) - F3);
-      stF(ptx, j, ldF(ptx, j) - crj * tor1); stF(pty, j, ldF(pty, j) - crj * tor2); stF(ptz, j, ldF(ptz, j) - crj * tor3);
-      if (record) {
-        contacts++;
-        stF(cdn, k, deltan); stF(cfn, k, Fn); stF(cftx, k, Ft1); stF(cfty, k, Ft2); stF(cftz, k, Ft3);
-        stI(ncont, i, ldI(ncont, i) + 1); stI(ncont, j, ldI(ncont, j) + 1);
-        // LIGGGHTS stress/atom: each partner gets 1/2 d (x) F with d = x_i - x_j (half centre branch)
-        const a = 0.5 * dx * F1, b = 0.5 * dy * F2, c = 0.5 * dz * F3;
-        const d = 0.5 * dx * F2, e = 0.5 * dx * F3, f = 0.5 * dy * F3;
-        stF(wxx, i, ldF(wxx, i) + a); stF(wyy, i, ldF(wyy, i) + b); stF(wzz, i, ldF(wzz, i) + c);
-        stF(wxy, i, ldF(wxy, i) + d); stF(wxz, i, ldF(wxz, i) + e); stF(wyz, i, ldF(wyz, i) + f);
-        stF(wxx, j, ldF(wxx, j) + a); stF(wyy, j, ldF(wyy, j) + b); stF(wzz, j, ldF(wzz, j) + c);
-        stF(wxy, j, ldF(wxy, j) + d); stF(wxz, j, ldF(wxz, j) + e); stF(wyz, j, ldF(wyz, j) + f);
       }
     }
-    stF(pfx, i, ldF(pfx, i) + fxi); stF(pfy, i, ldF(pfy, i) + fyi); stF(pfz, i, ldF(pfz, i) + fzi);
-    stF(ptx, i, ldF(ptx, i) + txi); stF(pty, i, ldF(pty, i) + tyi); stF(ptz, i, ldF(ptz, i) + tzi);
   }
-  if (record) sI(sys, H_NCONTACTS, contacts);
+
+  // pass 2: Hertz + tangential history for every touching pair
+  for (let c = 0; c < nc; c++) {
+    const k = ldI(ck, c), i = ldI(ci, c);
+    const j = ldI(nbr, k);
+    let dx = ldF(px, i) - ldF(px, j), dy = ldF(py, i) - ldF(py, j);
+    const dz = ldF(pz, i) - ldF(pz, j);
+    if (perx) { if (dx > hLx) dx -= Lx; else if (dx < -hLx) dx += Lx; }
+    if (pery) { if (dy > hLy) dy -= Ly; else if (dy < -hLy) dy += Ly; }
+    const ri = ldF(pr, i), rj = ldF(pr, j);
+    const radsum = ri + rj;
+    const r = sqrt<f64>(dx * dx + dy * dy + dz * dz);
+    const rinv = 1.0 / r;
+    const enx = dx * rinv, eny = dy * rinv, enz = dz * rinv;
+    const deltan = radsum - r; // eq 1
+    if (deltan > maxOv * min<f64>(ri, rj)) {
+      if (status == ST_OK) { status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, j); sF(sys, H_STATUS_VAL, deltan / min<f64>(ri, rj)); }
+    }
+    // relative velocities (surface_model_default)
+    const vr1 = ldF(pvx, i) - ldF(pvx, j), vr2 = ldF(pvy, i) - ldF(pvy, j), vr3 = ldF(pvz, i) - ldF(pvz, j);
+    const vn = vr1 * enx + vr2 * eny + vr3 * enz;
+    const vt1 = vr1 - vn * enx, vt2 = vr2 - vn * eny, vt3 = vr3 - vn * enz;
+    const cri = ri - 0.5 * deltan, crj = rj - 0.5 * deltan;
+    const wr1 = (cri * ldF(pwx, i) + crj * ldF(pwx, j)) * rinv;
+    const wr2 = (cri * ldF(pwy, i) + crj * ldF(pwy, j)) * rinv;
+    const wr3 = (cri * ldF(pwz, i) + crj * ldF(pwz, j)) * rinv;
+    const vtr1 = vt1 - (dz * wr2 - dy * wr3);
+    const vtr2 = vt2 - (dx * wr3 - dz * wr1);
+    const vtr3 = vt3 - (dy * wr1 - dx * wr2);
+    // effective radius and mass (eq 2, 4); material pair tables (eq 3, 5, restitution, friction)
+    const mi = ldF(pm, i), mj = ldF(pm, j);
+    const reff = ri * rj / radsum;
+    const meff = mi * mj / (mi + mj);
+    const t = ldI(pmat, i) * nmat + ldI(pmat, j);
+    const sqrtval = sqrt<f64>(reff * deltan);
+    const kt = ldF(tSt, t) * sqrtval; // eq 11 (k_t = S_t)
+    const kn = ldF(tKn, t) * sqrtval; // eq 6
+    // LIGGGHTS: gamma = -2 sqrt(5/6) beta sqrt(S m*), S = (2Y* or 8G*) sqrt(R* dn); one sqrt serves both
+    const q = sqrt<f64>(sqrtval * meff);
+    const gamman = ldF(tDn, t) * q;
+    const gammat = ldF(tDt, t) * q;
+    const Fn = -gamman * vn + kn * deltan; // eq 10: dashpot + Hertz spring
+    // tangential spring with history, Coulomb limit mu |Fn| (branch-free)
+    let h1 = ldF(phx, k), h2 = ldF(phy, k), h3 = ldF(phz, k);
+    if (computeFlag) {
+      h1 += vtr1 * dt; h2 += vtr2 * dt; h3 += vtr3 * dt;
+      const rsht = h1 * enx + h2 * eny + h3 * enz;
+      h1 -= rsht * enx; h2 -= rsht * eny; h3 -= rsht * enz;
+    }
+    const shrmag = sqrt<f64>(h1 * h1 + h2 * h2 + h3 * h3);
+    const FtShear = kt * shrmag;
+    const FtFriction = ldF(tMu, t) * abs<f64>(Fn);
+    const slide = FtShear > FtFriction; // implies shrmag > 0
+    const rr = select<f64>(FtFriction / FtShear, 1.0, slide);
+    const gt = select<f64>(0.0, gammat, slide);
+    const Ft1 = -(kt * h1) * rr - gt * vtr1;
+    const Ft2 = -(kt * h2) * rr - gt * vtr2;
+    const Ft3 = -(kt * h3) * rr - gt * vtr3;
+    const ikt = 1.0 / kt;
+    stF(phx, k, select<f64>(-Ft1 * ikt, h1, slide));
+    stF(phy, k, select<f64>(-Ft2 * ikt, h2, slide));
+    stF(phz, k, select<f64>(-Ft3 * ikt, h3, slide));
+    const F1 = Fn * enx + Ft1, F2 = Fn * eny + Ft2, F3 = Fn * enz + Ft3;
+    const tor1 = eny * Ft3 - enz * Ft2;
+    const tor2 = enz * Ft1 - enx * Ft3;
+    const tor3 = enx * Ft2 - eny * Ft1;
+    stF(pfx, i, ldF(pfx, i) + F1); stF(pfy, i, ldF(pfy, i) + F2); stF(pfz, i, ldF(pfz, i) + F3);
+    stF(ptx, i, ldF(ptx, i) - cri * tor1); stF(pty, i, ldF(pty, i) - cri * tor2); stF(ptz, i, ldF(ptz, i) - cri * tor3);
+    stF(pfx, j, ldF(pfx, j) - F1); stF(pfy, j, ldF(pfy, j) - F2); stF(pfz, j, ldF(pfz, j) - F3);
+    stF(ptx, j, ldF(ptx, j) - crj * tor1); stF(pty, j, ldF(pty, j) - crj * tor2); stF(ptz, j, ldF(ptz, j) - crj * tor3);
+    if (record) {
+      stF(cdn, k, deltan); stF(cfn, k, Fn); stF(cftx, k, Ft1); stF(cfty, k, Ft2); stF(cftz, k, Ft3);
+      stI(ncont, i, ldI(ncont, i) + 1); stI(ncont, j, ldI(ncont, j) + 1);
+      // LIGGGHTS stress/atom: each partner gets 1/2 d (x) F with d = x_i - x_j (half centre branch)
+      const a = 0.5 * dx * F1, b = 0.5 * dy * F2, cc = 0.5 * dz * F3;
+      const d = 0.5 * dx * F2, e = 0.5 * dx * F3, f = 0.5 * dy * F3;
+      stF(wxx, i, ldF(wxx, i) + a); stF(wyy, i, ldF(wyy, i) + b); stF(wzz, i, ldF(wzz, i) + cc);
+      stF(wxy, i, ldF(wxy, i) + d); stF(wxz, i, ldF(wxz, i) + e); stF(wyz, i, ldF(wyz, i) + f);
+      stF(wxx, j, ldF(wxx, j) + a); stF(wyy, j, ldF(wyy, j) + b); stF(wzz, j, ldF(wzz, j) + cc);
+      stF(wxy, j, ldF(wxy, j) + d); stF(wxz, j, ldF(wxz, j) + e); stF(wyz, j, ldF(wyz, j) + f);
+    }
+  }
+  if (record) sI(sys, H_NCONTACTS, nc);
   return status;
 }
 
@@ -160,8 +166,7 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
   const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
-  const tKn = gP(sys, P_T_KN), tSn = gP(sys, P_T_SN), tSt = gP(sys, P_T_ST);
-  const tDamp = gP(sys, P_T_DAMP), tMu = gP(sys, P_T_MU);
+  const tKn = gP(sys, P_T_KN), tSt = gP(sys, P_T_ST), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
@@ -207,12 +212,11 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
       const meff = ldF(pm, i);
       const t = ldI(pmat, i) * nmat + wmat;
       const sqrtval = sqrt<f64>(reff * deltan);
-      const Sn = ldF(tSn, t) * sqrtval;
-      const St = ldF(tSt, t) * sqrtval;
+      const kt = ldF(tSt, t) * sqrtval;
       const kn = ldF(tKn, t) * sqrtval;
-      const damp = ldF(tDamp, t);
-      const gamman = damp * sqrt<f64>(Sn * meff);
-      const gammat = damp * sqrt<f64>(St * meff);
+      const q = sqrt<f64>(sqrtval * meff);
+      const gamman = ldF(tDn, t) * q;
+      const gammat = ldF(tDt, t) * q;
       const Fn = -gamman * vn + kn * deltan;
       let h1 = ldF(phx, i), h2 = ldF(phy, i), h3 = ldF(phz, i);
       if (computeFlag) {
@@ -221,20 +225,18 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
         h1 -= rsht * enx; h2 -= rsht * eny; h3 -= rsht * enz;
       }
       const shrmag = sqrt<f64>(h1 * h1 + h2 * h2 + h3 * h3);
-      const kt = St;
-      let Ft1 = -(kt * h1), Ft2 = -(kt * h2), Ft3 = -(kt * h3);
       const FtShear = kt * shrmag;
       const FtFriction = ldF(tMu, t) * abs<f64>(Fn);
-      if (FtShear > FtFriction) {
-        if (shrmag != 0.0) {
-          const ratio = FtFriction / FtShear;
-          Ft1 *= ratio; Ft2 *= ratio; Ft3 *= ratio;
-          h1 = -Ft1 / kt; h2 = -Ft2 / kt; h3 = -Ft3 / kt;
-        } else { Ft1 = 0.0; Ft2 = 0.0; Ft3 = 0.0; }
-      } else {
-        Ft1 -= gammat * vtr1; Ft2 -= gammat * vtr2; Ft3 -= gammat * vtr3;
-      }
-      stF(phx, i, h1); stF(phy, i, h2); stF(phz, i, h3);
+      const slide = FtShear > FtFriction;
+      const rr = select<f64>(FtFriction / FtShear, 1.0, slide);
+      const gt = select<f64>(0.0, gammat, slide);
+      const Ft1 = -(kt * h1) * rr - gt * vtr1;
+      const Ft2 = -(kt * h2) * rr - gt * vtr2;
+      const Ft3 = -(kt * h3) * rr - gt * vtr3;
+      const ikt = 1.0 / kt;
+      stF(phx, i, select<f64>(-Ft1 * ikt, h1, slide));
+      stF(phy, i, select<f64>(-Ft2 * ikt, h2, slide));
+      stF(phz, i, select<f64>(-Ft3 * ikt, h3, slide));
       const F1 = Fn * enx + Ft1, F2 = Fn * eny + Ft2, F3 = Fn * enz + Ft3;
       stF(pfx, i, ldF(pfx, i) + F1); stF(pfy, i, ldF(pfy, i) + F2); stF(pfz, i, ldF(pfz, i) + F3);
       stF(ptx, i, ldF(ptx, i) + -cri * (eny * Ft3 - enz * Ft2));

@@ -99,7 +99,11 @@ export const P_CFTZ = 89;
 export const P_CELLHEAD = 90; // i32[cellcap]
 export const P_CELLNEXT = 91; // i32[N]
 export const P_WALLS = 92; //    wall blocks, WALL_SLOTS slots each
-export const HEADER_SLOTS = 96;
+export const P_CK = 93; //       i32[cap] scratch: list index k of each touching pair (this step)
+export const P_CI = 94; //       i32[cap] scratch: particle i of each touching pair
+export const P_T_DN = 95; //     f64[NMAT^2] -2 sqrt(5/6) beta sqrt(2 Y*)  [Pa^0.5]: gamma_n = DN sqrt(sqrt(R* dn) m*)
+export const P_T_DT = 96; //     f64[NMAT^2] -2 sqrt(5/6) beta sqrt(8 G*)  [Pa^0.5]: gamma_t = DT sqrt(sqrt(R* dn) m*)
+export const HEADER_SLOTS = 104;
 
 // ---- one planar wall: the plane coordinate[axis] = pos, particles on the side `side` ----
 export const W_AXIS = 0; //   i32 0/1/2

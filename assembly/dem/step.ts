@@ -73,3 +73,15 @@ export function demStep(sys: usize, nsteps: i32): i32 {
   }
   return setStatus(sys, ST_OK);
 }
+
+/** One force evaluation at the current state (history advanced when computeFlag = 1), no time step. */
+export function demForces(sys: usize, computeFlag: i32): i32 {
+  return setStatus(sys, forces(sys, computeFlag));
+}
+
+/** Neighbour-list build alone (wraps periodic positions, carries the contact history over). */
+export function demBuild(sys: usize): i32 {
+  const st = buildNeighbors(sys);
+  if (st == ST_OK) sI(sys, H_FORCE_REBUILD, 0);
+  return setStatus(sys, st);
+}

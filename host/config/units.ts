@@ -1,11 +1,14 @@
 /** Quantities with units at the boundary: "10 um", "375 MPa", "2.5e-10 s" -> SI numbers. */
 
-const PREFIX: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, m: 1e-3, u: 1e-6, "µ": 1e-6, n: 1e-9, p: 1e-12 };
-const BASE: Record<string, { dim: string; factor: number }> = {
-  m: { dim: "m", factor: 1 }, s: { dim: "s", factor: 1 }, Pa: { dim: "Pa", factor: 1 }, N: { dim: "N", factor: 1 },
-  g: { dim: "kg", factor: 1e-3 }, J: { dim: "J", factor: 1 }, K: { dim: "K", factor: 1 },
-  bar: { dim: "Pa", factor: 1e5 }, min: { dim: "s", factor: 60 }, h: { dim: "s", factor: 3600 },
+// decimal exponents, applied by multiplying or dividing by an exact power of ten so that
+// "5 um" gives exactly the double 5e-6
+const PREFIX: Record<string, number> = { "": 0, k: 3, M: 6, G: 9, m: -3, u: -6, "µ": -6, n: -9, p: -12 };
+const BASE: Record<string, { dim: string; exp: number; mult: number }> = {
+  m: { dim: "m", exp: 0, mult: 1 }, s: { dim: "s", exp: 0, mult: 1 }, Pa: { dim: "Pa", exp: 0, mult: 1 }, N: { dim: "N", exp: 0, mult: 1 },
+  g: { dim: "kg", exp: -3, mult: 1 }, J: { dim: "J", exp: 0, mult: 1 }, K: { dim: "K", exp: 0, mult: 1 },
+  bar: { dim: "Pa", exp: 5, mult: 1 }, min: { dim: "s", exp: 0, mult: 60 }, h: { dim: "s", exp: 0, mult: 3600 },
 };
+const scale = (x: number, e: number) => (e >= 0 ? x * 10 ** e : x / 10 ** -e);
 
 /** Parses "12 um" into 1.2e-5 given the expected SI unit ("m"); a bare number is taken as SI. */
 export function parseQuantity(value: unknown, unit: string): number {
@@ -17,10 +20,10 @@ export function parseQuantity(value: unknown, unit: string): number {
   const u = m[2];
   if (u === "" || u === unit) return x;
   if (unit === "kg/m^3" && (u === "g/cm^3" || u === "g/cc")) return x * 1000;
-  for (const [p, pf] of Object.entries(PREFIX)) {
+  for (const [p, pe] of Object.entries(PREFIX)) {
     if (!u.startsWith(p)) continue;
     const b = BASE[u.slice(p.length)];
-    if (b && b.dim === unit) return x * pf * b.factor;
+    if (b && b.dim === unit) return scale(x * b.mult, pe + b.exp);
   }
   return NaN;
 }

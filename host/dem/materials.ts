@@ -59,6 +59,8 @@ export interface PairTable {
   /** 8 G* [Pa] */ st: Float64Array;
   /** -2 sqrt(5/6) beta [-] */ damp: Float64Array;
   /** friction [-] */ mu: Float64Array;
+  /** -2 sqrt(5/6) beta sqrt(2 Y*) [Pa^0.5]: gamma_n = dn sqrt(sqrt(R* dn) m*) */ dn: Float64Array;
+  /** -2 sqrt(5/6) beta sqrt(8 G*) [Pa^0.5]: gamma_t = dt sqrt(sqrt(R* dn) m*) */ dt: Float64Array;
   /** Y*, G*, beta for reports */
   yEff_Pa: Float64Array; gEff_Pa: Float64Array; beta: Float64Array;
 }
@@ -84,7 +86,7 @@ export function buildPairTable(materials: Material[], pair: (i: number, j: numbe
   const t: PairTable = {
     nMaterials: n,
     kn: new Float64Array(n * n), sn: new Float64Array(n * n), st: new Float64Array(n * n),
-    damp: new Float64Array(n * n), mu: new Float64Array(n * n),
+    damp: new Float64Array(n * n), mu: new Float64Array(n * n), dn: new Float64Array(n * n), dt: new Float64Array(n * n),
     yEff_Pa: new Float64Array(n * n), gEff_Pa: new Float64Array(n * n), beta: new Float64Array(n * n),
   };
   for (let i = 0; i < n; i++) {
@@ -102,6 +104,8 @@ export function buildPairTable(materials: Material[], pair: (i: number, j: numbe
       t.st[k] = 8 * G;
       t.damp[k] = -2 * SQRT_FIVE_OVER_SIX * beta;
       t.mu[k] = p.friction;
+      t.dn[k] = t.damp[k] * Math.sqrt(2 * Y);
+      t.dt[k] = t.damp[k] * Math.sqrt(8 * G);
     }
   }
   return t;

@@ -10,6 +10,7 @@ import * as L from "../../assembly/dem/layout.js";
 import { type DemCase, axisIndex } from "./case.js";
 import { buildPairTable, rayleighTime, sphereMass, type Material } from "./materials.js";
 import { DemSystem, type SystemInit, type WallInit } from "./system.js";
+import { mortonOrder, permute } from "./order.js";
 
 export interface ResolvedParticles {
   id: Int32Array; material: Int32Array; radius_m: Float64Array; density_kg_m3: Float64Array;
@@ -76,7 +77,12 @@ export function resolveCase(c: DemCase, readText?: TextReader): ResolvedCase {
       if (col.vx_m_s) { P.vx[k] = col.vx_m_s[k]; P.vy[k] = col.vy_m_s![k]; P.vz[k] = col.vz_m_s![k]; }
     }
   }
-  const n = P.id.length;
+  let n = P.id.length;
+  // spatial order for cache locality of the pair loop; outputs are reported by id
+  let rsum = 0;
+  for (let k = 0; k < n; k++) rsum += P.radius_m[k];
+  if (n > 64) P = permute(P, mortonOrder(P.x, P.y, P.z, (2 * rsum) / n));
+  n = P.id.length;
   if (c.dimension === 2) {
     for (let k = 0; k < n; k++) { P.vz[k] = 0; P.wx[k] = 0; P.wy[k] = 0; }
   }
@@ -258,27 +264,30 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
   // final per-particle and per-contact data (the last step was recorded)
   const n = s.n;
   const ct = s.contacts();
+  // per-particle output in increasing id order
+  const byId = Array.from({ length: n }, (_, i) => i).sort((a, b) => rc.particles.id[a] - rc.particles.id[b]);
   const ids = rc.particles.id;
-  const f = (slot: number) => Array.from(s.f64(slot));
+  const f = (slot: number) => { const a = s.f64(slot); return byId.map((i) => a[i]); };
   const mass = s.f64(L.P_MASS), rad = s.f64(L.P_R);
   const vx = s.f64(L.P_VX), vy = s.f64(L.P_VY), vz = s.f64(L.P_VZ);
   const W = [L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ].map((sl) => s.f64(sl));
   const vv = [[vx, vx], [vy, vy], [vz, vz], [vx, vy], [vx, vz], [vy, vz]];
   const stress = ["sxx_Pa", "syy_Pa", "szz_Pa", "sxy_Pa", "sxz_Pa", "syz_Pa"];
   const particles: Record<string, number[] | string[]> = {
-    id: Array.from(ids), material: Array.from(rc.particles.material, (m) => rc.materialNames[m]),
-    x_m: f(L.P_X), y_m: f(L.P_Y), z_m: f(L.P_Z), radius_m: Array.from(rad), mass_kg: Array.from(mass),
-    vx_m_s: Array.from(vx), vy_m_s: Array.from(vy), vz_m_s: Array.from(vz),
+    id: byId.map((i) => ids[i]), material: byId.map((i) => rc.materialNames[rc.particles.material[i]]),
+    x_m: f(L.P_X), y_m: f(L.P_Y), z_m: f(L.P_Z), radius_m: f(L.P_R), mass_kg: f(L.P_MASS),
+    vx_m_s: f(L.P_VX), vy_m_s: f(L.P_VY), vz_m_s: f(L.P_VZ),
     wx_rad_s: f(L.P_WX), wy_rad_s: f(L.P_WY), wz_rad_s: f(L.P_WZ),
     fx_N: f(L.P_FX), fy_N: f(L.P_FY), fz_N: f(L.P_FZ), tx_N_m: f(L.P_TX), ty_N_m: f(L.P_TY), tz_N_m: f(L.P_TZ),
-    coordination: Array.from(s.i32(L.P_NCONT)),
+    coordination: (() => { const a = s.i32(L.P_NCONT); return byId.map((i) => a[i]); })(),
   };
   // LIGGGHTS compute stress/atom divided by the particle volume: s_ab = -(m v_a v_b + sum 1/2 d_a F_b) / V
   stress.forEach((name, c6) => {
     const col: number[] = new Array(n);
-    for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const i = byId[k];
       const V = 4 / 3 * Math.PI * rad[i] * rad[i] * rad[i];
-      col[i] = -(mass[i] * vv[c6][0][i] * vv[c6][1][i] + W[c6][i]) / V;
+      col[k] = -(mass[i] * vv[c6][0][i] * vv[c6][1][i] + W[c6][i]) / V;
     }
     particles[stress[c6]] = col;
   });

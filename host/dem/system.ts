@@ -82,7 +82,7 @@ export class DemSystem {
     for (const slot of PARTICLE_F64) ptrs.push([slot, heap.alloc(n * 8)]);
     ptrs.push([L.P_MAT, heap.alloc(n * 4)], [L.P_NCONT, heap.alloc(n * 4)], [L.P_CELLNEXT, heap.alloc(n * 4)]);
     ptrs.push([L.P_ROW, heap.alloc((n + 1) * 4)], [L.P_ROW2, heap.alloc((n + 1) * 4)]);
-    for (const slot of [L.P_T_KN, L.P_T_SN, L.P_T_ST, L.P_T_DAMP, L.P_T_MU]) ptrs.push([slot, heap.alloc(nmat * nmat * 8)]);
+    for (const slot of [L.P_T_KN, L.P_T_SN, L.P_T_ST, L.P_T_DAMP, L.P_T_MU, L.P_T_DN, L.P_T_DT]) ptrs.push([slot, heap.alloc(nmat * nmat * 8)]);
     const wallBlock = heap.alloc(Math.max(1, this.nWalls) * L.WALL_SLOTS * 8);
     const wallHist: number[][] = init.walls.map(() => [heap.alloc(n * 8), heap.alloc(n * 8), heap.alloc(n * 8)]);
     // first guesses; the kernels ask for more when they need it
@@ -127,6 +127,8 @@ export class DemSystem {
     this.f64(L.P_T_ST, nmat * nmat).set(t.st);
     this.f64(L.P_T_DAMP, nmat * nmat).set(t.damp);
     this.f64(L.P_T_MU, nmat * nmat).set(t.mu);
+    this.f64(L.P_T_DN, nmat * nmat).set(t.dn);
+    this.f64(L.P_T_DT, nmat * nmat).set(t.dt);
     init.walls.forEach((w, k) => {
       const b = wallBlock + k * L.WALL_SLOTS * 8;
       const dv = this.view();
@@ -168,6 +170,8 @@ export class DemSystem {
     const heap = this.kernels.heap;
     const old = keep ? { nbr: this.getP(L.P_NBR), hx: this.getP(L.P_HX), hy: this.getP(L.P_HY), hz: this.getP(L.P_HZ), n: this.getI(L.H_NPAIRS) } : undefined;
     const nbr = heap.alloc(cap * 4), nbr2 = heap.alloc(cap * 4);
+    this.setP(L.P_CK, heap.alloc(cap * 4));
+    this.setP(L.P_CI, heap.alloc(cap * 4));
     const f = PAIR_F64.map(() => heap.alloc(cap * 8));
     PAIR_F64.forEach((slot, k) => this.setP(slot, f[k]));
     this.setP(L.P_NBR, nbr);

@@ -1,0 +1,59 @@
+/** The `assb` CLI end to end: help, a DEM case written atomically with its summary, bad input. */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, fixture } from "../helpers.js";
+import { VERSION } from "../../host/version.js";
+
+const assb = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+
+test("--help lists the subcommands", () => {
+  const r = assb("--help");
+  assert.is(r.status, 0);
+  assert.match(r.stdout, /demo/);
+  assert.match(r.stdout, /dem \[options\] <case>/);
+});
+
+test("assb dem writes the time series, particles, contacts and a summary with config, version and seed", () => {
+  const out = mkdtempSync(join(tmpdir(), "assb-"));
+  const r = assb("dem", fixture("dem/collision_equal.yaml"), "-o", out, "-q");
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(readdirSync(out).sort(), ["contacts.csv", "particles.csv", "summary.json", "timeseries.csv"]);
+  const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+  assert.is(s.version, VERSION);
+  assert.is(s.seed, 1);
+  assert.is(s.config.name, "collision_equal");
+  assert.is(s.summary.steps, 600);
+  const ts = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+  assert.is(ts.length, 601);
+  assert.ok(ts[0].startsWith("step,time_s,p1_x_m"));
+});
+
+test("a bad case exits with code 2 and a one-line error naming the field", () => {
+  const dir = mkdtempSync(join(tmpdir(), "assb-"));
+  const bad = readFileSync(fixture("dem/collision_equal.yaml"), "utf8").replace("poissonRatio: 0.32", "poissonRatio: 0.6");
+  writeFileSync(join(dir, "bad.yaml"), bad);
+  const r = assb("dem", join(dir, "bad.yaml"), "-o", join(dir, "out"));
+  assert.is(r.status, 2);
+  const lines = r.stderr.trim().split("\n");
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^assb: error: .*materials\.LCO\.poissonRatio = 0\.6/);
+  assert.equal(readdirSync(dir), ["bad.yaml"], "nothing written");
+});
+
+test("a missing case file is reported plainly", () => {
+  const r = assb("dem", "no/such/case.yaml");
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /no\/such\/case\.yaml: cannot read the file \(ENOENT\)/);
+});
+
+test("the package version and host/version.ts agree; the twin is generated from the current kernels", () => {
+  assert.is(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version, VERSION);
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/gen-twin.mjs"), "--check"], { encoding: "utf8", cwd: ROOT });
+  assert.is(r.status, 0, r.stderr);
+});
+
+test.run();
