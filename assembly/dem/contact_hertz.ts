@@ -99,8 +99,11 @@ export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
     const vtr3 = vt3 - (dy * wr1 - dx * wr2);
     // effective radius and mass (eq 2, 4); material pair tables (eq 3, 5, restitution, friction)
     const mi = ldF(pm, i), mj = ldF(pm, j);
-    const reff = ri * rj / radsum;
-    const meff = mi * mj / (mi + mj);
+    // R* = R_i R_j/(R_i+R_j) and m* = m_i m_j/(m_i+m_j) from one reciprocal (one division, not two)
+    const msum = mi + mj;
+    const inv = 1.0 / (radsum * msum);
+    const reff = ri * rj * msum * inv;
+    const meff = mi * mj * radsum * inv;
     const t = ldI(pmat, i) * nmat + ldI(pmat, j);
     const sqrtval = sqrt<f64>(reff * deltan);
     const kt = ldF(tSt, t) * sqrtval; // eq 11 (k_t = S_t)
@@ -121,15 +124,14 @@ export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
     const FtShear = kt * shrmag;
     const FtFriction = ldF(tMu, t) * abs<f64>(Fn);
     const slide = FtShear > FtFriction; // implies shrmag > 0
+    // sliding: F_t and xi scaled by mu|Fn|/|kt xi| and no dashpot; sticking: rr = 1 (exact) plus dashpot
     const rr = select<f64>(FtFriction / FtShear, 1.0, slide);
     const gt = select<f64>(0.0, gammat, slide);
-    const Ft1 = -(kt * h1) * rr - gt * vtr1;
-    const Ft2 = -(kt * h2) * rr - gt * vtr2;
-    const Ft3 = -(kt * h3) * rr - gt * vtr3;
-    const ikt = 1.0 / kt;
-    stF(phx, k, select<f64>(-Ft1 * ikt, h1, slide));
-    stF(phy, k, select<f64>(-Ft2 * ikt, h2, slide));
-    stF(phz, k, select<f64>(-Ft3 * ikt, h3, slide));
+    h1 *= rr; h2 *= rr; h3 *= rr;
+    const Ft1 = -(kt * h1) - gt * vtr1;
+    const Ft2 = -(kt * h2) - gt * vtr2;
+    const Ft3 = -(kt * h3) - gt * vtr3;
+    stF(phx, k, h1); stF(phy, k, h2); stF(phz, k, h3);
     const F1 = Fn * enx + Ft1, F2 = Fn * eny + Ft2, F3 = Fn * enz + Ft3;
     const tor1 = eny * Ft3 - enz * Ft2;
     const tor2 = enz * Ft1 - enx * Ft3;
@@ -230,13 +232,11 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
       const slide = FtShear > FtFriction;
       const rr = select<f64>(FtFriction / FtShear, 1.0, slide);
       const gt = select<f64>(0.0, gammat, slide);
-      const Ft1 = -(kt * h1) * rr - gt * vtr1;
-      const Ft2 = -(kt * h2) * rr - gt * vtr2;
-      const Ft3 = -(kt * h3) * rr - gt * vtr3;
-      const ikt = 1.0 / kt;
-      stF(phx, i, select<f64>(-Ft1 * ikt, h1, slide));
-      stF(phy, i, select<f64>(-Ft2 * ikt, h2, slide));
-      stF(phz, i, select<f64>(-Ft3 * ikt, h3, slide));
+      h1 *= rr; h2 *= rr; h3 *= rr;
+      const Ft1 = -(kt * h1) - gt * vtr1;
+      const Ft2 = -(kt * h2) - gt * vtr2;
+      const Ft3 = -(kt * h3) - gt * vtr3;
+      stF(phx, i, h1); stF(phy, i, h2); stF(phz, i, h3);
       const F1 = Fn * enx + Ft1, F2 = Fn * eny + Ft2, F3 = Fn * enz + Ft3;
       stF(pfx, i, ldF(pfx, i) + F1); stF(pfy, i, ldF(pfy, i) + F2); stF(pfz, i, ldF(pfz, i) + F3);
       stF(ptx, i, ldF(ptx, i) + -cri * (eny * Ft3 - enz * Ft2));
