@@ -281,6 +281,14 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
     fx_N: f(L.P_FX), fy_N: f(L.P_FY), fz_N: f(L.P_FZ), tx_N_m: f(L.P_TX), ty_N_m: f(L.P_TY), tz_N_m: f(L.P_TZ),
     coordination: (() => { const a = s.i32(L.P_NCONT); return byId.map((i) => a[i]); })(),
   };
+  // total contact force (particles and walls) = total force minus gravity and the external force
+  const fxAll = particles.fx_N as number[], fyAll = particles.fy_N as number[], fzAll = particles.fz_N as number[];
+  const mById = particles.mass_kg as number[];
+  const g = c.gravity_m_s2, ext = c.externalForce_N;
+  const is2d = c.dimension === 2;
+  particles.contactFx_N = fxAll.map((f, k) => f - (mById[k] * g[0] + ext[0]));
+  particles.contactFy_N = fyAll.map((f, k) => f - (mById[k] * g[1] + ext[1]));
+  particles.contactFz_N = fzAll.map((f, k) => (is2d ? 0 : f - (mById[k] * g[2] + ext[2])));
   // LIGGGHTS compute stress/atom divided by the particle volume: s_ab = -(m v_a v_b + sum 1/2 d_a F_b) / V
   stress.forEach((name, c6) => {
     const col: number[] = new Array(n);
@@ -296,7 +304,7 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
     overlap_m: Array.from(ct.overlap_m), fn_N: Array.from(ct.fn_N),
     ftx_N: Array.from(ct.ft_N[0]), fty_N: Array.from(ct.ft_N[1]), ftz_N: Array.from(ct.ft_N[2]),
   };
-  const g = stateGlobals(s, c.inertiaFactor);
+  const glob = stateGlobals(s, c.inertiaFactor);
   const steps = s.step;
   return {
     kind: "assbkit.dem.result",
@@ -311,7 +319,7 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
       steps, time_s: s.time_s, dt_s: s.dt_s, rayleighTime_s: rc.rayleighTime_s, dtOverRayleigh: s.dt_s / rc.rayleighTime_s,
       neighborBuilds: s.neighborBuilds, wallClock_s: wall, particleSteps_per_s: wall > 0 ? (steps * n) / wall : 0,
       particles: n, contacts: ct.i.length, meanCoordination: n ? (2 * ct.i.length) / n : 0,
-      kineticEnergy_J: g.kineticEnergy_J, rotationalEnergy_J: g.rotationalEnergy_J,
+      kineticEnergy_J: glob.kineticEnergy_J, rotationalEnergy_J: glob.rotationalEnergy_J,
       walls: Array.from({ length: s.nWalls }, (_, k) => s.wall(k)),
       stages,
     },

@@ -95,6 +95,8 @@ test("sphere pressed onto a wall settles at the Hertz static overlap (3F/(4 Y* s
   const z = column(r.timeseries, "p1_z_m")[0];
   assert.ok(relErr(R - z, expected) < 1e-6, `overlap ${R - z} vs ${expected}`);
   assert.ok(relErr(column(r.timeseries, "wall_floor_load_N")[0], F) < 1e-6);
+  // at rest the contact force balances the applied force
+  assert.ok(relErr(r.particles.contactFz_N[0] as number, F) < 1e-6);
 });
 
 test.run();
