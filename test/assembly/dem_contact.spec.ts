@@ -25,16 +25,19 @@ function makeSystem(n: i32, cap: i32): usize {
   const kn = arr(8); store<f64>(kn, 4.0 / 3.0 * Y); putP(sys, L.P_T_KN, kn);
   const sn = arr(8); store<f64>(sn, 2.0 * Y); putP(sys, L.P_T_SN, sn);
   const st = arr(8); store<f64>(st, 8.0 * G); putP(sys, L.P_T_ST, st);
-  putP(sys, L.P_T_DAMP, arr(8)); // beta = 0 (e = 1)
+  putP(sys, L.P_T_DAMP, arr(8)); // beta = 0 (e = 1): no dashpots
+  putP(sys, L.P_T_DN, arr(8)); putP(sys, L.P_T_DT, arr(8));
   const mu = arr(8); store<f64>(mu, 0.3); putP(sys, L.P_T_MU, mu);
   for (let s = L.P_ROW; s <= L.P_CFTZ; s++) {
     const isInt = s == L.P_ROW || s == L.P_ROW2 || s == L.P_NBR || s == L.P_NBR2;
     const len = s == L.P_ROW || s == L.P_ROW2 ? n + 1 : cap;
     putP(sys, s, arr(len * (isInt ? 4 : 8)));
   }
+  putP(sys, L.P_CK, arr(cap * 4)); putP(sys, L.P_CI, arr(cap * 4));
   putI(sys, L.H_PAIRCAP, cap);
   putP(sys, L.P_CELLHEAD, arr(4096 * 4)); putI(sys, L.H_CELLCAP, 4096);
   putP(sys, L.P_WALLS, arr(L.WALL_SLOTS * 8));
+  for (let s = L.P_X; s <= L.P_T_DT; s++) assert(load<u32>(sys + (<usize>s << 3)) != 0, "pointer slot not laid out");
   return sys;
 }
 
