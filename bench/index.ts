@@ -1,6 +1,7 @@
 /** npm run bench -- <domain> [options]: one file per domain, each prints ratios against baselines measured in the same run. */
 const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   dem: () => import("./dem.js"),
+  compaction: () => import("./compaction.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

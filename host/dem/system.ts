@@ -261,6 +261,11 @@ export class DemSystem {
       contacts: dv.getInt32(b + L.W_NCONT * 8, true),
     };
   }
+  /** +1 when the particles lie on the positive side of wall k, -1 otherwise. */
+  wallSide(k: number): 1 | -1 {
+    const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
+    return this.view().getFloat64(b + L.W_SIDE * 8, true) > 0 ? 1 : -1;
+  }
   setWall(k: number, patch: { position_m?: number; velocity_m_s?: [number, number, number]; mode?: WallMode; targetLoad_N?: number }): void {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
     const dv = this.view();

@@ -1,0 +1,92 @@
+/**
+ * The LIGGGHTS compaction reference (fixtures/dem/compaction.in) on pack2k_init.csv: top wall down at
+ * 5 m/s until 375 MPa (checked every 250 steps), hold 5,000 steps, retract at 5 m/s until <= 0.1 MPa,
+ * relax 5,000 steps. Prints the loaded and released states next to LIGGGHTS 3.8.0
+ * (pack2k_summary.json) with the tolerances of the issue, and particle-steps/s of the whole protocol
+ * against LIGGGHTS's 3.7e6 (1 process, this machine).
+ *   npm run bench -- compaction [--pack pack2k]
+ */
+import { readFileSync } from "node:fs";
+import { loadCore } from "../host/core/wasm.js";
+import { parseDemCase } from "../host/dem/case.js";
+import { resolveCase } from "../host/dem/run.js";
+import { DemSystem } from "../host/dem/system.js";
+import { runUniaxial, UNIAXIAL_DEFAULTS } from "../host/dem/protocol.js";
+
+const LIGGGHTS_WHOLE_PS = 3.7146e6;
+
+type Stats = ReturnType<typeof runUniaxial>;
+
+async function runOnce(pack: string, skin: number): Promise<{ r: Stats; sec: number; n: number }> {
+  const boxTxt = readFileSync(`fixtures/dem/${pack}_box.txt`, "utf8");
+  const get = (k: string) => Number(new RegExp(`${k}\\s+(\\S+)`).exec(boxTxt)![1]);
+  const Lxy = get("Lxy_m"), H0 = get("H0_m");
+  const cfg = parseDemCase({
+    name: `${pack}-compaction`,
+    materials: {
+      AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
+      SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
+      wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
+    },
+    pairDefaults: { restitution: 0.5, friction: 0.3 },
+    particles: { csv: `${pack}_init.csv`, materials: { "1": "AM", "2": "SE" } },
+    box: { lo_m: [0, 0, 0], hi_m: [Lxy, Lxy, H0], periodic: [true, true] },
+    walls: [
+      { name: "bottom", axis: "z", position_m: 0, side: "+", material: "wall" },
+      { name: "top", axis: "z", position_m: H0, side: "-", material: "wall" },
+    ],
+    timestep: { dt_s: 2.5e-10 },
+    neighbor: { skin_m: skin },
+    stages: [{ steps: 1 }],
+  });
+  const rc = resolveCase(cfg, (p) => readFileSync(`fixtures/dem/${p}`, "utf8"));
+  const s = new DemSystem(await loadCore(), rc.init);
+  s.ids = rc.particles.id;
+  const t0 = performance.now();
+  let last = 0;
+  const r = runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: Lxy * Lxy, targetPressure_Pa: 375e6 }, (ph, step, p, z) => {
+    if (performance.now() - last > 500) { last = performance.now(); process.stderr.write(`\r  skin ${(skin * 1e6).toFixed(2)} um: ${ph.padEnd(8)} step ${step}  P ${(p / 1e6).toFixed(2)} MPa  top wall ${(z * 1e6).toFixed(2)} um   `); }
+  });
+  process.stderr.write("\n");
+  return { r, sec: (performance.now() - t0) / 1000, n: s.n };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const pack = args.includes("--pack") ? args[args.indexOf("--pack") + 1] : "pack2k";
+  const nrep = args.includes("--replicas") ? Number(args[args.indexOf("--replicas") + 1]) : 3;
+  // replicas differ only in the neighbour skin (0.5 um as LIGGGHTS, then 0.45, 0.55 um): the same physics
+  // with another floating-point summation order, so the chaotic many-body trajectory decorrelates
+  const skins = [0.5e-6, 0.45e-6, 0.55e-6, 0.4e-6, 0.6e-6].slice(0, Math.max(1, nrep));
+  const runs: { r: Stats; sec: number; n: number }[] = [];
+  for (const skin of skins) runs.push(await runOnce(pack, skin));
+  const ref = JSON.parse(readFileSync(`fixtures/dem/${pack}_summary.json`, "utf8"));
+  const fmt = (x: number) => x.toPrecision(5).padStart(10);
+  let allOk = true;
+  const row = (name: string, f: (r: Stats) => number, theirs: number, tol?: { abs?: number; rel?: number }) => {
+    const v = runs.map((x) => f(x.r));
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
+    const ok = !tol || (tol.abs !== undefined ? Math.abs(mean - theirs) <= tol.abs : Math.abs(mean - theirs) <= tol.rel! * Math.abs(theirs));
+    if (!ok) allOk = false;
+    const tolText = !tol ? "-" : tol.abs !== undefined ? `±${tol.abs}` : `${tol.rel! * 100} %`;
+    console.log(`  ${name.padEnd(30)} ${v.map(fmt).join("")} ${fmt(mean)} ±${sd.toPrecision(2).padEnd(7)} ${fmt(theirs)}   ${tolText.padEnd(6)} ${tol ? (ok ? "ok" : "OUTSIDE") : ""}`);
+  };
+  console.log(`${pack} uniaxial compaction vs LIGGGHTS 3.8.0 (compaction.in protocol, same start, ${runs.length} replicas)`);
+  console.log(`  ${"quantity".padEnd(30)} ${skins.map((s) => `skin${(s * 1e6).toFixed(2)}`.padStart(10)).join("")} ${"mean".padStart(10)} ${"sd".padEnd(8)} ${"LIGGGHTS".padStart(10)}   tol`);
+  const RL = ref.loaded, RR = ref.released;
+  row("loaded: top-wall height [um]", (r) => r.loaded.height_m * 1e6, RL.height_m * 1e6);
+  row("loaded: P_top [MPa]", (r) => r.loaded.pressure_Pa / 1e6, RL.P_top_Pa / 1e6);
+  row("loaded: solid fraction", (r) => r.loaded.solidFraction, RL.solid_fraction, { abs: 0.01 });
+  row("loaded: mean coordination", (r) => r.loaded.meanCoordination, RL.mean_coordination_pp_all, { abs: 0.2 });
+  for (const ph of ["AM", "SE"]) {
+    row(`loaded: ${ph} coordination`, (r) => r.loaded.phases[ph].meanCoordination, RL[ph].mean_coordination_pp);
+    ["xx", "yy", "zz"].forEach((c, k) => row(`loaded: ${ph} sigma_${c} [MPa]`, (r) => r.loaded.phases[ph].volWeightedStress_Pa[k] / 1e6, RL[ph].vol_weighted_mean_stress_Pa_xx_yy_zz_xy_xz_yz[k] / 1e6, { rel: 0.05 }));
+  }
+  row("released: top-wall height [um]", (r) => r.released.height_m * 1e6, RR.height_m * 1e6);
+  row("released: solid fraction", (r) => r.released.solidFraction, RR.solid_fraction, { abs: 0.01 });
+  row("released: mean coordination", (r) => r.released.meanCoordination, RR.mean_coordination_pp_all);
+  console.log(`  replica means within the tolerances: ${allOk ? "yes" : "NO"}`);
+  const steps = runs.reduce((a, x) => a + x.r.steps, 0), sec = runs.reduce((a, x) => a + x.sec, 0);
+  const ps = (runs[0].n * steps) / sec;
+  console.log(`  whole protocol: ${runs.map((x) => x.r.steps).join(", ")} steps (LIGGGHTS ${ref.timing_np1.steps}), ${(sec / runs.length).toFixed(1)} s per run -> ${(ps / 1e6).toFixed(2)}e6 particle-steps/s; LIGGGHTS ${(LIGGGHTS_WHOLE_PS / 1e6).toFixed(2)}e6 -> ratio ${(ps / LIGGGHTS_WHOLE_PS).toFixed(2)}`);
+}
