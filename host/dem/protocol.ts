@@ -15,6 +15,8 @@ export interface UniaxialOptions {
   /** area the wall load is divided by [m^2] */
   area_m2: number;
   targetPressure_Pa: number;
+  /** displacement control instead: stop when the wall reaches this position [m] (exact step count) */
+  targetPosition_m?: number;
   speed_m_s: number;
   checkEvery: number;
   holdSteps: number;
@@ -55,7 +57,19 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: vel(o.speed_m_s) });
   s.setup();
   const start = s.step;
-  for (;;) {
+  if (o.targetPosition_m !== undefined) {
+    const dist = Math.abs(s.wall(o.wall).position_m - o.targetPosition_m);
+    let left = Math.round(dist / (o.speed_m_s * s.dt_s));
+    if (left > o.maxCompressionSteps) throw new Error(`uniaxial: targetPosition_m = ${o.targetPosition_m} m is ${left} steps away at ${o.speed_m_s} m/s, more than maxCompressionSteps = ${o.maxCompressionSteps}`);
+    while (left > 0) {
+      const k = Math.min(left, o.checkEvery);
+      s.run(k);
+      left -= k;
+      point();
+      onProgress?.("compress", s.step, P(), s.wall(o.wall).position_m);
+    }
+  }
+  for (; o.targetPosition_m === undefined;) {
     s.run(o.checkEvery);
     point();
     onProgress?.("compress", s.step, P(), s.wall(o.wall).position_m);
