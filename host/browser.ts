@@ -12,3 +12,6 @@ export { resolveCase, runCase, type DemResult, type ResolvedCase } from "./dem/r
 export { CONTACT_MODELS, buildPairTable, yEff, gEff, betaEff, rayleighTime, sphereMass, hertzContactRadius, type Material } from "./dem/materials.js";
 export { demoCase } from "./dem/demo.js";
 export { parseCsv, toCsv, columnsToTable } from "./io/csv.js";
+export { generatePacking, parsePackSpec, packingCsv, PackSpecSchema, type Packing, type PackSpec } from "./pack/pack.js";
+export { runUniaxial, UNIAXIAL_DEFAULTS, type UniaxialOptions, type UniaxialResult } from "./dem/protocol.js";
+export { packingStats, type PackingStats } from "./dem/analysis.js";

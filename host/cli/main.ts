@@ -6,6 +6,7 @@ import { ConfigError } from "../config/errors.js";
 import { DemUnstableError } from "../dem/system.js";
 import { register as registerDem } from "./dem.js";
 import { register as registerDemo } from "./demo.js";
+import { register as registerPack } from "./pack.js";
 
 const program = new Command();
 program
@@ -15,6 +16,7 @@ program
   .showHelpAfterError();
 registerDemo(program);
 registerDem(program);
+registerPack(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError || e instanceof DemUnstableError) {

@@ -1,0 +1,98 @@
+/** Packing generation: pack2k-like 3D spheres and paper-000 2D discs; no overlaps, bounds, ratios, determinism. */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { generatePacking, parsePackSpec, type Packing } from "../../host/pack/pack.js";
+import { ConfigError } from "../../host/config/errors.js";
+
+function maxOverlap(p: Packing, periodic: [number, number] | null): number {
+  const P = p.particles;
+  let worst = 0;
+  for (let i = 0; i < P.id.length; i++) for (let j = i + 1; j < P.id.length; j++) {
+    let dx = P.x_m[i] - P.x_m[j], dy = P.y_m[i] - P.y_m[j];
+    const dz = P.z_m[i] - P.z_m[j];
+    if (periodic) { dx -= periodic[0] * Math.round(dx / periodic[0]); dy -= periodic[1] * Math.round(dy / periodic[1]); }
+    worst = Math.max(worst, P.radius_m[i] + P.radius_m[j] - Math.hypot(dx, dy, dz));
+  }
+  return worst;
+}
+
+// the recipe behind fixtures/dem/pack2k_init.csv: AM 3-10 um, SE 6-13 um diameters, 73.5:26.5 wt %, 90 um box
+const pack2kLike = {
+  kind: "3d", seed: 5, particles: 2000, amMassFraction: 0.735,
+  am: { size: { dist: "uniform", min_m: "3 um", max_m: "10 um" }, density_kg_m3: 4750 },
+  se: { size: { dist: "uniform", min_m: "6 um", max_m: "13 um" }, density_kg_m3: 1990 },
+  box: { lx_m: "90 um", ly_m: "90 um" }, initialSolidFraction: 0.3,
+};
+
+test("3D: pack2k-like packing: counts near the reference (1514 AM / 486 SE), mass ratio, no overlap, inside the box", () => {
+  const p = generatePacking(parsePackSpec(pack2kLike));
+  const s = p.summary;
+  assert.is(s.particles, 2000);
+  assert.ok(Math.abs(s.am - 1514) < 60, `AM count ${s.am}`);
+  assert.ok(Math.abs(s.amMassFraction - 0.735) < 0.03, `mass fraction ${s.amMassFraction}`);
+  assert.ok(maxOverlap(p, [90e-6, 90e-6]) <= 0, "no overlaps (periodic in x, y)");
+  const P = p.particles;
+  for (let k = 0; k < P.id.length; k++) {
+    assert.ok(P.x_m[k] >= 0 && P.x_m[k] < 90e-6 && P.y_m[k] >= 0 && P.y_m[k] < 90e-6);
+    assert.ok(P.z_m[k] - P.radius_m[k] >= 0 && P.z_m[k] + P.radius_m[k] <= p.box.hi_m[2] + 1e-18);
+  }
+  assert.ok(Math.abs(s.solidFraction - 0.3) < 1e-12);
+});
+
+test("3D: AM mass loading mode reaches the loading and the mass ratio", () => {
+  const spec = { ...pack2kLike, particles: undefined, amLoading_kg_m2: 0.02, box: { lx_m: "60 um", ly_m: "60 um" } };
+  const p = generatePacking(parsePackSpec(spec));
+  const s = p.summary;
+  assert.ok(s.amLoading_kg_m2 >= 0.02 && s.amLoading_kg_m2 < 0.02 * 1.05, `loading ${s.amLoading_kg_m2}`);
+  assert.ok(Math.abs(s.amMassFraction - 0.735) < 0.01, `mass fraction ${s.amMassFraction}`);
+});
+
+test("3D: the same seed gives the same packing; another seed another", () => {
+  const a = generatePacking(parsePackSpec({ ...pack2kLike, particles: 300 }));
+  const b = generatePacking(parsePackSpec({ ...pack2kLike, particles: 300 }));
+  const c = generatePacking(parsePackSpec({ ...pack2kLike, particles: 300, seed: 6 }));
+  assert.equal(a.particles, b.particles);
+  assert.not.equal(a.particles.x_m, c.particles.x_m);
+});
+
+test("3D: an unreachable initial solid fraction is refused", () => {
+  try {
+    generatePacking(parsePackSpec({ ...pack2kLike, particles: 400, height_m: "22 um", maxAttempts: 2000 }));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, /random insertion cannot reach this solid fraction/);
+  }
+  assert.throws(() => parsePackSpec({ ...pack2kLike, initialSolidFraction: 0.6 }), /initialSolidFraction = 0.6/);
+});
+
+test("2D (paper 000): AM discs reach the area fraction, SE fill exhaustively, nothing overlaps or leaves the frame", () => {
+  const p = generatePacking(parsePackSpec({ kind: "2d", seed: 2, amAreaFraction: 0.63 }));
+  const s = p.summary;
+  assert.ok(s.width_m >= 46e-6 && s.width_m <= 55e-6);
+  assert.ok(s.amMeanDiameter_m >= 9e-6 && s.amMeanDiameter_m <= 12e-6 && s.amSd_m <= 2e-6);
+  assert.ok(s.amAreaFraction >= 0.63 && s.amAreaFraction < 0.7, `AM fraction ${s.amAreaFraction}`);
+  assert.ok(s.se > 100);
+  assert.ok(maxOverlap(p, null) <= 0, "no overlaps");
+  const P = p.particles;
+  for (let k = 0; k < P.id.length; k++) {
+    assert.ok(P.x_m[k] - P.radius_m[k] >= -1e-18 && P.x_m[k] + P.radius_m[k] <= s.width_m + 1e-18);
+    assert.ok(P.y_m[k] - P.radius_m[k] >= -1e-18 && P.y_m[k] + P.radius_m[k] <= s.height_m + 1e-18);
+    assert.is(P.z_m[k], 0);
+  }
+  // exhaustive: a 1 um disc fits almost nowhere any more (probe on a fine lattice)
+  let free = 0, probes = 0;
+  for (let x = 0.5e-6; x < s.width_m - 0.5e-6; x += 0.37e-6) for (let y = 0.5e-6; y < s.height_m - 0.5e-6; y += 0.37e-6) {
+    probes++;
+    let ok = true;
+    for (let k = 0; k < P.id.length && ok; k++) if (Math.hypot(x - P.x_m[k], y - P.y_m[k]) < P.radius_m[k] + 0.5e-6) ok = false;
+    if (ok) free++;
+  }
+  assert.ok(free / probes < 0.01, `free spots ${free}/${probes}`);
+});
+
+test("2D: an unreachable AM area fraction is refused with what was reached", () => {
+  assert.throws(() => generatePacking(parsePackSpec({ kind: "2d", amAreaFraction: 0.73, fractionOf: "initial", maxAttempts: 20000 })), /amAreaFraction = 0.73: reached only 0\.\d+ of the initial frame/);
+});
+
+test.run();
