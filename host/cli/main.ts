@@ -7,6 +7,7 @@ import { DemUnstableError } from "../dem/system.js";
 import { register as registerDem } from "./dem.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerPack } from "./pack.js";
+import { register as registerCompact } from "./compact.js";
 
 const program = new Command();
 program
@@ -17,6 +18,7 @@ program
 registerDemo(program);
 registerDem(program);
 registerPack(program);
+registerCompact(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError || e instanceof DemUnstableError) {

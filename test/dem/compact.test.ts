@@ -1,0 +1,39 @@
+/** Compaction configs: bad stages get clear errors; a small uniaxial run through runCompact. */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseCompact, runCompact } from "../../host/dem/compact.js";
+import { demoCase } from "../../host/dem/demo.js";
+import { ConfigError } from "../../host/config/errors.js";
+import { kernels } from "../helpers.js";
+
+const smallCase = () => {
+  const c = demoCase({ seed: 4, nx: 4, layers: 4 });
+  c.walls![1].motion = { type: "fixed" };
+  return c;
+};
+const stage = { type: "uniaxial", wall: "top", targetPressure_Pa: "30 MPa", speed_m_s: 10, releaseSpeed_m_s: 10, checkEvery: 200, holdSteps: 1000, relaxSteps: 1000 };
+
+function msg(input: unknown): string {
+  try { parseCompact(input, "compact.yaml"); } catch (e) { assert.instance(e, ConfigError); return (e as Error).message; }
+  throw new Error("expected a ConfigError");
+}
+
+test("unknown stage type, pressure <= 0 and an unknown wall are refused naming the field", () => {
+  assert.match(msg({ case: smallCase(), stages: [{ ...stage, type: "squash" }] }), /stages\.0\.type = "squash": unknown stage type; available: uniaxial/);
+  assert.match(msg({ case: smallCase(), stages: [{ ...stage, targetPressure_Pa: 0 }] }), /stages\.0\.targetPressure_Pa = 0: target pressure must lie in \(0, inf\) Pa/);
+  assert.match(msg({ case: smallCase(), stages: [{ ...stage, targetPressure_Pa: "-5 MPa" }] }), /targetPressure_Pa = "-5 MPa"/);
+  assert.match(msg({ case: smallCase(), stages: [{ ...stage, wall: "lid" }] }), /stages\.0\.wall = "lid": unknown wall; walls of the case: bottom, top/);
+});
+
+test("a small uniaxial compaction runs from a config and reports per-phase stresses and per-particle data", async () => {
+  const r = runCompact(await kernels("wasm"), parseCompact({ case: smallCase(), stages: [stage] }));
+  assert.is(r.stages.length, 1);
+  const L = r.stages[0].loaded;
+  assert.ok(L.pressure_Pa > 15e6, `loaded at ${L.pressure_Pa}`);
+  assert.ok(L.phases.AM.volWeightedStress_Pa[2] < 0 && L.phases.SE.volWeightedStress_Pa[2] < 0);
+  assert.is((r.particles.id as number[]).length, 64);
+  assert.ok((r.particles.szz_Pa as number[]).some((v) => v !== 0));
+  assert.is(r.version.length > 0, true);
+});
+
+test.run();
