@@ -26,15 +26,25 @@ export function register(program: Command): void {
       bar.done();
       const files: string[] = [];
       r.stages.forEach((st, k) => {
-        const curve = join(o.out, `stage${k + 1}_${st.type}_curve.csv`);
+        const tag = `stage${k + 1}_${st.type}`;
+        const curve = join(o.out, `${tag}_curve.csv`);
         writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]) }));
         files.push(curve);
+        for (const [state, rep] of Object.entries(st.reports)) {
+          if (!rep) continue;
+          const pf = join(o.out, `${tag}_${state}_particles.csv`), cf = join(o.out, `${tag}_${state}_contacts.csv`), af = join(o.out, `${tag}_${state}_analysis.json`);
+          writeFileAtomic(pf, toCsv(columnsToTable(rep.particles)));
+          writeFileAtomic(cf, toCsv(columnsToTable(rep.contacts)));
+          const { particles: _pp, contacts: _cc, ...analysis } = rep;
+          writeFileAtomic(af, JSON.stringify(analysis, null, 1) + "\n");
+          files.push(pf, cf, af);
+        }
       });
       const parts = join(o.out, "particles.csv");
       writeFileAtomic(parts, toCsv(columnsToTable(r.particles)));
       files.push(parts);
       const { particles: _p, ...meta } = r;
-      const summary = { ...meta, stages: r.stages.map(({ curve: _c, ...rest }) => rest) };
+      const summary = { ...meta, stages: r.stages.map(({ curve: _c, reports, ...rest }) => ({ ...rest, reactionArea: Object.fromEntries(Object.entries(reports).map(([k, v]) => [k, v?.areas])) })) };
       const sum = join(o.out, "summary.json");
       writeFileAtomic(sum, JSON.stringify(summary, null, 1) + "\n");
       files.push(sum);
@@ -42,6 +52,8 @@ export function register(program: Command): void {
         const L = st.loaded;
         console.log(`uniaxial: loaded at ${(L.pressure_Pa / 1e6).toFixed(1)} MPa, solid fraction ${L.solidFraction.toFixed(4)}, coordination ${L.meanCoordination.toFixed(2)}; released solid fraction ${st.released.solidFraction.toFixed(4)}`);
         for (const [ph, p] of Object.entries(L.phases)) console.log(`  ${ph}: sigma xx/yy/zz = ${p.volWeightedStress_Pa.slice(0, 3).map((v) => (v / 1e6).toFixed(1)).join(" / ")} MPa, coordination ${p.meanCoordination.toFixed(2)}`);
+        const a = st.reports.loaded?.areas;
+        if (a) console.log(`  AM-SE reaction area ${(a.reactionArea_m2 * 1e12).toFixed(1)} um^2, SE coverage of AM ${(100 * a.seCoverage).toFixed(2)} %`);
       }
       console.log(`${(r.particleSteps_per_s / 1e6).toFixed(2)}e6 particle-steps/s`);
       for (const f of files) console.log(`  wrote ${f}`);

@@ -59,3 +59,96 @@ export function packingStats(s: DemSystem, materialNames: string[], area_m2: num
   }
   return { solidFraction: vol / (area_m2 * height_m), height_m, meanCoordination: n ? ztot / n : 0, phases };
 }
+
+/** Per-particle stress tensor columns (Pa) as produced by particleColumns. */
+export interface StressColumns { sxx_Pa: number[]; syy_Pa: number[]; szz_Pa: number[]; sxy_Pa: number[]; sxz_Pa: number[]; syz_Pa: number[] }
+
+/** von Mises equivalent stress and pressure (-tr/3) per particle [Pa]. */
+export function vonMisesAndPressure(s: StressColumns): { vonMises_Pa: number[]; pressure_Pa: number[] } {
+  const n = s.sxx_Pa.length;
+  const vm: number[] = new Array(n), p: number[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const a = s.sxx_Pa[k], b = s.syy_Pa[k], c = s.szz_Pa[k];
+    vm[k] = Math.sqrt(0.5 * ((a - b) ** 2 + (b - c) ** 2 + (c - a) ** 2) + 3 * (s.sxy_Pa[k] ** 2 + s.sxz_Pa[k] ** 2 + s.syz_Pa[k] ** 2));
+    p[k] = -(a + b + c) / 3;
+  }
+  return { vonMises_Pa: vm, pressure_Pa: p };
+}
+
+export interface MeanSd { mean: number; sd: number; n: number }
+export function meanSd(v: number[]): MeanSd {
+  const n = v.length;
+  if (n === 0) return { mean: NaN, sd: NaN, n };
+  const m = v.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1)) : 0;
+  return { mean: m, sd, n };
+}
+
+/** Mean of `values` in equal-width bins of `key` over [lo, hi], per group (e.g. phase). */
+export function binned(key: number[], values: number[], group: string[], lo: number, hi: number, bins: number) {
+  const edges = Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins);
+  const groups = [...new Set(group)].sort();
+  const out: Record<string, { mean: number[]; count: number[] }> = {};
+  for (const g of groups) out[g] = { mean: new Array(bins).fill(0), count: new Array(bins).fill(0) };
+  for (let k = 0; k < key.length; k++) {
+    let b = Math.floor(((key[k] - lo) / (hi - lo)) * bins);
+    if (b < 0 || b > bins || !Number.isFinite(b)) continue;
+    if (b === bins) b = bins - 1;
+    out[group[k]].mean[b] += values[k];
+    out[group[k]].count[b]++;
+  }
+  for (const g of groups) out[g].mean = out[g].mean.map((s, b) => (out[g].count[b] ? s / out[g].count[b] : NaN));
+  return { edges, groups: out };
+}
+
+/** Volume-weighted mean of a per-particle value on an nx x ny grid over the box cross-section (xy heat map). */
+export function heatMapXY(x: number[], y: number[], r: number[], v: number[], lo: [number, number], hi: [number, number], nx: number, ny: number): number[][] {
+  const sum = Array.from({ length: ny }, () => new Array(nx).fill(0));
+  const w = Array.from({ length: ny }, () => new Array(nx).fill(0));
+  for (let k = 0; k < x.length; k++) {
+    const i = Math.min(nx - 1, Math.max(0, Math.floor(((x[k] - lo[0]) / (hi[0] - lo[0])) * nx)));
+    const j = Math.min(ny - 1, Math.max(0, Math.floor(((y[k] - lo[1]) / (hi[1] - lo[1])) * ny)));
+    const V = r[k] ** 3;
+    sum[j][i] += v[k] * V; w[j][i] += V;
+  }
+  return sum.map((row, j) => row.map((s, i) => (w[j][i] ? s / w[j][i] : NaN)));
+}
+
+export interface ContactAreas {
+  /** Hertz contact radius a = (3 F R* / (4 Y*))^(1/3) [m] and area pi a^2 [m^2] per contact (paper 000 eq 15-16) */
+  radius_m: number[]; area_m2: number[];
+  /** summed contact area by material pair "A-B" [m^2] */
+  areaByPair_m2: Record<string, number>;
+  /** AM-SE reaction area [m^2] and SE coverage of the AM surface (paper 000 eq 17, f = 1) */
+  reactionArea_m2: number; amSurface_m2: number; seCoverage: number;
+}
+
+/**
+ * Hertz contact areas from the normal forces of the last recorded step. Materials named by `am` and `se`
+ * define the reaction area; the coverage divides it by the AM surface 4 pi R^2 summed over AM particles.
+ */
+export function contactAreas(
+  ct: { i: ArrayLike<number>; j: ArrayLike<number>; fn_N: ArrayLike<number> },
+  radius: ArrayLike<number>, material: ArrayLike<number>, materialNames: string[], yEff_Pa: ArrayLike<number>,
+  am = "AM", se = "SE",
+): ContactAreas {
+  const nm = materialNames.length;
+  const radius_m: number[] = [], area_m2: number[] = [];
+  const byPair: Record<string, number> = {};
+  const iam = materialNames.indexOf(am), ise = materialNames.indexOf(se);
+  let reaction = 0;
+  for (let c = 0; c < ct.i.length; c++) {
+    const i = ct.i[c], j = ct.j[c];
+    const ri = radius[i], rj = radius[j];
+    const mi = material[i], mj = material[j];
+    const a = Math.cbrt(3 * Math.max(ct.fn_N[c], 0) * (ri * rj / (ri + rj)) / (4 * yEff_Pa[mi * nm + mj]));
+    const S = Math.PI * a * a;
+    radius_m.push(a); area_m2.push(S);
+    const key = [materialNames[mi], materialNames[mj]].sort().join("-");
+    byPair[key] = (byPair[key] ?? 0) + S;
+    if ((mi === iam && mj === ise) || (mi === ise && mj === iam)) reaction += S;
+  }
+  let amSurface = 0;
+  for (let k = 0; k < radius.length; k++) if (material[k] === iam) amSurface += 4 * Math.PI * radius[k] * radius[k];
+  return { radius_m, area_m2, areaByPair_m2: byPair, reactionArea_m2: reaction, amSurface_m2: amSurface, seCoverage: amSurface > 0 ? reaction / amSurface : 0 };
+}

@@ -11,6 +11,7 @@ import { DemCaseSchema } from "./case.js";
 import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
 import { runUniaxial, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult } from "./protocol.js";
+import { stateReport, type StateReport } from "./report.js";
 
 export const UniaxialStageSchema = z.object({
   type: z.literal("uniaxial"),
@@ -52,7 +53,7 @@ export interface CompactResult {
   version: string;
   seed: number;
   config: CompactConfig;
-  stages: ({ type: "uniaxial" } & UniaxialResult)[];
+  stages: ({ type: "uniaxial"; reports: { loaded?: StateReport; released?: StateReport } } & UniaxialResult)[];
   particles: Record<string, number[] | string[]>;
   wallClock_s: number;
   particleSteps_per_s: number;
@@ -72,9 +73,10 @@ export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: Text
     const ext = box.hi_m.map((h, a) => h - box.lo_m[a]);
     const area = ext.filter((_, a) => a !== axis).reduce((p, e) => p * e, 1);
     if (cfg.case.dimension === 2) throw new ConfigError(`stages: uniaxial needs a 3D case (pressure = force / wall area); dimension = 2`);
-    const r = runUniaxial(s, rc.materialNames, { ...st, wall: wi, area_m2: area }, onProgress);
+    const reports: { loaded?: StateReport; released?: StateReport } = {};
+    const r = runUniaxial(s, rc.materialNames, { ...st, wall: wi, area_m2: area }, onProgress, (state) => { reports[state] = stateReport(s, rc); });
     steps += r.steps;
-    stages.push({ type: "uniaxial", ...r });
+    stages.push({ type: "uniaxial", reports, ...r });
   }
   const sec = (performance.now() - t0) / 1000;
   return {

@@ -42,7 +42,7 @@ export interface UniaxialResult {
 
 export type Progress = (phase: string, step: number, pressure_Pa: number, wallPosition_m: number) => void;
 
-export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOptions, onProgress?: Progress): UniaxialResult {
+export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOptions, onProgress?: Progress, onState?: (state: "loaded" | "released") => void): UniaxialResult {
   const w0 = s.wall(o.wall);
   const side = s.wallSide(o.wall);
   const axis = w0.axis;
@@ -85,6 +85,7 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   point();
   onProgress?.("hold", s.step, P(), s.wall(o.wall).position_m);
   const loaded = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: P(), step: s.step };
+  onState?.("loaded");
   // C: release until P <= releasePressure
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: vel(-o.releaseSpeed_m_s) });
   s.setup();
@@ -101,5 +102,6 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   point();
   onProgress?.("relax", s.step, P(), s.wall(o.wall).position_m);
   const released = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: P(), step: s.step };
+  onState?.("released");
   return { curve, loaded, released, steps: s.step - start };
 }
