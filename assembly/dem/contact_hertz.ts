@@ -9,7 +9,7 @@ import {
   P_R, P_MASS, P_MAT, P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT,
   P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_ST, P_T_MU,
   P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, P_WALLS, WALL_SLOTS,
-  W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MAT, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ,
+  W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MAT, W_MODE, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ,
   ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
 // pass 2 runs in contact_pairs_simd.ts (f64x2, two contacts at a time); the twin is generated from
@@ -85,6 +85,7 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
+    if (gI(wb, W_MODE) == 3) { sF(wb, W_FX, 0.0); sF(wb, W_FY, 0.0); sF(wb, W_FZ, 0.0); sI(wb, W_NCONT, 0); continue; } // off
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE), pos = gF(wb, W_POS);
     const vwx = gF(wb, W_VX), vwy = gF(wb, W_VY), vwz = gF(wb, W_VZ);

@@ -54,13 +54,14 @@ export function initialIntegrate(sys: usize): void {
   sF(sys, H_MAXDISP2, maxd2);
 }
 
-/** Moves walls that have a velocity (modes 1 and 2) by dt along their axis. */
+/** Moves walls that have a velocity (modes 1 and 2) by dt along their axis (fixed and off walls stay). */
 export function moveWalls(sys: usize): void {
   const nw = gI(sys, H_NWALLS);
   const dt = gF(sys, H_DT);
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
-    if (gI(wb, W_MODE) == 0) continue;
+    const mode = gI(wb, W_MODE);
+    if (mode == 0 || mode == 3) continue;
     const axis = gI(wb, W_AXIS);
     const v = axis == 0 ? gF(wb, W_VX) : axis == 1 ? gF(wb, W_VY) : gF(wb, W_VZ);
     sF(wb, W_POS, gF(wb, W_POS) + dt * v);

@@ -28,10 +28,15 @@ export function register(program: Command): void {
       r.stages.forEach((st, k) => {
         const tag = `stage${k + 1}_${st.type}`;
         const curve = join(o.out, `${tag}_curve.csv`);
-        writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]) }));
+        if (st.type === "uniaxial") {
+          writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]) }));
+        } else if (st.type === "isostatic") {
+          writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "Lx_m", "Ly_m", "Lz_m", "p_xlo_Pa", "p_xhi_Pa", "p_ylo_Pa", "p_yhi_Pa", "p_zlo_Pa", "p_zhi_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, ...p.L_m, ...p.facePressure_Pa]) }));
+        } else {
+          writeFileAtomic(curve, toCsv({ columns: ["state", "step", "solidFraction", "meanCoordination", "AM_szz_Pa", "SE_szz_Pa"], rows: st.states.map((c) => [c.name, c.step, c.solidFraction, c.meanCoordination, c.phases.AM?.volWeightedStress_Pa[2] ?? NaN, c.phases.SE?.volWeightedStress_Pa[2] ?? NaN]) }));
+        }
         files.push(curve);
         for (const [state, rep] of Object.entries(st.reports)) {
-          if (!rep) continue;
           const pf = join(o.out, `${tag}_${state}_particles.csv`), cf = join(o.out, `${tag}_${state}_contacts.csv`), af = join(o.out, `${tag}_${state}_analysis.json`);
           writeFileAtomic(pf, toCsv(columnsToTable(rep.particles)));
           writeFileAtomic(cf, toCsv(columnsToTable(rep.contacts)));
@@ -44,16 +49,32 @@ export function register(program: Command): void {
       writeFileAtomic(parts, toCsv(columnsToTable(r.particles)));
       files.push(parts);
       const { particles: _p, ...meta } = r;
-      const summary = { ...meta, stages: r.stages.map(({ curve: _c, reports, ...rest }) => ({ ...rest, reactionArea: Object.fromEntries(Object.entries(reports).map(([k, v]) => [k, v?.areas])) })) };
+      const summary = {
+        ...meta,
+        stages: r.stages.map((st) => {
+          const { reports, ...rest } = st;
+          const noCurve = "curve" in rest ? (({ curve: _c, ...x }) => x)(rest as { curve: unknown }) : rest;
+          return { ...noCurve, reactionArea: Object.fromEntries(Object.entries(reports).map(([k, v]) => [k, v.areas])) };
+        }),
+      };
       const sum = join(o.out, "summary.json");
       writeFileAtomic(sum, JSON.stringify(summary, null, 1) + "\n");
       files.push(sum);
+      const phaseLine = (phases: Record<string, { volWeightedStress_Pa: number[]; meanCoordination: number }>) => {
+        for (const [ph, p] of Object.entries(phases)) console.log(`    ${ph}: sigma xx/yy/zz = ${p.volWeightedStress_Pa.slice(0, 3).map((v) => (v / 1e6).toFixed(2)).join(" / ")} MPa, coordination ${p.meanCoordination.toFixed(2)}`);
+      };
       for (const st of r.stages) {
-        const L = st.loaded;
-        console.log(`uniaxial: loaded at ${(L.pressure_Pa / 1e6).toFixed(1)} MPa, solid fraction ${L.solidFraction.toFixed(4)}, coordination ${L.meanCoordination.toFixed(2)}; released solid fraction ${st.released.solidFraction.toFixed(4)}`);
-        for (const [ph, p] of Object.entries(L.phases)) console.log(`  ${ph}: sigma xx/yy/zz = ${p.volWeightedStress_Pa.slice(0, 3).map((v) => (v / 1e6).toFixed(1)).join(" / ")} MPa, coordination ${p.meanCoordination.toFixed(2)}`);
-        const a = st.reports.loaded?.areas;
-        if (a) console.log(`  AM-SE reaction area ${(a.reactionArea_m2 * 1e12).toFixed(1)} um^2, SE coverage of AM ${(100 * a.seCoverage).toFixed(2)} %`);
+        if (st.type === "uniaxial") {
+          console.log(`uniaxial: loaded at ${(st.loaded.pressure_Pa / 1e6).toFixed(1)} MPa, solid fraction ${st.loaded.solidFraction.toFixed(4)}, coordination ${st.loaded.meanCoordination.toFixed(2)}; released solid fraction ${st.released.solidFraction.toFixed(4)}`);
+          phaseLine(st.loaded.phases);
+        } else if (st.type === "isostatic") {
+          console.log(`isostatic: settled after ${st.steps} steps, faces ${st.settled.facePressure_Pa.map((p) => (p / 1e6).toFixed(2)).join("/")} MPa, box ${st.settled.L_m.map((l) => (l * 1e6).toFixed(1)).join(" x ")} um, solid fraction ${st.settled.solidFraction.toFixed(4)}`);
+          phaseLine(st.settled.phases);
+        } else {
+          for (const c of st.states) { console.log(`cycle ${c.name}: solid fraction ${c.solidFraction.toFixed(4)}, coordination ${c.meanCoordination.toFixed(2)}`); phaseLine(c.phases); }
+        }
+        const a = Object.values(st.reports)[0]?.areas;
+        if (a) console.log(`    AM-SE reaction area ${(a.reactionArea_m2 * 1e12).toFixed(1)} um^2, SE coverage of AM ${(100 * a.seCoverage).toFixed(2)} %`);
       }
       console.log(`${(r.particleSteps_per_s / 1e6).toFixed(2)}e6 particle-steps/s`);
       for (const f of files) console.log(`  wrote ${f}`);

@@ -10,7 +10,9 @@ import { VERSION } from "../version.js";
 import { DemCaseSchema } from "./case.js";
 import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
-import { runUniaxial, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult } from "./protocol.js";
+import { runUniaxial, runIsostatic, runCycle, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
+import { axisIndex } from "./case.js";
+import type { WallInit } from "./system.js";
 import { stateReport, type StateReport } from "./report.js";
 
 export const UniaxialStageSchema = z.object({
@@ -28,16 +30,48 @@ export const UniaxialStageSchema = z.object({
   maxCompressionSteps: z.number().int().positive().default(UNIAXIAL_DEFAULTS.maxCompressionSteps),
 }).strict();
 
+export const IsostaticStageSchema = z.object({
+  type: z.literal("isostatic"),
+  /** pressure on all six faces (paper 003: 1, 3, 5 MPa) */
+  pressure_Pa: quantity("Pa", { min: 0, minExclusive: true }, "isostatic pressure"),
+  /** material of the four side walls added for this stage (default: the case's z walls' material) */
+  wallMaterial: z.string().optional(),
+  maxSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "servo speed limit").default(1),
+  checkEvery: z.number().int().positive().default(250),
+  tolerance: quantity("-", { min: 0, minExclusive: true }, "relative pressure tolerance").default(0.02),
+  maxSteps: z.number().int().positive().default(2_000_000),
+  holdSteps: z.number().int().nonnegative().default(2000),
+}).strict();
+
+export const CycleStageSchema = z.object({
+  type: z.literal("cycle"),
+  /** the swelling phase (paper 003: AM) */
+  material: z.string().default("AM"),
+  /** diameter change on discharge (paper 003: 6 %) */
+  diameterStrain: quantity("-", { min: -0.5, max: 0.5 }, "diameter strain").default(0.06),
+  cycles: z.number().int().positive().default(5),
+  rampSteps: z.number().int().positive().default(20000),
+  holdSteps: z.number().int().nonnegative().default(2000),
+  checkEvery: z.number().int().positive().default(250),
+}).strict();
+
 export const CompactSchema = z.object({
   /** the DEM case; its own `stages` are not used (give `stages: [{steps: 1}]`) */
   case: DemCaseSchema,
-  stages: z.array(z.discriminatedUnion("type", [UniaxialStageSchema], {
-    error: (iss) => (iss.code === "invalid_union" ? `unknown stage type; available: uniaxial` : undefined),
+  stages: z.array(z.discriminatedUnion("type", [UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema], {
+    error: (iss) => (iss.code === "invalid_union" ? `unknown stage type; available: uniaxial, isostatic, cycle` : undefined),
   })).min(1),
 }).strict().superRefine((c, ctx) => {
   const walls = c.case.walls.map((w) => w.name);
+  const mats = Object.keys(c.case.materials);
   c.stages.forEach((st, k) => {
-    if (!walls.includes(st.wall)) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}` });
+    if (st.type === "uniaxial" && !walls.includes(st.wall)) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}` });
+    if (st.type === "isostatic") {
+      if (c.case.dimension !== 3) ctx.addIssue({ code: "custom", path: ["stages", k, "type"], message: "isostatic pressing needs a 3D case" });
+      if (!c.case.walls.some((w) => w.axis === "z" && w.side === "+") || !c.case.walls.some((w) => w.axis === "z" && w.side === "-")) ctx.addIssue({ code: "custom", path: ["stages", k, "type"], message: "isostatic pressing needs a bottom (side +) and a top (side -) wall along z" });
+      if (st.wallMaterial !== undefined && !mats.includes(st.wallMaterial)) ctx.addIssue({ code: "custom", path: ["stages", k, "wallMaterial"], message: `unknown material; defined materials: ${mats.join(", ")}` });
+    }
+    if (st.type === "cycle" && !mats.includes(st.material)) ctx.addIssue({ code: "custom", path: ["stages", k, "material"], message: `unknown material; defined materials: ${mats.join(", ")}` });
   });
 });
 export type CompactConfig = z.output<typeof CompactSchema>;
@@ -53,7 +87,11 @@ export interface CompactResult {
   version: string;
   seed: number;
   config: CompactConfig;
-  stages: ({ type: "uniaxial"; reports: { loaded?: StateReport; released?: StateReport } } & UniaxialResult)[];
+  stages: (
+    | ({ type: "uniaxial"; reports: Record<string, StateReport> } & UniaxialResult)
+    | ({ type: "isostatic"; reports: Record<string, StateReport> } & IsostaticResult)
+    | { type: "cycle"; reports: Record<string, StateReport>; states: CycleState[]; steps: number }
+  )[];
   particles: Record<string, number[] | string[]>;
   wallClock_s: number;
   particleSteps_per_s: number;
@@ -61,22 +99,47 @@ export interface CompactResult {
 
 export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, onProgress?: Progress): CompactResult {
   const rc = resolveCase(cfg.case, readText);
+  // isostatic stages need die walls on x and y: added switched off, turned on by the stage
+  const iso = cfg.stages.find((st) => st.type === "isostatic");
+  const wallsBefore = rc.init.walls.length;
+  if (iso && iso.type === "isostatic") {
+    const zWall = cfg.case.walls.find((w) => w.axis === "z")!;
+    const material = rc.materialNames.indexOf(iso.wallMaterial ?? zWall.material);
+    const b = cfg.case.box;
+    const side = (name: string, axis: 0 | 1, sgn: 1 | -1, pos: number): WallInit => ({ name, axis, side: sgn, position_m: pos, velocity_m_s: [0, 0, 0], mode: "off", targetLoad_N: 0, gain_m_per_s_N: 0, maxSpeed_m_s: 0, material });
+    rc.init.walls.push(side("xlo", 0, 1, b.lo_m[0]), side("xhi", 0, -1, b.hi_m[0]), side("ylo", 1, 1, b.lo_m[1]), side("yhi", 1, -1, b.hi_m[1]));
+  }
   const s = new DemSystem(kernels, rc.init);
   s.ids = rc.particles.id;
   const box = cfg.case.box;
+  const zlo = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "+"), zhi = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "-");
+  const boxWalls: BoxWalls = { xlo: wallsBefore, xhi: wallsBefore + 1, ylo: wallsBefore + 2, yhi: wallsBefore + 3, zlo, zhi };
+  let isoState: { walls: BoxWalls; pressure_Pa: number; maxSpeed_m_s: number } | undefined;
   const t0 = performance.now();
   const stages: CompactResult["stages"] = [];
   let steps = 0;
   for (const st of cfg.stages) {
-    const wi = s.wallNames.indexOf(st.wall);
-    const axis = s.wall(wi).axis;
-    const ext = box.hi_m.map((h, a) => h - box.lo_m[a]);
-    const area = ext.filter((_, a) => a !== axis).reduce((p, e) => p * e, 1);
-    if (cfg.case.dimension === 2) throw new ConfigError(`stages: uniaxial needs a 3D case (pressure = force / wall area); dimension = 2`);
-    const reports: { loaded?: StateReport; released?: StateReport } = {};
-    const r = runUniaxial(s, rc.materialNames, { ...st, wall: wi, area_m2: area }, onProgress, (state) => { reports[state] = stateReport(s, rc); });
-    steps += r.steps;
-    stages.push({ type: "uniaxial", reports, ...r });
+    const reports: Record<string, StateReport> = {};
+    const snap = (state: string) => { reports[state] = stateReport(s, rc); };
+    if (st.type === "uniaxial") {
+      if (cfg.case.dimension === 2) throw new ConfigError(`stages: uniaxial needs a 3D case (pressure = force / wall area); dimension = 2`);
+      const wi = s.wallNames.indexOf(st.wall);
+      const axis = s.wall(wi).axis;
+      const ext = box.hi_m.map((h, a) => h - box.lo_m[a]);
+      const area = ext.filter((_, a) => a !== axis).reduce((p, e) => p * e, 1);
+      const r = runUniaxial(s, rc.materialNames, { ...st, wall: wi, area_m2: area }, onProgress, snap);
+      steps += r.steps;
+      stages.push({ type: "uniaxial", reports, ...r });
+    } else if (st.type === "isostatic") {
+      const r = runIsostatic(s, rc.materialNames, boxWalls, st, onProgress, snap);
+      isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
+      steps += r.steps;
+      stages.push({ type: "isostatic", reports, ...r });
+    } else {
+      const r = runCycle(s, rc.materialNames, { ...st, materials: [rc.materialNames.indexOf(st.material)], isostatic: isoState }, onProgress, snap);
+      steps += r.steps;
+      stages.push({ type: "cycle", reports, ...r });
+    }
   }
   const sec = (performance.now() - t0) / 1000;
   return {

@@ -8,6 +8,7 @@
  */
 import { packingStats, type PackingStats } from "./analysis.js";
 import type { DemSystem } from "./system.js";
+import * as L from "../../assembly/dem/layout.js";
 
 export interface UniaxialOptions {
   /** wall index in the system (the moving punch) */
@@ -104,4 +105,133 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   const released = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: P(), step: s.step };
   onState?.("released");
   return { curve, loaded, released, steps: s.step - start };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Isostatic pressing and AM cycling (paper 003 §2.1.3): all six box faces are pressure-controlled
+// walls; the AM particles then grow and shrink by a diameter strain for N cycles under that pressure.
+
+export interface BoxWalls { xlo: number; xhi: number; ylo: number; yhi: number; zlo: number; zhi: number }
+
+/** Current face areas from the wall separations, and the servo targets P x area on every face. */
+export function retargetIsostatic(s: DemSystem, w: BoxWalls, pressure_Pa: number, maxSpeed_m_s: number): { L: [number, number, number]; p: number[] } {
+  const pos = (k: number) => s.wall(k).position_m;
+  const L: [number, number, number] = [pos(w.xhi) - pos(w.xlo), pos(w.yhi) - pos(w.ylo), pos(w.zhi) - pos(w.zlo)];
+  const faces: [number, number][] = [[w.xlo, 0], [w.xhi, 0], [w.ylo, 1], [w.yhi, 1], [w.zlo, 2], [w.zhi, 2]];
+  const p: number[] = [];
+  for (const [k, axis] of faces) {
+    const area = L.filter((_, a) => a !== axis).reduce((a, b) => a * b, 1);
+    const target = pressure_Pa * area;
+    s.setWall(k, { mode: "servo", targetLoad_N: target, gain_m_per_s_N: maxSpeed_m_s / target, maxSpeed_m_s });
+    p.push(s.wall(k).load_N / area);
+  }
+  return { L, p };
+}
+
+export interface IsostaticOptions {
+  pressure_Pa: number;
+  maxSpeed_m_s: number;
+  checkEvery: number;
+  /** settled when every face pressure is within tolerance x P and every wall slower than 1 % of maxSpeed */
+  tolerance: number;
+  maxSteps: number;
+  holdSteps: number;
+}
+
+export interface IsostaticPoint { step: number; time_s: number; L_m: [number, number, number]; facePressure_Pa: number[] }
+export interface IsostaticResult { curve: IsostaticPoint[]; settled: PackingStats & { step: number; L_m: [number, number, number]; facePressure_Pa: number[] }; steps: number }
+
+export function runIsostatic(s: DemSystem, materialNames: string[], w: BoxWalls, o: IsostaticOptions, onProgress?: Progress, onState?: (state: string) => void): IsostaticResult {
+  // leave periodicity: die walls at the particle extents along x and y (no overlap at the switch)
+  const x = s.f64(L.P_X), y = s.f64(L.P_Y), r = s.f64(L.P_R);
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i < s.n; i++) { x0 = Math.min(x0, x[i] - r[i]); x1 = Math.max(x1, x[i] + r[i]); y0 = Math.min(y0, y[i] - r[i]); y1 = Math.max(y1, y[i] + r[i]); }
+  if (s.getI(L.H_PERX) || s.getI(L.H_PERY)) s.setPeriodic(false, false);
+  for (const [k, p] of [[w.xlo, x0], [w.xhi, x1], [w.ylo, y0], [w.yhi, y1]] as [number, number][]) {
+    if (s.wall(k).mode === "off") s.setWall(k, { mode: "fixed", position_m: p, velocity_m_s: [0, 0, 0] });
+  }
+  const start = s.step;
+  const curve: IsostaticPoint[] = [];
+  let state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
+  s.setup();
+  let calm = 0;
+  for (;;) {
+    s.run(o.checkEvery);
+    state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
+    curve.push({ step: s.step, time_s: s.time_s, L_m: state.L, facePressure_Pa: state.p });
+    onProgress?.("isostatic", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2]);
+    const ok = state.p.every((p) => Math.abs(p - o.pressure_Pa) <= o.tolerance * o.pressure_Pa)
+      && Object.values(w).every((k) => Math.abs(s.wall(k).velocity_m_s[s.wall(k).axis]) < 0.01 * o.maxSpeed_m_s);
+    calm = ok ? calm + 1 : 0;
+    if (calm >= 2) break;
+    if (s.step - start > o.maxSteps) {
+      throw new Error(`isostatic: not settled at pressure_Pa = ${o.pressure_Pa} Pa within maxSteps = ${o.maxSteps}: face pressures ${state.p.map((p) => (p / 1e6).toFixed(3)).join(", ")} MPa (tolerance ${o.tolerance}); raise maxSteps or maxSpeed_m_s`);
+    }
+  }
+  s.run(Math.max(1, o.holdSteps), true);
+  state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
+  const area = state.L[0] * state.L[1];
+  const settled = { ...packingStats(s, materialNames, area, state.L[2]), step: s.step, L_m: state.L, facePressure_Pa: state.p };
+  onState?.("isostatic");
+  return { curve, settled, steps: s.step - start };
+}
+
+export interface CycleOptions {
+  /** materials whose particles swell (the AM) */
+  materials: number[];
+  /** diameter change of a discharge (paper 003: 0.06) */
+  diameterStrain: number;
+  cycles: number;
+  /** steps for one growth or shrink ramp, done in `checkEvery` increments */
+  rampSteps: number;
+  holdSteps: number;
+  checkEvery: number;
+  /** keep the isostatic servo on these walls at this pressure (omit for fixed walls) */
+  isostatic?: { walls: BoxWalls; pressure_Pa: number; maxSpeed_m_s: number };
+}
+
+export interface CycleState extends PackingStats { name: string; step: number; L_m?: [number, number, number] }
+
+export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions, onProgress?: Progress, onState?: (state: string) => void): { states: CycleState[]; steps: number } {
+  const r = s.f64(L.P_R);
+  const mat = s.i32(L.P_MAT);
+  const r0 = Float64Array.from(r);
+  const grow = Array.from(mat, (m) => o.materials.includes(m));
+  const start = s.step;
+  const states: CycleState[] = [];
+  const setScale = (f: number) => {
+    const rr = s.f64(L.P_R);
+    let rmax = 0;
+    for (let i = 0; i < s.n; i++) { if (grow[i]) rr[i] = r0[i] * f; rmax = Math.max(rmax, rr[i]); }
+    s.setF(L.H_RMAX, rmax);
+    s.prepare(); // mass kept: dt/(2m) unchanged, rotational factor follows R^2
+  };
+  const dims = (): [number, number, number] | undefined => {
+    if (!o.isostatic) return undefined;
+    return retargetIsostatic(s, o.isostatic.walls, o.isostatic.pressure_Pa, o.isostatic.maxSpeed_m_s).L;
+  };
+  const area = () => { const d = dims(); return d ? [d[0] * d[1], d[2]] : [NaN, NaN]; };
+  const nChunks = Math.max(1, Math.round(o.rampSteps / o.checkEvery));
+  const ramp = (from: number, to: number, label: string) => {
+    for (let c = 1; c <= nChunks; c++) {
+      setScale(from + ((to - from) * c) / nChunks);
+      s.run(o.checkEvery);
+      dims();
+      onProgress?.(label, s.step, 0, 0);
+    }
+  };
+  s.setup();
+  for (let cyc = 1; cyc <= o.cycles; cyc++) {
+    ramp(1, 1 + o.diameterStrain, `D${cyc}`);
+    s.run(Math.max(1, o.holdSteps), true);
+    let [A, H] = area();
+    states.push({ name: `D${cyc}`, step: s.step, L_m: dims(), ...packingStats(s, materialNames, A, H) });
+    onState?.(`D${cyc}`);
+    ramp(1 + o.diameterStrain, 1, `C${cyc}`);
+    s.run(Math.max(1, o.holdSteps), true);
+    [A, H] = area();
+    states.push({ name: `C${cyc}`, step: s.step, L_m: dims(), ...packingStats(s, materialNames, A, H) });
+    onState?.(`C${cyc}`);
+  }
+  return { states, steps: s.step - start };
 }

@@ -7,8 +7,8 @@ import type { Kernels } from "../core/wasm.js";
 import * as L from "../../assembly/dem/layout.js";
 import type { PairTable } from "./materials.js";
 
-export type WallMode = "fixed" | "velocity" | "servo";
-const WALL_MODE_CODE: Record<WallMode, number> = { fixed: 0, velocity: 1, servo: 2 };
+export type WallMode = "fixed" | "velocity" | "servo" | "off";
+const WALL_MODE_CODE: Record<WallMode, number> = { fixed: 0, velocity: 1, servo: 2, off: 3 };
 
 export interface WallInit {
   name: string;
@@ -238,6 +238,13 @@ export class DemSystem {
     } else go(nsteps);
   }
 
+  /** Switches periodicity along x/y (e.g. before die walls take over); forces a neighbour rebuild. */
+  setPeriodic(px: boolean, py: boolean): void {
+    this.setI(L.H_PERX, px ? 1 : 0);
+    this.setI(L.H_PERY, py ? 1 : 0);
+    this.setI(L.H_FORCE_REBUILD, 1);
+  }
+
   /** After changing radii, masses or dt from the host. */
   prepare(): void { this.kernels.demPrepare(this.sys); this.setI(L.H_FORCE_REBUILD, 1); }
 
@@ -251,8 +258,10 @@ export class DemSystem {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
     const dv = this.view();
     const f = (s: number) => dv.getFloat64(b + s * 8, true);
+    const modes: WallMode[] = ["fixed", "velocity", "servo", "off"];
     return {
       name: this.wallNames[k],
+      mode: modes[dv.getInt32(b + L.W_MODE * 8, true)],
       axis: dv.getInt32(b + L.W_AXIS * 8, true),
       position_m: f(L.W_POS),
       velocity_m_s: [f(L.W_VX), f(L.W_VY), f(L.W_VZ)] as [number, number, number],
@@ -266,9 +275,15 @@ export class DemSystem {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
     return this.view().getFloat64(b + L.W_SIDE * 8, true) > 0 ? 1 : -1;
   }
-  setWall(k: number, patch: { position_m?: number; velocity_m_s?: [number, number, number]; mode?: WallMode; targetLoad_N?: number }): void {
+  setWall(k: number, patch: { position_m?: number; velocity_m_s?: [number, number, number]; mode?: WallMode; targetLoad_N?: number; gain_m_per_s_N?: number; maxSpeed_m_s?: number }): void {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
     const dv = this.view();
+    if (patch.mode && patch.mode !== "off" && dv.getInt32(b + L.W_MODE * 8, true) === WALL_MODE_CODE.off) {
+      // a wall switched on starts without contact history
+      for (const s of [L.W_HX, L.W_HY, L.W_HZ]) new Float64Array(this.kernels.heap.buffer, dv.getUint32(b + s * 8, true), this.n).fill(0);
+    }
+    if (patch.gain_m_per_s_N !== undefined) dv.setFloat64(b + L.W_GAIN * 8, patch.gain_m_per_s_N, true);
+    if (patch.maxSpeed_m_s !== undefined) dv.setFloat64(b + L.W_VMAX * 8, patch.maxSpeed_m_s, true);
     if (patch.position_m !== undefined) dv.setFloat64(b + L.W_POS * 8, patch.position_m, true);
     if (patch.velocity_m_s) patch.velocity_m_s.forEach((v, a) => dv.setFloat64(b + (L.W_VX + a) * 8, v, true));
     if (patch.mode) dv.setInt32(b + L.W_MODE * 8, WALL_MODE_CODE[patch.mode], true);

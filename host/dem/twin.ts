@@ -405,6 +405,7 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + ((w * WALL_SLOTS) << 3);
+    if (gI(wb, W_MODE) == 3) { sF(wb, W_FX, 0.0); sF(wb, W_FY, 0.0); sF(wb, W_FZ, 0.0); sI(wb, W_NCONT, 0); continue; } // off
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE), pos = gF(wb, W_POS);
     const vwx = gF(wb, W_VX), vwy = gF(wb, W_VY), vwz = gF(wb, W_VZ);
@@ -531,13 +532,14 @@ function initialIntegrate(sys: number): void {
   sF(sys, H_MAXDISP2, maxd2);
 }
 
-/** Moves walls that have a velocity (modes 1 and 2) by dt along their axis. */
+/** Moves walls that have a velocity (modes 1 and 2) by dt along their axis (fixed and off walls stay). */
 function moveWalls(sys: number): void {
   const nw = gI(sys, H_NWALLS);
   const dt = gF(sys, H_DT);
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + ((w * WALL_SLOTS) << 3);
-    if (gI(wb, W_MODE) == 0) continue;
+    const mode = gI(wb, W_MODE);
+    if (mode == 0 || mode == 3) continue;
     const axis = gI(wb, W_AXIS);
     const v = axis == 0 ? gF(wb, W_VX) : axis == 1 ? gF(wb, W_VY) : gF(wb, W_VZ);
     sF(wb, W_POS, gF(wb, W_POS) + dt * v);

@@ -36,4 +36,28 @@ test("a small uniaxial compaction runs from a config and reports per-phase stres
   assert.is(r.version.length > 0, true);
 });
 
+test("uniaxial -> isostatic -> AM cycling: faces settle at the pressure; stress moves AM -> SE on contraction (paper 003)", async () => {
+  const c = demoCase({ seed: 4, nx: 5, layers: 5 });
+  c.walls![1].motion = { type: "fixed" };
+  const cfg = parseCompact({ case: c, stages: [
+    { type: "uniaxial", wall: "top", targetPressure_Pa: "50 MPa", speed_m_s: 10, releaseSpeed_m_s: 10, checkEvery: 200, holdSteps: 2000, relaxSteps: 2000 },
+    { type: "isostatic", pressure_Pa: "3 MPa", maxSpeed_m_s: 1, checkEvery: 250, holdSteps: 1000 },
+    { type: "cycle", cycles: 1, rampSteps: 8000, holdSteps: 1000 },
+  ] });
+  const r = runCompact(await kernels("wasm"), cfg);
+  const [uni, iso, cyc] = r.stages;
+  assert.ok(uni.type === "uniaxial" && iso.type === "isostatic" && cyc.type === "cycle");
+  if (uni.type !== "uniaxial" || iso.type !== "isostatic" || cyc.type !== "cycle") return;
+  for (const p of iso.settled.facePressure_Pa) assert.ok(Math.abs(p - 3e6) <= 0.02 * 3e6, `face ${p}`);
+  // isostatic stresses are more than an order of magnitude below the uniaxial ones
+  assert.ok(Math.abs(iso.settled.phases.AM.volWeightedStress_Pa[2]) < 0.2 * Math.abs(uni.loaded.phases.AM.volWeightedStress_Pa[2]));
+  const [D1, C1] = cyc.states;
+  assert.is(D1.name, "D1"); assert.is(C1.name, "C1");
+  const p = (st: typeof D1, ph: string) => -(st.phases[ph].volWeightedStress_Pa[0] + st.phases[ph].volWeightedStress_Pa[1] + st.phases[ph].volWeightedStress_Pa[2]) / 3;
+  assert.ok(p(D1, "AM") > p(D1, "SE"), "expanded AM carries more stress than SE");
+  assert.ok(p(C1, "AM") / p(C1, "SE") < p(D1, "AM") / p(D1, "SE"), "on contraction the stress shifts to SE");
+  assert.ok(D1.L_m![2] > C1.L_m![2], "the electrode swells on discharge and shrinks back");
+  assert.ok(cyc.reports.D1 && cyc.reports.C1, "reports at D1 and C1");
+});
+
 test.run();
