@@ -8,6 +8,7 @@ import { ConfigError } from "../config/errors.js";
 import { parseCompact, runCompact } from "../dem/compact.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
+import { particlesVtk } from "../io/vtk.js";
 import { progressBar } from "./progress.js";
 
 export function register(program: Command): void {
@@ -39,6 +40,9 @@ export function register(program: Command): void {
         for (const [state, rep] of Object.entries(st.reports)) {
           const pf = join(o.out, `${tag}_${state}_particles.csv`), cf = join(o.out, `${tag}_${state}_contacts.csv`), af = join(o.out, `${tag}_${state}_analysis.json`);
           writeFileAtomic(pf, toCsv(columnsToTable(rep.particles)));
+          const vf = join(o.out, `${tag}_${state}_particles.vtk`);
+          writeFileAtomic(vf, particlesVtk(rep.particles, `assbkit ${tag} ${state}`));
+          files.push(vf);
           writeFileAtomic(cf, toCsv(columnsToTable(rep.contacts)));
           const { particles: _pp, contacts: _cc, ...analysis } = rep;
           writeFileAtomic(af, JSON.stringify(analysis, null, 1) + "\n");

@@ -5,6 +5,7 @@ import { readConfigFile } from "../config/load.js";
 import { ConfigError } from "../config/errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
+import { particlesVtk } from "../io/vtk.js";
 import { parseDemCase, type DemCase } from "./case.js";
 import { resolveCase, type DemResult, type ResolvedCase } from "./run.js";
 
@@ -28,6 +29,7 @@ export function writeDemResult(dir: string, r: DemResult): string[] {
     ["timeseries.csv", toCsv(r.timeseries)],
     ["particles.csv", toCsv(columnsToTable(r.particles))],
     ["contacts.csv", toCsv(columnsToTable(r.contacts))],
+    ["particles.vtk", particlesVtk(r.particles, `assbkit ${r.config.name}`)],
   ];
   const summary = { kind: r.kind, version: r.version, seed: r.seed, backend: r.backend, summary: r.summary, config: r.config, files: files.map((f) => f[0]) };
   files.push(["summary.json", JSON.stringify(summary, null, 1) + "\n"]);
