@@ -1,6 +1,8 @@
 /** `assb compact <config> -o <dir>`: press a packing (protocol stages) and write curves, per-phase stresses, particles. */
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import type { RestartState } from "../dem/system.js";
+import { VERSION } from "../version.js";
 import { dirname, join, resolve } from "node:path";
 import { loadCore } from "../core/wasm.js";
 import { readConfigFile } from "../config/load.js";
@@ -17,17 +19,32 @@ export function register(program: Command): void {
     .description("press a packing with protocol stages (uniaxial: press to a pressure, hold, release, relax) and report stresses")
     .argument("<config>", "YAML/JSON: {case: <DEM case>, stages: [{type: uniaxial, wall, targetPressure_Pa, ...}]}")
     .option("-o, --out <dir>", "output folder", "out")
-    .action(async (file: string, o: { out: string }) => {
+    .option("--resume", "continue after the last stage whose restart file (restart_stageN.json) is in the output folder")
+    .action(async (file: string, o: { out: string; resume?: boolean }) => {
       const cfg = parseCompact(readConfigFile(file), file);
       const base = dirname(resolve(file));
       const bar = progressBar();
+      let resume: { state: RestartState; after: number } | undefined;
+      if (o.resume) {
+        const done = existsSync(o.out) ? readdirSync(o.out).map((f) => /^restart_stage(\d+)\.json$/.exec(f)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])) : [];
+        if (done.length === 0) throw new ConfigError(`--resume: no restart_stageN.json in ${o.out}; run without --resume first`);
+        const last = Math.max(...done);
+        if (last >= cfg.stages.length) throw new ConfigError(`--resume: ${o.out} has a restart after stage ${last}, but the config has ${cfg.stages.length} stages`);
+        resume = { state: JSON.parse(readFileSync(join(o.out, `restart_stage${last}.json`), "utf8")), after: last - 1 };
+        if (resume.state.version !== VERSION) console.error(`assb: note: restart written by assbkit ${resume.state.version}, running ${VERSION}`);
+        console.log(`resuming after stage ${last} (${cfg.stages[last - 1].type}) from ${join(o.out, `restart_stage${last}.json`)}`);
+      }
       const r = runCompact(await loadCore(), cfg, (p) => {
         try { return readFileSync(resolve(base, p), "utf8"); } catch (e) { throw new ConfigError(`case.particles.csv = "${p}": cannot read it (${(e as NodeJS.ErrnoException).code})`); }
-      }, (ph, step, p, z) => bar.update(ph, step, step, `P ${(p / 1e6).toFixed(2)} MPa wall ${(z * 1e6).toFixed(2)} um`));
+      }, {
+        onProgress: (ph, step, p, z) => bar.update(ph, step, step, `P ${(p / 1e6).toFixed(2)} MPa wall ${(z * 1e6).toFixed(2)} um`),
+        onStageDone: (k, state) => writeFileAtomic(join(o.out, `restart_stage${k + 1}.json`), JSON.stringify(state)),
+        resume,
+      });
       bar.done();
       const files: string[] = [];
       r.stages.forEach((st, k) => {
-        const tag = `stage${k + 1}_${st.type}`;
+        const tag = `stage${k + 1 + r.firstStage}_${st.type}`;
         const curve = join(o.out, `${tag}_curve.csv`);
         if (st.type === "uniaxial") {
           writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]) }));

@@ -12,7 +12,7 @@ import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
 import { runUniaxial, runIsostatic, runCycle, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
 import { axisIndex } from "./case.js";
-import type { WallInit } from "./system.js";
+import type { WallInit, RestartState } from "./system.js";
 import { stateReport, type StateReport } from "./report.js";
 
 export const UniaxialStageSchema = z.object({
@@ -87,6 +87,8 @@ export interface CompactResult {
   version: string;
   seed: number;
   config: CompactConfig;
+  /** index of the first stage run here (> 0 when resumed from a restart file) */
+  firstStage: number;
   stages: (
     | ({ type: "uniaxial"; reports: Record<string, StateReport> } & UniaxialResult)
     | ({ type: "isostatic"; reports: Record<string, StateReport> } & IsostaticResult)
@@ -97,7 +99,17 @@ export interface CompactResult {
   particleSteps_per_s: number;
 }
 
-export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, onProgress?: Progress): CompactResult {
+export interface CompactRunOptions {
+  onProgress?: Progress;
+  /** called after each stage with its index and the restart state (write it to disk) */
+  onStageDone?: (stage: number, state: RestartState) => void;
+  /** resume: the restart state written after stage `resumeAfter` (0-based); later stages run */
+  resume?: { state: RestartState; after: number };
+}
+
+export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, onProgressOrOpts?: Progress | CompactRunOptions): CompactResult {
+  const opts: CompactRunOptions = typeof onProgressOrOpts === "function" ? { onProgress: onProgressOrOpts } : onProgressOrOpts ?? {};
+  const onProgress = opts.onProgress;
   const rc = resolveCase(cfg.case, readText);
   // isostatic stages need die walls on x and y: added switched off, turned on by the stage
   const iso = cfg.stages.find((st) => st.type === "isostatic");
@@ -115,10 +127,18 @@ export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: Text
   const zlo = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "+"), zhi = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "-");
   const boxWalls: BoxWalls = { xlo: wallsBefore, xhi: wallsBefore + 1, ylo: wallsBefore + 2, yhi: wallsBefore + 3, zlo, zhi };
   let isoState: { walls: BoxWalls; pressure_Pa: number; maxSpeed_m_s: number } | undefined;
+  let first = 0;
+  if (opts.resume) {
+    s.loadState(opts.resume.state);
+    first = opts.resume.after + 1;
+    // the servo context of an isostatic stage already run
+    for (const st of cfg.stages.slice(0, first)) if (st.type === "isostatic") isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
+  }
   const t0 = performance.now();
   const stages: CompactResult["stages"] = [];
   let steps = 0;
-  for (const st of cfg.stages) {
+  for (const [k, st] of cfg.stages.entries()) {
+    if (k < first) continue;
     const reports: Record<string, StateReport> = {};
     const snap = (state: string) => { reports[state] = stateReport(s, rc); };
     if (st.type === "uniaxial") {
@@ -140,10 +160,11 @@ export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: Text
       steps += r.steps;
       stages.push({ type: "cycle", reports, ...r });
     }
+    opts.onStageDone?.(k, s.saveState());
   }
   const sec = (performance.now() - t0) / 1000;
   return {
-    kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages,
+    kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages, firstStage: first,
     particles: particleColumns(s, rc), wallClock_s: sec, particleSteps_per_s: (s.n * steps) / sec,
   };
 }

@@ -6,6 +6,8 @@
 import type { Kernels } from "../core/wasm.js";
 import * as L from "../../assembly/dem/layout.js";
 import type { PairTable } from "./materials.js";
+import { toBase64, f64FromBase64, i32FromBase64 } from "../io/b64.js";
+import { VERSION } from "../version.js";
 
 export type WallMode = "fixed" | "velocity" | "servo" | "off";
 const WALL_MODE_CODE: Record<WallMode, number> = { fixed: 0, velocity: 1, servo: 2, off: 3 };
@@ -61,6 +63,24 @@ const PARTICLE_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_W
   L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR,
   L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ];
 const PAIR_F64 = [L.P_HX, L.P_HY, L.P_HZ, L.P_HX2, L.P_HY2, L.P_HZ2, L.P_CDN, L.P_CFN, L.P_CFTX, L.P_CFTY, L.P_CFTZ];
+
+/** Restart state: everything the kernels need to continue bit for bit (arrays as base64 bytes). */
+export interface RestartState {
+  kind: "assbkit.dem.restart";
+  version: string;
+  n: number;
+  nWalls: number;
+  header: Record<string, number>;
+  particles: Record<string, string>;
+  neighbors: { npairs: number; row: string; nbr: string; hx: string; hy: string; hz: string };
+  walls: { block: string; hx: string; hy: string; hz: string }[];
+}
+
+const RESTART_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_WY, L.P_WZ, L.P_FX, L.P_FY, L.P_FZ,
+  L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR];
+const RESTART_HEADER_F = [L.H_DT, L.H_SKIN, L.H_TIME, L.H_STEP, L.H_RMAX, L.H_MAXDISP2, L.H_MAX_OVERLAP, L.H_MAX_STEPDISP, L.H_INERTIA];
+const RESTART_HEADER_I = [L.H_PERX, L.H_PERY, L.H_NREBUILD, L.H_FORCE_REBUILD];
+const WALL_POINTER_SLOTS = [L.W_HX, L.W_HY, L.W_HZ];
 
 export class DemSystem {
   readonly sys: number;
@@ -215,6 +235,52 @@ export class DemSystem {
 
   /** Particle ids used in messages (index -> id). */
   ids?: ArrayLike<number>;
+
+  /** The full state for a restart file (call between runs). */
+  saveState(): RestartState {
+    const header: Record<string, number> = {};
+    for (const sl of RESTART_HEADER_F) header[`f${sl}`] = this.getF(sl);
+    for (const sl of RESTART_HEADER_I) header[`i${sl}`] = this.getI(sl);
+    const particles: Record<string, string> = {};
+    for (const sl of RESTART_F64) particles[`f${sl}`] = toBase64(this.f64(sl));
+    particles.mat = toBase64(this.i32(L.P_MAT));
+    const np = this.getI(L.H_NPAIRS);
+    const neighbors = {
+      npairs: np, row: toBase64(this.i32(L.P_ROW, this.n + 1)), nbr: toBase64(this.i32(L.P_NBR, np)),
+      hx: toBase64(this.f64(L.P_HX, np)), hy: toBase64(this.f64(L.P_HY, np)), hz: toBase64(this.f64(L.P_HZ, np)),
+    };
+    const walls = Array.from({ length: this.nWalls }, (_, k) => {
+      const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
+      const dv = this.view();
+      const hist = WALL_POINTER_SLOTS.map((sl) => toBase64(new Float64Array(this.kernels.heap.buffer, dv.getUint32(b + sl * 8, true), this.n)));
+      return { block: toBase64(new Uint8Array(this.kernels.heap.buffer, b, L.WALL_SLOTS * 8)), hx: hist[0], hy: hist[1], hz: hist[2] };
+    });
+    return { kind: "assbkit.dem.restart", version: VERSION, n: this.n, nWalls: this.nWalls, header, particles, neighbors, walls };
+  }
+
+  /** Restores a saved state into this system (built from the same case: same particles and walls). */
+  loadState(st: RestartState): void {
+    if (st.kind !== "assbkit.dem.restart") throw new Error(`restart: not an assbkit DEM restart file (kind = ${JSON.stringify(st.kind)})`);
+    if (st.n !== this.n || st.nWalls !== this.nWalls) throw new Error(`restart: the file holds ${st.n} particles and ${st.nWalls} walls, this case ${this.n} and ${this.nWalls}; use the case that wrote it`);
+    for (const [k, v] of Object.entries(st.header)) { const sl = Number(k.slice(1)); if (k[0] === "f") this.setF(sl, v); else this.setI(sl, v); }
+    for (const sl of RESTART_F64) this.f64(sl).set(f64FromBase64(st.particles[`f${sl}`]));
+    this.i32(L.P_MAT).set(i32FromBase64(st.particles.mat));
+    const np = st.neighbors.npairs;
+    if (np > this.getI(L.H_PAIRCAP)) this.allocPairs(Math.ceil(np * 1.3) + 64, false);
+    this.i32(L.P_ROW, this.n + 1).set(i32FromBase64(st.neighbors.row));
+    this.i32(L.P_NBR, np).set(i32FromBase64(st.neighbors.nbr));
+    this.f64(L.P_HX, np).set(f64FromBase64(st.neighbors.hx));
+    this.f64(L.P_HY, np).set(f64FromBase64(st.neighbors.hy));
+    this.f64(L.P_HZ, np).set(f64FromBase64(st.neighbors.hz));
+    this.setI(L.H_NPAIRS, np);
+    st.walls.forEach((w, k) => {
+      const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
+      const dv = this.view();
+      const ptrs = WALL_POINTER_SLOTS.map((sl) => dv.getUint32(b + sl * 8, true));
+      new Uint8Array(this.kernels.heap.buffer, b, L.WALL_SLOTS * 8).set(new Uint8Array(f64FromBase64(w.block).buffer));
+      ptrs.forEach((p, j) => { dv.setUint32(b + WALL_POINTER_SLOTS[j] * 8, p, true); new Float64Array(this.kernels.heap.buffer, p, this.n).set(f64FromBase64([w.hx, w.hy, w.hz][j])); });
+    });
+  }
 
   /** LIGGGHTS `run` set-up: neighbour build + force evaluation without advancing the history. */
   setup(): void {

@@ -137,6 +137,23 @@ test("a periodic box shorter than two cut-offs is refused with the lengths", asy
   const cfg = parseDemCase({ ...c, box: { lo_m: [0, 0, -1e-6], hi_m: [30e-6, 30e-6, 40e-6], periodic: [true, true] } });
   assert.throws(() => runCase(createSync(), resolveCase(cfg)), /periodic length/);
 });
+test("restart: save after 700 steps, restore into a fresh system, continue: bit-identical to an uninterrupted run", async () => {
+  const rc = () => resolveCase(parseDemCase(polyCase(13)));
+  const a = new DemSystem(await kernels("wasm"), rc().init);
+  a.setup(); a.run(1400, true);
+  const b = new DemSystem(await kernels("wasm"), rc().init);
+  b.setup(); b.run(700);
+  const saved = JSON.parse(JSON.stringify(b.saveState())); // through JSON, as on disk
+  const c = new DemSystem(await kernels("ts"), rc().init); // even on the other backend
+  c.loadState(saved);
+  c.run(700, true);
+  assert.ok(a.neighborBuilds > 2);
+  for (const slot of [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_WY, L.P_FZ, L.P_TX, L.P_WZZ]) assert.equal(Array.from(c.f64(slot)), Array.from(a.f64(slot)), `slot ${slot}`);
+  assert.is(c.step, a.step);
+  assert.equal(c.wall(1), a.wall(1));
+  assert.throws(() => new DemSystem(sync, resolveCase(parseDemCase(polyCase(2, 2))).init).loadState(saved), /the file holds 406 particles/);
+});
+
 let sync: Awaited<ReturnType<typeof kernels>>;
 const createSync = () => sync;
 test.before(async () => { sync = await kernels("wasm"); });
