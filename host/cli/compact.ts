@@ -50,6 +50,8 @@ export function register(program: Command): void {
           writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]) }));
         } else if (st.type === "isostatic") {
           writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "Lx_m", "Ly_m", "Lz_m", "p_xlo_Pa", "p_xhi_Pa", "p_ylo_Pa", "p_yhi_Pa", "p_zlo_Pa", "p_zhi_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, ...p.L_m, ...p.facePressure_Pa]) }));
+        } else if (st.type === "compress2d") {
+          writeFileAtomic(curve, toCsv({ columns: ["step", "time_s", "wallPosition_m"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m]) }));
         } else {
           writeFileAtomic(curve, toCsv({ columns: ["state", "step", "solidFraction", "meanCoordination", "AM_szz_Pa", "SE_szz_Pa"], rows: st.states.map((c) => [c.name, c.step, c.solidFraction, c.meanCoordination, c.phases.AM?.volWeightedStress_Pa[2] ?? NaN, c.phases.SE?.volWeightedStress_Pa[2] ?? NaN]) }));
         }
@@ -91,6 +93,8 @@ export function register(program: Command): void {
         } else if (st.type === "isostatic") {
           console.log(`isostatic: settled after ${st.steps} steps, faces ${st.settled.facePressure_Pa.map((p) => (p / 1e6).toFixed(2)).join("/")} MPa, box ${st.settled.L_m.map((l) => (l * 1e6).toFixed(1)).join(" x ")} um, solid fraction ${st.settled.solidFraction.toFixed(4)}`);
           phaseLine(st.settled.phases);
+        } else if (st.type === "compress2d") {
+          console.log(`compress2d: width ${(st.width_m * 1e6).toFixed(1)} um, wall load ${st.load_N.toExponential(3)} N`);
         } else {
           for (const c of st.states) { console.log(`cycle ${c.name}: solid fraction ${c.solidFraction.toFixed(4)}, coordination ${c.meanCoordination.toFixed(2)}`); phaseLine(c.phases); }
         }

@@ -8,6 +8,7 @@ import { register as registerDem } from "./dem.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerPack } from "./pack.js";
 import { register as registerCompact } from "./compact.js";
+import { register as registerImage } from "./image.js";
 
 const program = new Command();
 program
@@ -19,6 +20,7 @@ registerDemo(program);
 registerDem(program);
 registerPack(program);
 registerCompact(program);
+registerImage(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError || e instanceof DemUnstableError) {

@@ -10,7 +10,7 @@ import { VERSION } from "../version.js";
 import { DemCaseSchema } from "./case.js";
 import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
-import { runUniaxial, runIsostatic, runCycle, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
+import { runUniaxial, runIsostatic, runCycle, runDisplacement, type CurvePoint, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
 import { axisIndex } from "./case.js";
 import type { WallInit, RestartState } from "./system.js";
 import { stateReport, type StateReport } from "./report.js";
@@ -55,16 +55,32 @@ export const CycleStageSchema = z.object({
   checkEvery: z.number().int().positive().default(250),
 }).strict();
 
+export const Compress2dStageSchema = z.object({
+  type: z.literal("compress2d"),
+  /** the moving wall (e.g. "right"); the opposite wall along the same axis stays */
+  wall: z.string(),
+  /** frame width after compression (paper 000: 40 um) */
+  finalWidth_m: quantity("m", { min: 0, minExclusive: true }, "final width").default(40e-6),
+  speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "wall speed").default(1),
+  holdSteps: z.number().int().nonnegative().default(5000),
+  checkEvery: z.number().int().positive().default(500),
+}).strict();
+
 export const CompactSchema = z.object({
   /** the DEM case; its own `stages` are not used (give `stages: [{steps: 1}]`) */
   case: DemCaseSchema,
-  stages: z.array(z.discriminatedUnion("type", [UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema], {
-    error: (iss) => (iss.code === "invalid_union" ? `unknown stage type; available: uniaxial, isostatic, cycle` : undefined),
+  stages: z.array(z.discriminatedUnion("type", [UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema, Compress2dStageSchema], {
+    error: (iss) => (iss.code === "invalid_union" ? `unknown stage type; available: uniaxial, isostatic, cycle, compress2d` : undefined),
   })).min(1),
 }).strict().superRefine((c, ctx) => {
   const walls = c.case.walls.map((w) => w.name);
   const mats = Object.keys(c.case.materials);
   c.stages.forEach((st, k) => {
+    if (st.type === "compress2d") {
+      const w = c.case.walls.find((x) => x.name === st.wall);
+      if (!w) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}` });
+      else if (!c.case.walls.some((x) => x.axis === w.axis && x.side !== w.side)) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `needs an opposite wall along ${w.axis} to measure the width from` });
+    }
     if (st.type === "uniaxial" && !walls.includes(st.wall)) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}` });
     if (st.type === "isostatic") {
       if (c.case.dimension !== 3) ctx.addIssue({ code: "custom", path: ["stages", k, "type"], message: "isostatic pressing needs a 3D case" });
@@ -93,6 +109,7 @@ export interface CompactResult {
     | ({ type: "uniaxial"; reports: Record<string, StateReport> } & UniaxialResult)
     | ({ type: "isostatic"; reports: Record<string, StateReport> } & IsostaticResult)
     | { type: "cycle"; reports: Record<string, StateReport>; states: CycleState[]; steps: number }
+    | { type: "compress2d"; reports: Record<string, StateReport>; steps: number; load_N: number; width_m: number; curve: CurvePoint[] }
   )[];
   particles: Record<string, number[] | string[]>;
   wallClock_s: number;
@@ -155,6 +172,15 @@ export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: Text
       isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
       steps += r.steps;
       stages.push({ type: "isostatic", reports, ...r });
+    } else if (st.type === "compress2d") {
+      const wi = s.wallNames.indexOf(st.wall);
+      const w = cfg.case.walls[wi];
+      const opp = cfg.case.walls.findIndex((x) => x.axis === w.axis && x.side !== w.side);
+      const base = s.wall(opp).position_m;
+      const target = base + (w.side === "-" ? 1 : -1) * st.finalWidth_m;
+      const r = runDisplacement(s, { wall: wi, targetPosition_m: target, speed_m_s: st.speed_m_s, holdSteps: st.holdSteps, checkEvery: st.checkEvery }, onProgress, snap);
+      steps += r.steps;
+      stages.push({ type: "compress2d", reports, steps: r.steps, load_N: r.load_N, width_m: st.finalWidth_m, curve: r.curve });
     } else {
       const r = runCycle(s, rc.materialNames, { ...st, materials: [rc.materialNames.indexOf(st.material)], isostatic: isoState }, onProgress, snap);
       steps += r.steps;

@@ -235,3 +235,33 @@ export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions,
   }
   return { states, steps: s.step - start };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Displacement-controlled compression (paper 000 §2.2: the 2D frame pressed from 46-55 um to 40 um wide).
+
+export interface DisplacementOptions { wall: number; targetPosition_m: number; speed_m_s: number; holdSteps: number; checkEvery: number }
+
+export function runDisplacement(s: DemSystem, o: DisplacementOptions, onProgress?: Progress, onState?: (state: string) => void): { steps: number; load_N: number; curve: CurvePoint[] } {
+  const start = s.step;
+  const w = s.wall(o.wall);
+  const dir = Math.sign(o.targetPosition_m - w.position_m);
+  const v: [number, number, number] = [0, 0, 0];
+  v[w.axis] = dir * o.speed_m_s;
+  let left = Math.round(Math.abs(o.targetPosition_m - w.position_m) / (o.speed_m_s * s.dt_s));
+  s.setWall(o.wall, { mode: "velocity", velocity_m_s: v });
+  s.setup();
+  const curve: CurvePoint[] = [];
+  while (left > 0) {
+    const k = Math.min(left, o.checkEvery);
+    s.run(k);
+    left -= k;
+    const ww = s.wall(o.wall);
+    curve.push({ step: s.step, time_s: s.time_s, wallPosition_m: ww.position_m, pressure_Pa: NaN });
+    onProgress?.("compress", s.step, ww.load_N, ww.position_m);
+  }
+  s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0], position_m: o.targetPosition_m });
+  s.setup();
+  s.run(Math.max(1, o.holdSteps), true);
+  onState?.("compressed");
+  return { steps: s.step - start, load_N: s.wall(o.wall).load_N, curve };
+}

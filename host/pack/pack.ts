@@ -60,9 +60,9 @@ export const Pack2dSchema = z.object({
   se: z.object({
     diameter_m: quantity("m", { min: 0, minExclusive: true }, "SE diameter").default(1e-6),
     density_kg_m3: quantity("kg/m^3", { min: 0, minExclusive: true }, "density").default(2000),
-    /** scan step of the exhaustive fill / SE diameter */
-    scanStep: quantity("-", { min: 0.05, max: 1 }, "scan step / diameter").default(0.25),
-  }).strict().default({ diameter_m: 1e-6, density_kg_m3: 2000, scanStep: 0.25 }),
+    /** scan pitch of the exhaustive fill / SE diameter: 1 leaves room for the 40 um compression (0.25 fills so densely that pressing a 46-55 um frame to 40 um over-fills it) */
+    scanStep: quantity("-", { min: 0.05, max: 1 }, "scan step / diameter").default(1),
+  }).strict().default({ diameter_m: 1e-6, density_kg_m3: 2000, scanStep: 1 }),
   maxAttempts: z.number().int().positive().default(200000),
 }).strict();
 

@@ -67,7 +67,7 @@ test("3D: an unreachable initial solid fraction is refused", () => {
 });
 
 test("2D (paper 000): AM discs reach the area fraction, SE fill exhaustively, nothing overlaps or leaves the frame", () => {
-  const p = generatePacking(parsePackSpec({ kind: "2d", seed: 2, amAreaFraction: 0.63 }));
+  const p = generatePacking(parsePackSpec({ kind: "2d", seed: 2, amAreaFraction: 0.63, se: { scanStep: 0.25 } }));
   const s = p.summary;
   assert.ok(s.width_m >= 46e-6 && s.width_m <= 55e-6);
   assert.ok(s.amMeanDiameter_m >= 9e-6 && s.amMeanDiameter_m <= 12e-6 && s.amSd_m <= 2e-6);

@@ -1,0 +1,51 @@
+/**
+ * A DEM case around a generated packing: 2D frames get four walls (left/right/bottom/top), 3D boxes a
+ * bottom and a top wall with periodic x and y. Materials default to paper 000 (LCO/LGPS) for 2D and
+ * the paper-003 / LIGGGHTS compaction set (NMC-like/argyrodite-like, steel die) for 3D.
+ */
+import type { DemCaseInput } from "../dem/case.js";
+import type { Packing } from "./pack.js";
+
+export const MATERIALS_2D = {
+  AM: { youngsModulus_Pa: 264e9, poissonRatio: 0.32, density_kg_m3: 5050 }, // LCO, paper 000 Table 1
+  SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 2000 }, // LGPS-like
+  wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
+};
+export const MATERIALS_3D = {
+  AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
+  SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
+  wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
+};
+
+export function caseFromPacking(p: Packing, opts: { name?: string; materials?: DemCaseInput["materials"] } = {}): DemCaseInput {
+  const P = p.particles;
+  const particles = P.id.map((id, k) => ({
+    id, material: P.type[k] === 1 ? "AM" : "SE", radius_m: P.radius_m[k],
+    position_m: [P.x_m[k], P.y_m[k], P.z_m[k]] as [number, number, number], density_kg_m3: P.density_kg_m3[k],
+  }));
+  const [lo, hi] = [p.box.lo_m, p.box.hi_m];
+  if (p.dimension === 2) {
+    return {
+      name: opts.name ?? "packing-2d", seed: p.seed, dimension: 2,
+      materials: opts.materials ?? MATERIALS_2D, pairDefaults: { restitution: 0.5, friction: 0.3 }, particles,
+      box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: [false, false] },
+      walls: [
+        { name: "left", axis: "x", position_m: lo[0], side: "+", material: "wall" },
+        { name: "right", axis: "x", position_m: hi[0], side: "-", material: "wall" },
+        { name: "bottom", axis: "y", position_m: lo[1], side: "+", material: "wall" },
+        { name: "top", axis: "y", position_m: hi[1], side: "-", material: "wall" },
+      ],
+      timestep: { rayleighFraction: 0.2 }, stages: [{ steps: 1 }],
+    };
+  }
+  return {
+    name: opts.name ?? "packing-3d", seed: p.seed, dimension: 3,
+    materials: opts.materials ?? MATERIALS_3D, pairDefaults: { restitution: 0.5, friction: 0.3 }, particles,
+    box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: [true, true] },
+    walls: [
+      { name: "bottom", axis: "z", position_m: lo[2], side: "+", material: "wall" },
+      { name: "top", axis: "z", position_m: hi[2], side: "-", material: "wall" },
+    ],
+    timestep: { rayleighFraction: 0.2 }, stages: [{ steps: 1 }],
+  };
+}
