@@ -12,6 +12,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
 import { particlesVtk } from "../io/vtk.js";
 import { progressBar } from "./progress.js";
+import { writeCurvePlot, writeReportPlots } from "../plot/report_plots.js";
 
 export function register(program: Command): void {
   program
@@ -43,6 +44,7 @@ export function register(program: Command): void {
       });
       bar.done();
       const files: string[] = [];
+      const plotJobs: (() => Promise<void>)[] = [];
       r.stages.forEach((st, k) => {
         const tag = `stage${k + 1 + r.firstStage}_${st.type}`;
         const curve = join(o.out, `${tag}_curve.csv`);
@@ -66,8 +68,11 @@ export function register(program: Command): void {
           const { particles: _pp, contacts: _cc, ...analysis } = rep;
           writeFileAtomic(af, JSON.stringify(analysis, null, 1) + "\n");
           files.push(pf, cf, af);
+          plotJobs.push(async () => { files.push(...await writeReportPlots(o.out, `${tag}_${state}`, rep, { lx_m: cfg.case.box.hi_m[0] - cfg.case.box.lo_m[0], ly_m: cfg.case.box.hi_m[1] - cfg.case.box.lo_m[1] }, cfg.case.dimension)); });
         }
+        if (st.type === "uniaxial") plotJobs.push(async () => { files.push(await writeCurvePlot(join(o.out, `${tag}_curve.png`), st.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })), "wall position [um]", "wall pressure [MPa]", `${tag}: compaction curve`)); });
       });
+      for (const job of plotJobs) await job();
       const parts = join(o.out, "particles.csv");
       writeFileAtomic(parts, toCsv(columnsToTable(r.particles)));
       files.push(parts);

@@ -22,7 +22,9 @@ export interface StateReport {
 }
 
 export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: number; heatMap?: number; am?: string; se?: string } = {}): StateReport {
-  const bins = opts.bins ?? 10, hm = opts.heatMap ?? 20;
+  const bins = opts.bins ?? 10;
+  // about three particle centres per heat-map cell on average
+  const hm = opts.heatMap ?? Math.min(40, Math.max(4, Math.round(Math.sqrt(s.n / 3))));
   const particles = particleColumns(s, rc);
   const st = particles as unknown as StressColumns;
   const { vonMises_Pa, pressure_Pa } = vonMisesAndPressure(st);

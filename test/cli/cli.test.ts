@@ -50,6 +50,21 @@ test("a missing case file is reported plainly", () => {
   assert.match(r.stderr, /no\/such\/case\.yaml: cannot read the file \(ENOENT\)/);
 });
 
+test("assb demo writes the 3D and 2D results: CSV, VTK, sections and plots as valid PNGs", () => {
+  const out = mkdtempSync(join(tmpdir(), "assb-demo-"));
+  const r = assb("demo", "-o", out);
+  assert.is(r.status, 0, r.stderr);
+  const d3 = readdirSync(join(out, "3d")), d2 = readdirSync(join(out, "2d"));
+  for (const f of ["loaded_particles.csv", "loaded_particles.vtk", "loaded_section_mid.png", "loaded_stress_histogram.png", "loaded_stress_vs_height.png", "loaded_stress_vs_radius.png", "loaded_szz_heatmap_xy.png", "compaction_curve.png", "released_analysis.json"]) assert.ok(d3.includes(f), `3d/${f}`);
+  for (const f of ["section_224.png", "section_224_labels.csv", "compressed_particles.vtk", "compressed_pressure_histogram.png"]) assert.ok(d2.includes(f), `2d/${f}`);
+  for (const f of [join(out, "3d", "loaded_stress_histogram.png"), join(out, "2d", "section_224.png")]) {
+    const b = readFileSync(f);
+    assert.equal(Array.from(b.subarray(0, 8)), [137, 80, 78, 71, 13, 10, 26, 10], f);
+  }
+  assert.is(readFileSync(join(out, "2d", "section_224.png")).readUInt32BE(16), 224);
+  assert.match(r.stdout, /3D: 300 particles pressed to \d+ MPa/);
+});
+
 test("the package version and host/version.ts agree; the twin is generated from the current kernels", () => {
   assert.is(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version, VERSION);
   const r = spawnSync(process.execPath, [join(ROOT, "scripts/gen-twin.mjs"), "--check"], { encoding: "utf8", cwd: ROOT });
