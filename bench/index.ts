@@ -2,6 +2,7 @@
 const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   dem: () => import("./dem.js"),
   compaction: () => import("./compaction.js"),
+  paper003: () => import("./paper003.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {
