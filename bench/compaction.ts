@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadCore } from "../host/core/wasm.js";
+import { MATERIALS_COMPACTION, PAIRS_COMPACTION } from "../host/dem/presets.js";
 import { parseDemCase } from "../host/dem/case.js";
 import { resolveCase } from "../host/dem/run.js";
 import { DemSystem } from "../host/dem/system.js";
@@ -23,12 +24,8 @@ async function runOnce(pack: string, skin: number, targetPosition_m?: number): P
   const Lxy = get("Lxy_m"), H0 = get("H0_m");
   const cfg = parseDemCase({
     name: `${pack}-compaction`,
-    materials: {
-      AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
-      SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
-      wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
-    },
-    pairDefaults: { restitution: 0.5, friction: 0.3 },
+    materials: MATERIALS_COMPACTION,
+    pairDefaults: PAIRS_COMPACTION,
     particles: { csv: `${pack}_init.csv`, materials: { "1": "AM", "2": "SE" } },
     box: { lo_m: [0, 0, 0], hi_m: [Lxy, Lxy, H0], periodic: [true, true] },
     walls: [

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadCore, type Kernels } from "../host/core/wasm.js";
 import { ArrayHeap } from "../host/core/heap.js";
 import { createTwin } from "../host/dem/twin.js";
+import { MATERIALS_COMPACTION, PAIRS_COMPACTION } from "../host/dem/presets.js";
 import { parseDemCase, type DemCaseInput } from "../host/dem/case.js";
 import { resolveCase } from "../host/dem/run.js";
 import { DemSystem } from "../host/dem/system.js";
@@ -26,12 +27,8 @@ function arg(args: string[], name: string, def: string): string {
 function benchCase(pack: string, particlesCsv: string, box: { Lxy: number; H0: number }, top: { pos: number; motion: DemCaseInput["walls"] extends (infer W)[] | undefined ? W extends { motion?: infer M } ? M : never : never }): DemCaseInput {
   return {
     name: `${pack}-dense`,
-    materials: {
-      AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
-      SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
-      wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
-    },
-    pairDefaults: { restitution: 0.5, friction: 0.3 },
+    materials: MATERIALS_COMPACTION,
+    pairDefaults: PAIRS_COMPACTION,
     particles: { csv: particlesCsv, materials: { "1": "AM", "2": "SE" } },
     box: { lo_m: [0, 0, 0], hi_m: [box.Lxy, box.Lxy, box.H0], periodic: [true, true] },
     walls: [

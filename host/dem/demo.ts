@@ -5,6 +5,7 @@
  */
 import { Rng } from "../core/rng.js";
 import type { DemCaseInput } from "./case.js";
+import { MATERIALS_COMPACTION, PAIRS_COMPACTION } from "./presets.js";
 
 export function demoCase(opts: { seed?: number; nx?: number; layers?: number; pressure_Pa?: number } = {}): DemCaseInput {
   const seed = opts.seed ?? 1;
@@ -33,12 +34,8 @@ export function demoCase(opts: { seed?: number; nx?: number; layers?: number; pr
     name: "demo-compaction",
     description: "AM/SE spheres pressed by a servo wall to the target pressure, then held",
     seed,
-    materials: {
-      AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
-      SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
-      steel: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
-    },
-    pairDefaults: { restitution: 0.5, friction: 0.3 },
+    materials: { AM: MATERIALS_COMPACTION.AM, SE: MATERIALS_COMPACTION.SE, steel: MATERIALS_COMPACTION.wall },
+    pairDefaults: PAIRS_COMPACTION,
     particles,
     box: { lo_m: [0, 0, 0], hi_m: [L, L, H * 1.01], periodic: [true, true] },
     walls: [

@@ -5,17 +5,9 @@
  */
 import type { DemCaseInput } from "../dem/case.js";
 import type { Packing } from "./pack.js";
+import { MATERIALS_COMPACTION, MATERIALS_PAPER000, PAIRS_COMPACTION } from "../dem/presets.js";
 
-export const MATERIALS_2D = {
-  AM: { youngsModulus_Pa: 264e9, poissonRatio: 0.32, density_kg_m3: 5050 }, // LCO, paper 000 Table 1
-  SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 2000 }, // LGPS-like
-  wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
-};
-export const MATERIALS_3D = {
-  AM: { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 },
-  SE: { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 },
-  wall: { youngsModulus_Pa: 210e9, poissonRatio: 0.3, density_kg_m3: 7850 },
-};
+export { MATERIALS_PAPER000 as MATERIALS_2D, MATERIALS_COMPACTION as MATERIALS_3D } from "../dem/presets.js";
 
 export function caseFromPacking(p: Packing, opts: { name?: string; materials?: DemCaseInput["materials"] } = {}): DemCaseInput {
   const P = p.particles;
@@ -27,7 +19,7 @@ export function caseFromPacking(p: Packing, opts: { name?: string; materials?: D
   if (p.dimension === 2) {
     return {
       name: opts.name ?? "packing-2d", seed: p.seed, dimension: 2,
-      materials: opts.materials ?? MATERIALS_2D, pairDefaults: { restitution: 0.5, friction: 0.3 }, particles,
+      materials: opts.materials ?? MATERIALS_PAPER000, pairDefaults: PAIRS_COMPACTION, particles,
       box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: [false, false] },
       walls: [
         { name: "left", axis: "x", position_m: lo[0], side: "+", material: "wall" },
@@ -40,7 +32,7 @@ export function caseFromPacking(p: Packing, opts: { name?: string; materials?: D
   }
   return {
     name: opts.name ?? "packing-3d", seed: p.seed, dimension: 3,
-    materials: opts.materials ?? MATERIALS_3D, pairDefaults: { restitution: 0.5, friction: 0.3 }, particles,
+    materials: opts.materials ?? MATERIALS_COMPACTION, pairDefaults: PAIRS_COMPACTION, particles,
     box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: [true, true] },
     walls: [
       { name: "bottom", axis: "z", position_m: lo[2], side: "+", material: "wall" },
