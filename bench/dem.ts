@@ -24,7 +24,7 @@ function arg(args: string[], name: string, def: string): string {
   return k >= 0 && k + 1 < args.length ? args[k + 1] : def;
 }
 
-function benchCase(pack: string, particlesCsv: string, box: { Lxy: number; H0: number }, top: { pos: number; motion: DemCaseInput["walls"] extends (infer W)[] | undefined ? W extends { motion?: infer M } ? M : never : never }): DemCaseInput {
+function benchCase(pack: string, particlesCsv: string, box: { Lxy: number; H0: number }, top: { pos: number; motion: NonNullable<DemCaseInput["walls"]>[number]["motion"] }): DemCaseInput {
   return {
     name: `${pack}-dense`,
     materials: MATERIALS_COMPACTION,

@@ -1,5 +1,5 @@
 // Contact law `hertz` + `tangential history`, exactly as LIGGGHTS 3.8.0 (normal_model_hertz.h,
-// tangential_model_history.h, surface_model_default.h); formulas in fixtures/dem/README.md.
+// tangential_model_history.h, surface_model_default.h); formulas in fixtures/dem/LIGGGHTS-REFERENCE.md.
 // Papers: 000 eq 1-11 (overlap, R_eff, E_eff, M_eff, k_N, k_S), 003 §2.1.
 import { gI, sI, gF, sF, gP, ldF, stF, ldI, stI } from "../common/mem";
 import {

@@ -43,7 +43,7 @@ export const H_INERTIA = 35; //         f64  moment of inertia factor (0.4 spher
 export const H_FORCE_REBUILD = 36; //   i32  1: rebuild the neighbour list at the next opportunity
 export const H_MAXDISP2 = 37; //        f64  largest squared displacement since the last build [m^2]
 export const H_NCONTACTS = 38; //       i32  particle-particle contacts found in the last recorded step
-export const H_KE = 39; //              f64  (unused by kernels, reserved)
+// slot 39: free
 
 // ---- header: pointers (byte offsets into linear memory) ----
 export const P_X = 40; //   f64[N] position [m]
@@ -77,9 +77,9 @@ export const P_WXY = 67;
 export const P_WXZ = 68;
 export const P_WYZ = 69;
 export const P_T_KN = 70; //   f64[NMAT^2] 4/3 Y*        [Pa]
-export const P_T_SN = 71; //   f64[NMAT^2] 2 Y*          [Pa]
+// slot 71: free (2 Y* is folded into P_T_DN)
 export const P_T_ST = 72; //   f64[NMAT^2] 8 G*          [Pa]
-export const P_T_DAMP = 73; // f64[NMAT^2] -2 sqrt(5/6) beta  [-]
+// slot 73: free (the damping factor is folded into P_T_DN / P_T_DT)
 export const P_T_MU = 74; //   f64[NMAT^2] friction coefficient [-]
 export const P_ROW = 75; //  i32[N+1] CSR row starts of the half neighbour list (j > i)
 export const P_NBR = 76; //  i32[cap] neighbour index j

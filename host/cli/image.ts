@@ -1,7 +1,6 @@
 /** `assb image <particles.csv>`: cross-section PNG (AM gray, SE white, void black) + labels CSV row. */
 import type { Command } from "commander";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseCsv } from "../io/csv.js";
 import { encodePng } from "../io/png.js";
 import { writeFileAtomic } from "../io/atomic.js";

@@ -11,7 +11,6 @@ import { DemCaseSchema } from "./case.js";
 import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
 import { runUniaxial, runIsostatic, runCycle, runDisplacement, type CurvePoint, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
-import { axisIndex } from "./case.js";
 import type { WallInit, RestartState } from "./system.js";
 import { stateReport, type StateReport } from "./report.js";
 

@@ -55,9 +55,7 @@ export const CONTACT_MODELS: { normal: Record<string, ContactSubModel>; tangenti
 export interface PairTable {
   nMaterials: number;
   /** 4/3 Y* [Pa] */ kn: Float64Array;
-  /** 2 Y* [Pa] */ sn: Float64Array;
   /** 8 G* [Pa] */ st: Float64Array;
-  /** -2 sqrt(5/6) beta [-] */ damp: Float64Array;
   /** friction [-] */ mu: Float64Array;
   /** -2 sqrt(5/6) beta sqrt(2 Y*) [Pa^0.5]: gamma_n = dn sqrt(sqrt(R* dn) m*) */ dn: Float64Array;
   /** -2 sqrt(5/6) beta sqrt(8 G*) [Pa^0.5]: gamma_t = dt sqrt(sqrt(R* dn) m*) */ dt: Float64Array;
@@ -85,8 +83,8 @@ export function buildPairTable(materials: Material[], pair: (i: number, j: numbe
   const n = materials.length;
   const t: PairTable = {
     nMaterials: n,
-    kn: new Float64Array(n * n), sn: new Float64Array(n * n), st: new Float64Array(n * n),
-    damp: new Float64Array(n * n), mu: new Float64Array(n * n), dn: new Float64Array(n * n), dt: new Float64Array(n * n),
+    kn: new Float64Array(n * n), st: new Float64Array(n * n),
+    mu: new Float64Array(n * n), dn: new Float64Array(n * n), dt: new Float64Array(n * n),
     yEff_Pa: new Float64Array(n * n), gEff_Pa: new Float64Array(n * n), beta: new Float64Array(n * n),
   };
   for (let i = 0; i < n; i++) {
@@ -97,15 +95,15 @@ export function buildPairTable(materials: Material[], pair: (i: number, j: numbe
       const p = pair(i, j);
       const beta = betaEff(p.restitution);
       t.yEff_Pa[k] = Y; t.gEff_Pa[k] = G; t.beta[k] = beta;
-      // same association as LIGGGHTS: (4./3.*Yeff)*sqrtval, (2.*Yeff)*sqrtval, (8.*Geff)*sqrtval,
-      // (-2.*sqrtFiveOverSix*betaeff)*sqrt(S m*)
+      // same association as LIGGGHTS for the springs: (4./3.*Yeff)*sqrtval, (8.*Geff)*sqrtval; the dashpots
+      // gamma = -2 sqrt(5/6) beta sqrt(S m*) with S = (2Y* or 8G*) sqrt(R* dn) share one sqrt(sqrt(R* dn) m*)
+      // in the kernel, so their constants -2 sqrt(5/6) beta sqrt(2Y*) and ... sqrt(8G*) are tabulated here
       t.kn[k] = 4 / 3 * Y;
-      t.sn[k] = 2 * Y;
       t.st[k] = 8 * G;
-      t.damp[k] = -2 * SQRT_FIVE_OVER_SIX * beta;
+      const damp = -2 * SQRT_FIVE_OVER_SIX * beta;
       t.mu[k] = p.friction;
-      t.dn[k] = t.damp[k] * Math.sqrt(2 * Y);
-      t.dt[k] = t.damp[k] * Math.sqrt(8 * G);
+      t.dn[k] = damp * Math.sqrt(2 * Y);
+      t.dt[k] = damp * Math.sqrt(8 * G);
     }
   }
   return t;

@@ -102,7 +102,7 @@ export class DemSystem {
     for (const slot of PARTICLE_F64) ptrs.push([slot, heap.alloc(n * 8)]);
     ptrs.push([L.P_MAT, heap.alloc(n * 4)], [L.P_NCONT, heap.alloc(n * 4)], [L.P_CELLNEXT, heap.alloc(n * 4)]);
     ptrs.push([L.P_ROW, heap.alloc((n + 1) * 4)], [L.P_ROW2, heap.alloc((n + 1) * 4)]);
-    for (const slot of [L.P_T_KN, L.P_T_SN, L.P_T_ST, L.P_T_DAMP, L.P_T_MU, L.P_T_DN, L.P_T_DT]) ptrs.push([slot, heap.alloc(nmat * nmat * 8)]);
+    for (const slot of [L.P_T_KN, L.P_T_ST, L.P_T_MU, L.P_T_DN, L.P_T_DT]) ptrs.push([slot, heap.alloc(nmat * nmat * 8)]);
     const wallBlock = heap.alloc(Math.max(1, this.nWalls) * L.WALL_SLOTS * 8);
     const wallHist: number[][] = init.walls.map(() => [heap.alloc(n * 8), heap.alloc(n * 8), heap.alloc(n * 8)]);
     // first guesses; the kernels ask for more when they need it
@@ -143,9 +143,7 @@ export class DemSystem {
     this.i32(L.P_MAT).set(init.material);
     const t = init.pairs;
     this.f64(L.P_T_KN, nmat * nmat).set(t.kn);
-    this.f64(L.P_T_SN, nmat * nmat).set(t.sn);
     this.f64(L.P_T_ST, nmat * nmat).set(t.st);
-    this.f64(L.P_T_DAMP, nmat * nmat).set(t.damp);
     this.f64(L.P_T_MU, nmat * nmat).set(t.mu);
     this.f64(L.P_T_DN, nmat * nmat).set(t.dn);
     this.f64(L.P_T_DT, nmat * nmat).set(t.dt);

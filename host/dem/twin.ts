@@ -331,7 +331,7 @@ function pairContacts(sys: number, nc: number, computeFlag: number, record: numb
 
 // ---- twin of assembly/dem/contact_hertz.ts ----
 // Contact law `hertz` + `tangential history`, exactly as LIGGGHTS 3.8.0 (normal_model_hertz.h,
-// tangential_model_history.h, surface_model_default.h); formulas in fixtures/dem/README.md.
+// tangential_model_history.h, surface_model_default.h); formulas in fixtures/dem/LIGGGHTS-REFERENCE.md.
 // Papers: 000 eq 1-11 (overlap, R_eff, E_eff, M_eff, k_N, k_S), 003 §2.1.
 // pass 2 runs in contact_pairs_simd.ts (f64x2, two contacts at a time); the twin is generated from
 // its scalar reference contact_pairs.ts (bitwise the same results)
