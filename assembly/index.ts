@@ -2,3 +2,4 @@
 export { heapBase } from "./common/mem";
 export { demPrepare } from "./dem/integrate";
 export { demSetup, demStep, demForces, demBuild } from "./dem/step";
+export { tpBuild, tpPercolate, tpDiag, tpCoarsen, tpInitGuess, tpFlux, tpSolveSOR, tpSolvePCG } from "./transport/grid";

@@ -15,3 +15,7 @@
 
 /** First byte the host may use: everything below belongs to the module's static data. */
 export function heapBase(): usize { return __heap_base; }
+
+// u8 array element access by index
+@inline export function ldB(p: usize, i: i32): i32 { return <i32>load<u8>(p + <usize>i); }
+@inline export function stB(p: usize, i: i32, v: i32): void { store<u8>(p + <usize>i, <u8>v); }

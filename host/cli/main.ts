@@ -9,6 +9,7 @@ import { register as registerDemo } from "./demo.js";
 import { register as registerPack } from "./pack.js";
 import { register as registerCompact } from "./compact.js";
 import { register as registerImage } from "./image.js";
+import { register as registerTransport } from "./transport.js";
 
 const program = new Command();
 program
@@ -21,6 +22,7 @@ registerDem(program);
 registerPack(program);
 registerCompact(program);
 registerImage(program);
+registerTransport(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError || e instanceof DemUnstableError) {

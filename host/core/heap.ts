@@ -9,6 +9,8 @@ export interface Heap {
   alloc(bytes: number, align?: number): number;
   /** Bytes handed out so far (high-water mark). */
   readonly used: number;
+  /** Frees everything allocated after `mark` (a value of `used` taken earlier); memory itself is kept. */
+  reset(mark: number): void;
 }
 
 const PAGE = 65536;
@@ -23,6 +25,7 @@ abstract class BumpHeap implements Heap {
   abstract get buffer(): ArrayBuffer;
   protected abstract ensure(bytes: number): void;
   get used(): number { return this.top; }
+  reset(mark: number): void { this.top = Math.max(this.base, Math.min(this.top, mark)); }
   alloc(bytes: number, align = 16): number {
     const p = Math.ceil(this.top / align) * align;
     const end = p + Math.max(0, Math.ceil(bytes));

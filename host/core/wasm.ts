@@ -10,6 +10,28 @@ export interface CoreExports {
   demPrepare(sys: number): void;
   demSetup(sys: number): number;
   demStep(sys: number, nsteps: number): number;
+  tpBuild(sys: number): void;
+  tpPercolate(sys: number): number;
+  tpDiag(lv: number): void;
+  tpCoarsen(fine: number, coarse: number): void;
+  tpInitGuess(sys: number): void;
+  tpFlux(sys: number): void;
+  tpSolveSOR(sys: number): number;
+  tpSolvePCG(sys: number): number;
+}
+
+/** The transport kernels (assembly/transport/grid.ts) over a heap: the wasm core or the TS twin (host/transport/twin.ts). */
+export interface TransportKernels {
+  readonly name: "wasm" | "ts";
+  readonly heap: Heap;
+  tpBuild(sys: number): void;
+  tpPercolate(sys: number): number;
+  tpDiag(lv: number): void;
+  tpCoarsen(fine: number, coarse: number): void;
+  tpInitGuess(sys: number): void;
+  tpFlux(sys: number): void;
+  tpSolveSOR(sys: number): number;
+  tpSolvePCG(sys: number): number;
 }
 
 /** A set of kernels over a heap: the wasm core, or the plain-TypeScript twin (host/dem/twin.ts). */
@@ -60,7 +82,7 @@ async function compile(src: BufferSource | URL | string): Promise<WebAssembly.Mo
 }
 
 /** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
-export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & { exports: CoreExports }> {
+export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & TransportKernels & { exports: CoreExports }> {
   const src = opts.wasm ?? defaultUrl(opts.debug ?? false);
   const key = src instanceof URL || typeof src === "string" ? String(src) : "";
   if (!cachedModule || key === "" || key !== cachedKey) {
@@ -84,5 +106,13 @@ export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & { expo
     demPrepare: (sys) => ex.demPrepare(sys),
     demSetup: (sys) => ex.demSetup(sys),
     demStep: (sys, n) => ex.demStep(sys, n),
+    tpBuild: (sys) => ex.tpBuild(sys),
+    tpPercolate: (sys) => ex.tpPercolate(sys),
+    tpDiag: (lv) => ex.tpDiag(lv),
+    tpCoarsen: (f, c) => ex.tpCoarsen(f, c),
+    tpInitGuess: (sys) => ex.tpInitGuess(sys),
+    tpFlux: (sys) => ex.tpFlux(sys),
+    tpSolveSOR: (sys) => ex.tpSolveSOR(sys),
+    tpSolvePCG: (sys) => ex.tpSolvePCG(sys),
   };
 }

@@ -8,18 +8,16 @@
 import type { Heap } from "../core/heap.js";
 import type { Kernels } from "../core/wasm.js";
 import {
-  H_N, H_NMAT, H_DIM, H_PERX, H_PERY, H_NWALLS, H_STATUS, H_STATUS_I, H_STATUS_J, H_STATUS_VAL,
-  H_DT, H_SKIN, H_LOX, H_LOY, H_HIX, H_HIY, H_EXTFX, H_EXTFY, H_EXTFZ, H_GX, H_GY, H_GZ,
-  H_TIME, H_STEP, H_NPAIRS, H_PAIRCAP, H_CELLCAP, H_NREBUILD, H_RECORD, H_RESUME, H_MAX_OVERLAP,
-  H_MAX_STEPDISP, H_RMAX, H_INERTIA, H_FORCE_REBUILD, H_MAXDISP2, H_NCONTACTS,
-  P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
-  P_R, P_MASS, P_DTFM, P_DTIR, P_MAT, P_XR, P_YR, P_ZR, P_NCONT,
-  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_ST, P_T_MU,
-  P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_ROW2, P_NBR2, P_HX2, P_HY2, P_HZ2, P_CK, P_CI, P_T_DN, P_T_DT,
-  P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, P_CELLHEAD, P_CELLNEXT, P_WALLS, WALL_SLOTS,
-  W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_MAT,
-  W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ, W_LOAD,
-  ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS, ST_UNSTABLE_SPEED, ST_UNSTABLE_OVERLAP, ST_BAD_BOX,
+  H_N, H_NMAT, H_DIM, H_PERX, H_PERY, H_NWALLS, H_STATUS, H_STATUS_I, H_STATUS_J, H_STATUS_VAL, H_DT, H_SKIN,
+  H_LOX, H_LOY, H_HIX, H_HIY, H_EXTFX, H_EXTFY, H_EXTFZ, H_GX, H_GY, H_GZ, H_TIME, H_STEP, H_NPAIRS,
+  H_PAIRCAP, H_CELLCAP, H_NREBUILD, H_RECORD, H_RESUME, H_MAX_OVERLAP, H_MAX_STEPDISP, H_RMAX, H_INERTIA,
+  H_FORCE_REBUILD, H_MAXDISP2, H_NCONTACTS, P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY,
+  P_FZ, P_TX, P_TY, P_TZ, P_R, P_MASS, P_DTFM, P_DTIR, P_MAT, P_XR, P_YR, P_ZR, P_NCONT, P_WXX, P_WYY, P_WZZ,
+  P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_ST, P_T_MU, P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_ROW2, P_NBR2, P_HX2, P_HY2,
+  P_HZ2, P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, P_CELLHEAD, P_CELLNEXT, P_WALLS, P_CK, P_CI, P_T_DN, P_T_DT,
+  W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_MAT, W_FX, W_FY, W_FZ, W_NCONT,
+  W_HX, W_HY, W_HZ, W_LOAD, WALL_SLOTS, ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS, ST_UNSTABLE_SPEED,
+  ST_UNSTABLE_OVERLAP, ST_BAD_BOX,
 } from "../../assembly/dem/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -51,6 +49,8 @@ function stF(p: number, i: number, v: number): void { F64[(p >>> 3) + i] = v; }
 function ldI(p: number, i: number): number { return I32[(p >>> 2) + i]; }
 function select(a: number, b: number, cond: boolean): number { return cond ? a : b; }
 function stI(p: number, i: number, v: number): void { I32[(p >>> 2) + i] = v; }
+function ldB(p: number, i: number): number { return U8[p + i]; }
+function stB(p: number, i: number, v: number): void { U8[p + i] = v; }
 
 // ---- twin of assembly/dem/neighbor.ts ----
 // Half neighbour list (pairs i < j within R_i + R_j + skin) from a cell list, with the tangential

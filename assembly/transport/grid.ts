@@ -1,0 +1,427 @@
+// Steady conduction div(sigma grad phi) = 0 on a voxel grid, discretised exactly as TauFactor does
+// (fixtures/transport/README.md): cell-centred finite volumes, face conductance = harmonic mean
+// 2 s_i s_j/(s_i + s_j), a half-voxel link of conductance 2 s from the first/last layer to the
+// electrode faces held at 1 and 0, lateral faces no-flux or periodic. Row c of the system reads
+//   diag_c x_c - sum_nb g_c,nb x_nb = b_c ,  diag_c = sum_nb g_c,nb + dd_c  (dd: Dirichlet links).
+// Solvers: red-black SOR (the baseline) and conjugate gradients preconditioned by one V-cycle of
+// aggregation multigrid (2x2x2 blocks, Galerkin coarse operators, symmetric Gauss-Seidel smoothing).
+// Pure functions of the memory the host lays out (layout.ts); no allocation, status codes.
+import { sI, gI, gF, sF, gP, sP, ldF, stF, ldI, stI, ldB, stB } from "../common/mem";
+import {
+  S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
+  S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
+  S_STATUS, S_ZERO, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
+  L_RW, L_BPROB, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+} from "./layout";
+
+@inline function level(sys: usize, l: i32): usize { return gP(sys, S_LEVELS) + <usize>(l * LEVEL_SLOTS * 8); }
+
+/** Wrap offset of a periodic lateral axis ((n-1)*stride), 0 when the axis is not periodic. */
+@inline function wrapOffset(per: i32, n: i32, stride: i32): i32 { return per != 0 && n > 1 ? (n - 1) * stride : 0; }
+
+@inline function harmonic(a: f64, b: f64): f64 { return a + b > 0.0 ? (2.0 * a * b) / (a + b) : 0.0; }
+
+/**
+ * Level 0 from per-cell conductivities (read from the level's RW array, which is then free):
+ * link conductances, inlet/outlet links 2 sigma, Dirichlet diagonal part and right-hand side (inlet at 1).
+ */
+export function tpBuild(sys: usize): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const sg = gP(lv, L_RW);
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), bp = gP(lv, L_BPROB);
+  const gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT);
+  let nact = 0;
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      for (let k = 0; k < n2; k++) {
+        const c = (i * n1 + j) * n2 + k;
+        const s = ldF(sg, c);
+        if (s > 0.0) nact++;
+        stF(gx, c, i < n0 - 1 ? harmonic(s, ldF(sg, c + s1)) : 0.0);
+        stF(gy, c, j < n1 - 1 ? harmonic(s, ldF(sg, c + n2)) : w1 != 0 ? harmonic(s, ldF(sg, c - w1)) : 0.0);
+        stF(gz, c, k < n2 - 1 ? harmonic(s, ldF(sg, c + 1)) : w2 != 0 ? harmonic(s, ldF(sg, c - w2)) : 0.0);
+        let d = 0.0, b = 0.0;
+        const jk = j * n2 + k;
+        if (i == 0) { stF(gin, jk, 2.0 * s); d += 2.0 * s; b = 2.0 * s; }
+        if (i == n0 - 1) { stF(gout, jk, 2.0 * s); d += 2.0 * s; }
+        stF(dd, c, d);
+        stF(bp, c, b);
+      }
+    }
+  }
+  sI(sys, S_NACTIVE, nact);
+}
+
+/** Flood fill over links with g > 0 from the seeds of one face; marks bit `bit` in S_MARK. */
+function flood(sys: usize, fromOutlet: i32, bit: i32): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ);
+  const mark = gP(sys, S_MARK), q = gP(sys, S_QUEUE);
+  const seeds = gP(sys, fromOutlet != 0 ? S_GOUT : S_GIN);
+  const i0 = fromOutlet != 0 ? n0 - 1 : 0;
+  let head = 0, tail = 0;
+  for (let jk = 0; jk < s1; jk++) {
+    if (ldF(seeds, jk) > 0.0) {
+      const c = i0 * s1 + jk;
+      if ((ldB(mark, c) & bit) == 0) { stB(mark, c, ldB(mark, c) | bit); stI(q, tail, c); tail++; }
+    }
+  }
+  while (head < tail) {
+    const c = ldI(q, head); head++;
+    const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
+    let nb = -1;
+    for (let d = 0; d < 6; d++) {
+      nb = -1;
+      if (d == 0) { if (i < n0 - 1 && ldF(gx, c) > 0.0) nb = c + s1; }
+      else if (d == 1) { if (i > 0 && ldF(gx, c - s1) > 0.0) nb = c - s1; }
+      else if (d == 2) { if (ldF(gy, c) > 0.0) nb = j < n1 - 1 ? c + n2 : c - w1; }
+      else if (d == 3) { if (j > 0) { if (ldF(gy, c - n2) > 0.0) nb = c - n2; } else if (w1 != 0 && ldF(gy, c + w1) > 0.0) nb = c + w1; }
+      else if (d == 4) { if (ldF(gz, c) > 0.0) nb = k < n2 - 1 ? c + 1 : c - w2; }
+      else { if (k > 0) { if (ldF(gz, c - 1) > 0.0) nb = c - 1; } else if (w2 != 0 && ldF(gz, c + w2) > 0.0) nb = c + w2; }
+      if (nb >= 0 && (ldB(mark, nb) & bit) == 0) { stB(mark, nb, ldB(mark, nb) | bit); stI(q, tail, nb); tail++; }
+    }
+  }
+}
+
+/**
+ * Connected-components test before solving: keeps only the cells joined to both the inlet and the
+ * outlet (dead ends attached to them carry no current and are kept; isolated clusters and clusters
+ * touching one face only are removed, which leaves the solution on the spanning network unchanged).
+ * Returns the number of spanning cells (0: no path, the phase does not percolate).
+ */
+export function tpPercolate(sys: usize): i32 {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const n = n0 * n1 * n2, s1 = n1 * n2;
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), bp = gP(lv, L_BPROB);
+  const gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT), mark = gP(sys, S_MARK);
+  memory.fill(mark, 0, <usize>n);
+  flood(sys, 0, 1);
+  flood(sys, 1, 2);
+  let np = 0;
+  for (let c = 0; c < n; c++) {
+    if (ldB(mark, c) == 3) { np++; continue; }
+    // a removed cell has no link to a spanning one (it would have been reached), so zero its own links
+    stF(gx, c, 0.0); stF(gy, c, 0.0); stF(gz, c, 0.0); stF(dd, c, 0.0); stF(bp, c, 0.0);
+    const i = (c / s1) | 0;
+    if (i == 0) stF(gin, c - i * s1, 0.0);
+    if (i == n0 - 1) stF(gout, c - i * s1, 0.0);
+  }
+  // links stored at a removed cell's lower neighbour point to it: zero those too
+  for (let c = 0; c < n; c++) {
+    if (ldB(mark, c) == 3) continue;
+    const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
+    if (i > 0) stF(gx, c - s1, 0.0);
+    if (j > 0) stF(gy, c - n2, 0.0); else if (gI(lv, L_PER1) != 0 && n1 > 1) stF(gy, c + (n1 - 1) * n2, 0.0);
+    if (k > 0) stF(gz, c - 1, 0.0); else if (gI(lv, L_PER2) != 0 && n2 > 1) stF(gz, c + n2 - 1, 0.0);
+  }
+  sI(sys, S_NPERC, np);
+  return np;
+}
+
+/** diag = dd + the conductances of every link of the cell. */
+export function tpDiag(lv: usize): void {
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), dg = gP(lv, L_DIAG);
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      for (let k = 0; k < n2; k++) {
+        const c = (i * n1 + j) * n2 + k;
+        let d = ldF(dd, c) + ldF(gx, c) + ldF(gy, c) + ldF(gz, c);
+        if (i > 0) d += ldF(gx, c - s1);
+        if (j > 0) d += ldF(gy, c - n2); else if (w1 != 0) d += ldF(gy, c + w1);
+        if (k > 0) d += ldF(gz, c - 1); else if (w2 != 0) d += ldF(gz, c + w2);
+        stF(dg, c, d);
+      }
+    }
+  }
+}
+
+/** Galerkin coarse level of 2x2x2 aggregates (P = piecewise constant): sums of the links between aggregates. */
+export function tpCoarsen(fl: usize, cl: usize): void {
+  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
+  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2), cn = gI(cl, L_N);
+  const per1 = gI(fl, L_PER1) != 0 && n1 > 1, per2 = gI(fl, L_PER2) != 0 && n2 > 1;
+  const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ), dd = gP(fl, L_DD);
+  const cx = gP(cl, L_GX), cy = gP(cl, L_GY), cz = gP(cl, L_GZ), cd = gP(cl, L_DD);
+  memory.fill(cx, 0, <usize>cn << 3); memory.fill(cy, 0, <usize>cn << 3);
+  memory.fill(cz, 0, <usize>cn << 3); memory.fill(cd, 0, <usize>cn << 3);
+  for (let i = 0; i < n0; i++) {
+    const I = i >> 1;
+    for (let j = 0; j < n1; j++) {
+      const J = j >> 1;
+      for (let k = 0; k < n2; k++) {
+        const K = k >> 1;
+        const c = (i * n1 + j) * n2 + k, C = (I * c1 + J) * c2 + K;
+        stF(cd, C, ldF(cd, C) + ldF(dd, c));
+        if (i < n0 - 1 && ((i + 1) >> 1) != I) stF(cx, C, ldF(cx, C) + ldF(gx, c));
+        if (j < n1 - 1) { if (((j + 1) >> 1) != J) stF(cy, C, ldF(cy, C) + ldF(gy, c)); }
+        else if (per1 && J != 0) stF(cy, C, ldF(cy, C) + ldF(gy, c));
+        if (k < n2 - 1) { if (((k + 1) >> 1) != K) stF(cz, C, ldF(cz, C) + ldF(gz, c)); }
+        else if (per2 && K != 0) stF(cz, C, ldF(cz, C) + ldF(gz, c));
+      }
+    }
+  }
+  tpDiag(cl);
+}
+
+// Row pointers: for the row (i, j) the conductance and potential rows of the four lateral
+// neighbours (x-1, x+1, y-1, y+1); a missing neighbour points at a zero row (S_ZERO), so the inner
+// loop over k has no branches but the two z ends. Adding 0 * 0 leaves sums unchanged.
+@inline function rowXm(g: usize, i: i32, base: i32, s1: i32, zero: usize): usize { return i > 0 ? g + (<usize>(base - s1) << 3) : zero; }
+@inline function rowXp(x: usize, i: i32, n0: i32, base: i32, s1: i32, zero: usize): usize { return i < n0 - 1 ? x + (<usize>(base + s1) << 3) : zero; }
+@inline function rowYm(g: usize, j: i32, base: i32, n2: i32, w1: i32, zero: usize): usize { return j > 0 ? g + (<usize>(base - n2) << 3) : w1 != 0 ? g + (<usize>(base + w1) << 3) : zero; }
+@inline function rowYp(x: usize, j: i32, n1: i32, base: i32, n2: i32, w1: i32, zero: usize): usize { return j < n1 - 1 ? x + (<usize>(base + n2) << 3) : w1 != 0 ? x + (<usize>(base - w1) << 3) : zero; }
+
+/** sum_nb g x_nb for cell k of a row, given the row pointers. */
+@inline function rowSum(gz: usize, x: usize, gxp: usize, xxp: usize, gxm: usize, xxm: usize, gyp: usize, xyp: usize, gym: usize, xym: usize, k: i32, n2: i32, w2: i32): f64 {
+  let s = ldF(gxp, k) * ldF(xxp, k) + ldF(gxm, k) * ldF(xxm, k) + ldF(gyp, k) * ldF(xyp, k) + ldF(gym, k) * ldF(xym, k);
+  if (k < n2 - 1) s += ldF(gz, k) * ldF(x, k + 1);
+  else if (w2 != 0) s += ldF(gz, k) * ldF(x, k - w2);
+  if (k > 0) s += ldF(gz, k - 1) * ldF(x, k - 1);
+  else if (w2 != 0) s += ldF(gz, k + w2) * ldF(x, k + w2);
+  return s;
+}
+
+/**
+ * One Gauss-Seidel / SOR half-sweep over the cells of one colour ((i+j+k) & 1 == color), in
+ * ascending or (rev) descending order; cells with diag 0 (outside the network) are left alone.
+ */
+function gsColor(sys: usize, lv: usize, x: usize, b: usize, color: i32, rev: i32, omega: f64): void {
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dg = gP(lv, L_DIAG);
+  const zero = gP(sys, S_ZERO);
+  const plain = omega == 1.0;
+  for (let ii = 0; ii < n0; ii++) {
+    const i = rev != 0 ? n0 - 1 - ii : ii;
+    for (let jj = 0; jj < n1; jj++) {
+      const j = rev != 0 ? n1 - 1 - jj : jj;
+      const k0 = (color + i + j) & 1;
+      if (k0 >= n2) continue;
+      const kLast = k0 + ((n2 - 1 - k0) >> 1) * 2;
+      const base = (i * n1 + j) * n2;
+      const off = <usize>base << 3;
+      const gxp = gx + off, xxp = rowXp(x, i, n0, base, s1, zero);
+      const gxm = rowXm(gx, i, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
+      const gyp = gy + off, xyp = rowYp(x, j, n1, base, n2, w1, zero);
+      const gym = rowYm(gy, j, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
+      const gzr = gz + off, xr = x + off, br = b + off, dr = dg + off;
+      for (let kk = k0; kk <= kLast; kk += 2) {
+        const k = rev != 0 ? kLast + k0 - kk : kk;
+        const d = ldF(dr, k);
+        if (d == 0.0) continue;
+        const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
+        if (plain) stF(xr, k, xn);
+        else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
+      }
+    }
+  }
+}
+
+/** r = b - A x over a level (out: r; mode 1: q = A x and returns x . q instead of ||r||^2). */
+function applyA(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 {
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dg = gP(lv, L_DIAG);
+  const zero = gP(sys, S_ZERO);
+  let acc = 0.0;
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      const base = (i * n1 + j) * n2;
+      const off = <usize>base << 3;
+      const gxp = gx + off, xxp = rowXp(x, i, n0, base, s1, zero);
+      const gxm = rowXm(gx, i, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
+      const gyp = gy + off, xyp = rowYp(x, j, n1, base, n2, w1, zero);
+      const gym = rowYm(gy, j, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
+      const gzr = gz + off, xr = x + off, dr = dg + off, rr = r + off;
+      if (mode == 0) {
+        const br = b + off;
+        for (let k = 0; k < n2; k++) {
+          const v = ldF(br, k) - (ldF(dr, k) * ldF(xr, k) - rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2));
+          stF(rr, k, v);
+          acc += v * v;
+        }
+      } else {
+        for (let k = 0; k < n2; k++) {
+          const xc = ldF(xr, k);
+          const v = ldF(dr, k) * xc - rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2);
+          stF(rr, k, v);
+          acc += xc * v;
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+/** r = b - A x; returns ||r||^2. */
+@inline function residual(sys: usize, lv: usize, x: usize, b: usize, r: usize): f64 { return applyA(sys, lv, x, b, r, 0); }
+
+/** q = A p; returns p . q. */
+@inline function matvec(sys: usize, lv: usize, p: usize, q: usize): f64 { return applyA(sys, lv, p, p, q, 1); }
+
+/** Coarse right-hand side: sum of the fine residual over each aggregate. */
+function restrictSum(fl: usize, cl: usize): void {
+  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
+  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
+  const r = gP(fl, L_RW), cb = gP(cl, L_B);
+  memory.fill(cb, 0, <usize>gI(cl, L_N) << 3);
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
+      for (let k = 0; k < n2; k++) stF(cb, rowC + (k >> 1), ldF(cb, rowC + (k >> 1)) + ldF(r, row + k));
+    }
+  }
+}
+
+/** x_fine += alpha * x_coarse of the cell's aggregate. */
+function prolongAdd(fl: usize, cl: usize, alpha: f64): void {
+  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
+  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
+  const x = gP(fl, L_X), cx = gP(cl, L_X), dg = gP(fl, L_DIAG);
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
+      for (let k = 0; k < n2; k++) {
+        if (ldF(dg, row + k) != 0.0) stF(x, row + k, ldF(x, row + k) + alpha * ldF(cx, rowC + (k >> 1)));
+      }
+    }
+  }
+}
+
+/** One V-cycle from level l with zero initial guess: L_X ~= A^-1 L_B, symmetric in the data it sees. */
+function vcycle(sys: usize, l: i32): void {
+  const nlev = gI(sys, S_NLEV), nsm = gI(sys, S_NSMOOTH);
+  const lv = level(sys, l);
+  const x = gP(lv, L_X), b = gP(lv, L_B);
+  memory.fill(x, 0, <usize>gI(lv, L_N) << 3);
+  if (l == nlev - 1) {
+    const nc = gI(sys, S_NCOARSE);
+    for (let s = 0; s < nc; s++) { gsColor(sys, lv, x, b, 0, 0, 1.0); gsColor(sys, lv, x, b, 1, 0, 1.0); }
+    for (let s = 0; s < nc; s++) { gsColor(sys, lv, x, b, 1, 1, 1.0); gsColor(sys, lv, x, b, 0, 1, 1.0); }
+    return;
+  }
+  for (let s = 0; s < nsm; s++) { gsColor(sys, lv, x, b, 0, 0, 1.0); gsColor(sys, lv, x, b, 1, 0, 1.0); }
+  residual(sys, lv, x, b, gP(lv, L_RW));
+  const cl = level(sys, l + 1);
+  restrictSum(lv, cl);
+  vcycle(sys, l + 1);
+  prolongAdd(lv, cl, gF(sys, S_ALPHA));
+  for (let s = 0; s < nsm; s++) { gsColor(sys, lv, x, b, 1, 1, 1.0); gsColor(sys, lv, x, b, 0, 1, 1.0); }
+}
+
+/** Initial guess: the linear profile of a straight channel on the network, 0 elsewhere. */
+export function tpInitGuess(sys: usize): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
+  const x = gP(sys, S_XS), dg = gP(lv, L_DIAG);
+  for (let i = 0; i < n0; i++) {
+    const v = 1.0 - (<f64>i + 0.5) / <f64>n0;
+    for (let jk = 0; jk < s1; jk++) { const c = i * s1 + jk; stF(x, c, ldF(dg, c) != 0.0 ? v : 0.0); }
+  }
+}
+
+/** Currents through the inlet and outlet faces of the solution (voxel units, potential drop 1). */
+export function tpFlux(sys: usize): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
+  const x = gP(sys, S_XS), gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT);
+  let fin = 0.0, fout = 0.0;
+  for (let jk = 0; jk < s1; jk++) {
+    fin += ldF(gin, jk) * (1.0 - ldF(x, jk));
+    fout += ldF(gout, jk) * ldF(x, (n0 - 1) * s1 + jk);
+  }
+  sF(sys, S_FLUXIN, fin);
+  sF(sys, S_FLUXOUT, fout);
+}
+
+@inline function norm2(p: usize, n: i32): f64 { let s = 0.0; for (let c = 0; c < n; c++) { const v = ldF(p, c); s += v * v; } return s; }
+
+/** Red-black SOR from the current S_XS; stops when the relative residual <= rtol (checked every S_CHECK sweeps). */
+export function tpSolveSOR(sys: usize): i32 {
+  const lv = level(sys, 0);
+  const n = gI(lv, L_N);
+  const x = gP(sys, S_XS), b = gP(lv, L_BPROB), r = gP(sys, S_R);
+  const omega = gF(sys, S_OMEGA), rtol = gF(sys, S_RTOL), maxit = gI(sys, S_MAXIT);
+  const check0 = gI(sys, S_CHECK);
+  const check = check0 < 1 ? 1 : check0;
+  const bn = sqrt<f64>(norm2(b, n));
+  sF(sys, S_BNORM, bn);
+  if (bn == 0.0) { sI(sys, S_ITERS, 0); sF(sys, S_RES, 0.0); sI(sys, S_STATUS, TST_NO_PATH); return TST_NO_PATH; }
+  let res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
+  let it = 0;
+  while (res > rtol && it < maxit) {
+    gsColor(sys, lv, x, b, 0, 0, omega);
+    gsColor(sys, lv, x, b, 1, 0, omega);
+    it++;
+    if (it % check == 0 || it == maxit) {
+      res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
+      if (!(res == res)) break;
+    }
+  }
+  sI(sys, S_ITERS, it);
+  sF(sys, S_RES, res);
+  const st = !(res == res) ? TST_BREAKDOWN : res <= rtol ? TST_OK : TST_NOT_CONVERGED;
+  sI(sys, S_STATUS, st);
+  return st;
+}
+
+/** Multigrid-preconditioned conjugate gradients from the current S_XS. */
+export function tpSolvePCG(sys: usize): i32 {
+  const lv = level(sys, 0);
+  const n = gI(lv, L_N);
+  const x = gP(sys, S_XS), b = gP(lv, L_BPROB);
+  const r = gP(sys, S_R), p = gP(sys, S_P), q = gP(sys, S_Q), z = gP(sys, S_Z);
+  const rtol = gF(sys, S_RTOL), maxit = gI(sys, S_MAXIT);
+  // the V-cycle reads level 0's L_B and writes its L_X: point them at r and z
+  sP(lv, L_B, r); sP(lv, L_X, z);
+  const bn = sqrt<f64>(norm2(b, n));
+  sF(sys, S_BNORM, bn);
+  if (bn == 0.0) { sI(sys, S_ITERS, 0); sF(sys, S_RES, 0.0); sI(sys, S_STATUS, TST_NO_PATH); return TST_NO_PATH; }
+  let res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
+  let it = 0, st = TST_OK;
+  if (res > rtol) {
+    vcycle(sys, 0);
+    let rz = 0.0;
+    for (let c = 0; c < n; c++) { const zc = ldF(z, c); stF(p, c, zc); rz += ldF(r, c) * zc; }
+    while (it < maxit) {
+      const pq = matvec(sys, lv, p, q);
+      if (!(pq > 0.0)) { st = TST_BREAKDOWN; break; }
+      const a = rz / pq;
+      let rr = 0.0;
+      for (let c = 0; c < n; c++) {
+        stF(x, c, ldF(x, c) + a * ldF(p, c));
+        const rc = ldF(r, c) - a * ldF(q, c);
+        stF(r, c, rc);
+        rr += rc * rc;
+      }
+      it++;
+      res = sqrt<f64>(rr) / bn;
+      if (res <= rtol) break;
+      vcycle(sys, 0);
+      let rzn = 0.0;
+      for (let c = 0; c < n; c++) rzn += ldF(r, c) * ldF(z, c);
+      const beta = rzn / rz;
+      rz = rzn;
+      for (let c = 0; c < n; c++) stF(p, c, ldF(z, c) + beta * ldF(p, c));
+    }
+    // report the true residual, not the recursively updated one
+    res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
+    if (st == TST_OK && res > rtol) st = res == res ? TST_NOT_CONVERGED : TST_BREAKDOWN;
+  }
+  sI(sys, S_ITERS, it);
+  sF(sys, S_RES, res);
+  sI(sys, S_STATUS, st);
+  return st;
+}

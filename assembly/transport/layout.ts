@@ -1,0 +1,58 @@
+// Memory layout of a transport solve, shared by the AssemblyScript kernels and the TypeScript host.
+// A solve is a header block of 8-byte slots (S_*), followed by one block of LEVEL_SLOTS slots per
+// multigrid level (L_*). Grids are cell-centred, stored with the transport axis first:
+// cell (i, j, k) is at (i*n1 + j)*n2 + k, i along the transport axis. Plain numeric constants only.
+
+// ---- solve header ----
+export const S_NLEV = 0; //        i32  number of levels (level 0 = the voxel grid)
+export const S_LEVELS = 1; //      ptr  first level block (LEVEL_SLOTS slots each)
+export const S_GIN = 2; //         ptr  f64[n1*n2] inlet link conductance of the i = 0 layer (2 sigma, half-voxel)
+export const S_GOUT = 3; //        ptr  f64[n1*n2] outlet link conductance of the i = n0-1 layer
+export const S_XS = 4; //          ptr  f64[n] solution (potential, inlet 1, outlet 0)
+export const S_R = 5; //           ptr  f64[n] CG residual
+export const S_P = 6; //           ptr  f64[n] CG search direction
+export const S_Q = 7; //           ptr  f64[n] A p
+export const S_Z = 8; //           ptr  f64[n] preconditioned residual
+export const S_MARK = 9; //        ptr  u8[n] labelling marks (bit 0: reached from inlet, bit 1: from outlet)
+export const S_QUEUE = 10; //      ptr  i32[n] flood-fill queue
+export const S_RTOL = 11; //       f64  stop when ||b - A x||_2 / ||b||_2 <= rtol
+export const S_MAXIT = 12; //      i32  iteration limit (CG iterations or SOR sweeps)
+export const S_OMEGA = 13; //      f64  SOR relaxation factor
+export const S_NSMOOTH = 14; //    i32  red-black Gauss-Seidel sweeps before and after the coarse correction
+export const S_NCOARSE = 15; //    i32  symmetric sweep pairs on the coarsest level
+export const S_ALPHA = 16; //      f64  coarse-correction scale (aggregation over-correction)
+export const S_ITERS = 17; //      i32  iterations done
+export const S_RES = 18; //        f64  final relative residual
+export const S_BNORM = 19; //      f64  ||b||_2
+export const S_FLUXIN = 20; //     f64  current entering through the inlet face (voxel units)
+export const S_FLUXOUT = 21; //    f64  current leaving through the outlet face
+export const S_NACTIVE = 22; //    i32  cells of level 0 with a non-zero conductance
+export const S_NPERC = 23; //      i32  cells connected to both inlet and outlet
+export const S_CHECK = 24; //      i32  SOR: residual check every this many sweeps
+export const S_STATUS = 25; //     i32  ST_* of the last solve
+export const S_ZERO = 26; //       ptr  f64[n2] zeros (stands in for a missing neighbour row)
+export const HEADER_SLOTS = 32;
+
+// ---- level block ----
+export const L_N0 = 0; //          i32  cells along the transport axis
+export const L_N1 = 1; //          i32  cells along the first lateral axis
+export const L_N2 = 2; //          i32  cells along the second lateral axis
+export const L_PER1 = 3; //        i32  1: lateral axis 1 periodic (the link at j = n1-1 wraps to j = 0)
+export const L_PER2 = 4; //        i32  1: lateral axis 2 periodic
+export const L_N = 5; //           i32  n0*n1*n2
+export const L_GX = 6; //          ptr  f64[n] conductance of the link (i,j,k)-(i+1,j,k)
+export const L_GY = 7; //          ptr  f64[n] conductance of the link (i,j,k)-(i,j+1,k) (wrap at j = n1-1)
+export const L_GZ = 8; //          ptr  f64[n] conductance of the link (i,j,k)-(i,j,k+1) (wrap at k = n2-1)
+export const L_DD = 9; //          ptr  f64[n] Dirichlet part of the diagonal
+export const L_DIAG = 10; //       ptr  f64[n] diagonal (sum of link conductances + DD)
+export const L_X = 11; //          ptr  f64[n] multigrid correction (level 0: the CG z vector)
+export const L_B = 12; //          ptr  f64[n] right-hand side (level 0: the CG residual; the problem rhs lives in S_... of the host)
+export const L_RW = 13; //         ptr  f64[n] residual work
+export const L_BPROB = 14; //      ptr  f64[n] level 0 only: the problem's right-hand side
+export const LEVEL_SLOTS = 16;
+
+// ---- status codes ----
+export const TST_OK = 0;
+export const TST_NOT_CONVERGED = 1; // iteration limit reached above the tolerance
+export const TST_BREAKDOWN = 2; //    CG breakdown (p.Ap <= 0 or non-finite): the operator is not SPD or the data holds NaN
+export const TST_NO_PATH = 3; //      no cell connects inlet and outlet

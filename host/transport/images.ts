@@ -1,0 +1,84 @@
+/**
+ * Current and resistance of 2D conductor images (paper 002): each image is a unit square of
+ * conductivity sigma (1 S/m) where the pixel conducts and 0 elsewhere, held at a potential
+ * difference V (1 V) across `axis`; I = sigma V D_eff/D (per unit thickness), R = V / I. One solver
+ * workspace serves the whole batch (no per-image set-up); optional worker threads split the batch.
+ */
+import type { TransportKernels } from "../core/wasm.js";
+import { ConfigError } from "../config/errors.js";
+import { GridSolver, SOLVER_DEFAULTS, type SolverOptions } from "./solver.js";
+import { fillSigma, gridOrder } from "./tortuosity.js";
+import type { Volume } from "./volume.js";
+
+export interface ImageBatchOptions {
+  /** Image axis the potential difference is applied across (0: between the first and last row). */
+  axis: 0 | 1;
+  /** Pixel codes that conduct (default: every non-zero code). */
+  conductorCodes?: number[];
+  sigma_S_m?: number;
+  voltage_V?: number;
+  solver?: Partial<SolverOptions>;
+}
+
+export interface ImageResult {
+  index: number;
+  conductiveFraction: number;
+  deffRel: number;
+  current_A: number;
+  resistance_ohm: number;
+  percolates: boolean;
+  status: string;
+  iterations: number;
+  residual: number;
+}
+
+/** The conductor table (code -> sigma) of a batch. */
+function conductorTable(codes: number[] | undefined, sigma: number): Float64Array {
+  const t = new Float64Array(256);
+  if (codes) for (const c of codes) {
+    if (!Number.isInteger(c) || c < 0 || c > 255) throw new ConfigError(`transport-images: conductor code = ${c}: expected an integer 0-255`);
+    t[c] = sigma;
+  } else for (let c = 1; c < 256; c++) t[c] = sigma;
+  return t;
+}
+
+export function checkBatch(b: Volume): [number, number, number] {
+  if (b.shape.length === 2) return [1, b.shape[0], b.shape[1]];
+  if (b.shape.length !== 3) throw new ConfigError(`transport-images: shape = ${JSON.stringify(b.shape)}: expected [images, rows, cols] or [rows, cols]`);
+  return b.shape as [number, number, number];
+}
+
+/** Solves images [first, last) of a batch [B, H, W]. */
+export function solveImages(k: TransportKernels, batch: Volume, o: ImageBatchOptions, first = 0, last?: number, onProgress?: (done: number, total: number) => void): ImageResult[] {
+  const [B, H, W] = checkBatch(batch);
+  if (o.axis !== 0 && o.axis !== 1) throw new ConfigError(`transport-images: axis = ${JSON.stringify(o.axis)}: expected 0 (across the rows) or 1 (across the columns) of each image`);
+  const sigma = o.sigma_S_m ?? 1, V = o.voltage_V ?? 1;
+  if (!(sigma > 0)) throw new ConfigError(`transport-images: sigma_S_m = ${sigma}: expected a conductivity > 0 [S/m]`);
+  if (!(V > 0)) throw new ConfigError(`transport-images: voltage_V = ${V}: expected a potential difference > 0 [V]`);
+  const unit = conductorTable(o.conductorCodes, 1);
+  const opts = { ...SOLVER_DEFAULTS, ...(o.solver ?? {}) };
+  const { shape3 } = gridOrder([H, W], o.axis);
+  const solver = new GridSolver(k, shape3, [false, false], opts);
+  const out: ImageResult[] = [];
+  const end = Math.min(B, last ?? B);
+  try {
+    for (let b = first; b < end; b++) {
+      const img = { shape: [H, W], data: batch.data.subarray(b * H * W, (b + 1) * H * W), phases: {} };
+      let nc = 0;
+      for (let p = 0; p < H * W; p++) if (unit[img.data[p]] > 0) nc++;
+      fillSigma(img, o.axis, unit, solver.sigmaView());
+      const s = solver.solve();
+      const deff = s.status === "no-path" ? 0 : (0.5 * (s.fluxIn + s.fluxOut) * shape3[0]) / (shape3[1] * shape3[2]);
+      // unit square: I = sigma V (width/length) D_eff/D, width = length
+      const I = sigma * V * deff;
+      out.push({
+        index: b, conductiveFraction: nc / (H * W), deffRel: deff, current_A: I, resistance_ohm: I > 0 ? V / I : Infinity,
+        percolates: s.status !== "no-path", status: s.status, iterations: s.iterations, residual: s.residual,
+      });
+      onProgress?.(b + 1 - first, end - first);
+    }
+  } finally {
+    solver.dispose();
+  }
+  return out;
+}

@@ -1,0 +1,198 @@
+/**
+ * Lays out a conduction problem on a voxel grid in kernel memory (assembly/transport/layout.ts) and
+ * runs the solvers of assembly/transport/grid.ts. A `GridSolver` owns the workspace for one grid
+ * shape and can solve many conductivity fields of that shape without new set-up (image batches).
+ */
+import * as T from "../../assembly/transport/layout.js";
+import { MAX_HEAP_BYTES } from "../core/heap.js";
+import type { TransportKernels } from "../core/wasm.js";
+import { ConfigError } from "../config/errors.js";
+
+export type SolverMethod = "pcg" | "sor";
+
+export interface SolverOptions {
+  /** "pcg": conjugate gradients + aggregation-multigrid V-cycle (default); "sor": red-black SOR (baseline). */
+  method: SolverMethod;
+  /** Stop when ||b - A x||_2 / ||b||_2 <= rtol. */
+  rtol: number;
+  /** CG iterations or SOR sweeps. */
+  maxIterations: number;
+  /** SOR relaxation factor (default: 2/(1 + sin(pi/N)), N = the longest grid dimension). */
+  omega?: number;
+  /** SOR: residual check every this many sweeps. */
+  checkEvery: number;
+  /** Multigrid: Gauss-Seidel sweeps before and after each coarse correction. */
+  smoothingSweeps: number;
+  /** Multigrid: symmetric sweep pairs on the coarsest level. */
+  coarseSweeps: number;
+  /** Multigrid: coarse-correction scale (unsmoothed aggregation under-corrects by about 2). */
+  coarseScale: number;
+}
+
+export const SOLVER_DEFAULTS: SolverOptions = {
+  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 2, coarseSweeps: 20, coarseScale: 1.8,
+};
+
+export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
+const STATUS: Record<number, SolveStatus> = {
+  [T.TST_OK]: "converged", [T.TST_NOT_CONVERGED]: "not-converged", [T.TST_BREAKDOWN]: "breakdown", [T.TST_NO_PATH]: "no-path",
+};
+
+export interface GridSolve {
+  status: SolveStatus;
+  method: SolverMethod;
+  iterations: number;
+  /** Final relative residual ||b - A x|| / ||b||. */
+  residual: number;
+  rtol: number;
+  /** Currents through the inlet and outlet faces (voxel units, potential drop 1). */
+  fluxIn: number;
+  fluxOut: number;
+  /** |in - out| / max(|in|, |out|). */
+  fluxImbalance: number;
+  /** Cells with a non-zero conductivity, and those joined to both electrode faces. */
+  nActive: number;
+  nPercolating: number;
+  levels: number;
+  seconds: number;
+}
+
+/** Bytes a solve of n cells (lateral layer m cells) needs, for the refuse-before-allocating check. */
+export function solverBytes(shape: [number, number, number], method: SolverMethod): number {
+  const [n0, n1, n2] = shape;
+  const n = n0 * n1 * n2;
+  const perCell = method === "pcg" ? 8 * 7 + 8 * 5 + 1 + 4 + 8 * 8 * (1 / 7) : 8 * 7 + 8 * 2 + 1 + 4;
+  return Math.ceil(n * perCell + 16 * n1 * n2 + 65536);
+}
+
+/** Grid sizes of the multigrid hierarchy: 2x2x2 aggregation until a level has at most 64 cells. */
+export function levelShapes(shape: [number, number, number]): [number, number, number][] {
+  const out: [number, number, number][] = [shape];
+  let s = shape;
+  while (s[0] * s[1] * s[2] > 64 && Math.max(...s) > 1) {
+    s = s.map((n) => (n > 1 ? (n + 1) >> 1 : 1)) as [number, number, number];
+    out.push(s);
+  }
+  return out;
+}
+
+export class GridSolver {
+  readonly n: number;
+  readonly levels: [number, number, number][];
+  private readonly sys: number;
+  private readonly lvPtr: number[] = [];
+  private readonly mark0: number;
+
+  constructor(
+    private readonly k: TransportKernels,
+    readonly shape: [number, number, number],
+    readonly periodic: [boolean, boolean],
+    readonly opts: SolverOptions = SOLVER_DEFAULTS,
+  ) {
+    const [n0, n1, n2] = shape;
+    if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1)) throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
+    this.n = n0 * n1 * n2;
+    const need = solverBytes(shape, opts.method);
+    const heap = k.heap;
+    if (heap.used + need > MAX_HEAP_BYTES) {
+      throw new ConfigError(`transport: grid ${n0}x${n1}x${n2} = ${this.n} voxels needs about ${(need / 2 ** 20).toFixed(0)} MiB for the ${opts.method} solver, more than the 4096 MiB of wasm32 memory (${((MAX_HEAP_BYTES - heap.used) / 2 ** 20).toFixed(0)} MiB free); crop the volume or use a coarser voxel size`);
+    }
+    this.mark0 = heap.used;
+    this.levels = opts.method === "pcg" ? levelShapes(shape) : [shape];
+    const f64 = (count: number) => heap.alloc(count * 8, 16);
+    this.sys = heap.alloc(T.HEADER_SLOTS * 8, 16);
+    const lvBlock = heap.alloc(this.levels.length * T.LEVEL_SLOTS * 8, 16);
+    const m = n1 * n2;
+    const dv = () => new DataView(heap.buffer);
+    const ptrs: Record<number, number> = {
+      [T.S_GIN]: f64(m), [T.S_GOUT]: f64(m), [T.S_XS]: f64(this.n), [T.S_R]: f64(this.n),
+      [T.S_MARK]: heap.alloc(this.n, 16), [T.S_QUEUE]: heap.alloc(this.n * 4, 16), [T.S_ZERO]: f64(n2),
+    };
+    if (opts.method === "pcg") { ptrs[T.S_P] = f64(this.n); ptrs[T.S_Q] = f64(this.n); ptrs[T.S_Z] = f64(this.n); }
+    const lvSlots: Record<number, number>[] = [];
+    this.levels.forEach((s, l) => {
+      const nl = s[0] * s[1] * s[2];
+      const slots: Record<number, number> = {
+        [T.L_GX]: f64(nl), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl),
+      };
+      if (l === 0) slots[T.L_BPROB] = f64(nl);
+      else { slots[T.L_X] = f64(nl); slots[T.L_B] = f64(nl); }
+      lvSlots.push(slots);
+    });
+    // all allocation done: write the header and level blocks
+    const d = dv();
+    const setI = (base: number, slot: number, v: number) => d.setInt32(base + slot * 8, v, true);
+    const setF = (base: number, slot: number, v: number) => d.setFloat64(base + slot * 8, v, true);
+    setI(this.sys, T.S_NLEV, this.levels.length);
+    setI(this.sys, T.S_LEVELS, lvBlock);
+    for (const [slot, p] of Object.entries(ptrs)) setI(this.sys, Number(slot), p);
+    const longest = Math.max(...shape);
+    setF(this.sys, T.S_RTOL, opts.rtol);
+    setI(this.sys, T.S_MAXIT, opts.maxIterations);
+    setF(this.sys, T.S_OMEGA, opts.omega ?? 2 / (1 + Math.sin(Math.PI / Math.max(2, longest))));
+    setI(this.sys, T.S_CHECK, opts.checkEvery);
+    setI(this.sys, T.S_NSMOOTH, opts.smoothingSweeps);
+    setI(this.sys, T.S_NCOARSE, opts.coarseSweeps);
+    setF(this.sys, T.S_ALPHA, opts.coarseScale);
+    this.levels.forEach((s, l) => {
+      const b = lvBlock + l * T.LEVEL_SLOTS * 8;
+      this.lvPtr.push(b);
+      setI(b, T.L_N0, s[0]); setI(b, T.L_N1, s[1]); setI(b, T.L_N2, s[2]);
+      setI(b, T.L_PER1, periodic[0] && s[1] > 1 ? 1 : 0);
+      setI(b, T.L_PER2, periodic[1] && s[2] > 1 ? 1 : 0);
+      setI(b, T.L_N, s[0] * s[1] * s[2]);
+      for (const [slot, p] of Object.entries(lvSlots[l])) setI(b, Number(slot), p);
+    });
+  }
+
+  /** The level-0 conductivity buffer (internal order, transport axis first) to fill before `solve`. */
+  sigmaView(): Float64Array {
+    const p = new DataView(this.k.heap.buffer).getUint32(this.lvPtr[0] + T.L_RW * 8, true);
+    return new Float64Array(this.k.heap.buffer, p, this.n);
+  }
+
+  /** The potential of the last solve (internal order); a view, valid until the heap grows. */
+  potentialView(): Float64Array {
+    const p = new DataView(this.k.heap.buffer).getUint32(this.sys + T.S_XS * 8, true);
+    return new Float64Array(this.k.heap.buffer, p, this.n);
+  }
+
+  /** Solves with the conductivities written into `sigmaView()` (which the set-up then overwrites). */
+  solve(): GridSolve {
+    const t0 = performance.now();
+    const k = this.k;
+    k.tpBuild(this.sys);
+    const nPerc = k.tpPercolate(this.sys);
+    const d = new DataView(k.heap.buffer);
+    const gi = (slot: number) => d.getInt32(this.sys + slot * 8, true);
+    const gf = (slot: number) => d.getFloat64(this.sys + slot * 8, true);
+    const nActive = gi(T.S_NACTIVE);
+    if (nPerc === 0) {
+      return { status: "no-path", method: this.opts.method, iterations: 0, residual: 0, rtol: this.opts.rtol, fluxIn: 0, fluxOut: 0, fluxImbalance: 0, nActive, nPercolating: 0, levels: this.levels.length, seconds: (performance.now() - t0) / 1000 };
+    }
+    k.tpDiag(this.lvPtr[0]);
+    for (let l = 1; l < this.lvPtr.length; l++) k.tpCoarsen(this.lvPtr[l - 1], this.lvPtr[l]);
+    k.tpInitGuess(this.sys);
+    const st = this.opts.method === "sor" ? k.tpSolveSOR(this.sys) : k.tpSolvePCG(this.sys);
+    k.tpFlux(this.sys);
+    const d2 = new DataView(k.heap.buffer);
+    const fin = d2.getFloat64(this.sys + T.S_FLUXIN * 8, true), fout = d2.getFloat64(this.sys + T.S_FLUXOUT * 8, true);
+    return {
+      status: STATUS[st] ?? "breakdown",
+      method: this.opts.method,
+      iterations: gi(T.S_ITERS),
+      residual: gf(T.S_RES),
+      rtol: this.opts.rtol,
+      fluxIn: fin,
+      fluxOut: fout,
+      fluxImbalance: Math.abs(fin - fout) / Math.max(Math.abs(fin), Math.abs(fout), Number.MIN_VALUE),
+      nActive,
+      nPercolating: nPerc,
+      levels: this.levels.length,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  /** Returns the workspace to the heap (everything allocated after this solver was made). */
+  dispose(): void { this.k.heap.reset(this.mark0); }
+}

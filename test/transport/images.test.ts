@@ -1,0 +1,41 @@
+/** The 100 64x64 images of fixtures/transport/img64_batch100 vs the reference currents (1e-6 relative). */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { loadCore } from "../../host/core/wasm.js";
+import { readVolume } from "../../host/transport/volume.js";
+import { solveImages } from "../../host/transport/images.js";
+import { fixture, relErr } from "../helpers.js";
+
+const k = await loadCore();
+const ref = readFileSync(fixture("transport/img64_batch100_reference.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+const batch = readVolume(fixture("transport/img64_batch100.json"));
+
+test("100 images: current and resistance within 1e-6 of the reference (sigma 1 S/m, V 1 V, unit square)", () => {
+  // the batch file's transport axis 1 is axis 0 of each image (potential across the rows)
+  const rows = solveImages(k, batch, { axis: 0, solver: { rtol: 1e-10 } });
+  assert.is(rows.length, 100);
+  for (const r of rows) {
+    const [, frac, , I, R] = ref[r.index];
+    assert.ok(Math.abs(r.conductiveFraction - frac) <= 1e-9, `image ${r.index}: fraction`);
+    if (I === 0) { assert.not.ok(r.percolates); assert.is(r.current_A, 0); continue; }
+    assert.ok(relErr(r.current_A, I) <= 1e-6, `image ${r.index}: I ${r.current_A} vs ${I}`);
+    assert.ok(relErr(r.resistance_ohm, R) <= 1e-6, `image ${r.index}: R ${r.resistance_ohm} vs ${R}`);
+    assert.is(r.status, "converged");
+  }
+});
+
+test("a non-percolating image is flagged with I = 0 and R = Infinity", () => {
+  const data = new Uint8Array(2 * 64 * 64).fill(1);
+  for (let c = 0; c < 64; c++) data[4096 + 30 * 64 + c] = 0; // image 1: an insulating row
+  const rows = solveImages(k, { shape: [2, 64, 64], data, phases: {} }, { axis: 0 });
+  assert.ok(rows[0].percolates && Math.abs(rows[0].current_A - 1) <= 1e-9);
+  assert.not.ok(rows[1].percolates);
+  assert.is(rows[1].current_A, 0);
+  assert.is(rows[1].resistance_ohm, Infinity);
+  // across the columns the same image conducts
+  const cols = solveImages(k, { shape: [2, 64, 64], data, phases: {} }, { axis: 1 });
+  assert.ok(cols[1].percolates && Math.abs(cols[1].current_A - 63 / 64) <= 1e-9, `${cols[1].current_A}`);
+});
+
+test.run();

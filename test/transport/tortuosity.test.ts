@@ -1,0 +1,117 @@
+/**
+ * Transport solver vs the TauFactor-convention references (fixtures/transport): analytic cases to
+ * 1e-10 relative, sph_s80_64 (AM and SE networks, no-flux and periodic) to 1e-6 relative in tau,
+ * red-black SOR vs multigrid-preconditioned CG, wasm vs the plain-TS twin (bit for bit),
+ * non-percolating phases, and clear errors for bad requests.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { loadCore } from "../../host/core/wasm.js";
+import { ArrayHeap } from "../../host/core/heap.js";
+import { createTransportTwin } from "../../host/transport/twin.js";
+import { readVolume, type Volume } from "../../host/transport/volume.js";
+import { transport } from "../../host/transport/tortuosity.js";
+import { GridSolver, SOLVER_DEFAULTS } from "../../host/transport/solver.js";
+import { fixture, relErr } from "../helpers.js";
+
+const k = await loadCore();
+const refs: any[] = JSON.parse(readFileSync(fixture("transport/reference_values.json"), "utf8"));
+const meta = (c: string) => JSON.parse(readFileSync(fixture(`transport/${c}.json`), "utf8"));
+const vol = (c: string) => readVolume(fixture(`transport/${c}.json`));
+const request = (r: any) => {
+  const m = meta(r.case);
+  return r.mode === "multi" ? { sigma_S_m: m.sigma as Record<string, number>, axis: m.transport_axis } : { phase: Number(r.mode.slice(3)), axis: m.transport_axis };
+};
+
+for (const method of ["pcg", "sor"] as const) {
+  test(`analytic cases: tau and D_eff/D exact to 1e-10 (${method}, no-flux and periodic)`, () => {
+    for (const r of refs.filter((x) => x.exact)) {
+      const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { method, rtol: 1e-13, maxIterations: 100000 } });
+      const exactTau = r.exact.tau ?? r.exact.tau_multiphase;
+      const exactD = r.exact.Deff_rel ?? r.exact.sigma_eff;
+      assert.ok(res.converged, `${r.case} ${res.solve.status}`);
+      assert.ok(relErr(res.tauFactor, exactTau) <= 1e-10, `${r.case} periodic=${r.periodic_lateral}: tau ${res.tauFactor} vs ${exactTau}`);
+      assert.ok(relErr(res.deffRel, exactD) <= 1e-10, `${r.case}: D_eff/D ${res.deffRel} vs ${exactD}`);
+      if (r.exact.eps !== undefined) assert.ok(relErr(res.eps, r.exact.eps) <= 1e-15, `${r.case}: eps`);
+      assert.ok(res.solve.fluxImbalance <= 1e-10, `${r.case}: flux imbalance ${res.solve.fluxImbalance}`);
+    }
+  });
+}
+
+test("sph_s80_64: AM and SE networks, no-flux and periodic, tau within 1e-6 of the reference (pcg)", () => {
+  for (const r of refs.filter((x) => x.case === "sph_s80_64")) {
+    const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { rtol: 1e-10 } });
+    assert.ok(res.converged);
+    assert.ok(relErr(res.tauFactor, r.tau_factor) <= 1e-6, `${r.mode} periodic=${r.periodic_lateral}: tau ${res.tauFactor} vs ${r.tau_factor}`);
+    assert.ok(relErr(res.eps, r.eps) <= 1e-15);
+    assert.ok(res.percolatingFraction > 0.9 && res.percolatingFraction <= 1);
+    assert.is(res.tauSqrt, Math.sqrt(res.tauFactor));
+  }
+});
+
+test("red-black SOR and multigrid CG converge to the same answer (sph_s80_64 SE network)", () => {
+  const r = refs.find((x) => x.case === "sph_s80_64" && x.mode === "bin2" && !x.periodic_lateral);
+  const a = transport(k, vol(r.case), { ...request(r), solver: { method: "pcg", rtol: 1e-10 } });
+  const b = transport(k, vol(r.case), { ...request(r), solver: { method: "sor", rtol: 1e-10 } });
+  assert.ok(a.converged && b.converged);
+  assert.ok(relErr(a.tauFactor, b.tauFactor) <= 1e-7, `pcg ${a.tauFactor} vs sor ${b.tauFactor}`);
+  assert.ok(b.solve.iterations > 20 * a.solve.iterations, `SOR sweeps ${b.solve.iterations} vs CG iterations ${a.solve.iterations}`);
+});
+
+test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
+  const twin = createTransportTwin(new ArrayHeap());
+  const v = vol("an_staircase_32x16x36");
+  for (const method of ["pcg", "sor"] as const) {
+    const out: Float64Array[] = [];
+    const its: number[] = [];
+    for (const kk of [k, twin]) {
+      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, method, rtol: 1e-9 });
+      const sig = s.sigmaView();
+      for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
+      its.push(s.solve().iterations);
+      out.push(Float64Array.from(s.potentialView()));
+      s.dispose();
+    }
+    assert.is(its[0], its[1]);
+    assert.equal(out[0], out[1], `${method}: potentials differ`);
+  }
+});
+
+function blocked(): Volume {
+  // conductor everywhere except a full insulating layer at x = 5 (no path along axis 0)
+  const shape = [12, 6, 6], data = new Uint8Array(12 * 36).fill(1);
+  for (let j = 0; j < 36; j++) data[5 * 36 + j] = 0;
+  return { shape, data, phases: { "0": "pore", "1": "SE" } };
+}
+
+test("non-percolating phase: detected before solving, D_eff = 0, tau = Infinity, warning; never NaN", () => {
+  const r = transport(k, blocked(), { phase: "SE", axis: 0 });
+  assert.is(r.solve.status, "no-path");
+  assert.is(r.deffRel, 0);
+  assert.is(r.tauFactor, Infinity);
+  assert.is(r.percolatingFraction, 0);
+  assert.ok(r.converged && r.warnings.some((w) => w.includes("does not percolate")));
+  // the same volume conducts along axis 1
+  const r1 = transport(k, blocked(), { phase: "SE", axis: 1 });
+  assert.is(r1.solve.status, "converged");
+  assert.ok(relErr(r1.deffRel, 11 / 12) <= 1e-10, `${r1.deffRel}`);
+});
+
+test("percolating fraction: an isolated cluster and a dead end are counted correctly", () => {
+  const v = vol("an_deadend_32");
+  const r = transport(k, v, { phase: 1, axis: 0 });
+  // channels (0.25) + dead ends conduct; isolated voxels do not join both faces
+  assert.ok(r.percolatingFraction < 1 && r.percolatingFraction > 0.9, `${r.percolatingFraction}`);
+});
+
+test("bad requests: unknown phase, empty phase, bad axis, grid too large for memory", () => {
+  const v = vol("sph_s80_64");
+  assert.throws(() => transport(k, v, { phase: "LLZO", axis: 0 }), /phase = "LLZO": unknown phase; the volume has 0=pore, 1=AM, 2=SE/);
+  assert.throws(() => transport(k, v, { phase: 7, axis: 0 }), /phase = 7 \(code 7\): the phase is empty/);
+  assert.throws(() => transport(k, v, { phase: "SE", axis: 3 }), /axis = 3: expected an integer 0-2/);
+  assert.throws(() => new GridSolver(k, [2000, 2000, 2000], [false, false]), /needs about \d+ MiB .* more than the 4096 MiB/);
+  assert.throws(() => transport(k, v, { sigma_S_m: { AM: -1 }, axis: 0 }), /sigma_S_m.AM = -1: expected a conductivity >= 0 \[S\/m\]/);
+});
+
+test.run();
