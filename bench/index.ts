@@ -3,6 +3,7 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   dem: () => import("./dem.js"),
   compaction: () => import("./compaction.js"),
   paper003: () => import("./paper003.js"),
+  transport: () => import("./transport.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

@@ -3,3 +3,4 @@ export * from "./browser.js";
 export { loadDemCase, writeDemResult } from "./dem/node.js";
 export { writeFileAtomic } from "./io/atomic.js";
 export { readConfigFile } from "./config/load.js";
+export { readVolume, writeVolume, encodeTiff, decodeTiff, decodePng } from "./transport/volume.js";

@@ -8,7 +8,7 @@ import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError } from "../config/errors.js";
 import { GridSolver, SOLVER_DEFAULTS, type SolverOptions } from "./solver.js";
 import { fillSigma, gridOrder } from "./tortuosity.js";
-import type { Volume } from "./volume.js";
+import type { Volume } from "./volume_type.js";
 
 export interface ImageBatchOptions {
   /** Image axis the potential difference is applied across (0: between the first and last row). */

@@ -8,7 +8,7 @@
 import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError } from "../config/errors.js";
 import { GridSolver, SOLVER_DEFAULTS, type SolverOptions, type GridSolve } from "./solver.js";
-import { checkVolume, type Volume } from "./volume.js";
+import { checkVolume, type Volume } from "./volume_type.js";
 
 export interface TransportRequest {
   /** Binary problem: the conducting phase, by name ("SE") or code (2); sigma = 1 there, 0 elsewhere. */

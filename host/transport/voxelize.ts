@@ -4,7 +4,7 @@
  * Volume shape [nz, ny, nx] (z slowest, so TIFF pages are z-slices); axes named in meta.axes.
  */
 import { ConfigError } from "../config/errors.js";
-import type { Volume } from "./volume.js";
+import type { Volume } from "./volume_type.js";
 
 export const PHASE_CODES = { pore: 0, AM: 1, SE: 2 } as const;
 
