@@ -32,13 +32,13 @@ export interface ImageResult {
   residual: number;
 }
 
-/** The conductor table (code -> sigma) of a batch. */
-function conductorTable(codes: number[] | undefined, sigma: number): Float64Array {
+/** The conductor table (code -> 1 where the pixel conducts) of a batch; sigma scales the current afterwards. */
+function conductorTable(codes: number[] | undefined): Float64Array {
   const t = new Float64Array(256);
   if (codes) for (const c of codes) {
     if (!Number.isInteger(c) || c < 0 || c > 255) throw new ConfigError(`transport-images: conductor code = ${c}: expected an integer 0-255`);
-    t[c] = sigma;
-  } else for (let c = 1; c < 256; c++) t[c] = sigma;
+    t[c] = 1;
+  } else for (let c = 1; c < 256; c++) t[c] = 1;
   return t;
 }
 
@@ -55,7 +55,7 @@ export function solveImages(k: TransportKernels, batch: Volume, o: ImageBatchOpt
   const sigma = o.sigma_S_m ?? 1, V = o.voltage_V ?? 1;
   if (!(sigma > 0)) throw new ConfigError(`transport-images: sigma_S_m = ${sigma}: expected a conductivity > 0 [S/m]`);
   if (!(V > 0)) throw new ConfigError(`transport-images: voltage_V = ${V}: expected a potential difference > 0 [V]`);
-  const unit = conductorTable(o.conductorCodes, 1);
+  const unit = conductorTable(o.conductorCodes);
   const opts = { ...SOLVER_DEFAULTS, ...(o.solver ?? {}) };
   const { shape3 } = gridOrder([H, W], o.axis);
   const solver = new GridSolver(k, shape3, [false, false], opts);

@@ -103,7 +103,6 @@ export class GridSolver {
     this.sys = heap.alloc(T.HEADER_SLOTS * 8, 16);
     const lvBlock = heap.alloc(this.levels.length * T.LEVEL_SLOTS * 8, 16);
     const m = n1 * n2;
-    const dv = () => new DataView(heap.buffer);
     const ptrs: Record<number, number> = {
       [T.S_GIN]: f64(m), [T.S_GOUT]: f64(m), [T.S_XS]: f64(this.n), [T.S_R]: f64(this.n),
       [T.S_MARK]: heap.alloc(this.n, 16), [T.S_QUEUE]: heap.alloc(this.n * 4, 16), [T.S_ZERO]: f64(n2),
@@ -120,7 +119,7 @@ export class GridSolver {
       lvSlots.push(slots);
     });
     // all allocation done: write the header and level blocks
-    const d = dv();
+    const d = new DataView(heap.buffer);
     const setI = (base: number, slot: number, v: number) => d.setInt32(base + slot * 8, v, true);
     const setF = (base: number, slot: number, v: number) => d.setFloat64(base + slot * 8, v, true);
     setI(this.sys, T.S_NLEV, this.levels.length);
