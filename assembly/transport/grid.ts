@@ -3,15 +3,15 @@
 // 2 s_i s_j/(s_i + s_j), a half-voxel link of conductance 2 s from the first/last layer to the
 // electrode faces held at 1 and 0, lateral faces no-flux or periodic. Row c of the system reads
 //   diag_c x_c - sum_nb g_c,nb x_nb = b_c ,  diag_c = sum_nb g_c,nb + dd_c  (dd: Dirichlet links).
-// Solvers: red-black SOR (the baseline) and conjugate gradients preconditioned by one V-cycle of
-// aggregation multigrid (2x2x2 blocks, Galerkin coarse operators, symmetric Gauss-Seidel smoothing).
+// Solvers: red-black SOR (the baseline) and flexible conjugate gradients preconditioned by one V- or
+// K-cycle of aggregation multigrid (2x2x2 blocks, Galerkin coarse operators, red-black Gauss-Seidel).
 // Pure functions of the memory the host lays out (layout.ts); no allocation, status codes.
 import { sI, gI, gF, sF, gP, sP, ldF, stF, ldI, stI, ldB, stB } from "../common/mem";
 import {
   S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
-  S_STATUS, S_ZERO, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
-  L_RW, L_BPROB, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  S_STATUS, S_ZERO, S_CYCLE, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
+  L_RW, L_BPROB, L_C1, L_V1, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "./layout";
 
 @inline function level(sys: usize, l: i32): usize { return gP(sys, S_LEVELS) + <usize>(l * LEVEL_SLOTS * 8); }
@@ -192,39 +192,60 @@ export function tpCoarsen(fl: usize, cl: usize): void {
 }
 
 /**
- * One Gauss-Seidel / SOR half-sweep over the cells of one colour ((i+j+k) & 1 == color), in
+ * Gauss-Seidel / SOR update of the cells of one colour ((i+j+k) & 1 == color) in plane i, in
  * ascending or (rev) descending order; cells with diag 0 (outside the network) are left alone.
  */
-function gsColor(sys: usize, lv: usize, x: usize, b: usize, color: i32, rev: i32, omega: f64): void {
+@inline function gsPlane(lv: usize, x: usize, b: usize, i: i32, color: i32, rev: i32, omega: f64, zero: usize): void {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dg = gP(lv, L_DIAG);
-  const zero = gP(sys, S_ZERO);
   const plain = omega == 1.0;
-  for (let ii = 0; ii < n0; ii++) {
-    const i = rev != 0 ? n0 - 1 - ii : ii;
-    for (let jj = 0; jj < n1; jj++) {
-      const j = rev != 0 ? n1 - 1 - jj : jj;
-      const k0 = (color + i + j) & 1;
-      if (k0 >= n2) continue;
-      const kLast = k0 + ((n2 - 1 - k0) >> 1) * 2;
-      const base = (i * n1 + j) * n2;
-      const off = <usize>base << 3;
-      const gxp = gx + off, xxp = rowXp(x, i, n0, base, s1, zero);
-      const gxm = rowXm(gx, i, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
-      const gyp = gy + off, xyp = rowYp(x, j, n1, base, n2, w1, zero);
-      const gym = rowYm(gy, j, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
-      const gzr = gz + off, xr = x + off, br = b + off, dr = dg + off;
-      for (let kk = k0; kk <= kLast; kk += 2) {
-        const k = rev != 0 ? kLast + k0 - kk : kk;
-        const d = ldF(dr, k);
-        if (d == 0.0) continue;
-        const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
-        if (plain) stF(xr, k, xn);
-        else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
-      }
+  for (let jj = 0; jj < n1; jj++) {
+    const j = rev != 0 ? n1 - 1 - jj : jj;
+    const k0 = (color + i + j) & 1;
+    if (k0 >= n2) continue;
+    const kLast = k0 + ((n2 - 1 - k0) >> 1) * 2;
+    const base = (i * n1 + j) * n2;
+    const off = <usize>base << 3;
+    const gxp = gx + off, xxp = rowXp(x, i, n0, base, s1, zero);
+    const gxm = rowXm(gx, i, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
+    const gyp = gy + off, xyp = rowYp(x, j, n1, base, n2, w1, zero);
+    const gym = rowYm(gy, j, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
+    const gzr = gz + off, xr = x + off, br = b + off, dr = dg + off;
+    for (let kk = k0; kk <= kLast; kk += 2) {
+      const k = rev != 0 ? kLast + k0 - kk : kk;
+      const d = ldF(dr, k);
+      if (d == 0.0) continue;
+      const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
+      if (plain) stF(xr, k, xn);
+      else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
     }
+  }
+}
+
+/**
+ * One red-black Gauss-Seidel / SOR sweep: red then black (rev 0, ascending), or black then red
+ * (rev 1, descending; the adjoint, so a forward + reverse pair is symmetric). The two colours run in
+ * one pass over memory: the black cells of plane i-1 are updated right after the red cells of plane
+ * i, when all their red neighbours are final. Cells of one colour do not depend on each other, so
+ * this gives exactly the result of two separate colour passes, with half the memory traffic.
+ */
+function gsSweep(sys: usize, lv: usize, x: usize, b: usize, rev: i32, omega: f64): void {
+  const n0 = gI(lv, L_N0);
+  const zero = gP(sys, S_ZERO);
+  if (rev == 0) {
+    for (let i = 0; i < n0; i++) {
+      gsPlane(lv, x, b, i, 0, 0, omega, zero);
+      if (i > 0) gsPlane(lv, x, b, i - 1, 1, 0, omega, zero);
+    }
+    gsPlane(lv, x, b, n0 - 1, 1, 0, omega, zero);
+  } else {
+    for (let i = n0 - 1; i >= 0; i--) {
+      gsPlane(lv, x, b, i, 1, 1, omega, zero);
+      if (i < n0 - 1) gsPlane(lv, x, b, i + 1, 0, 1, omega, zero);
+    }
+    gsPlane(lv, x, b, 0, 0, 1, omega, zero);
   }
 }
 
@@ -300,25 +321,66 @@ function prolongAdd(fl: usize, cl: usize, alpha: f64): void {
   }
 }
 
-/** One V-cycle from level l with zero initial guess: L_X ~= A^-1 L_B, symmetric in the data it sees. */
-function vcycle(sys: usize, l: i32): void {
+@inline function dot(a: usize, b: usize, n: i32): f64 { let s = 0.0; for (let c = 0; c < n; c++) s += ldF(a, c) * ldF(b, c); return s; }
+
+/**
+ * One multigrid cycle from level l with zero initial guess: L_X ~= A^-1 L_B. V-cycle (S_CYCLE 0):
+ * symmetric, the coarse correction scaled by S_ALPHA (unsmoothed aggregation under-corrects). K-cycle
+ * (S_CYCLE 1, Notay & Vassilevski 2008): each coarse problem but the coarsest is solved by two steps of
+ * flexible CG preconditioned by the cycle one level down, which makes the convergence rate
+ * independent of the number of levels; the CG step lengths replace the fixed scale.
+ */
+function mgCycle(sys: usize, l: i32): void {
   const nlev = gI(sys, S_NLEV), nsm = gI(sys, S_NSMOOTH);
   const lv = level(sys, l);
   const x = gP(lv, L_X), b = gP(lv, L_B);
   memory.fill(x, 0, <usize>gI(lv, L_N) << 3);
   if (l == nlev - 1) {
     const nc = gI(sys, S_NCOARSE);
-    for (let s = 0; s < nc; s++) { gsColor(sys, lv, x, b, 0, 0, 1.0); gsColor(sys, lv, x, b, 1, 0, 1.0); }
-    for (let s = 0; s < nc; s++) { gsColor(sys, lv, x, b, 1, 1, 1.0); gsColor(sys, lv, x, b, 0, 1, 1.0); }
+    for (let s = 0; s < nc; s++) gsSweep(sys, lv, x, b, 0, 1.0);
+    for (let s = 0; s < nc; s++) gsSweep(sys, lv, x, b, 1, 1.0);
     return;
   }
-  for (let s = 0; s < nsm; s++) { gsColor(sys, lv, x, b, 0, 0, 1.0); gsColor(sys, lv, x, b, 1, 0, 1.0); }
+  for (let s = 0; s < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
   residual(sys, lv, x, b, gP(lv, L_RW));
   const cl = level(sys, l + 1);
   restrictSum(lv, cl);
-  vcycle(sys, l + 1);
-  prolongAdd(lv, cl, gF(sys, S_ALPHA));
-  for (let s = 0; s < nsm; s++) { gsColor(sys, lv, x, b, 1, 1, 1.0); gsColor(sys, lv, x, b, 0, 1, 1.0); }
+  if (gI(sys, S_CYCLE) != 0 && l + 1 < nlev - 1) {
+    coarseFCG(sys, l + 1);
+    prolongAdd(lv, cl, 1.0);
+  } else {
+    mgCycle(sys, l + 1);
+    prolongAdd(lv, cl, gI(sys, S_CYCLE) != 0 ? 1.0 : gF(sys, S_ALPHA));
+  }
+  for (let s = 0; s < nsm; s++) gsSweep(sys, lv, x, b, 1, 1.0);
+}
+
+/** K-cycle coarse solve on level m: two flexible-CG steps on A_m x = L_B (overwritten), result in L_X. */
+function coarseFCG(sys: usize, m: i32): void {
+  const lv = level(sys, m);
+  const n = gI(lv, L_N);
+  const x = gP(lv, L_X), b = gP(lv, L_B), c1 = gP(lv, L_C1), v1 = gP(lv, L_V1), w = gP(lv, L_RW);
+  mgCycle(sys, m);
+  memory.copy(c1, x, <usize>n << 3);
+  const rho1 = matvec(sys, lv, c1, v1);
+  if (!(rho1 > 0.0)) return; // c1 = 0: nothing to correct on this level
+  const alpha1 = dot(c1, b, n);
+  const t = alpha1 / rho1;
+  let rc = 0.0, rt = 0.0;
+  for (let c = 0; c < n; c++) {
+    const bo = ldF(b, c), bn = bo - t * ldF(v1, c);
+    rc += bo * bo; rt += bn * bn;
+    stF(b, c, bn);
+  }
+  // one step reduced the coarse residual enough (||r~|| <= 0.25 ||r||): stop there
+  if (rt <= 0.0625 * rc) { for (let c = 0; c < n; c++) stF(x, c, t * ldF(c1, c)); return; }
+  mgCycle(sys, m);
+  const beta = matvec(sys, lv, x, w);
+  const gamma = dot(x, v1, n), alpha2 = dot(x, b, n);
+  const rho2 = beta - (gamma * gamma) / rho1;
+  if (!(rho2 > 0.0)) { for (let c = 0; c < n; c++) stF(x, c, t * ldF(c1, c)); return; }
+  const f1 = t - (gamma * alpha2) / (rho1 * rho2), f2 = alpha2 / rho2;
+  for (let c = 0; c < n; c++) stF(x, c, f1 * ldF(c1, c) + f2 * ldF(x, c));
 }
 
 /** Initial guess: the linear profile of a straight channel on the network, 0 elsewhere. */
@@ -362,8 +424,7 @@ export function tpSolveSOR(sys: usize): i32 {
   let res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
   let it = 0;
   while (res > rtol && it < maxit) {
-    gsColor(sys, lv, x, b, 0, 0, omega);
-    gsColor(sys, lv, x, b, 1, 0, omega);
+    gsSweep(sys, lv, x, b, 0, omega);
     it++;
     if (it % check == 0 || it == maxit) {
       res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
@@ -392,13 +453,15 @@ export function tpSolvePCG(sys: usize): i32 {
   let res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
   let it = 0, st = TST_OK;
   if (res > rtol) {
-    vcycle(sys, 0);
+    // flexible CG (Polak-Ribiere beta): the K-cycle preconditioner is not a fixed linear operator
+    mgCycle(sys, 0);
     let rz = 0.0;
     for (let c = 0; c < n; c++) { const zc = ldF(z, c); stF(p, c, zc); rz += ldF(r, c) * zc; }
+    let pr = rz;
     while (it < maxit) {
       const pq = matvec(sys, lv, p, q);
       if (!(pq > 0.0)) { st = TST_BREAKDOWN; break; }
-      const a = rz / pq;
+      const a = pr / pq;
       let rr = 0.0;
       for (let c = 0; c < n; c++) {
         stF(x, c, ldF(x, c) + a * ldF(p, c));
@@ -409,12 +472,14 @@ export function tpSolvePCG(sys: usize): i32 {
       it++;
       res = sqrt<f64>(rr) / bn;
       if (res <= rtol) break;
-      vcycle(sys, 0);
-      let rzn = 0.0;
-      for (let c = 0; c < n; c++) rzn += ldF(r, c) * ldF(z, c);
-      const beta = rzn / rz;
+      mgCycle(sys, 0);
+      let rzn = 0.0, zq = 0.0;
+      for (let c = 0; c < n; c++) { const zc = ldF(z, c); rzn += ldF(r, c) * zc; zq += zc * ldF(q, c); }
+      // z_new . (r_new - r_old) = -a z_new . q
+      const beta = (-a * zq) / rz;
       rz = rzn;
-      for (let c = 0; c < n; c++) stF(p, c, ldF(z, c) + beta * ldF(p, c));
+      pr = 0.0;
+      for (let c = 0; c < n; c++) { const pc = ldF(z, c) + beta * ldF(p, c); stF(p, c, pc); pr += pc * ldF(r, c); }
     }
     // report the true residual, not the recursively updated one
     res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;

@@ -31,6 +31,7 @@ export const S_NPERC = 23; //      i32  cells connected to both inlet and outlet
 export const S_CHECK = 24; //      i32  SOR: residual check every this many sweeps
 export const S_STATUS = 25; //     i32  ST_* of the last solve
 export const S_ZERO = 26; //       ptr  f64[n2] zeros (stands in for a missing neighbour row)
+export const S_CYCLE = 27; //      i32  multigrid cycle: 0 V-cycle, 1 K-cycle (two flexible-CG steps per coarse level)
 export const HEADER_SLOTS = 32;
 
 // ---- level block ----
@@ -49,7 +50,9 @@ export const L_X = 11; //          ptr  f64[n] multigrid correction (level 0: th
 export const L_B = 12; //          ptr  f64[n] right-hand side (level 0: the CG residual; the problem rhs lives in S_... of the host)
 export const L_RW = 13; //         ptr  f64[n] residual work
 export const L_BPROB = 14; //      ptr  f64[n] level 0 only: the problem's right-hand side
-export const LEVEL_SLOTS = 16;
+export const L_C1 = 15; //         ptr  f64[n] K-cycle: first coarse direction (levels >= 1)
+export const L_V1 = 16; //         ptr  f64[n] K-cycle: A times it
+export const LEVEL_SLOTS = 20;
 
 // ---- status codes ----
 export const TST_OK = 0;

@@ -13,7 +13,7 @@ import { readVolume, writeVolume, decodePng, type Volume } from "../transport/vo
 import { voxelize, surfaceStats } from "../transport/voxelize.js";
 import { transport, resultJson, gridOrder } from "../transport/tortuosity.js";
 import { solverBytes, type SolverMethod } from "../transport/solver.js";
-import { solveImages } from "../transport/images.js";
+import { solveImagesParallel } from "../transport/images_pool.js";
 
 function axisIndex(v: Volume, axis: string): number {
   if (/^\d+$/.test(axis)) return Number(axis);
@@ -23,12 +23,13 @@ function axisIndex(v: Volume, axis: string): number {
   return i;
 }
 
-function solverOpts(o: { method: string; rtol: string; maxIter: string }): { method: SolverMethod; rtol: number; maxIterations: number } {
+function solverOpts(o: { method: string; rtol: string; maxIter: string; cycle?: string }): { method: SolverMethod; rtol: number; maxIterations: number; cycle?: "K" | "V" } {
   if (o.method !== "pcg" && o.method !== "sor") throw new ConfigError(`--method = ${o.method}: expected pcg (multigrid-preconditioned CG) or sor (red-black SOR)`);
+  if (o.cycle !== undefined && o.cycle !== "K" && o.cycle !== "V") throw new ConfigError(`--cycle = ${o.cycle}: expected K (K-cycle) or V (V-cycle)`);
   const rtol = Number(o.rtol), maxIterations = Number(o.maxIter);
   if (!(rtol > 0 && rtol < 1)) throw new ConfigError(`--rtol = ${o.rtol}: expected a relative residual in (0, 1)`);
   if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new ConfigError(`--max-iter = ${o.maxIter}: expected a positive integer`);
-  return { method: o.method, rtol, maxIterations };
+  return { method: o.method, rtol, maxIterations, ...(o.cycle ? { cycle: o.cycle as "K" | "V" } : {}) };
 }
 
 export function register(program: Command): void {
@@ -79,6 +80,7 @@ export function register(program: Command): void {
     .option("--axis <axis>", "transport axis: index or name (z, y, x for voxelized packings)", "0")
     .option("--periodic", "periodic lateral faces instead of no-flux", false)
     .option("--method <m>", "pcg (multigrid-preconditioned CG) or sor (red-black SOR)", "pcg")
+    .option("--cycle <c>", "multigrid cycle of pcg: K (default) or V")
     .option("--rtol <r>", "stop at this relative residual ||b - Ax||/||b||", "1e-10")
     .option("--max-iter <n>", "iteration limit", "20000")
     .option("-o, --out <file>", "result JSON")
@@ -118,10 +120,12 @@ export function register(program: Command): void {
     .option("--axis <a>", "image axis the voltage is applied across: 0 (first to last row) or 1 (first to last column)", "0")
     .option("--conductor <codes>", "pixel codes that conduct (default: every non-zero code)")
     .option("--method <m>", "pcg or sor", "pcg")
+    .option("--cycle <c>", "multigrid cycle of pcg: V (default for images) or K")
     .option("--rtol <r>", "relative residual", "1e-10")
     .option("--max-iter <n>", "iteration limit", "20000")
+    .option("--workers <n>", "worker threads (default: all cores; 1: none)")
     .option("-o, --out <file>", "CSV", "currents.csv")
-    .action(async (src: string, o: { axis: string; conductor?: string; method: string; rtol: string; maxIter: string; out: string }) => {
+    .action(async (src: string, o: { axis: string; conductor?: string; method: string; rtol: string; maxIter: string; workers?: string; out: string }) => {
       let batch: Volume;
       let names: string[] | undefined;
       if (statSync(src).isDirectory()) {
@@ -140,8 +144,12 @@ export function register(program: Command): void {
       const k = await loadCore();
       const t0 = performance.now();
       let last = 0;
-      const rows = solveImages(k, batch, { axis: axis as 0 | 1, conductorCodes, solver: solverOpts(o) }, 0, undefined, (done, total) => {
-        if (process.stderr.isTTY && performance.now() - last > 200) { last = performance.now(); process.stderr.write(`\r  image ${done}/${total}`); }
+      const workers = o.workers === undefined ? undefined : Number(o.workers);
+      const rows = await solveImagesParallel(k, batch, { axis: axis as 0 | 1, conductorCodes, solver: solverOpts(o) }, {
+        workers,
+        onProgress: (done, total) => {
+          if (process.stderr.isTTY && performance.now() - last > 200) { last = performance.now(); process.stderr.write(`\r  image ${done}/${total}`); }
+        },
       });
       if (process.stderr.isTTY) process.stderr.write("\n");
       const sec = (performance.now() - t0) / 1000;

@@ -56,7 +56,8 @@ export function solveImages(k: TransportKernels, batch: Volume, o: ImageBatchOpt
   if (!(sigma > 0)) throw new ConfigError(`transport-images: sigma_S_m = ${sigma}: expected a conductivity > 0 [S/m]`);
   if (!(V > 0)) throw new ConfigError(`transport-images: voltage_V = ${V}: expected a potential difference > 0 [V]`);
   const unit = conductorTable(o.conductorCodes);
-  const opts = { ...SOLVER_DEFAULTS, ...(o.solver ?? {}) };
+  // small 2D grids: the V-cycle costs less per image than the K-cycle for the same accuracy (measured)
+  const opts = { ...SOLVER_DEFAULTS, cycle: "V" as const, ...(o.solver ?? {}) };
   const { shape3 } = gridOrder([H, W], o.axis);
   const solver = new GridSolver(k, shape3, [false, false], opts);
   const out: ImageResult[] = [];

@@ -11,7 +11,7 @@ import { ConfigError } from "../config/errors.js";
 export type SolverMethod = "pcg" | "sor";
 
 export interface SolverOptions {
-  /** "pcg": conjugate gradients + aggregation-multigrid V-cycle (default); "sor": red-black SOR (baseline). */
+  /** "pcg": flexible conjugate gradients + an aggregation-multigrid cycle (default); "sor": red-black SOR (baseline). */
   method: SolverMethod;
   /** Stop when ||b - A x||_2 / ||b||_2 <= rtol. */
   rtol: number;
@@ -25,12 +25,14 @@ export interface SolverOptions {
   smoothingSweeps: number;
   /** Multigrid: symmetric sweep pairs on the coarsest level. */
   coarseSweeps: number;
-  /** Multigrid: coarse-correction scale (unsmoothed aggregation under-corrects by about 2). */
+  /** Multigrid: coarse-correction scale of the V-cycle (unsmoothed aggregation under-corrects by about 2). */
   coarseScale: number;
+  /** Multigrid cycle: "K" (two flexible-CG steps per coarse level, level-independent convergence; default) or "V". */
+  cycle: "K" | "V";
 }
 
 export const SOLVER_DEFAULTS: SolverOptions = {
-  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 2, coarseSweeps: 20, coarseScale: 1.8,
+  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 2, coarseSweeps: 20, coarseScale: 1.8, cycle: "K",
 };
 
 export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
@@ -61,7 +63,8 @@ export interface GridSolve {
 export function solverBytes(shape: [number, number, number], method: SolverMethod): number {
   const [n0, n1, n2] = shape;
   const n = n0 * n1 * n2;
-  const perCell = method === "pcg" ? 8 * 7 + 8 * 5 + 1 + 4 + 8 * 8 * (1 / 7) : 8 * 7 + 8 * 2 + 1 + 4;
+  // level 0: 7 f64 arrays + 4 CG vectors + marks + queue; coarse levels (sum 1/7 of the cells): 10 f64 arrays
+  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 8 * 10 * (1 / 7) : 8 * 7 + 8 * 2 + 1 + 4;
   return Math.ceil(n * perCell + 16 * n1 * n2 + 65536);
 }
 
@@ -92,6 +95,7 @@ export class GridSolver {
     const [n0, n1, n2] = shape;
     if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1)) throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
     this.n = n0 * n1 * n2;
+    if (opts.cycle !== "K" && opts.cycle !== "V") throw new ConfigError(`transport: solver.cycle = ${JSON.stringify(opts.cycle)}: expected "K" or "V"`);
     const need = solverBytes(shape, opts.method);
     const heap = k.heap;
     if (heap.used + need > MAX_HEAP_BYTES) {
@@ -116,6 +120,7 @@ export class GridSolver {
       };
       if (l === 0) slots[T.L_BPROB] = f64(nl);
       else { slots[T.L_X] = f64(nl); slots[T.L_B] = f64(nl); }
+      if (l > 0 && opts.cycle === "K") { slots[T.L_C1] = f64(nl); slots[T.L_V1] = f64(nl); }
       lvSlots.push(slots);
     });
     // all allocation done: write the header and level blocks
@@ -133,6 +138,7 @@ export class GridSolver {
     setI(this.sys, T.S_NSMOOTH, opts.smoothingSweeps);
     setI(this.sys, T.S_NCOARSE, opts.coarseSweeps);
     setF(this.sys, T.S_ALPHA, opts.coarseScale);
+    setI(this.sys, T.S_CYCLE, opts.cycle === "K" ? 1 : 0);
     this.levels.forEach((s, l) => {
       const b = lvBlock + l * T.LEVEL_SLOTS * 8;
       this.lvPtr.push(b);

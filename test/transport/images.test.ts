@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { loadCore } from "../../host/core/wasm.js";
 import { readVolume } from "../../host/transport/volume.js";
 import { solveImages } from "../../host/transport/images.js";
+import { solveImagesParallel } from "../../host/transport/images_pool.js";
 import { fixture, relErr } from "../helpers.js";
 
 const k = await loadCore();
@@ -23,6 +24,17 @@ test("100 images: current and resistance within 1e-6 of the reference (sigma 1 S
     assert.ok(relErr(r.resistance_ohm, R) <= 1e-6, `image ${r.index}: R ${r.resistance_ohm} vs ${R}`);
     assert.is(r.status, "converged");
   }
+});
+
+test("worker pool: 2 threads, chunks of 7, give exactly the single-thread results in image order", async () => {
+  const opts = { axis: 1 as const, solver: { rtol: 1e-9 } };
+  const serial = solveImages(k, batch, opts);
+  let progress = 0;
+  const pooled = await solveImagesParallel(k, batch, opts, { workers: 2, chunk: 7, onProgress: (d) => { progress = d; } });
+  assert.is(pooled.length, 100);
+  assert.is(progress, 100);
+  pooled.forEach((r, i) => assert.equal(r, serial[i], `image ${i}`));
+  try { await solveImagesParallel(k, batch, opts, { workers: 0 }); assert.unreachable(); } catch (e) { assert.match(String(e), /workers = 0/); }
 });
 
 test("a non-percolating image is flagged with I = 0 and R = Infinity", () => {

@@ -24,10 +24,10 @@ const request = (r: any) => {
   return r.mode === "multi" ? { sigma_S_m: m.sigma as Record<string, number>, axis: m.transport_axis } : { phase: Number(r.mode.slice(3)), axis: m.transport_axis };
 };
 
-for (const method of ["pcg", "sor"] as const) {
-  test(`analytic cases: tau and D_eff/D exact to 1e-10 (${method}, no-flux and periodic)`, () => {
+for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
+  test(`analytic cases: tau and D_eff/D exact to 1e-10 (${method}${method === "pcg" ? ` ${cycle}-cycle` : ""}, no-flux and periodic)`, () => {
     for (const r of refs.filter((x) => x.exact)) {
-      const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { method, rtol: 1e-13, maxIterations: 100000 } });
+      const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { method, cycle, rtol: 1e-13, maxIterations: 100000 } });
       const exactTau = r.exact.tau ?? r.exact.tau_multiphase;
       const exactD = r.exact.Deff_rel ?? r.exact.sigma_eff;
       assert.ok(res.converged, `${r.case} ${res.solve.status}`);
@@ -62,11 +62,11 @@ test("red-black SOR and multigrid CG converge to the same answer (sph_s80_64 SE 
 test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const v = vol("an_staircase_32x16x36");
-  for (const method of ["pcg", "sor"] as const) {
+  for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
     const out: Float64Array[] = [];
     const its: number[] = [];
     for (const kk of [k, twin]) {
-      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, method, rtol: 1e-9 });
+      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, method, cycle, rtol: 1e-9 });
       const sig = s.sigmaView();
       for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
       its.push(s.solve().iterations);
@@ -74,7 +74,7 @@ test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)
       s.dispose();
     }
     assert.is(its[0], its[1]);
-    assert.equal(out[0], out[1], `${method}: potentials differ`);
+    assert.equal(out[0], out[1], `${method} ${cycle}: potentials differ`);
   }
 });
 

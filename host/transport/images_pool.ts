@@ -1,0 +1,77 @@
+/**
+ * Image batches on a pool of worker threads (Node): each worker loads its own compute core and
+ * takes chunks of images from a shared queue until the batch is done, so images that solve at once
+ * (non-percolating) do not leave a worker idle. Results come back in image order and are identical
+ * to the single-threaded `solveImages` (each image is an independent solve with the same settings).
+ */
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import type { TransportKernels } from "../core/wasm.js";
+import { ConfigError } from "../config/errors.js";
+import type { Volume } from "./volume_type.js";
+import { checkBatch, solveImages, type ImageBatchOptions, type ImageResult } from "./images.js";
+
+export interface PoolOptions {
+  /** Worker threads (default: the machine's available parallelism, at most one per `chunk` images; 1 = no workers). */
+  workers?: number;
+  /** Images handed to a worker at a time. */
+  chunk?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface WorkerJob { first: number; last: number }
+
+/**
+ * Starts the worker script next to this module: the compiled .js in dist/, or (running from source
+ * under tsx, whose loader workers do not inherit) the .ts file after registering tsx in the worker.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./images_worker.js", import.meta.url), { workerData });
+  const src = JSON.stringify(new URL("./images_worker.ts", import.meta.url).href);
+  return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${src}); });`, { eval: true, workerData });
+}
+
+export async function solveImagesParallel(k: TransportKernels, batch: Volume, o: ImageBatchOptions, p: PoolOptions = {}): Promise<ImageResult[]> {
+  const [B] = checkBatch(batch);
+  const chunk = p.chunk ?? 25;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new ConfigError(`transport-images: chunk = ${chunk}: expected a positive integer [images]`);
+  const want = p.workers ?? availableParallelism();
+  if (!Number.isInteger(want) || want < 1) throw new ConfigError(`transport-images: workers = ${want}: expected a positive integer [threads]`);
+  const nw = Math.min(want, Math.ceil(B / chunk));
+  if (nw <= 1) return solveImages(k, batch, o, 0, B, p.onProgress);
+  // validate once here, so a bad option fails in the caller, not in every worker
+  solveImages(k, { ...batch, shape: [0, ...batch.shape.slice(-2)] }, o);
+
+  const shared = new SharedArrayBuffer(batch.data.length);
+  new Uint8Array(shared).set(batch.data);
+  const out: ImageResult[] = new Array(B);
+  let next = 0, done = 0;
+  const take = (): WorkerJob | null => {
+    if (next >= B) return null;
+    const job = { first: next, last: Math.min(B, next + chunk) };
+    next = job.last;
+    return job;
+  };
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(Array.from({ length: nw }, () => new Promise<void>((resolve, reject) => {
+      const w = startWorker({ shape: batch.shape, data: shared, opts: o });
+      workers.push(w);
+      w.on("message", (m: { rows?: ImageResult[]; ready?: boolean }) => {
+        if (m.rows) {
+          for (const r of m.rows) out[r.index] = r;
+          done += m.rows.length;
+          p.onProgress?.(done, B);
+        }
+        const job = take();
+        if (job) w.postMessage(job);
+        else { void w.terminate(); resolve(); }
+      });
+      w.on("error", reject);
+      w.on("exit", (code) => { if (code !== 0 && next < B) reject(new Error(`transport-images: worker stopped with exit code ${code}`)); });
+    })));
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  return out;
+}
