@@ -4,6 +4,8 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   compaction: () => import("./compaction.js"),
   paper003: () => import("./paper003.js"),
   transport: () => import("./transport.js"),
+  ml: () => import("./ml.js"),
+  cell: () => import("./cell.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

@@ -21,3 +21,4 @@ export { transport, resultJson, type TransportRequest, type TransportResult } fr
 export { solveImages, type ImageBatchOptions, type ImageResult } from "./transport/images.js";
 export { voxelize, surfaceStats, type SurfaceStats } from "./transport/voxelize.js";
 export { createTransportTwin } from "./transport/twin.js";
+export { initMlBrowser, loadModelFromUrl, predict, type BrowserMlOptions, type LoadedModel, type AssbModelMeta } from "./ml/browser.js";

@@ -10,6 +10,9 @@ import { register as registerPack } from "./pack.js";
 import { register as registerCompact } from "./compact.js";
 import { register as registerImage } from "./image.js";
 import { register as registerTransport } from "./transport.js";
+import { register as registerMl } from "./ml.js";
+import { register as registerTrain } from "./train.js";
+import { register as registerCell } from "./cell.js";
 
 const program = new Command();
 program
@@ -23,6 +26,9 @@ registerPack(program);
 registerCompact(program);
 registerImage(program);
 registerTransport(program);
+registerMl(program);
+registerTrain(program);
+registerCell(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError || e instanceof DemUnstableError) {

@@ -29,4 +29,12 @@ export class Rng {
   /** uniform in [0, 1) with 53 random bits */
   next(): number { return (this.u32() * 2097152 + (this.u32() >>> 11)) / 9007199254740992; }
   uniform(lo: number, hi: number): number { return lo + (hi - lo) * this.next(); }
+  /** the generator state (four 32-bit words), for checkpoints */
+  getState(): [number, number, number, number] { return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0]; }
+  /** continues the stream from a state returned by getState() */
+  setState(s: readonly number[]): this {
+    if (s.length !== 4 || !s.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) throw new Error(`rng: state ${JSON.stringify(s)} is not four 32-bit words`);
+    this.a = s[0] | 0; this.b = s[1] | 0; this.c = s[2] | 0; this.d = s[3] | 0;
+    return this;
+  }
 }

@@ -18,6 +18,24 @@ export interface CoreExports {
   tpFlux(sys: number): void;
   tpSolveSOR(sys: number): number;
   tpSolvePCG(sys: number): number;
+  // ML training kernels (assembly/ml/kernels.ts): one parameter block (assembly/ml/layout.ts), status code
+  mlMaxPoolGrad(params: number): number;
+  mlBiasGrad(params: number): number;
+  mlTile(params: number): number;
+  mlDepthwiseBackpropInput(params: number): number;
+  mlDepthwiseBackpropFilter(params: number): number;
+  mlConvFilterGrad(params: number): number;
+  // P2D cell kernels (assembly/cell): one header block (assembly/cell/layout.ts), status code
+  cellStep(sys: number): number;
+  cellOcv(sys: number, x: number): number;
+}
+
+/** The P2D cell kernels (assembly/cell) over a heap: the wasm core or the TS twin (host/cell/twin.ts). */
+export interface CellKernels {
+  readonly name: "wasm" | "ts";
+  readonly heap: Heap;
+  cellStep(sys: number): number;
+  cellOcv(sys: number, x: number): number;
 }
 
 /** The transport kernels (assembly/transport/grid.ts) over a heap: the wasm core or the TS twin (host/transport/twin.ts). */
@@ -82,7 +100,7 @@ async function compile(src: BufferSource | URL | string): Promise<WebAssembly.Mo
 }
 
 /** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
-export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & TransportKernels & { exports: CoreExports }> {
+export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & TransportKernels & CellKernels & { exports: CoreExports }> {
   const src = opts.wasm ?? defaultUrl(opts.debug ?? false);
   const key = src instanceof URL || typeof src === "string" ? String(src) : "";
   if (!cachedModule || key === "" || key !== cachedKey) {
@@ -114,5 +132,7 @@ export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & Transp
     tpFlux: (sys) => ex.tpFlux(sys),
     tpSolveSOR: (sys) => ex.tpSolveSOR(sys),
     tpSolvePCG: (sys) => ex.tpSolvePCG(sys),
+    cellStep: (sys) => ex.cellStep(sys),
+    cellOcv: (sys, x) => ex.cellOcv(sys, x),
   };
 }

@@ -1,0 +1,64 @@
+/**
+ * P2D cell benchmarks (issue 6):
+ *  1. One 1C discharge to 3.0 V of the Asheri2023 half cell (paper 001) at 20 x 10 and 80 x 40:
+ *     wall time per discharge (median and mean over repeated runs, one CellSim reused), wasm core
+ *     (SIMD particle batch) and the plain-TS twin in the same run. Anchors measured elsewhere:
+ *     PyBaMM (IDAKLU) 50-100 ms at 20 x 10; PETLION ~3 ms. Target <= 3 ms at 20 x 10 on one core.
+ *  2. A C-rate x parameter sweep (default 1,000 discharges: 40 rates 0.1-5C x 25 variants of AM
+ *     radius and AM fraction) on a worker pool: discharges per second.
+ *   npm run bench -- cell [--runs 50] [--sweep 1000] [--workers N]
+ */
+import { availableParallelism } from "node:os";
+import { loadCore } from "../host/core/wasm.js";
+import { ArrayHeap } from "../host/core/heap.js";
+import { createCellTwin } from "../host/cell/twin.js";
+import { loadCellParams, resolveCellParams } from "../host/cell/params.js";
+import { CellSim, DEFAULT_NUMERICS, runExperiment } from "../host/cell/model.js";
+import { parseExperiment } from "../host/cell/experiment.js";
+import { sweepParallel, sweepSerial, type SweepJob } from "../host/cell/sweep.js";
+
+function arg(args: string[], name: string, def: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const runs = arg(args, "runs", 50), nSweep = arg(args, "sweep", 1000), workers = arg(args, "workers", availableParallelism());
+  const rp = resolveCellParams(loadCellParams("Asheri2023"));
+  const exp = parseExperiment("Discharge at 1C until 3.0 V");
+  const wasm = await loadCore();
+  const twin = createCellTwin(new ArrayHeap());
+  console.log(`cell bench: Asheri2023 (paper 001), 1C discharge to 3.0 V, symmetric BV; ${runs} timed runs after 5 warm-up runs`);
+  const ms: Record<string, number> = {};
+  for (const [nx, nr] of [[20, 10], [80, 40]]) {
+    for (const [name, k] of [["wasm", wasm], ["ts twin", twin]] as const) {
+      const num = { ...DEFAULT_NUMERICS, nx, nr };
+      const sim = new CellSim(k, rp, num);
+      let r = runExperiment(k, rp, exp, { numerics: num, sim });
+      for (let i = 0; i < 4; i++) runExperiment(k, rp, exp, { numerics: num, sim });
+      const n = nx > 20 && name !== "wasm" ? Math.max(5, Math.ceil(runs / 5)) : runs;
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) { const t0 = performance.now(); r = runExperiment(k, rp, exp, { numerics: num, sim }); times.push(performance.now() - t0); }
+      times.sort((a, b) => a - b);
+      const med = times[times.length >> 1], mean = times.reduce((a, b) => a + b, 0) / n;
+      ms[`${name} ${nx}x${nr}`] = med;
+      console.log(`  ${name.padEnd(7)} ${`${nx}x${nr}`.padEnd(6)} ${med.toFixed(3).padStart(8)} ms median  ${mean.toFixed(3).padStart(8)} ms mean  (min ${times[0].toFixed(3)})  ${r.stats.steps} steps, ${r.stats.rejected} rejected, ${r.stats.newton} Newton its, capacity ${r.capacity_Ah_m2.at(-1)!.toFixed(5)} Ah/m2`);
+    }
+    console.log(`  -> ${nx}x${nr}: wasm is ${(ms[`ts twin ${nx}x${nr}`] / ms[`wasm ${nx}x${nr}`]).toFixed(2)}x the TS twin; vs PyBaMM 50-100 ms: ${(50 / ms[`wasm ${nx}x${nr}`]).toFixed(0)}-${(100 / ms[`wasm ${nx}x${nr}`]).toFixed(0)}x; PETLION ~3 ms; target <= 3 ms at 20x10: ${nx === 20 ? (ms["wasm 20x10"] <= 3 ? "met" : "NOT met") : "-"}`);
+  }
+  // sweep: rates x parameter variants
+  const rates = Array.from({ length: 40 }, (_, i) => 0.1 * Math.pow(50, i / 39));
+  const variants: Record<string, unknown>[] = [];
+  for (const R of [0.5e-6, 0.75e-6, 1e-6, 1.5e-6, 2e-6]) for (const am of [0.4, 0.5, 0.6, 0.65, 0.7]) variants.push({ "Particle radius [m]": R, "Active material volume fraction": am, "SE volume fraction in cathode": Math.min(0.3, 1 - am) });
+  const jobs: SweepJob[] = [];
+  for (let i = 0; i < nSweep; i++) jobs.push({ params: "Asheri2023", overrides: variants[Math.floor(i / rates.length) % variants.length], cRate: Number(rates[i % rates.length].toPrecision(6)), cutoff_V: 3.0 });
+  const t0 = performance.now();
+  const serial = sweepSerial(wasm, jobs.slice(0, Math.min(100, nSweep)));
+  const tSerial = (performance.now() - t0) / serial.length;
+  const t1 = performance.now();
+  const rows = await sweepParallel(jobs, { workers });
+  const tPool = (performance.now() - t1) / 1000;
+  const same = serial.every((r, i) => r.capacity_Ah_m2 === rows[i].capacity_Ah_m2);
+  const steps = rows.reduce((a, r) => a + r.steps, 0) / rows.length;
+  console.log(`sweep: ${rows.length} discharges (40 rates 0.1-5C x ${variants.length} variants of AM radius and fraction, 20x10) on ${workers} worker threads: ${tPool.toFixed(2)} s, ${(rows.length / tPool).toFixed(0)} discharges/s (one thread in this process: ${(1000 / tSerial).toFixed(0)} discharges/s; mean ${steps.toFixed(0)} steps per discharge; pool results identical to serial: ${same})`);
+}

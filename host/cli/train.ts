@@ -1,0 +1,100 @@
+/** `assb train <config>` and `assb predict <model> <inputs>`: the ML engine from the command line. */
+import type { Command } from "commander";
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { dirname, extname, join, resolve } from "node:path";
+import { readConfigFile } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
+import { parseCsv, toCsv } from "../io/csv.js";
+import { writeFileAtomic } from "../io/atomic.js";
+// TensorFlow.js loads only when an ML command runs (about 0.3 s that every other command would pay)
+const ml = () => import("../ml/index.js");
+
+type Backend = "auto" | "tensorflow" | "wasm" | "cpu";
+function backendOpt(v: string | undefined): Backend | undefined {
+  if (v === undefined) return undefined;
+  if (!["auto", "tensorflow", "wasm", "cpu"].includes(v)) throw new ConfigError(`--backend = ${v}: expected auto, tensorflow, wasm or cpu`);
+  return v as Backend;
+}
+
+export function register(program: Command): void {
+  program
+    .command("train")
+    .description("train a model (A: paper 000 CNN, B: EfficientNetV2-style CNN, C: MLP) from a config; writes model/, result.json, history.csv, test_predictions.csv")
+    .argument("<config>", "training config (YAML or JSON): model, data, split, train, seed")
+    .option("-o, --out <dir>", "output folder", "train-out")
+    .option("--resume", "continue from <out>/checkpoint/checkpoint.bin (needs train.checkpointEvery > 0 in the run that wrote it)", false)
+    .option("--backend <name>", "auto (default: tfjs-node-gpu, tfjs-node, else wasm + kernel pack), tensorflow, wasm or cpu")
+    .option("-q, --quiet", "no progress line and no per-epoch log")
+    .action(async (file: string, o: { out: string; resume: boolean; backend?: string; quiet?: boolean }) => {
+      const { parseTrainConfig, runTrainConfig, initMl, describeBackend } = await ml();
+      const cfg = parseTrainConfig(readConfigFile(file), file);
+      const backend = backendOpt(o.backend) ?? cfg.backend;
+      const { info } = await initMl({ backend });
+      if (!o.quiet) console.log(describeBackend(info)[0]);
+      const t0 = performance.now();
+      const { result, files } = await runTrainConfig({ ...cfg, backend }, {
+        outDir: o.out, baseDir: dirname(resolve(file)), resume: o.resume, progress: !o.quiet,
+        onEpoch: o.quiet || process.stderr.isTTY || process.env.ASSB_PROGRESS === "1" ? undefined : (e) => console.log(`epoch ${e.epoch}: loss ${e.loss.toExponential(4)}${e.valLoss !== null ? `, val_loss ${e.valLoss.toExponential(4)}` : ""}, lr ${e.lr.toExponential(2)}, ${e.seconds.toFixed(1)} s`),
+      });
+      const s = result.samples;
+      console.log(`${cfg.name}: model ${result.model.kind} (${result.model.params} parameters) on ${s.train}/${s.val}/${s.test} samples, ${result.epochsRun} epochs${result.stoppedEarly ? " (early stop)" : ""}${result.resumedFromEpoch ? `, resumed after epoch ${result.resumedFromEpoch}` : ""}, best epoch ${result.bestEpoch}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      for (const m of result.metrics.test) console.log(`  test ${m.name}: R² ${m.r2.toFixed(5)}, MSE ${m.mse.toExponential(3)}, MAPE ${m.mape_pct.toFixed(2)} %`);
+      for (const f of files) console.log(`  wrote ${f}`);
+    });
+
+  program
+    .command("predict")
+    .description("predict with a trained model folder; inputs: a CSV with the model's input columns, or images (a PNG, a folder of PNGs, a raw tensor sidecar)")
+    .argument("<model>", "model folder (model.json, weights.bin, assb-model.json)")
+    .argument("<inputs>", "inputs CSV, PNG image(s) or .json/.raw tensor")
+    .option("-o, --out <file>", "predictions CSV", "predictions.csv")
+    .option("--gradcam <dir>", "also write a Grad-CAM heat map PNG per image into this folder (model A)")
+    .option("--output <name>", "the output the Grad-CAM maps explain (default: the first)")
+    .option("--backend <name>", "auto, tensorflow, wasm or cpu")
+    .action(async (dir: string, inputs: string, o: { out: string; gradcam?: string; output?: string; backend?: string }) => {
+      const { initMl, loadModel, predict, readImages, gradCam, heatmapPng } = await ml();
+      await initMl({ backend: backendOpt(o.backend) ?? "auto" });
+      const m = await loadModel(dir);
+      const names = m.meta.outputNames;
+      let table: { columns: string[]; rows: (string | number)[][] };
+      if (!existsSync(inputs)) throw new ConfigError(`predict: ${inputs} does not exist`);
+      const isCsv = !statSync(inputs).isDirectory() && extname(inputs).toLowerCase() === ".csv";
+      if (m.meta.model.kind === "C") {
+        if (!isCsv) throw new ConfigError(`predict: model ${dir} takes a table (${m.meta.inputNames.join(", ")}); give a .csv`);
+        const t = parseCsv(readFileSync(inputs, "utf8"), inputs);
+        const cols = m.meta.inputNames.map((n) => {
+          const c = t.columns.indexOf(n);
+          if (c < 0) throw new ConfigError(`${inputs}: column '${n}' is missing; the model takes ${m.meta.inputNames.join(", ")}`);
+          return c;
+        });
+        const rows = t.rows.map((r, k) => cols.map((c, j) => {
+          const v = Number(r[c]);
+          if (r[c] === "" || !Number.isFinite(v)) throw new ConfigError(`${inputs}: row ${k + 2}, column '${m.meta.inputNames[j]}' = '${r[c]}' is not a finite number`);
+          return v;
+        }));
+        const p = predict(m, rows);
+        table = { columns: [...m.meta.inputNames, ...names.map((n) => `${n}_pred`)], rows: rows.map((r, k) => [...r, ...names.map((_, j) => p[k * names.length + j])]) };
+      } else {
+        if (isCsv) throw new ConfigError(`predict: model ${dir} takes ${m.meta.inputShape.join("x")} images, not a CSV`);
+        const im = readImages(inputs);
+        const [h, w] = m.meta.inputShape;
+        if (im.h !== h || im.w !== w) throw new ConfigError(`predict: ${inputs}: images are ${im.w}x${im.h}, the model takes ${w}x${h}`);
+        const p = predict(m, im.x);
+        table = { columns: ["sample", ...names.map((n) => `${n}_pred`)], rows: im.ids.map((id, k) => [id, ...names.map((_, j) => p[k * names.length + j])]) };
+        if (o.gradcam) {
+          const k = o.output ? names.indexOf(o.output) : 0;
+          if (k < 0) throw new ConfigError(`--output = ${o.output}: not an output of the model (${names.join(", ")})`);
+          const div = (m.scalers.input as { divisor?: number }).divisor ?? 255;
+          for (let i = 0; i < im.ids.length; i++) {
+            const gray = im.x.subarray(i * h * w, (i + 1) * h * w);
+            const cam = gradCam(m.model, m.scalers.input.transform(gray), k);
+            const f = join(o.gradcam, `${im.ids[i].replace(/\.png$/i, "").replace(/[^\w.-]/g, "_")}_${names[k]}.png`);
+            writeFileAtomic(f, heatmapPng(cam, Uint8Array.from(gray, (v) => Math.min(255, Math.round((v * 255) / div)))));
+          }
+          console.log(`  wrote ${im.ids.length} Grad-CAM maps to ${o.gradcam}`);
+        }
+      }
+      writeFileAtomic(o.out, toCsv(table));
+      console.log(`predicted ${table.rows.length} samples with ${dir} -> ${o.out}`);
+    });
+}

@@ -1,0 +1,126 @@
+/**
+ * A saved model loads and predicts in headless Chromium (tfjs 'wasm' backend there) with the same
+ * numbers as in Node (wasm backend + training-kernel pack): models A (tiny, 64x64 images), B
+ * (EfficientNet-style, 64x64) and C (MLP with log10 input scaling), relative difference <= 1e-5.
+ * Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it).
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createServer, type Server } from "node:http";
+import { readFileSync, existsSync, mkdirSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { build } from "esbuild";
+import { chromium, type Browser } from "playwright-core";
+import { initMl } from "../../host/ml/backend.js";
+import { buildModelA, buildModelB, buildModelC } from "../../host/ml/models.js";
+import { MinMaxScaler, ImageScaler } from "../../host/ml/scalers.js";
+import { saveModel, loadModel, predict } from "../../host/ml/save.js";
+import { Rng } from "../../host/core/rng.js";
+import { ROOT } from "../helpers.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".bin": "application/octet-stream" };
+const OUT = join(ROOT, "test-results", "browser-ml");
+
+let server: Server;
+let browser: Browser;
+let base = "";
+
+test.before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  const bundle = (await build({ entryPoints: [join(ROOT, "host/browser.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", write: false, logLevel: "silent" })).outputFiles[0].text;
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname === "/") {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><meta charset="utf-8"><title>assbkit ml test</title><script type="module">import * as A from "/bundle.js"; window.assbkit = A; window.ready = true;</script>`);
+      return;
+    }
+    if (url.pathname === "/bundle.js") { res.writeHead(200, { "content-type": "text/javascript" }); res.end(bundle); return; }
+    const p = normalize(join(ROOT, decodeURIComponent(url.pathname)));
+    if (!p.startsWith(ROOT) || !existsSync(p)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream" });
+    res.end(readFileSync(p));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+test.after(async () => {
+  await browser?.close();
+  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+});
+
+/** Predictions of a model folder (served under /test-results/browser-ml/<name>) in Chromium. */
+async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]; backend: string }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 60000 });
+  const out = await page.evaluate(async ({ url, wasm, x }) => {
+    const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
+    const backend = await A.initMlBrowser({ backend: "wasm", wasmPaths: wasm });
+    const m = await A.loadModelFromUrl(url);
+    return { y: Array.from(A.predict(m, x)), backend };
+  }, { url: `${base}/test-results/browser-ml/${name}/`, wasm: `${base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`, x: inputs });
+  await page.close();
+  assert.equal(errors, []);
+  return out;
+}
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.is(a.length, b.length, `${what}: lengths`);
+  // a comparison of constants would prove little: the predictions must differ between samples
+  assert.ok(new Set(Array.from(b, (v) => v.toPrecision(6))).size > 1, `${what}: Node predictions are all equal`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-3));
+  assert.ok(worst <= 1e-5, `${what}: Chromium vs Node max relative difference ${worst.toExponential(2)} > 1e-5`);
+}
+
+test("model C (MLP, log10-scaled input): Chromium predictions equal Node's to 1e-5", async () => {
+  const { info } = await initMl();
+  const rng = new Rng(11);
+  const model = buildModelC({ kind: "C", inputs: 3, outputs: 2, hidden: 64 }, 5);
+  const rows = Array.from({ length: 20 }, () => [rng.next() * 2, 1e-6 * 10 ** (6 * rng.next()), 300 + 50 * rng.next()]);
+  const input = MinMaxScaler.fit(rows.flat(), ["Gc_J_m2", "Js_mol_m2_s", "T_K"], ["Js_mol_m2_s"]);
+  const output = MinMaxScaler.fit([0, 0, 1, 2], ["a", "b"]);
+  const dir = join(OUT, "c");
+  mkdirSync(OUT, { recursive: true });
+  await saveModel(dir, model, { model: { kind: "C", inputs: 3, outputs: 2, hidden: 64, l2: 1e-6, outputActivation: "relu" }, scalers: { input, output }, inputNames: input.names, outputNames: output.names });
+  const node = predict(await loadModel(dir), rows);
+  const web = await inChromium("c", rows.flat());
+  assert.is(web.backend, "wasm");
+  assert.ok(info.backend === "wasm" || info.backend === "tensorflow");
+  close(web.y, node, "model C");
+});
+
+for (const kind of ["A", "B"] as const) {
+  test(`model ${kind} (64x64 images): Chromium predictions equal Node's to 1e-5`, async () => {
+    await initMl();
+    const rng = new Rng(kind === "A" ? 21 : 22);
+    const n = 4, px = 64 * 64;
+    const imgs = new Uint8Array(n * px);
+    for (let i = 0; i < imgs.length; i++) imgs[i] = Math.floor(rng.next() * 3) * 127;
+    const model = kind === "A" ? buildModelA({ inputSize: 64, filters: [8, 8, 8, 16, 16], dense: [32, 32], outputs: 3 }, 7) : buildModelB({ outputs: 1 }, 7);
+    const outs = kind === "A" ? ["s1", "s2", "s3"] : ["R_ohm"];
+    // two rows (all 0, all 1): outputs map back to their own range
+    const output = MinMaxScaler.fit([...outs.map(() => 0), ...outs.map(() => 1)], outs);
+    const dir = join(OUT, kind.toLowerCase());
+    mkdirSync(OUT, { recursive: true });
+    const opts = kind === "A"
+      ? { kind: "A" as const, inputSize: 64, channels: 1, filters: [8, 8, 8, 16, 16], dense: [32, 32], outputs: 3 }
+      : { kind: "B" as const, inputSize: 64, channels: 1, dropout: 0.2, headChannels: 256, outputs: 1 };
+    await saveModel(dir, model, { model: opts, scalers: { input: new ImageScaler(255), output }, inputNames: ["pixel"], outputNames: outs });
+    const node = predict(await loadModel(dir), imgs);
+    const web = await inChromium(kind.toLowerCase(), Array.from(imgs));
+    close(web.y, node, `model ${kind}`);
+  });
+}
+
+test.run();

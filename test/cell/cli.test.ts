@@ -1,0 +1,82 @@
+/** `assb cell` and `assb cell-rates` end to end on a small grid: files written (CSV, Parquet, JSON, PNG),
+ *  exit codes (0 ok, 2 bad input) and the error text. */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../helpers.js";
+import { parseCsv } from "../../host/io/csv.js";
+import { readParquet } from "../../host/io/parquet.js";
+
+const assb = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+const out = mkdtempSync(join(tmpdir(), "assb-cell-"));
+const isPng = (f: string) => readFileSync(f).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
+test("assb cell: discharge + rest on 8 x 4 writes CSV, Parquet (same numbers), JSON and the PNG; exit 0", () => {
+  const dir = join(out, "run");
+  const r = assb("cell", "Asheri2023", "-e", "Discharge at 2C until 3.2 V; Rest for 5 minutes", "--nx", "8", "--nr", "4", "-o", dir);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /step 1 "Discharge at 2C until 3.2 V": cut-off 3.2 V after/);
+  assert.match(r.stdout, /step 2 "Rest for 5 minutes": duration after 300\.0 s/);
+  assert.equal(readdirSync(dir).sort(), ["result.json", "snapshots.csv", "snapshots.parquet", "timeseries.csv", "timeseries.parquet", "voltage_capacity.png"]);
+  const csv = parseCsv(readFileSync(join(dir, "timeseries.csv"), "utf8"));
+  assert.equal(csv.columns, ["t_s", "voltage_V", "current_A_m2", "capacity_Ah_m2", "capacity_mAh_g", "step", "ocv_V", "concentration_V", "reaction_V", "li_metal_V", "separator_ohmic_V", "electrode_ionic_V", "electrode_electronic_V"]);
+  const pq = readParquet(readFileSync(join(dir, "timeseries.parquet")));
+  assert.equal(pq.columns.map((c) => c.name), csv.columns);
+  assert.is(pq.numRows, csv.rows.length);
+  assert.is(pq.columns[5].type, "int64");
+  pq.columns.forEach((c, k) => (c.values as number[]).forEach((v, i) => assert.is(v, Number(csv.rows[i][k]), `${c.name} row ${i}`)));
+  assert.is(pq.keyValue["assbkit.experiment"], "Discharge at 2C until 3.2 V; Rest for 5 minutes");
+  const res = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
+  assert.is(res.numerics.nx, 8);
+  assert.is(res.steps.length, 2);
+  const snaps = readParquet(readFileSync(join(dir, "snapshots.parquet")));
+  assert.is(snaps.numRows, res.snapshots.length * 8 * 4);
+  assert.ok(isPng(join(dir, "voltage_capacity.png")));
+});
+
+test("assb cell --format parquet writes only the Parquet files (and the plot)", () => {
+  const dir = join(out, "pq");
+  const r = assb("cell", "Asheri2023", "-e", "Discharge at 1C for 10 minutes", "--nx", "6", "--nr", "3", "--format", "parquet", "-o", dir);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(readdirSync(dir).sort(), ["snapshots.parquet", "timeseries.parquet", "voltage_capacity.png"]);
+});
+
+test("assb cell-rates on 8 x 4: table on stdout, rates.csv / .parquet / .json and both plots; exit 0", () => {
+  const dir = join(out, "rates");
+  const r = assb("cell-rates", "Asheri2023", "--rates", "0.5,2", "--nx", "8", "--nr", "4", "-o", dir);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Asheri2023: discharge capacity to 3 V \(8 x 4\)/);
+  assert.match(r.stdout, /\n  0\.5 .* cut-off 3 V\n  2 .* cut-off 3 V\n/);
+  assert.equal(readdirSync(dir).sort(), ["capacity_vs_rate.png", "rates.csv", "rates.json", "rates.parquet", "voltage_capacity.png"]);
+  const csv = parseCsv(readFileSync(join(dir, "rates.csv"), "utf8"));
+  assert.is(csv.rows.length, 2);
+  const pq = readParquet(readFileSync(join(dir, "rates.parquet")));
+  assert.equal(pq.columns[0].values, [0.5, 2]);
+  assert.equal(pq.columns[5].values, ["cut-off 3 V", "cut-off 3 V"]);
+  const cap = pq.columns[2].values as number[];
+  assert.ok(cap[0] > cap[1] && cap[1] > 0, `capacity falls with the rate: ${cap}`);
+  assert.is(Number(csv.rows[1][2]), cap[1]);
+  assert.ok(isPng(join(dir, "capacity_vs_rate.png")) && isPng(join(dir, "voltage_capacity.png")));
+});
+
+test("bad input exits 2 with the field, value and expectation named; nothing written", () => {
+  const dir = join(out, "bad");
+  let r = assb("cell", "Asheri2023", "-e", "Drain at 1C", "-o", dir);
+  assert.is(r.status, 2); assert.match(r.stderr, /cannot read "Drain at 1C" \(unknown phrase\); accepted grammar:[^]*Discharge at <rate>/);
+  r = assb("cell", "Asheri2023", "-e", "Discharge at 1C until 3.0 V", "--set", "Cathode thickness [m]=-6e-5", "-o", dir);
+  assert.is(r.status, 2); assert.match(r.stderr, /Cathode thickness \[m\] = -0\.00006: cathode thickness must lie in \(0, inf\) m/);
+  r = assb("cell", "Asheri2023", "-e", "Discharge at 1C until 3.6 V", "--nx", "6", "--nr", "3", "-o", dir);
+  assert.is(r.status, 2); assert.match(r.stderr, /cut-off 3\.6 V is at or above the voltage at the start of the step/);
+  r = assb("cell", "Asheri2023", "-e", "Rest for 1 s", "--format", "xlsx", "-o", dir);
+  assert.is(r.status, 2); assert.match(r.stderr, /--format = 'xlsx': 'xlsx' is not a format; expected a comma-separated list of csv, json, parquet/);
+  r = assb("cell-rates", "Asheri2023", "--rates", "1,-2", "-o", dir);
+  assert.is(r.status, 2); assert.match(r.stderr, /--rates: entry 2 = '-2': expected a positive C-rate \[1\/h\]/);
+  r = assb("cell-rates", "Asheri2023", "--nx", "1", "-o", dir);
+  assert.is(r.status, 2); assert.match(r.stderr, /--nx = 1: expected an integer >= 2/);
+  assert.not.ok(readdirSync(out).includes("bad"), "no output folder for failed runs");
+});
+
+test.run();
