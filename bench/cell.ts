@@ -5,7 +5,8 @@
  *     (SIMD particle batch) and the plain-TS twin in the same run. Anchors measured elsewhere:
  *     PyBaMM (IDAKLU) 50-100 ms at 20 x 10; PETLION ~3 ms. Target <= 3 ms at 20 x 10 on one core.
  *  2. A C-rate x parameter sweep (default 1,000 discharges: 40 rates 0.1-5C x 25 variants of AM
- *     radius and AM fraction) on a worker pool: discharges per second.
+ *     radius and AM fraction): discharges per second on one thread, on the old pool (workers only,
+ *     chunks of 20) and on the pool with the main thread working while the workers start.
  *   npm run bench -- cell [--runs 50] [--sweep 1000] [--workers N]
  */
 import { availableParallelism } from "node:os";
@@ -15,7 +16,7 @@ import { createCellTwin } from "../host/cell/twin.js";
 import { loadCellParams, resolveCellParams } from "../host/cell/params.js";
 import { CellSim, DEFAULT_NUMERICS, runExperiment } from "../host/cell/model.js";
 import { parseExperiment } from "../host/cell/experiment.js";
-import { sweepParallel, sweepSerial, type SweepJob } from "../host/cell/sweep.js";
+import { sweepParallel, sweepSerial, type SweepJob, type SweepOptions, type SweepStats } from "../host/cell/sweep.js";
 
 function arg(args: string[], name: string, def: number): number {
   const i = args.indexOf(`--${name}`);
@@ -53,12 +54,27 @@ export async function main(args: string[]): Promise<void> {
   const jobs: SweepJob[] = [];
   for (let i = 0; i < nSweep; i++) jobs.push({ params: "Asheri2023", overrides: variants[Math.floor(i / rates.length) % variants.length], cRate: Number(rates[i % rates.length].toPrecision(6)), cutoff_V: 3.0 });
   const t0 = performance.now();
-  const serial = sweepSerial(wasm, jobs.slice(0, Math.min(100, nSweep)));
-  const tSerial = (performance.now() - t0) / serial.length;
-  const t1 = performance.now();
-  const rows = await sweepParallel(jobs, { workers });
-  const tPool = (performance.now() - t1) / 1000;
-  const same = serial.every((r, i) => r.capacity_Ah_m2 === rows[i].capacity_Ah_m2);
-  const steps = rows.reduce((a, r) => a + r.steps, 0) / rows.length;
-  console.log(`sweep: ${rows.length} discharges (40 rates 0.1-5C x ${variants.length} variants of AM radius and fraction, 20x10) on ${workers} worker threads: ${tPool.toFixed(2)} s, ${(rows.length / tPool).toFixed(0)} discharges/s (one thread in this process: ${(1000 / tSerial).toFixed(0)} discharges/s; mean ${steps.toFixed(0)} steps per discharge; pool results identical to serial: ${same})`);
+  const serial = sweepSerial(wasm, jobs);
+  const tSerial = (performance.now() - t0) / 1000;
+  const steps = serial.reduce((a, r) => a + r.steps, 0) / serial.length;
+  console.log(`sweep: ${jobs.length} discharges (40 rates 0.1-5C x ${variants.length} variants of AM radius and fraction, 20x10, mean ${steps.toFixed(0)} steps each)`);
+  console.log(`  one thread (in process):                           ${tSerial.toFixed(2)} s, ${(jobs.length / tSerial).toFixed(0)} discharges/s (${(1000 * tSerial / jobs.length).toFixed(2)} ms each)`);
+  const pools: [string, SweepOptions][] = [
+    [`${workers} workers only, chunks of 20 (the old pool)`, { workers, mainThread: false, chunk: 20 }],
+    [`main thread + ${Math.max(0, workers - 1)} worker(s), guided chunks`, { workers: Math.max(0, workers - 1) }],
+  ];
+  for (const [label, o] of pools) {
+    const stats: SweepStats = { main: 0, workers: [], workerReady_ms: [], poolStarted: false, estimatedSerial_s: 0 };
+    const t1 = performance.now();
+    const rows = await sweepParallel(jobs, { ...o, kernels: wasm, stats });
+    const t = (performance.now() - t1) / 1000;
+    const same = serial.every((r, i) => r.capacity_Ah_m2 === rows[i].capacity_Ah_m2);
+    console.log(`  ${label.padEnd(50)} ${t.toFixed(2)} s, ${(rows.length / t).toFixed(0)} discharges/s (${(tSerial / t).toFixed(2)}x one thread); worker ready after ${stats.workerReady_ms.map((x) => x === null ? "-" : x.toFixed(0)).join(", ")} ms; jobs main ${stats.main}, workers ${stats.workers.join(", ")}; identical to serial: ${same}`);
+  }
+  // small sweep: the pool must not cost more than one thread
+  const small = jobs.slice(0, 100);
+  let t2 = performance.now(); sweepSerial(wasm, small); const ts = performance.now() - t2;
+  const st: SweepStats = { main: 0, workers: [], workerReady_ms: [], poolStarted: false, estimatedSerial_s: 0 };
+  t2 = performance.now(); await sweepParallel(small, { workers: Math.max(0, workers - 1), kernels: wasm, stats: st }); const tp = performance.now() - t2;
+  console.log(`  100-discharge sweep: one thread ${ts.toFixed(0)} ms, pool ${tp.toFixed(0)} ms (estimated ${(1000 * st.estimatedSerial_s).toFixed(0)} ms of work left after the first chunk: workers ${st.poolStarted ? "started" : "not started"})`);
 }

@@ -10,7 +10,7 @@ import { sI, gI, gF, sF, gP, sP, ldF, stF, ldI, stI, ldB, stB } from "../common/
 import {
   S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
-  S_STATUS, S_ZERO, S_CYCLE, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
+  S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
   L_RW, L_BPROB, L_C1, L_V1, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "./layout";
 
@@ -173,6 +173,52 @@ export function tpCoarsen(fl: usize, cl: usize): void {
   tpDiag(cl);
 }
 
+/**
+ * Level-0 link mask (layout M_*): when every link conductance is 0 or 1 and every Dirichlet link 0 or
+ * 2 (one conducting phase with sigma 1, as for tortuosity and image batches), the smoother, residual
+ * and matrix-vector product of level 0 read one i32 per cell instead of four f64 arrays (gx, gy, gz,
+ * diag). The sums are formed in the same order as the general path and 1 * x = x, so both paths give
+ * bit-identical results. Call after tpPercolate and tpDiag; sets S_LINKMASK to 1 when in use.
+ */
+export function tpMask(sys: usize): void {
+  const lv = level(sys, 0);
+  if (gI(sys, S_LINKMASK) == 0) return;
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const n = n0 * n1 * n2, s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), dg = gP(lv, L_DIAG);
+  const m = gP(sys, S_QUEUE);
+  for (let c = 0; c < n; c++) {
+    const a = ldF(gx, c), b = ldF(gy, c), z = ldF(gz, c), e = ldF(dd, c);
+    if (!((a == 0.0 || a == 1.0) && (b == 0.0 || b == 1.0) && (z == 0.0 || z == 1.0) && (e == 0.0 || e == 2.0 || e == 4.0))) { sI(sys, S_LINKMASK, 0); return; }
+  }
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      for (let k = 0; k < n2; k++) {
+        const c = (i * n1 + j) * n2 + k;
+        let bits = 0;
+        if (ldF(gx, c) != 0.0) bits |= M_XP;
+        if (i > 0 && ldF(gx, c - s1) != 0.0) bits |= M_XM;
+        if (ldF(gy, c) != 0.0) bits |= M_YP;
+        if (j > 0) { if (ldF(gy, c - n2) != 0.0) bits |= M_YM; } else if (w1 != 0 && ldF(gy, c + w1) != 0.0) bits |= M_YM;
+        if (ldF(gz, c) != 0.0) bits |= M_ZP;
+        if (k > 0) { if (ldF(gz, c - 1) != 0.0) bits |= M_ZM; } else if (w2 != 0 && ldF(gz, c + w2) != 0.0) bits |= M_ZM;
+        stI(m, c, bits | (<i32>ldF(dg, c) << M_DSHIFT));
+      }
+    }
+  }
+  sI(sys, S_LINKMASK, 1);
+}
+
+/** sum_nb x_nb over the links of a masked cell, in the order of rowSum (1 * x = x, absent links add +0). */
+@inline function rowSumMask(mk: i32, x: usize, xxp: usize, xxm: usize, xyp: usize, xym: usize, k: i32, n2: i32, w2: i32): f64 {
+  let s = select<f64>(ldF(xxp, k), 0.0, (mk & M_XP) != 0) + select<f64>(ldF(xxm, k), 0.0, (mk & M_XM) != 0)
+    + select<f64>(ldF(xyp, k), 0.0, (mk & M_YP) != 0) + select<f64>(ldF(xym, k), 0.0, (mk & M_YM) != 0);
+  s += select<f64>(ldF(x, k < n2 - 1 ? k + 1 : k - w2), 0.0, (mk & M_ZP) != 0);
+  s += select<f64>(ldF(x, k > 0 ? k - 1 : k + w2), 0.0, (mk & M_ZM) != 0);
+  return s;
+}
+
 // Row pointers: for the row (i, j) the conductance and potential rows of the four lateral
 // neighbours (x-1, x+1, y-1, y+1); a missing neighbour points at a zero row (S_ZERO), so the inner
 // loop over k has no branches but the two z ends. Adding 0 * 0 leaves sums unchanged.
@@ -215,9 +261,39 @@ export function tpCoarsen(fl: usize, cl: usize): void {
     const gzr = gz + off, xr = x + off, br = b + off, dr = dg + off;
     for (let kk = k0; kk <= kLast; kk += 2) {
       const k = rev != 0 ? kLast + k0 - kk : kk;
+      // branch-free: a cell outside the network (diag 0) keeps its value (the division's inf/NaN is
+      // discarded); in a porous medium "inside or not" is a coin toss the branch predictor loses
       const d = ldF(dr, k);
       if (d == 0.0) continue;
       const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
+      if (plain) stF(xr, k, xn);
+      else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
+    }
+  }
+}
+
+/** gsPlane on a masked level 0 (tpMask): the same updates from one i32 per cell instead of four f64 arrays. */
+@inline function gsPlaneMask(sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, rev: i32, omega: f64, zero: usize): void {
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const msk = gP(sys, S_QUEUE);
+  const plain = omega == 1.0;
+  for (let jj = 0; jj < n1; jj++) {
+    const j = rev != 0 ? n1 - 1 - jj : jj;
+    const k0 = (color + i + j) & 1;
+    if (k0 >= n2) continue;
+    const kLast = k0 + ((n2 - 1 - k0) >> 1) * 2;
+    const base = (i * n1 + j) * n2;
+    const off = <usize>base << 3;
+    const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
+    const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
+    const xr = x + off, br = b + off, mr = msk + (<usize>base << 2);
+    for (let kk = k0; kk <= kLast; kk += 2) {
+      const k = rev != 0 ? kLast + k0 - kk : kk;
+      const mk = ldI(mr, k);
+      if (mk == 0) continue;
+      const xn = (ldF(br, k) + rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2)) / <f64>(mk >> M_DSHIFT);
       if (plain) stF(xr, k, xn);
       else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
     }
@@ -234,6 +310,22 @@ export function tpCoarsen(fl: usize, cl: usize): void {
 function gsSweep(sys: usize, lv: usize, x: usize, b: usize, rev: i32, omega: f64): void {
   const n0 = gI(lv, L_N0);
   const zero = gP(sys, S_ZERO);
+  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) {
+    if (rev == 0) {
+      for (let i = 0; i < n0; i++) {
+        gsPlaneMask(sys, lv, x, b, i, 0, 0, omega, zero);
+        if (i > 0) gsPlaneMask(sys, lv, x, b, i - 1, 1, 0, omega, zero);
+      }
+      gsPlaneMask(sys, lv, x, b, n0 - 1, 1, 0, omega, zero);
+    } else {
+      for (let i = n0 - 1; i >= 0; i--) {
+        gsPlaneMask(sys, lv, x, b, i, 1, 1, omega, zero);
+        if (i < n0 - 1) gsPlaneMask(sys, lv, x, b, i + 1, 0, 1, omega, zero);
+      }
+      gsPlaneMask(sys, lv, x, b, 0, 0, 1, omega, zero);
+    }
+    return;
+  }
   if (rev == 0) {
     for (let i = 0; i < n0; i++) {
       gsPlane(lv, x, b, i, 0, 0, omega, zero);
@@ -251,6 +343,7 @@ function gsSweep(sys: usize, lv: usize, x: usize, b: usize, rev: i32, omega: f64
 
 /** r = b - A x over a level (out: r; mode 1: q = A x and returns x . q instead of ||r||^2). */
 function applyA(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 {
+  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) return applyAMask(sys, lv, x, b, r, mode);
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -277,6 +370,43 @@ function applyA(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32):
         for (let k = 0; k < n2; k++) {
           const xc = ldF(xr, k);
           const v = ldF(dr, k) * xc - rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2);
+          stF(rr, k, v);
+          acc += xc * v;
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+/** applyA on a masked level 0 (tpMask), same operations in the same order. */
+function applyAMask(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 {
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const msk = gP(sys, S_QUEUE);
+  const zero = gP(sys, S_ZERO);
+  let acc = 0.0;
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      const base = (i * n1 + j) * n2;
+      const off = <usize>base << 3;
+      const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
+      const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
+      const xr = x + off, rr = r + off, mr = msk + (<usize>base << 2);
+      if (mode == 0) {
+        const br = b + off;
+        for (let k = 0; k < n2; k++) {
+          const mk = ldI(mr, k);
+          const v = ldF(br, k) - (<f64>(mk >> M_DSHIFT) * ldF(xr, k) - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2));
+          stF(rr, k, v);
+          acc += v * v;
+        }
+      } else {
+        for (let k = 0; k < n2; k++) {
+          const mk = ldI(mr, k);
+          const xc = ldF(xr, k);
+          const v = <f64>(mk >> M_DSHIFT) * xc - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2);
           stF(rr, k, v);
           acc += xc * v;
         }

@@ -32,6 +32,16 @@ export const S_CHECK = 24; //      i32  SOR: residual check every this many swee
 export const S_STATUS = 25; //     i32  ST_* of the last solve
 export const S_ZERO = 26; //       ptr  f64[n2] zeros (stands in for a missing neighbour row)
 export const S_CYCLE = 27; //      i32  multigrid cycle: 0 V-cycle, 1 K-cycle (two flexible-CG steps per coarse level)
+export const S_LINKMASK = 28; //   i32  in: 1 = use the link-mask fast path on level 0 when it applies; out (tpMask): 1 = in use
+// Link mask of level 0 (i32 per cell, stored in the S_QUEUE array once the flood fill is done), used when
+// every link conductance is 0 or 1 and every Dirichlet link 0 or 2 (one conducting phase, sigma = 1):
+export const M_XP = 1; //          link to (i+1, j, k)
+export const M_XM = 2; //          link to (i-1, j, k)
+export const M_YP = 4; //          link to (i, j+1, k) (or its periodic image)
+export const M_YM = 8; //          link to (i, j-1, k)
+export const M_ZP = 16; //         link to (i, j, k+1)
+export const M_ZM = 32; //         link to (i, j, k-1)
+export const M_DSHIFT = 6; //      bits 6+: the diagonal (an integer 0-10; 0 = cell outside the network)
 export const HEADER_SLOTS = 32;
 
 // ---- level block ----

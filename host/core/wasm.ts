@@ -13,6 +13,7 @@ export interface CoreExports {
   tpBuild(sys: number): void;
   tpPercolate(sys: number): number;
   tpDiag(lv: number): void;
+  tpMask(sys: number): void;
   tpCoarsen(fine: number, coarse: number): void;
   tpInitGuess(sys: number): void;
   tpFlux(sys: number): void;
@@ -45,6 +46,7 @@ export interface TransportKernels {
   tpBuild(sys: number): void;
   tpPercolate(sys: number): number;
   tpDiag(lv: number): void;
+  tpMask(sys: number): void;
   tpCoarsen(fine: number, coarse: number): void;
   tpInitGuess(sys: number): void;
   tpFlux(sys: number): void;
@@ -130,6 +132,7 @@ export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & Transp
     tpCoarsen: (f, c) => ex.tpCoarsen(f, c),
     tpInitGuess: (sys) => ex.tpInitGuess(sys),
     tpFlux: (sys) => ex.tpFlux(sys),
+    tpMask: (sys) => ex.tpMask(sys),
     tpSolveSOR: (sys) => ex.tpSolveSOR(sys),
     tpSolvePCG: (sys) => ex.tpSolvePCG(sys),
     cellStep: (sys) => ex.cellStep(sys),

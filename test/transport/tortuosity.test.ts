@@ -59,6 +59,32 @@ test("red-black SOR and multigrid CG converge to the same answer (sph_s80_64 SE 
   assert.ok(b.solve.iterations > 20 * a.solve.iterations, `SOR sweeps ${b.solve.iterations} vs CG iterations ${a.solve.iterations}`);
 });
 
+test("level-0 link mask (one phase, sigma 1) gives the general path's potentials bit for bit, and is used only where it applies", () => {
+  const v = vol("an_staircase_32x16x36");
+  for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
+    const out: Float64Array[] = [];
+    const its: number[] = [];
+    for (const linkMask of [true, false]) {
+      const s = new GridSolver(k, [32, 16, 36], [true, false], { ...SOLVER_DEFAULTS, method, cycle, linkMask, rtol: 1e-9 });
+      const sig = s.sigmaView();
+      for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
+      its.push(s.solve().iterations);
+      assert.is(s.linkMaskUsed(), linkMask, `${method} ${cycle}: mask in use`);
+      out.push(Float64Array.from(s.potentialView()));
+      s.dispose();
+    }
+    assert.is(its[0], its[1]);
+    assert.equal(out[0], out[1], `${method} ${cycle}: potentials differ`);
+  }
+  // sigma 2 (or several phases) is not a 0/1 problem: the general path runs
+  const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-9 });
+  const sig = s.sigmaView();
+  for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 2 : 0;
+  assert.is(s.solve().status, "converged");
+  assert.is(s.linkMaskUsed(), false);
+  s.dispose();
+});
+
 test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const v = vol("an_staircase_32x16x36");
