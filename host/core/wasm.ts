@@ -26,6 +26,9 @@ export interface CoreExports {
   mlDepthwiseBackpropInput(params: number): number;
   mlDepthwiseBackpropFilter(params: number): number;
   mlConvFilterGrad(params: number): number;
+  mlReduceRows(params: number): number;
+  mlBatchNorm(params: number): number;
+  mlBinary(params: number): number;
   // P2D cell kernels (assembly/cell): one header block (assembly/cell/layout.ts), status code
   cellStep(sys: number): number;
   cellOcv(sys: number, x: number): number;

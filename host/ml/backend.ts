@@ -48,6 +48,8 @@ export interface MlBackendInfo {
   threads?: number;
   /** 'wasm' only: kernels of the project's pack registered for 'wasm' (name and implementation). */
   packKernels?: PackInfo["kernels"];
+  /** 'wasm' only: gradient functions the pack replaced (global in tfjs). */
+  packGradients?: PackInfo["gradients"];
 }
 
 export interface InitMlOptions {
@@ -161,7 +163,7 @@ async function select(requested: MlBackendRequest): Promise<{ tf: Tf; info: MlBa
   if (requested === "auto") notUsed.push({ name: "cpu", reason: "pure-JS reference backend, used only when asked for (tests)" });
   return {
     tf,
-    info: { ...base, backend: "wasm", package: "@tensorflow/tfjs-backend-wasm", gpu: false, simd: pack.simd, threads: pack.threads, packKernels: pack.kernels },
+    info: { ...base, backend: "wasm", package: "@tensorflow/tfjs-backend-wasm", gpu: false, simd: pack.simd, threads: pack.threads, packKernels: pack.kernels, packGradients: pack.gradients },
   };
 }
 
@@ -202,6 +204,7 @@ export function describeBackend(info: MlBackendInfo): string[] {
   if (info.packKernels) {
     lines.push(`kernel pack (${info.packKernels.length} kernels for 'wasm'):`);
     for (const k of info.packKernels) lines.push(`  ${k.name.padEnd(38)} ${k.impl}`);
+    for (const g of info.packGradients ?? []) lines.push(`  ${`${g.name} (gradient)`.padEnd(38)} ${g.impl}`);
   }
   return lines;
 }

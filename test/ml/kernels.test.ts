@@ -11,9 +11,12 @@ import { CoreMlKernels, type Window } from "../../host/ml/kernels/core.js";
 import { setIm2rowChunkFloats } from "../../host/ml/kernels/conv.js";
 import {
   maxPoolGradRef, biasGradRef, tileRef, depthwiseBackpropInputRef, depthwiseBackpropFilterRef, convFilterGradRef,
+  reduceRowsRef, batchNormRef, binaryRef,
 } from "../../host/ml/kernels/reference.js";
+import { binaryPlan, reducePlan } from "../../host/ml/kernels/elementwise.js";
 import { Rng } from "../../host/core/rng.js";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { colErr, ROOT } from "../helpers.js";
 
@@ -61,7 +64,9 @@ test("auto picks 'wasm' with the pack and says why the native backends were not 
   assert.ok(names.includes("@tensorflow/tfjs-node-gpu") && names.includes("@tensorflow/tfjs-node"), names.join());
   for (const c of info.notUsed) assert.ok(c.reason.length > 10, `${c.name}: ${c.reason}`);
   const pack = info.packKernels!.map((k) => k.name).sort();
-  assert.equal(pack, ["Conv2DBackpropFilter", "Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "MaxPoolGrad", "Sum", "Tile"]);
+  assert.equal(pack, ["Add", "Cast", "Conv2DBackpropFilter", "Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput",
+    "FusedBatchNorm", "Identity", "MaxPoolGrad", "Mean", "Multiply", "RealDiv", "Sub", "Sum", "Tile"]);
+  assert.equal(info.packGradients!.map((g) => g.name), ["Mean"]);
   for (const k of pack) assert.ok(tf.getKernel(k, "wasm"), `${k} registered`);
   assert.ok(describeBackend(info).some((l) => l.includes("tfjs-node-gpu")));
 });
@@ -281,6 +286,126 @@ test("end to end: gradients of conv 3x3 + depthwise s2 + maxpool + BN + dense, w
   close("loss", r.wasm[0], r.cpu[0], 1e-5);
   const keys = Object.keys(init);
   for (let i = 1; i < r.cpu.length; i++) close(`grad ${keys[i - 1]}`, r.wasm[i], r.cpu[i], 1e-4);
+});
+
+// ---- elementwise kernels (run in place on the tfjs heap in the pack) ----
+
+test("core mlReduceRows, mlBatchNorm, mlBinary = TS reference (C with a scalar tail; every operand span)", () => {
+  for (const [A, R, C] of [[1, 1000, 32], [16, 16, 6], [3, 50, 130], [2, 7, 1]]) {
+    const x = randn(A * R * C, A + R + C);
+    close(`reduceRows ${A}x${R}x${C}`, core.reduceRows(x, A, R, C, 1 / R), reduceRowsRef(x, A, R, C, 1 / R));
+  }
+  for (const C of [8, 6, 3]) {
+    const x = randn(37 * C, C), v = { mean: randn(C, C + 1), variance: randn(C, C + 2).map((a) => Math.abs(a) + 0.1), gamma: randn(C, C + 3), beta: randn(C, C + 4) };
+    close(`batchNorm C${C}`, core.batchNorm(x, C, v, 1e-3), batchNormRef(x, C, v, 1e-3));
+  }
+  const [A, R, C] = [3, 5, 6];
+  const len = (m: number) => [A * R * C, A * C, C, 1][m];
+  let seed = 720;
+  for (let op = 0; op < 4; op++) {
+    for (const [mx, my] of [[0, 0], [0, 3], [3, 0], [0, 2], [2, 0], [0, 1], [1, 0]]) {
+      const x = randn(len(mx), seed++).map((v) => v + 3), y = randn(len(my), seed++).map((v) => v + 3);
+      // add/sub/mul/div of f32 operands: the f64 reference rounds to the same f32, exactly
+      close(`binary op${op} spans ${mx},${my}`, core.binary(op, x, mx, y, my, A, R, C), binaryRef(op, x, mx, y, my, A, R, C), 0);
+    }
+  }
+  assert.throws(() => core.binary(4, new Float32Array(6), 0, new Float32Array(6), 0, 1, 1, 6), /status 3 \(unknown operation/);
+  assert.throws(() => core.binary(0, new Float32Array(6), 1, new Float32Array(6), 3, 1, 1, 6), /status 3/);
+});
+
+test("reducePlan and binaryPlan take the patterns they should and refuse the rest", () => {
+  assert.equal(reducePlan([16, 8, 8, 32], [0, 1, 2]), { A: 1, R: 1024, C: 32 });
+  assert.equal(reducePlan([16, 8, 8, 32], [2, 1]), { A: 16, R: 64, C: 32 });
+  assert.equal(reducePlan([5, 6], [0]), { A: 1, R: 5, C: 6 });
+  for (const axes of [[3], [1, 2, 3], [0, 2], []]) assert.is(reducePlan([16, 8, 8, 32], axes), null, `axes [${axes}]`);
+  const p = binaryPlan([16, 8, 8, 32], [16, 1, 1, 32])!;
+  assert.equal([p.A, p.R, p.C, p.x, p.y], [16, 64, 32, 0, 1]);
+  const q = binaryPlan([32], [16, 8, 8, 32])!;
+  assert.equal([q.A, q.R, q.C, q.x, q.y, q.shape], [16, 64, 32, 2, 0, [16, 8, 8, 32]]);
+  assert.equal(binaryPlan([16, 8, 8, 32], [])!.y, 3);
+  for (const [a, b] of [[[16, 1], [1, 32]], [[16, 8, 8, 3], [3]], [[16, 8, 8, 32], [8, 1, 32]], [[0, 4], [4]], [[16, 8, 8, 32], [2, 32]]]) {
+    assert.is(binaryPlan(a, b), null, `[${a}] by [${b}]`);
+  }
+});
+
+test("Mean and Sum over runs of axes before the last = cpu (keepDims, rank 2 and 4; other axes through the built-in)", async () => {
+  const x = randn(4 * 9 * 8 * 12, 700);
+  const r = await both(() => {
+    const t = tf.tensor4d(x, [4, 9, 8, 12]);
+    return [t.mean([0, 1, 2]), t.mean([1, 2], true), t.mean(1), t.sum([1, 2]), t.sum([0, 1], true), t.reshape([288, 12]).mean(0),
+      t.mean([2, 3]), t.mean(), t.mean([0, 2]), t.sum(-1), tf.moments(t, [0, 1, 2]).variance];
+  });
+  for (let i = 0; i < r.cpu.length; i++) close(`reduction case ${i}`, r.wasm[i], r.cpu[i]);
+  const k = tf.tensor4d(x, [4, 9, 8, 12]).mean([1, 2], true);
+  assert.equal(k.shape, [4, 1, 1, 12]);
+  k.dispose();
+});
+
+test("FusedBatchNorm = cpu ([C], [1,1,1,C] and scalar parameters, without scale/offset, C with a tail, C large enough to regrow the scratch)", async () => {
+  for (const C of [12, 6, 1000, 12]) {
+    const xs = [3, 7, 6, C], n = 3 * 7 * 6 * C;
+    const x = randn(n, 710 + C), m = randn(C, 711), v = randn(C, 712).map((a) => Math.abs(a) + 0.2), g = randn(C, 713), o = randn(C, 714);
+    const r = await both(() => {
+      const xt = t4(x, xs), c = (a: Float32Array) => tf.tensor1d(a), c4 = (a: Float32Array) => tf.tensor4d(a, [1, 1, 1, C]);
+      return [tf.batchNorm(xt, c(m), c(v), c(o), c(g), 1e-3), tf.batchNorm(xt, c(m), c(v)), tf.batchNorm(xt, c4(m), c4(v), c4(o), c4(g), 1e-5),
+        tf.batchNorm(xt, tf.scalar(0.3), tf.scalar(2), tf.scalar(-1), tf.scalar(0.5), 1e-3), tf.batchNorm(tf.tensor2d(x, [n / C, C]), c(m), c(v), c(o), c(g), 1e-3)];
+    });
+    for (let i = 0; i < r.cpu.length; i++) close(`batchNorm C${C} case ${i}`, r.wasm[i], r.cpu[i]);
+  }
+});
+
+test("Multiply/Add/Sub/RealDiv with [C], [1,1,1,C], [N,1,1,C] broadcasts = cpu, exactly (both operand orders, C 12/6/3)", async () => {
+  for (const C of [12, 6, 3]) {
+    const N = 3, n = N * 5 * 4 * C;
+    const f = randn(n, 730 + C), fp = f.map((v) => Math.abs(v) + 0.5), ch = randn(C, 731), chp = ch.map((v) => Math.abs(v) + 0.5), rw = randn(N * C, 732), rwp = rw.map((v) => Math.abs(v) + 0.5);
+    const r = await both(() => {
+      const F = t4(f, [N, 5, 4, C]), FP = t4(fp, [N, 5, 4, C]), CH = tf.tensor1d(ch), CH4 = tf.tensor4d(ch, [1, 1, 1, C]), CHP = tf.tensor1d(chp);
+      const RW = tf.tensor4d(rw, [N, 1, 1, C]), RWP = tf.tensor4d(rwp, [N, 1, 1, C]);
+      return [tf.mul(F, CH), tf.mul(CH4, F), tf.mul(F, RW), tf.add(RW, F), tf.add(F, CH4), tf.sub(F, CH4), tf.sub(CH, F), tf.sub(RW, F),
+        tf.div(F, CHP), tf.div(RW, FP), tf.div(CH4, FP), tf.add(tf.reshape(F, [N * 20, C]), CH), tf.mul(F, 2), tf.sub(F, FP)];
+    });
+    for (let i = 0; i < r.cpu.length; i++) close(`binary C${C} case ${i}`, r.wasm[i], r.cpu[i], 0);
+  }
+});
+
+test("build/assbkit-ml.wasm (run on the tfjs heap) has no data segments or globals and imports only memory", () => {
+  const wat = readFileSync(join(ROOT, "build", "assbkit-ml.wat"), "utf8");
+  assert.not.match(wat, /\(data |\(global /);
+  const imports = wat.split("\n").filter((l) => l.includes("(import "));
+  assert.equal(imports.map((l) => l.trim()), ['(import "env" "memory" (memory $0 0))']);
+});
+
+test("Identity and same-dtype Cast share the data on 'wasm', which outlives the source tensor", async () => {
+  await initMl();
+  const before = tf.memory().numTensors;
+  const a = tf.tensor1d([1, 2, 3, 4.5]);
+  const c = tf.clone(a), d = tf.cast(a, "float32"), e = tf.cast(a, "int32");
+  a.dispose();
+  assert.equal(Array.from(c.dataSync()), [1, 2, 3, 4.5]);
+  assert.equal(Array.from(d.dataSync()), [1, 2, 3, 4.5]);
+  assert.equal(Array.from(e.dataSync()), [1, 2, 3, 4]);
+  assert.is(e.dtype, "int32");
+  tf.dispose([c, d, e]);
+  assert.is(tf.memory().numTensors, before);
+});
+
+test("Mean gradient (dy / n broadcast, registered by the pack) = tfjs' dy * ones / n bit for bit on cpu, and wasm = cpu", async () => {
+  const x = randn(3 * 5 * 4 * 6, 750);
+  for (const [axes, keep] of [[[1, 2], false], [[0, 1, 2], true], [[3], false]] as const) {
+    await initMl({ backend: "cpu" });
+    const xt = t4(x, [3, 5, 4, 6]);
+    const out = tf.mean(xt, axes as unknown as number[], keep);
+    const dy = tf.tensor(randn(out.size, 751), out.shape);
+    const g = tf.grad((a) => tf.mean(a, axes as unknown as number[], keep).mul(dy).sum())(xt);
+    const kept = [3, 5, 4, 6].map((d, i) => ((axes as readonly number[]).includes(i) ? 1 : d));
+    const n = (axes as readonly number[]).reduce((a, i) => a * [3, 5, 4, 6][i], 1);
+    const stock = tf.div(tf.mul(tf.reshape(dy, kept), tf.ones([3, 5, 4, 6])), n);
+    assert.equal(Array.from(g.dataSync()), Array.from(stock.dataSync()), `axes [${axes}]`);
+    tf.dispose([xt, out, dy, g, stock]);
+    const r = await both(() => tf.grad((a) => tf.mean(a, axes as unknown as number[], keep).square().sum())(t4(x, [3, 5, 4, 6])));
+    close(`mean grad wasm axes [${axes}]`, r.wasm[0], r.cpu[0]);
+  }
+  await initMl();
 });
 
 test.run();

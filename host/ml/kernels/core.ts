@@ -1,6 +1,5 @@
 /**
- * Kernels of the pack that run in the assbkit core (assembly/ml/kernels.ts): MaxPoolGrad, the
- * bias-gradient Sum, Tile, the two depthwise-convolution gradients and, where it beats the XNNPACK
+ * Kernels of the pack that run in the assbkit core (assembly/ml/kernels.ts): MaxPoolGrad, Tile, the two depthwise-convolution gradients and, where it beats the XNNPACK
  * product (host/ml/kernels/conv.ts), Conv2DBackpropFilter. The tfjs-wasm module and
  * the core are separate wasm instances with separate memories, so each call copies its inputs
  * from the tfjs heap into an arena in the core's memory, runs the kernel there, and copies the
@@ -35,6 +34,7 @@ export function windowOf(info: TF.backend_util.Conv2DInfo): Window {
 const STATUS: Record<number, string> = {
   [L.ML_BAD_SHAPE]: "a dimension, stride, dilation or multiplier below 1, or a negative pad",
   [L.ML_BAD_RANK]: "rank outside 1..8",
+  [L.ML_BAD_OP]: "unknown operation or operand span",
 };
 
 const ALIGN = 16;
@@ -52,7 +52,7 @@ export class CoreMlKernels {
 
   static async load(): Promise<CoreMlKernels> {
     const core = await loadCore();
-    for (const f of ["mlMaxPoolGrad", "mlBiasGrad", "mlTile", "mlDepthwiseBackpropInput", "mlDepthwiseBackpropFilter", "mlConvFilterGrad"] as const) {
+    for (const f of ["mlMaxPoolGrad", "mlBiasGrad", "mlTile", "mlDepthwiseBackpropInput", "mlDepthwiseBackpropFilter", "mlConvFilterGrad", "mlReduceRows", "mlBatchNorm", "mlBinary"] as const) {
       if (typeof core.exports[f] !== "function") throw new Error(`ml pack: build/assbkit.wasm lacks ${f}; rebuild the core with 'npm run asbuild'`);
     }
     return new CoreMlKernels(core.exports, core.heap);
@@ -216,16 +216,51 @@ export class CoreMlKernels {
     res.set(this.f32(at[2], nw));
     return res;
   }
+
+  // The kernels below run in place on the tfjs heap in the pack (inplace.ts); these copying
+  // versions over plain arrays exist for the tests against the TS references.
+
+  /** out [A, C] = scale * sum over the middle axis of x viewed as [A, R, C]. */
+  reduceRows(x: Float32Array, A: number, R: number, C: number, scale: number): Float32Array {
+    this.expect("reduceRows", "x", x, A * R * C);
+    const { p, at } = this.layout([x.length * 4, A * C * 4, C * 8]);
+    const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
+    dv.setInt32(L.K_A * 8, A, true); dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true); dv.setFloat64(L.K_SCALE * 8, scale, true);
+    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_OUT, at[1]); this.setPtr(p, L.K_WORK, at[2]);
+    this.f32(at[0], x.length).set(x);
+    this.check("reduceRows", this.ex.mlReduceRows(p));
+    return this.f32(at[1], A * C).slice();
+  }
+
+  /** (x - mean) * gamma / sqrt(variance + eps) + beta over x viewed as [R, C]. */
+  batchNorm(x: Float32Array, C: number, v: { mean: Float32Array; variance: Float32Array; gamma: Float32Array; beta: Float32Array }, eps: number): Float32Array {
+    const R = x.length / C;
+    const { p, at } = this.layout([x.length * 4, x.length * 4, C * 4, C * 4, C * 4, C * 4, C * 4]);
+    const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
+    dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true); dv.setFloat64(L.K_EPS * 8, eps, true);
+    const slots = [L.K_X, L.K_OUT, L.K_MEAN, L.K_VAR, L.K_GAMMA, L.K_BETA, L.K_WORK];
+    slots.forEach((k, i) => this.setPtr(p, k, at[i]));
+    this.f32(at[0], x.length).set(x);
+    this.f32(at[2], C).set(v.mean); this.f32(at[3], C).set(v.variance); this.f32(at[4], C).set(v.gamma); this.f32(at[5], C).set(v.beta);
+    this.check("FusedBatchNorm", this.ex.mlBatchNorm(p));
+    return this.f32(at[1], x.length).slice();
+  }
+
+  /** op(x, y) over an output viewed as [A, R, C], the operands spanning it as the modes say. */
+  binary(op: number, x: Float32Array, mx: number, y: Float32Array, my: number, A: number, R: number, C: number): Float32Array {
+    const n = A * R * C;
+    const { p, at } = this.layout([x.length * 4, y.length * 4, n * 4]);
+    const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
+    dv.setInt32(L.K_A * 8, A, true); dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true);
+    dv.setInt32(L.K_OP * 8, op, true); dv.setInt32(L.K_MODE_X * 8, mx, true); dv.setInt32(L.K_MODE_Y * 8, my, true);
+    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_Y, at[1]); this.setPtr(p, L.K_OUT, at[2]);
+    this.f32(at[0], x.length).set(x); this.f32(at[1], y.length).set(y);
+    this.check("binary", this.ex.mlBinary(p));
+    return this.f32(at[2], n).slice();
+  }
 }
 
 type Pad = "valid" | "same" | number | TF.backend_util.ExplicitPadding;
-
-/** True when `axes` are every axis but the last of a rank-`rank` tensor (rank >= 2). */
-export function isBiasReduction(axes: number[], rank: number): boolean {
-  if (rank < 2 || axes.length !== rank - 1) return false;
-  const s = [...axes].sort((a, b) => a - b);
-  return s.every((a, i) => a === i);
-}
 
 export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k: CoreMlKernels): { name: string; kernelFunc: KernelFunc; impl: string }[] {
   const bu = tf.backend_util;
@@ -238,19 +273,6 @@ export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k:
       a.strides as [number, number] | number, 1, a.pad as Pad, a.dimRoundingMode as "floor" | "round" | "ceil" | undefined);
     const out = backend.makeOutput(input.shape, "float32");
     k.maxPoolGrad(backend.typedArrayFromHeap(input), backend.typedArrayFromHeap(dy), windowOf(info), backend.typedArrayFromHeap(out));
-    return out;
-  };
-
-  const sum = (args: KernelArgs): TensorInfo => {
-    const { x } = args.inputs;
-    const a = args.attrs as NamedAttrMap;
-    const rank = x.shape.length;
-    const axes = tf.util.parseAxisParam(a.axis as number | number[], x.shape);
-    // only the bias/BN-gradient pattern (all axes but the channels); others keep the built-in kernel
-    if (x.dtype !== "float32" || !isBiasReduction(axes, rank) || size(x.shape) === 0) return b.call("Sum", args.inputs, a);
-    const C = x.shape[rank - 1];
-    const out = backend.makeOutput(a.keepDims ? [...x.shape.slice(0, -1).map(() => 1), C] : [C], "float32");
-    k.biasGrad(backend.typedArrayFromHeap(x), C, backend.typedArrayFromHeap(out));
     return out;
   };
 
@@ -295,7 +317,6 @@ export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k:
   const kf = (f: (a: KernelArgs) => TensorInfo) => f as unknown as KernelFunc;
   return [
     { name: "MaxPoolGrad", kernelFunc: kf(maxPoolGrad), impl: "assbkit core mlMaxPoolGrad (f32x4 over channels)" },
-    { name: "Sum", kernelFunc: kf(sum), impl: "assbkit core mlBiasGrad for all-but-last-axis sums (f32x4, f64 block totals); built-in otherwise" },
     { name: "Tile", kernelFunc: kf(tile), impl: "assbkit core mlTile (bulk memory.copy of repeated blocks)" },
     { name: "DepthwiseConv2dNativeBackpropInput", kernelFunc: kf(dwInput), impl: "assbkit core mlDepthwiseBackpropInput (f32x4 over channels)" },
     { name: "DepthwiseConv2dNativeBackpropFilter", kernelFunc: kf(dwFilter), impl: "assbkit core mlDepthwiseBackpropFilter (f32x4, f64 row totals)" },

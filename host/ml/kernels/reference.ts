@@ -115,3 +115,36 @@ export function convFilterGradRef(x: Float32Array, dy: Float32Array, w: Window, 
   }
   return Float32Array.from(dw);
 }
+
+/** out[a, c] = scale * sum over r of x[a, r, c] (f64). */
+export function reduceRowsRef(x: Float32Array, A: number, R: number, C: number, scale: number): Float32Array {
+  const out = new Float32Array(A * C);
+  for (let a = 0; a < A; a++) for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let r = 0; r < R; r++) s += x[(a * R + r) * C + c];
+    out[a * C + c] = s * scale;
+  }
+  return out;
+}
+
+/** (x - mean) * gamma / sqrt(variance + eps) + beta per channel of x viewed as [R, C] (f64). */
+export function batchNormRef(x: Float32Array, C: number, v: { mean: Float32Array; variance: Float32Array; gamma: Float32Array; beta: Float32Array }, eps: number): Float32Array {
+  return x.map((xv, i) => {
+    const c = i % C;
+    return ((xv - v.mean[c]) * v.gamma[c]) / Math.sqrt(v.variance[c] + eps) + v.beta[c];
+  });
+}
+
+/**
+ * op(x, y) (0 add, 1 sub, 2 mul, 3 div) over an output [A, R, C]; each operand's index is
+ * computed from its span: 0 the whole output, 1 a C-vector per a, 2 one C-vector, 3 a scalar.
+ */
+export function binaryRef(op: number, x: Float32Array, mx: number, y: Float32Array, my: number, A: number, R: number, C: number): Float32Array {
+  const idx = (m: number, a: number, r: number, c: number) => (m === 0 ? (a * R + r) * C + c : m === 1 ? a * C + c : m === 2 ? c : 0);
+  const out = new Float32Array(A * R * C);
+  for (let a = 0; a < A; a++) for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) {
+    const u = x[idx(mx, a, r, c)], w = y[idx(my, a, r, c)];
+    out[(a * R + r) * C + c] = op === 0 ? u + w : op === 1 ? u - w : op === 2 ? u * w : u / w;
+  }
+  return out;
+}

@@ -13,6 +13,7 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: "float32" | "int32" | "bool"): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
 }
 
 export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs?: NamedAttrMap };
