@@ -62,7 +62,17 @@ export const L_RW = 13; //         ptr  f64[n] residual work
 export const L_BPROB = 14; //      ptr  f64[n] level 0 only: the problem's right-hand side
 export const L_C1 = 15; //         ptr  f64[n] K-cycle: first coarse direction (levels >= 1)
 export const L_V1 = 16; //         ptr  f64[n] K-cycle: A times it
-export const LEVEL_SLOTS = 20;
+// Component aggregation (solver.aggregation "components"): levels >= 1 are sparse (CSR), one node per
+// connected component (links with g > 0) of the next finer level's nodes inside a 2x2x2 block;
+// nodes of colour 0 (block coordinate sum even) come first, so red-black Gauss-Seidel is a plain loop.
+export const L_CSR = 17; //        i32  1: this level is CSR over component aggregates (L_N = node count)
+export const L_AGG = 18; //        ptr  i32[n] node -> its node on the next level (level 0: per cell, -1 outside the network)
+export const L_RP = 19; //         ptr  i32[n+1] CSR row starts
+export const L_COL = 20; //        ptr  i32[nnz] CSR column (neighbour node)
+export const L_VAL = 21; //        ptr  f64[nnz] CSR link conductance (> 0; the matrix entry is -val)
+export const L_NRED = 22; //       i32  nodes of colour 0 (they are 0 .. L_NRED-1)
+export const L_CELL = 23; //       ptr  i32[n] the node's cell on this level's grid (L_N0 x L_N1 x L_N2)
+export const LEVEL_SLOTS = 24;
 
 // ---- status codes ----
 export const TST_OK = 0;

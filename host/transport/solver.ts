@@ -31,10 +31,16 @@ export interface SolverOptions {
   cycle: "K" | "V";
   /** Level 0 as one i32 link mask per cell when all conductances are 0/1 (one phase, sigma 1): bit-identical, less memory traffic. */
   linkMask: boolean;
+  /**
+   * Multigrid aggregates: "blocks" (2x2x2 blocks, structured coarse grids) or "components" (default: each
+   * 2x2x2 block split into the connected components of its cells/nodes, sparse coarse levels built per
+   * solve; on porous networks about half the CG iterations, e.g. 33 -> 16 on the 200^3 benchmark).
+   */
+  aggregation: "blocks" | "components";
 }
 
 export const SOLVER_DEFAULTS: SolverOptions = {
-  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 20, coarseScale: 1.8, cycle: "K", linkMask: true,
+  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 20, coarseScale: 1.8, cycle: "K", linkMask: true, aggregation: "components",
 };
 
 export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
@@ -66,7 +72,8 @@ export function solverBytes(shape: [number, number, number], method: SolverMetho
   const [n0, n1, n2] = shape;
   const n = n0 * n1 * n2;
   // level 0: 7 f64 arrays + 4 CG vectors + marks + queue; coarse levels (sum 1/7 of the cells): 10 f64 arrays
-  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 8 * 10 * (1 / 7) : 8 * 7 + 8 * 2 + 1 + 4;
+  // (component aggregation: + an i32 aggregate map on level 0; its sparse coarse levels stay within the same bound)
+  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 4 + 8 * 10 * (1 / 7) : 8 * 7 + 8 * 2 + 1 + 4;
   return Math.ceil(n * perCell + 16 * n1 * n2 + 65536);
 }
 
@@ -87,6 +94,9 @@ export class GridSolver {
   private readonly sys: number;
   private readonly lvPtr: number[] = [];
   private readonly mark0: number;
+  private readonly markCoarse: number;
+  /** Heap top after the last per-solve build of the sparse coarse levels (component aggregation). */
+  private coarseEnd = -1;
 
   constructor(
     private readonly k: TransportKernels,
@@ -98,6 +108,9 @@ export class GridSolver {
     if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1)) throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
     this.n = n0 * n1 * n2;
     if (opts.cycle !== "K" && opts.cycle !== "V") throw new ConfigError(`transport: solver.cycle = ${JSON.stringify(opts.cycle)}: expected "K" or "V"`);
+    const agg = opts.aggregation ?? "blocks";
+    if (agg !== "blocks" && agg !== "components") throw new ConfigError(`transport: solver.aggregation = ${JSON.stringify(opts.aggregation)}: expected "blocks" or "components"`);
+    const comp = agg === "components" && opts.method === "pcg";
     const need = solverBytes(shape, opts.method);
     const heap = k.heap;
     if (heap.used + need > MAX_HEAP_BYTES) {
@@ -117,6 +130,11 @@ export class GridSolver {
     const lvSlots: Record<number, number>[] = [];
     this.levels.forEach((s, l) => {
       const nl = s[0] * s[1] * s[2];
+      if (comp) {
+        // components: level 0 as usual plus its aggregate map; coarse levels are built per solve
+        lvSlots.push(l === 0 ? { [T.L_GX]: f64(nl), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl), [T.L_BPROB]: f64(nl), [T.L_AGG]: heap.alloc(nl * 4, 16) } : {});
+        return;
+      }
       const slots: Record<number, number> = {
         [T.L_GX]: f64(nl), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl),
       };
@@ -125,6 +143,7 @@ export class GridSolver {
       if (l > 0 && opts.cycle === "K") { slots[T.L_C1] = f64(nl); slots[T.L_V1] = f64(nl); }
       lvSlots.push(slots);
     });
+    this.markCoarse = heap.used;
     // all allocation done: write the header and level blocks
     const d = new DataView(heap.buffer);
     const setI = (base: number, slot: number, v: number) => d.setInt32(base + slot * 8, v, true);
@@ -148,6 +167,7 @@ export class GridSolver {
       setI(b, T.L_PER1, periodic[0] && s[1] > 1 ? 1 : 0);
       setI(b, T.L_PER2, periodic[1] && s[2] > 1 ? 1 : 0);
       setI(b, T.L_N, s[0] * s[1] * s[2]);
+      setI(b, T.L_CSR, 0);
       for (const [slot, p] of Object.entries(lvSlots[l])) setI(b, Number(slot), p);
     });
   }
@@ -170,9 +190,9 @@ export class GridSolver {
     const k = this.k;
     k.tpBuild(this.sys);
     const nPerc = k.tpPercolate(this.sys);
-    const d = new DataView(k.heap.buffer);
-    const gi = (slot: number) => d.getInt32(this.sys + slot * 8, true);
-    const gf = (slot: number) => d.getFloat64(this.sys + slot * 8, true);
+    // a fresh view per read: component aggregation allocates during the solve (the heap may grow)
+    const gi = (slot: number) => new DataView(k.heap.buffer).getInt32(this.sys + slot * 8, true);
+    const gf = (slot: number) => new DataView(k.heap.buffer).getFloat64(this.sys + slot * 8, true);
     const nActive = gi(T.S_NACTIVE);
     if (nPerc === 0) {
       return { status: "no-path", method: this.opts.method, iterations: 0, residual: 0, rtol: this.opts.rtol, fluxIn: 0, fluxOut: 0, fluxImbalance: 0, nActive, nPercolating: 0, levels: this.levels.length, seconds: (performance.now() - t0) / 1000 };
@@ -180,7 +200,8 @@ export class GridSolver {
     k.tpDiag(this.lvPtr[0]);
     new DataView(k.heap.buffer).setInt32(this.sys + T.S_LINKMASK * 8, this.opts.linkMask === false ? 0 : 1, true);
     k.tpMask(this.sys);
-    for (let l = 1; l < this.lvPtr.length; l++) k.tpCoarsen(this.lvPtr[l - 1], this.lvPtr[l]);
+    if (this.opts.aggregation === "components" && this.opts.method === "pcg") this.buildComponentLevels();
+    else for (let l = 1; l < this.lvPtr.length; l++) k.tpCoarsen(this.lvPtr[l - 1], this.lvPtr[l]);
     k.tpInitGuess(this.sys);
     const st = this.opts.method === "sor" ? k.tpSolveSOR(this.sys) : k.tpSolvePCG(this.sys);
     k.tpFlux(this.sys);
@@ -200,6 +221,32 @@ export class GridSolver {
       levels: this.levels.length,
       seconds: (performance.now() - t0) / 1000,
     };
+  }
+
+  /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field. */
+  private buildComponentLevels(): void {
+    const k = this.k, heap = k.heap;
+    // the coarse levels are rebuilt above markCoarse on every solve: refuse if someone allocated on top since
+    const expected = this.coarseEnd < 0 ? this.markCoarse : this.coarseEnd;
+    if (heap.used !== expected) {
+      throw new Error(`transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${expected}); allocate before creating the solver, or dispose it and make a new one`);
+    }
+    heap.reset(this.markCoarse);
+    const set = (base: number, slot: number, v: number) => new DataView(heap.buffer).setInt32(base + slot * 8, v, true);
+    for (let l = 1; l < this.lvPtr.length; l++) {
+      const nc = k.tpAggregate(this.sys, l - 1);
+      const b = this.lvPtr[l];
+      const slots: [number, number][] = [];
+      for (const slot of [T.L_DD, T.L_DIAG, T.L_X, T.L_B, T.L_RW, T.L_C1, T.L_V1]) slots.push([slot, heap.alloc(nc * 8, 16)]);
+      for (const slot of [T.L_AGG, T.L_CELL]) slots.push([slot, heap.alloc(nc * 4, 16)]);
+      slots.push([T.L_RP, heap.alloc((nc + 1) * 4, 16)]);
+      for (const [slot, p] of slots) set(b, slot, p);
+      const nnz = k.tpGalerkinCount(this.sys, l - 1);
+      const col = heap.alloc(nnz * 4, 16), val = heap.alloc(nnz * 8, 16);
+      set(b, T.L_COL, col); set(b, T.L_VAL, val);
+      k.tpGalerkin(this.sys, l - 1);
+    }
+    this.coarseEnd = heap.used;
   }
 
   /** True when the last solve ran level 0 on the link mask (all conductances 0/1). */

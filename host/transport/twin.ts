@@ -9,8 +9,8 @@ import {
   S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
   S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, L_N0, L_N1, L_N2,
-  L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, LEVEL_SLOTS,
-  TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG,
+  L_RP, L_COL, L_VAL, L_NRED, L_CELL, LEVEL_SLOTS, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -214,6 +214,226 @@ function tpCoarsen(fl: number, cl: number): void {
   tpDiag(cl);
 }
 
+// ---- component aggregation (levels >= 1 as CSR; layout L_CSR .. L_CELL) ----
+// Set-up per solve, host-driven because the coarse sizes are only known after labelling:
+//   nc = tpAggregate(sys, l); host allocates level l+1 (nc nodes); nnz = tpGalerkinCount(sys, l);
+//   host allocates L_COL / L_VAL (nnz); tpGalerkin(sys, l).
+// Work arrays (free before the solve): S_P as two i32[n] (union-find parent, label), S_R i32[n]
+// (members by aggregate), S_Q i32[n+1] (member starts), S_Z i32[n] (row marker).
+
+/** Union-find root with path halving. */
+function ufFind(par: number, a: number): number {
+  let r = a;
+  while (ldI(par, r) != r) { const g = ldI(par, ldI(par, r)); stI(par, r, g); r = g; }
+  return r;
+}
+
+/** Joins the sets of a and b (the larger root points to the smaller). */
+function ufUnion(par: number, a: number, b: number): void {
+  const ra = ufFind(par, a), rb = ufFind(par, b);
+  if (ra < rb) stI(par, rb, ra);
+  else if (rb < ra) stI(par, ra, rb);
+}
+
+/** Cell of a node on its level's grid (level 0: the node is the cell). */
+function nodeCell(lv: number, a: number): number { return gI(lv, L_CSR) != 0 ? ldI(gP(lv, L_CELL), a) : a; }
+
+/** Index on the coarse grid (c1 x c2 lateral) of the 2x2x2 block holding fine cell c (n1 x n2 lateral). */
+function blockOf(c: number, n1: number, n2: number, c1: number, c2: number): number {
+  const s1 = n1 * n2;
+  const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
+  return ((i >> 1) * c1 + (j >> 1)) * c2 + (k >> 1);
+}
+
+/** Red-black colour of a coarse cell (coordinate sum parity). */
+function cellColour(C: number, c1: number, c2: number): number {
+  const s1 = c1 * c2;
+  const I = (C / s1) | 0, rem = C - I * s1, J = (rem / c2) | 0, K = rem - J * c2;
+  return (I + J + K) & 1;
+}
+
+/**
+ * Aggregates of level l: the connected components (links with g > 0) of its nodes inside each 2x2x2
+ * block. Writes L_AGG of level l and L_N, L_NRED of level l+1 (colour-0 aggregates first, then in
+ * order of their first node); returns the number of aggregates.
+ */
+function tpAggregate(sys: number, l: number): number {
+  const fl = level(sys, l), cl = level(sys, l + 1);
+  const csr = gI(fl, L_CSR) != 0;
+  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
+  const s1 = n1 * n2;
+  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
+  const nf = gI(fl, L_N);
+  const par = gP(sys, S_P), lab = par + (nf << 2);
+  const agg = gP(fl, L_AGG), dg = gP(fl, L_DIAG);
+  for (let a = 0; a < nf; a++) stI(par, a, a);
+  if (csr) {
+    const rp = gP(fl, L_RP), col = gP(fl, L_COL), cell = gP(fl, L_CELL);
+    for (let a = 0; a < nf; a++) {
+      const B = blockOf(ldI(cell, a), n1, n2, c1, c2);
+      for (let p = ldI(rp, a); p < ldI(rp, a + 1); p++) {
+        const b = ldI(col, p);
+        if (b > a && blockOf(ldI(cell, b), n1, n2, c1, c2) == B) ufUnion(par, a, b);
+      }
+    }
+  } else {
+    const w1 = wrapOffset(gI(fl, L_PER1), n1, n2), w2 = wrapOffset(gI(fl, L_PER2), n2, 1);
+    const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ);
+    for (let i = 0; i < n0; i++) {
+      for (let j = 0; j < n1; j++) {
+        for (let k = 0; k < n2; k++) {
+          const c = (i * n1 + j) * n2 + k;
+          if (ldF(dg, c) == 0.0) continue;
+          // links whose two cells share a block (the periodic wrap does only on an axis of 2 cells)
+          if ((i & 1) == 0 && i < n0 - 1 && ldF(gx, c) > 0.0) ufUnion(par, c, c + s1);
+          if (j < n1 - 1) { if ((j & 1) == 0 && ldF(gy, c) > 0.0) ufUnion(par, c, c + n2); }
+          else if (w1 != 0 && n1 == 2 && ldF(gy, c) > 0.0) ufUnion(par, c, c - w1);
+          if (k < n2 - 1) { if ((k & 1) == 0 && ldF(gz, c) > 0.0) ufUnion(par, c, c + 1); }
+          else if (w2 != 0 && n2 == 2 && ldF(gz, c) > 0.0) ufUnion(par, c, c - w2);
+        }
+      }
+    }
+  }
+  for (let a = 0; a < nf; a++) stI(lab, a, -1);
+  let nc = 0;
+  for (let colour = 0; colour < 2; colour++) {
+    for (let a = 0; a < nf; a++) {
+      if (ldF(dg, a) == 0.0) continue;
+      if (cellColour(blockOf(nodeCell(fl, a), n1, n2, c1, c2), c1, c2) != colour) continue;
+      const r = ufFind(par, a);
+      if (ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+    }
+    if (colour == 0) sI(cl, L_NRED, nc);
+  }
+  for (let a = 0; a < nf; a++) stI(agg, a, ldF(dg, a) == 0.0 ? -1 : ldI(lab, ufFind(par, a)));
+  sI(cl, L_N, nc);
+  return nc;
+}
+
+/** Adds link (h, v) to the coarse row being built (entries start..e-1); returns the new end. */
+function rowTouch(h: number, v: number, start: number, e: number, mk: number, col: number, val: number, fill: number): number {
+  const p = ldI(mk, h);
+  if (p < start) {
+    stI(mk, h, e);
+    if (fill != 0) { stI(col, e, h); stF(val, e, v); }
+    return e + 1;
+  }
+  if (fill != 0) stF(val, p, ldF(val, p) + v);
+  return e;
+}
+
+/** Rows of the Galerkin operator of level l+1 (sums of the fine links between aggregates): fill 0 counts, 1 writes. */
+function galerkinRows(sys: number, l: number, fill: number): number {
+  const fl = level(sys, l), cl = level(sys, l + 1);
+  const csr = gI(fl, L_CSR) != 0;
+  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(fl, L_PER1), n1, n2), w2 = wrapOffset(gI(fl, L_PER2), n2, 1);
+  const nc = gI(cl, L_N);
+  const agg = gP(fl, L_AGG), list = gP(sys, S_R), start = gP(sys, S_Q), mk = gP(sys, S_Z);
+  const rp = gP(cl, L_RP), col = gP(cl, L_COL), val = gP(cl, L_VAL), cdd = gP(cl, L_DD), cdg = gP(cl, L_DIAG);
+  const frp = gP(fl, L_RP), fcol = gP(fl, L_COL), fval = gP(fl, L_VAL);
+  const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ);
+  for (let h = 0; h < nc; h++) stI(mk, h, -1);
+  let e = 0;
+  if (fill == 0) stI(rp, 0, 0);
+  for (let g = 0; g < nc; g++) {
+    const rs = e;
+    for (let t = ldI(start, g); t < ldI(start, g + 1); t++) {
+      const a = ldI(list, t);
+      if (csr) {
+        for (let p = ldI(frp, a); p < ldI(frp, a + 1); p++) {
+          const h = ldI(agg, ldI(fcol, p));
+          if (h != g) e = rowTouch(h, ldF(fval, p), rs, e, mk, col, val, fill);
+        }
+      } else {
+        const i = (a / s1) | 0, rem = a - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
+        for (let d = 0; d < 6; d++) {
+          let nb = -1, v = 0.0;
+          if (d == 0) { if (i < n0 - 1) { nb = a + s1; v = ldF(gx, a); } }
+          else if (d == 1) { if (i > 0) { nb = a - s1; v = ldF(gx, a - s1); } }
+          else if (d == 2) { v = ldF(gy, a); nb = j < n1 - 1 ? a + n2 : a - w1; }
+          else if (d == 3) { if (j > 0) { nb = a - n2; v = ldF(gy, a - n2); } else if (w1 != 0) { nb = a + w1; v = ldF(gy, a + w1); } }
+          else if (d == 4) { v = ldF(gz, a); nb = k < n2 - 1 ? a + 1 : a - w2; }
+          else { if (k > 0) { nb = a - 1; v = ldF(gz, a - 1); } else if (w2 != 0) { nb = a + w2; v = ldF(gz, a + w2); } }
+          if (v > 0.0) {
+            const h = ldI(agg, nb);
+            if (h != g) e = rowTouch(h, v, rs, e, mk, col, val, fill);
+          }
+        }
+      }
+    }
+    if (fill == 0) stI(rp, g + 1, e);
+    else {
+      let dsum = ldF(cdd, g);
+      for (let p = rs; p < e; p++) dsum += ldF(val, p);
+      stF(cdg, g, dsum);
+    }
+  }
+  return e;
+}
+
+/**
+ * Level l+1 after tpAggregate and the host's allocation of its node arrays: member lists, L_CELL,
+ * L_DD (sum of the members' Dirichlet parts) and L_RP; returns the number of CSR entries.
+ */
+function tpGalerkinCount(sys: number, l: number): number {
+  const fl = level(sys, l), cl = level(sys, l + 1);
+  const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2), c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
+  const nf = gI(fl, L_N), nc = gI(cl, L_N);
+  const agg = gP(fl, L_AGG), fdd = gP(fl, L_DD), list = gP(sys, S_R), start = gP(sys, S_Q);
+  const cell = gP(cl, L_CELL), cdd = gP(cl, L_DD);
+  // members grouped by aggregate (counting sort, in node order)
+  for (let g = 0; g <= nc; g++) stI(start, g, 0);
+  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stI(start, g + 1, ldI(start, g + 1) + 1); }
+  for (let g = 0; g < nc; g++) stI(start, g + 1, ldI(start, g + 1) + ldI(start, g));
+  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) { stI(list, ldI(start, g), a); stI(start, g, ldI(start, g) + 1); } }
+  for (let g = nc; g > 0; g--) stI(start, g, ldI(start, g - 1));
+  stI(start, 0, 0);
+  for (let g = 0; g < nc; g++) {
+    const s = ldI(start, g);
+    stI(cell, g, blockOf(nodeCell(fl, ldI(list, s)), n1, n2, c1, c2));
+    let d = 0.0;
+    for (let t = s; t < ldI(start, g + 1); t++) d += ldF(fdd, ldI(list, t));
+    stF(cdd, g, d);
+  }
+  return galerkinRows(sys, l, 0);
+}
+
+/** Writes L_COL, L_VAL and L_DIAG of level l+1 (after tpGalerkinCount and the host's allocation). */
+function tpGalerkin(sys: number, l: number): void {
+  const cl = level(sys, l + 1);
+  sI(cl, L_CSR, 1);
+  galerkinRows(sys, l, 1);
+}
+
+/** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
+function gsCSR(lv: number, x: number, b: number, rev: number): void {
+  const n = gI(lv, L_N);
+  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+  for (let t = 0; t < n; t++) {
+    const a = rev != 0 ? n - 1 - t : t;
+    let s = ldF(b, a);
+    for (let p = ldI(rp, a); p < ldI(rp, a + 1); p++) s += ldF(val, p) * ldF(x, ldI(col, p));
+    stF(x, a, s / ldF(dg, a));
+  }
+}
+
+/** applyA on a CSR level. */
+function applyACSR(lv: number, x: number, b: number, r: number, mode: number): number {
+  const n = gI(lv, L_N);
+  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+  let acc = 0.0;
+  for (let a = 0; a < n; a++) {
+    let s = 0.0;
+    for (let p = ldI(rp, a); p < ldI(rp, a + 1); p++) s += ldF(val, p) * ldF(x, ldI(col, p));
+    const xc = ldF(x, a);
+    if (mode == 0) { const v = ldF(b, a) - (ldF(dg, a) * xc - s); stF(r, a, v); acc += v * v; }
+    else { const v = ldF(dg, a) * xc - s; stF(r, a, v); acc += xc * v; }
+  }
+  return acc;
+}
+
 /**
  * Level-0 link mask (layout M_*): when every link conductance is 0 or 1 and every Dirichlet link 0 or
  * 2 (one conducting phase with sigma 1, as for tortuosity and image batches), the smoother, residual
@@ -350,6 +570,7 @@ function gsPlaneMask(sys: number, lv: number, x: number, b: number, i: number, c
  */
 function gsSweep(sys: number, lv: number, x: number, b: number, rev: number, omega: number): void {
   const n0 = gI(lv, L_N0);
+  if (gI(lv, L_CSR) != 0) { gsCSR(lv, x, b, rev); return; }
   const zero = gP(sys, S_ZERO);
   if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) {
     if (rev == 0) {
@@ -385,6 +606,7 @@ function gsSweep(sys: number, lv: number, x: number, b: number, rev: number, ome
 /** r = b - A x over a level (out: r; mode 1: q = A x and returns x . q instead of ||r||^2). */
 function applyA(sys: number, lv: number, x: number, b: number, r: number, mode: number): number {
   if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) return applyAMask(sys, lv, x, b, r, mode);
+  if (gI(lv, L_CSR) != 0) return applyACSR(lv, x, b, r, mode);
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -469,6 +691,11 @@ function restrictSum(fl: number, cl: number): void {
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
   const r = gP(fl, L_RW), cb = gP(cl, L_B);
   memory.fill(cb, 0, gI(cl, L_N) << 3);
+  if (gI(cl, L_CSR) != 0) {
+    const agg = gP(fl, L_AGG), nf = gI(fl, L_N);
+    for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(cb, g, ldF(cb, g) + ldF(r, a)); }
+    return;
+  }
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
       const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
@@ -482,6 +709,11 @@ function prolongAdd(fl: number, cl: number, alpha: number): void {
   const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
   const x = gP(fl, L_X), cx = gP(cl, L_X), dg = gP(fl, L_DIAG);
+  if (gI(cl, L_CSR) != 0) {
+    const agg = gP(fl, L_AGG), nf = gI(fl, L_N);
+    for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(x, a, ldF(x, a) + alpha * ldF(cx, g)); }
+    return;
+  }
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
       const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
@@ -674,6 +906,9 @@ export function createTransportTwin(heap: Heap): TransportKernels {
     tpDiag: on(tpDiag),
     tpMask: on(tpMask),
     tpCoarsen: on(tpCoarsen),
+    tpAggregate: on(tpAggregate),
+    tpGalerkinCount: on(tpGalerkinCount),
+    tpGalerkin: on(tpGalerkin),
     tpInitGuess: on(tpInitGuess),
     tpFlux: on(tpFlux),
     tpSolveSOR: on(tpSolveSOR),

@@ -59,6 +59,22 @@ test("red-black SOR and multigrid CG converge to the same answer (sph_s80_64 SE 
   assert.ok(b.solve.iterations > 20 * a.solve.iterations, `SOR sweeps ${b.solve.iterations} vs CG iterations ${a.solve.iterations}`);
 });
 
+test("component aggregation refuses a heap changed under it (the coarse levels are rebuilt per solve)", () => {
+  const v = vol("an_staircase_32x16x36");
+  const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-9 });
+  const fill = () => { const sig = s.sigmaView(); for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0; };
+  fill();
+  assert.is(s.solve().status, "converged");
+  fill();
+  assert.is(s.solve().status, "converged"); // a second solve on the same workspace is fine
+  const mark = k.heap.used;
+  k.heap.alloc(64, 16);
+  fill();
+  assert.throws(() => s.solve(), /heap changed after this GridSolver/);
+  k.heap.reset(mark);
+  s.dispose();
+});
+
 test("level-0 link mask (one phase, sigma 1) gives the general path's potentials bit for bit, and is used only where it applies", () => {
   const v = vol("an_staircase_32x16x36");
   for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
@@ -88,11 +104,11 @@ test("level-0 link mask (one phase, sigma 1) gives the general path's potentials
 test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const v = vol("an_staircase_32x16x36");
-  for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
+  for (const [method, cycle, aggregation] of [["pcg", "K", "components"], ["pcg", "V", "components"], ["pcg", "K", "blocks"], ["pcg", "V", "blocks"], ["sor", "K", "blocks"]] as const) {
     const out: Float64Array[] = [];
     const its: number[] = [];
     for (const kk of [k, twin]) {
-      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, method, cycle, rtol: 1e-9 });
+      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, method, cycle, aggregation, rtol: 1e-9 });
       const sig = s.sigmaView();
       for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
       its.push(s.solve().iterations);
@@ -101,6 +117,45 @@ test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)
     }
     assert.is(its[0], its[1]);
     assert.equal(out[0], out[1], `${method} ${cycle}: potentials differ`);
+  }
+});
+
+test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_64), fewer iterations, wasm = twin bit for bit", () => {
+  for (const r of refs.filter((x) => x.exact || x.case === "sph_s80_64")) {
+    const tight = r.exact ? 1e-13 : 1e-11;
+    for (const cycle of ["K", "V"] as const) {
+      const a = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { cycle, rtol: tight, maxIterations: 100000, aggregation: "blocks" } });
+      const b = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { cycle, rtol: tight, maxIterations: 100000, aggregation: "components" } });
+      assert.ok(b.converged, `${r.case} ${b.solve.status}`);
+      assert.ok(relErr(b.tauFactor, a.tauFactor) <= 1e-9, `${r.case} ${r.mode} periodic=${r.periodic_lateral} ${cycle}: tau ${b.tauFactor} vs blocks ${a.tauFactor}`);
+      if (r.exact) assert.ok(relErr(b.tauFactor, r.exact.tau ?? r.exact.tau_multiphase) <= 1e-10, `${r.case}: exact`);
+      else assert.ok(relErr(b.tauFactor, r.tau_factor) <= 1e-6, `${r.case}: reference`);
+      if (r.case === "sph_s80_64" && cycle === "K") assert.ok(b.solve.iterations < a.solve.iterations, `${r.mode}: ${b.solve.iterations} vs ${a.solve.iterations} iterations`);
+    }
+  }
+  // wasm vs twin, one-phase (link mask) and two-phase (general level 0) fields; a solver reused for a second field
+  const twin = createTransportTwin(new ArrayHeap());
+  const v = vol("an_staircase_32x16x36");
+  const fields = [(c: number) => (v.data[c] === 1 ? 1 : 0), (c: number) => (v.data[c] === 1 ? 2 : 0.5)];
+  for (const cycle of ["K", "V"] as const) {
+    const out: Float64Array[][] = [];
+    const its: number[][] = [];
+    for (const kk of [k, twin]) {
+      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, cycle, aggregation: "components", rtol: 1e-9 });
+      const o: Float64Array[] = [], it: number[] = [];
+      for (const f of fields) {
+        const sig = s.sigmaView();
+        for (let c = 0; c < v.data.length; c++) sig[c] = f(c);
+        const res = s.solve();
+        assert.is(res.status, "converged");
+        it.push(res.iterations);
+        o.push(Float64Array.from(s.potentialView()));
+      }
+      s.dispose();
+      out.push(o); its.push(it);
+    }
+    assert.equal(its[0], its[1]);
+    for (let f = 0; f < fields.length; f++) assert.equal(out[0][f], out[1][f], `${cycle} field ${f}: potentials differ`);
   }
 });
 
