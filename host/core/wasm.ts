@@ -15,9 +15,7 @@ export interface CoreExports {
   tpDiag(lv: number): void;
   tpMask(sys: number): void;
   tpCoarsen(fine: number, coarse: number): void;
-  tpAggregate(sys: number, l: number): number;
-  tpGalerkinCount(sys: number, l: number): number;
-  tpGalerkin(sys: number, l: number): void;
+  tpComponentLevels(sys: number): number;
   tpInitGuess(sys: number): void;
   tpFlux(sys: number): void;
   tpSolveSOR(sys: number): number;
@@ -54,9 +52,7 @@ export interface TransportKernels {
   tpDiag(lv: number): void;
   tpMask(sys: number): void;
   tpCoarsen(fine: number, coarse: number): void;
-  tpAggregate(sys: number, l: number): number;
-  tpGalerkinCount(sys: number, l: number): number;
-  tpGalerkin(sys: number, l: number): void;
+  tpComponentLevels(sys: number): number;
   tpInitGuess(sys: number): void;
   tpFlux(sys: number): void;
   tpSolveSOR(sys: number): number;
@@ -139,9 +135,7 @@ export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & Transp
     tpPercolate: (sys) => ex.tpPercolate(sys),
     tpDiag: (lv) => ex.tpDiag(lv),
     tpCoarsen: (f, c) => ex.tpCoarsen(f, c),
-    tpAggregate: (sys, l) => ex.tpAggregate(sys, l),
-    tpGalerkinCount: (sys, l) => ex.tpGalerkinCount(sys, l),
-    tpGalerkin: (sys, l) => ex.tpGalerkin(sys, l),
+    tpComponentLevels: (sys) => ex.tpComponentLevels(sys),
     tpInitGuess: (sys) => ex.tpInitGuess(sys),
     tpFlux: (sys) => ex.tpFlux(sys),
     tpMask: (sys) => ex.tpMask(sys),

@@ -4,7 +4,7 @@
  * shape and can solve many conductivity fields of that shape without new set-up (image batches).
  */
 import * as T from "../../assembly/transport/layout.js";
-import { MAX_HEAP_BYTES } from "../core/heap.js";
+import { MAX_HEAP_BYTES, HeapOverflowError } from "../core/heap.js";
 import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError } from "../config/errors.js";
 
@@ -67,13 +67,17 @@ export interface GridSolve {
   seconds: number;
 }
 
+/** Coarse levels' share of solverBytes per level-0 cell (10 f64 arrays over 1/7 of the cells). */
+const COARSE_BYTES_PER_CELL = (8 * 10) / 7;
+
 /** Bytes a solve of n cells (lateral layer m cells) needs, for the refuse-before-allocating check. */
 export function solverBytes(shape: [number, number, number], method: SolverMethod): number {
   const [n0, n1, n2] = shape;
   const n = n0 * n1 * n2;
   // level 0: 7 f64 arrays + 4 CG vectors + marks + queue; coarse levels (sum 1/7 of the cells): 10 f64 arrays
-  // (component aggregation: + an i32 aggregate map on level 0; its sparse coarse levels stay within the same bound)
-  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 4 + 8 * 10 * (1 / 7) : 8 * 7 + 8 * 2 + 1 + 4;
+  // (component aggregation: + an i32 aggregate map on level 0; the region reserved for its sparse coarse
+  // levels starts at the same bound, COARSE_BYTES_PER_CELL)
+  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 4 + COARSE_BYTES_PER_CELL : 8 * 7 + 8 * 2 + 1 + 4;
   return Math.ceil(n * perCell + 16 * n1 * n2 + 65536);
 }
 
@@ -95,7 +99,7 @@ export class GridSolver {
   private readonly lvPtr: number[] = [];
   private readonly mark0: number;
   private readonly markCoarse: number;
-  /** Heap top after the last per-solve build of the sparse coarse levels (component aggregation). */
+  /** Component aggregation: heap top = end of the region reserved for the sparse coarse levels (built per solve). */
   private coarseEnd = -1;
 
   constructor(
@@ -124,7 +128,7 @@ export class GridSolver {
     const m = n1 * n2;
     const ptrs: Record<number, number> = {
       [T.S_GIN]: f64(m), [T.S_GOUT]: f64(m), [T.S_XS]: f64(this.n), [T.S_R]: f64(this.n),
-      [T.S_MARK]: heap.alloc(this.n, 16), [T.S_QUEUE]: heap.alloc(this.n * 4, 16), [T.S_ZERO]: f64(n2),
+      [T.S_MARK]: heap.alloc(this.n, 16), [T.S_QUEUE]: heap.alloc((this.n + 1) * 4, 16), [T.S_ZERO]: f64(n2),
     };
     if (opts.method === "pcg") { ptrs[T.S_P] = f64(this.n); ptrs[T.S_Q] = f64(this.n); ptrs[T.S_Z] = f64(this.n); }
     const lvSlots: Record<number, number>[] = [];
@@ -144,6 +148,10 @@ export class GridSolver {
       lvSlots.push(slots);
     });
     this.markCoarse = heap.used;
+    // component aggregation: one region for the coarse levels, carved per solve by tpComponentLevels (moved up when a
+    // field needs more; it starts at the coarse levels' share of the estimate)
+    const cbase = comp ? heap.alloc(Math.ceil((this.n * COARSE_BYTES_PER_CELL) / 16) * 16 + 4096, 16) : 0;
+    if (comp) this.coarseEnd = heap.used;
     // all allocation done: write the header and level blocks
     const d = new DataView(heap.buffer);
     const setI = (base: number, slot: number, v: number) => d.setInt32(base + slot * 8, v, true);
@@ -160,6 +168,8 @@ export class GridSolver {
     setI(this.sys, T.S_NCOARSE, opts.coarseSweeps);
     setF(this.sys, T.S_ALPHA, opts.coarseScale);
     setI(this.sys, T.S_CYCLE, opts.cycle === "K" ? 1 : 0);
+    setI(this.sys, T.S_CBASE, cbase);
+    setI(this.sys, T.S_CEND, comp ? this.coarseEnd : 0);
     this.levels.forEach((s, l) => {
       const b = lvBlock + l * T.LEVEL_SLOTS * 8;
       this.lvPtr.push(b);
@@ -223,30 +233,23 @@ export class GridSolver {
     };
   }
 
-  /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field. */
+  /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field (one kernel call; more only to grow the region). */
   private buildComponentLevels(): void {
     const k = this.k, heap = k.heap;
-    // the coarse levels are rebuilt above markCoarse on every solve: refuse if someone allocated on top since
-    const expected = this.coarseEnd < 0 ? this.markCoarse : this.coarseEnd;
-    if (heap.used !== expected) {
-      throw new Error(`transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${expected}); allocate before creating the solver, or dispose it and make a new one`);
+    // the region for the coarse levels ends at the heap top: refuse if someone allocated on top since
+    if (heap.used !== this.coarseEnd) {
+      throw new Error(`transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${this.coarseEnd}); allocate before creating the solver, or dispose it and make a new one`);
     }
-    heap.reset(this.markCoarse);
-    const set = (base: number, slot: number, v: number) => new DataView(heap.buffer).setInt32(base + slot * 8, v, true);
-    for (let l = 1; l < this.lvPtr.length; l++) {
-      const nc = k.tpAggregate(this.sys, l - 1);
-      const b = this.lvPtr[l];
-      const slots: [number, number][] = [];
-      for (const slot of [T.L_DD, T.L_DIAG, T.L_X, T.L_B, T.L_RW, T.L_C1, T.L_V1]) slots.push([slot, heap.alloc(nc * 8, 16)]);
-      for (const slot of [T.L_AGG, T.L_CELL]) slots.push([slot, heap.alloc(nc * 4, 16)]);
-      slots.push([T.L_RP, heap.alloc((nc + 1) * 4, 16)]);
-      for (const [slot, p] of slots) set(b, slot, p);
-      const nnz = k.tpGalerkinCount(this.sys, l - 1);
-      const col = heap.alloc(nnz * 4, 16), val = heap.alloc(nnz * 8, 16);
-      set(b, T.L_COL, col); set(b, T.L_VAL, val);
-      k.tpGalerkin(this.sys, l - 1);
+    const setI = (slot: number, v: number) => new DataView(heap.buffer).setInt32(this.sys + slot * 8, v, true);
+    setI(T.S_CLEVEL, 0);
+    while (k.tpComponentLevels(this.sys) === 0) {
+      // out of room: extend the region in place (doubling, or what is left of wasm32 memory) and resume at the level that did not fit
+      const room = Math.floor((MAX_HEAP_BYTES - heap.used) / 16) * 16;
+      if (room < 16) throw new HeapOverflowError(`memory: the coarse levels of the ${this.shape.join("x")} grid do not fit into the 4096 MiB of wasm32 memory; crop the volume or use a coarser voxel size`);
+      heap.alloc(Math.min(room, Math.ceil((this.coarseEnd - this.markCoarse) / 16) * 16), 16);
+      this.coarseEnd = heap.used;
+      setI(T.S_CEND, this.coarseEnd);
     }
-    this.coarseEnd = heap.used;
   }
 
   /** True when the last solve ran level 0 on the link mask (all conductances 0/1). */

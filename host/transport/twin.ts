@@ -8,9 +8,10 @@ import type { TransportKernels } from "../core/wasm.js";
 import {
   S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
-  S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, L_N0, L_N1, L_N2,
-  L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG,
-  L_RP, L_COL, L_VAL, L_NRED, L_CELL, LEVEL_SLOTS, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM,
+  M_DSHIFT, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB,
+  L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, LEVEL_SLOTS, TST_OK, TST_NOT_CONVERGED,
+  TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -96,37 +97,49 @@ function tpBuild(sys: number): void {
   sI(sys, S_NACTIVE, nact);
 }
 
-/** Flood fill over links with g > 0 from the seeds of one face; marks bit `bit` in S_MARK. */
+// Neighbour bits of a level-0 cell (tpPercolate, i32 per cell in the first half of S_R until the coarse
+// levels are built): M_XP .. M_ZM as in the link mask (link conductance > 0), and where the y/z
+// neighbour of a set link is the periodic image (j = n1-1 / j = 0 / k = n2-1 / k = 0):
+const NB_WYP = 64;
+const NB_WYM = 128;
+const NB_WZP = 256;
+const NB_WZM = 512;
+
+/**
+ * Marks cell nb with `bit` and queues it when not yet marked; returns the new queue tail. Branch-free (the
+ * links of a porous medium are a coin toss for the branch predictor): the queue slot at the tail is
+ * always written (the queue has room for n + 1 entries) and kept only for a newly marked cell.
+ */
+function floodPush(mark: number, q: number, nb: number, bit: number, tail: number): number {
+  const m = ldB(mark, nb);
+  stB(mark, nb, m | bit);
+  stI(q, tail, nb);
+  return tail + select(0, 1, (m & bit) != 0);
+}
+
+/** Flood fill over the links of the neighbour bits from the seeds of one face; marks bit `bit` in S_MARK. */
 function flood(sys: number, fromOutlet: number, bit: number): void {
   const lv = level(sys, 0);
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
-  const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ);
-  const mark = gP(sys, S_MARK), q = gP(sys, S_QUEUE);
+  const mark = gP(sys, S_MARK), q = gP(sys, S_QUEUE), nbr = gP(sys, S_R);
   const seeds = gP(sys, fromOutlet != 0 ? S_GOUT : S_GIN);
-  const i0 = fromOutlet != 0 ? n0 - 1 : 0;
+  const c0 = fromOutlet != 0 ? (n0 - 1) * s1 : 0;
   let head = 0, tail = 0;
   for (let jk = 0; jk < s1; jk++) {
-    if (ldF(seeds, jk) > 0.0) {
-      const c = i0 * s1 + jk;
-      if ((ldB(mark, c) & bit) == 0) { stB(mark, c, ldB(mark, c) | bit); stI(q, tail, c); tail++; }
-    }
+    if (ldF(seeds, jk) > 0.0) tail = floodPush(mark, q, c0 + jk, bit, tail);
   }
   while (head < tail) {
     const c = ldI(q, head); head++;
-    const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
-    let nb = -1;
-    for (let d = 0; d < 6; d++) {
-      nb = -1;
-      if (d == 0) { if (i < n0 - 1 && ldF(gx, c) > 0.0) nb = c + s1; }
-      else if (d == 1) { if (i > 0 && ldF(gx, c - s1) > 0.0) nb = c - s1; }
-      else if (d == 2) { if (ldF(gy, c) > 0.0) nb = j < n1 - 1 ? c + n2 : c - w1; }
-      else if (d == 3) { if (j > 0) { if (ldF(gy, c - n2) > 0.0) nb = c - n2; } else if (w1 != 0 && ldF(gy, c + w1) > 0.0) nb = c + w1; }
-      else if (d == 4) { if (ldF(gz, c) > 0.0) nb = k < n2 - 1 ? c + 1 : c - w2; }
-      else { if (k > 0) { if (ldF(gz, c - 1) > 0.0) nb = c - 1; } else if (w2 != 0 && ldF(gz, c + w2) > 0.0) nb = c + w2; }
-      if (nb >= 0 && (ldB(mark, nb) & bit) == 0) { stB(mark, nb, ldB(mark, nb) | bit); stI(q, tail, nb); tail++; }
-    }
+    const m = ldI(nbr, c);
+    // a missing link "pushes" c itself, which is marked already
+    tail = floodPush(mark, q, select(c + s1, c, (m & M_XP) != 0), bit, tail);
+    tail = floodPush(mark, q, select(c - s1, c, (m & M_XM) != 0), bit, tail);
+    tail = floodPush(mark, q, select(select(c - w1, c + n2, (m & NB_WYP) != 0), c, (m & M_YP) != 0), bit, tail);
+    tail = floodPush(mark, q, select(select(c + w1, c - n2, (m & NB_WYM) != 0), c, (m & M_YM) != 0), bit, tail);
+    tail = floodPush(mark, q, select(select(c - w2, c + 1, (m & NB_WZP) != 0), c, (m & M_ZP) != 0), bit, tail);
+    tail = floodPush(mark, q, select(select(c + w2, c - 1, (m & NB_WZM) != 0), c, (m & M_ZM) != 0), bit, tail);
   }
 }
 
@@ -134,33 +147,51 @@ function flood(sys: number, fromOutlet: number, bit: number): void {
  * Connected-components test before solving: keeps only the cells joined to both the inlet and the
  * outlet (dead ends attached to them carry no current and are kept; isolated clusters and clusters
  * touching one face only are removed, which leaves the solution on the spanning network unchanged).
- * Returns the number of spanning cells (0: no path, the phase does not percolate).
+ * Returns the number of spanning cells (0: no path, the phase does not percolate). Leaves the
+ * neighbour bits (NB_*) of every cell in S_R as i32; those of the spanning cells stay valid after the
+ * removal (a removed cell has no link to a spanning one).
  */
 function tpPercolate(sys: number): number {
   const lv = level(sys, 0);
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const n = n0 * n1 * n2, s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), bp = gP(lv, L_BPROB);
-  const gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT), mark = gP(sys, S_MARK);
+  const gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT), mark = gP(sys, S_MARK), nbr = gP(sys, S_R);
   memory.fill(mark, 0, n);
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      for (let k = 0; k < n2; k++) {
+        const c = (i * n1 + j) * n2 + k;
+        // branch-free bits (select); the branches left depend on the position only
+        let m = select(M_XP, 0, ldF(gx, c) > 0.0) | select(j < n1 - 1 ? M_YP : M_YP | NB_WYP, 0, ldF(gy, c) > 0.0)
+          | select(k < n2 - 1 ? M_ZP : M_ZP | NB_WZP, 0, ldF(gz, c) > 0.0);
+        if (i > 0) m |= select(M_XM, 0, ldF(gx, c - s1) > 0.0);
+        if (j > 0) m |= select(M_YM, 0, ldF(gy, c - n2) > 0.0); else if (w1 != 0) m |= select(M_YM | NB_WYM, 0, ldF(gy, c + w1) > 0.0);
+        if (k > 0) m |= select(M_ZM, 0, ldF(gz, c - 1) > 0.0); else if (w2 != 0) m |= select(M_ZM | NB_WZM, 0, ldF(gz, c + w2) > 0.0);
+        stI(nbr, c, m);
+      }
+    }
+  }
   flood(sys, 0, 1);
   flood(sys, 1, 2);
+  const per1 = gI(lv, L_PER1) != 0 && n1 > 1, per2 = gI(lv, L_PER2) != 0 && n2 > 1;
   let np = 0;
-  for (let c = 0; c < n; c++) {
-    if (ldB(mark, c) == 3) { np++; continue; }
-    // a removed cell has no link to a spanning one (it would have been reached), so zero its own links
-    stF(gx, c, 0.0); stF(gy, c, 0.0); stF(gz, c, 0.0); stF(dd, c, 0.0); stF(bp, c, 0.0);
-    const i = (c / s1) | 0;
-    if (i == 0) stF(gin, c - i * s1, 0.0);
-    if (i == n0 - 1) stF(gout, c - i * s1, 0.0);
-  }
-  // links stored at a removed cell's lower neighbour point to it: zero those too
-  for (let c = 0; c < n; c++) {
-    if (ldB(mark, c) == 3) continue;
-    const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
-    if (i > 0) stF(gx, c - s1, 0.0);
-    if (j > 0) stF(gy, c - n2, 0.0); else if (gI(lv, L_PER1) != 0 && n1 > 1) stF(gy, c + (n1 - 1) * n2, 0.0);
-    if (k > 0) stF(gz, c - 1, 0.0); else if (gI(lv, L_PER2) != 0 && n2 > 1) stF(gz, c + n2 - 1, 0.0);
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      for (let k = 0; k < n2; k++) {
+        const c = (i * n1 + j) * n2 + k;
+        if (ldB(mark, c) == 3) { np++; continue; }
+        // a removed cell has no link to a spanning one (it would have been reached): zero its own links
+        // and those stored at its lower neighbours, which point to it
+        stF(gx, c, 0.0); stF(gy, c, 0.0); stF(gz, c, 0.0); stF(dd, c, 0.0); stF(bp, c, 0.0);
+        if (i == 0) stF(gin, c, 0.0);
+        if (i == n0 - 1) stF(gout, c - i * s1, 0.0);
+        if (i > 0) stF(gx, c - s1, 0.0);
+        if (j > 0) stF(gy, c - n2, 0.0); else if (per1) stF(gy, c + (n1 - 1) * n2, 0.0);
+        if (k > 0) stF(gz, c - 1, 0.0); else if (per2) stF(gz, c + n2 - 1, 0.0);
+      }
+    }
   }
   sI(sys, S_NPERC, np);
   return np;
@@ -215,11 +246,11 @@ function tpCoarsen(fl: number, cl: number): void {
 }
 
 // ---- component aggregation (levels >= 1 as CSR; layout L_CSR .. L_CELL) ----
-// Set-up per solve, host-driven because the coarse sizes are only known after labelling:
-//   nc = tpAggregate(sys, l); host allocates level l+1 (nc nodes); nnz = tpGalerkinCount(sys, l);
-//   host allocates L_COL / L_VAL (nnz); tpGalerkin(sys, l).
-// Work arrays (free before the solve): S_P as two i32[n] (union-find parent, label), S_R i32[n]
-// (members by aggregate), S_Q i32[n+1] (member starts), S_Z i32[n] (row marker).
+// Built per solve by tpComponentLevels (the coarse sizes are only known after labelling), in one call,
+// carving the arrays of levels 1.. from the region [S_CBASE, S_CEND) the host reserves. Work arrays
+// (free during the set-up): S_P as two i32[n] (union-find parent, label), S_R as two i32[n] (level 0's
+// neighbour bits from tpPercolate; per node 2 * its block on the next level + the block's colour, -1 outside the network),
+// S_XS i32[n] (members by aggregate), S_Q i32[n+1] (member starts), S_Z i32[n] (row marker).
 
 /** Union-find root with path halving. */
 function ufFind(par: number, a: number): number {
@@ -235,29 +266,21 @@ function ufUnion(par: number, a: number, b: number): void {
   else if (rb < ra) stI(par, ra, rb);
 }
 
-/** Cell of a node on its level's grid (level 0: the node is the cell). */
-function nodeCell(lv: number, a: number): number { return gI(lv, L_CSR) != 0 ? ldI(gP(lv, L_CELL), a) : a; }
-
-/** Index on the coarse grid (c1 x c2 lateral) of the 2x2x2 block holding fine cell c (n1 x n2 lateral). */
-function blockOf(c: number, n1: number, n2: number, c1: number, c2: number): number {
-  const s1 = n1 * n2;
-  const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
-  return ((i >> 1) * c1 + (j >> 1)) * c2 + (k >> 1);
+/** 2 * (index of the 2x2x2 block on the coarse grid, c1 x c2 lateral) + its colour (coordinate sum parity). */
+function blockCode(i: number, j: number, k: number, c1: number, c2: number): number {
+  const I = i >> 1, J = j >> 1, K = k >> 1;
+  return (((I * c1 + J) * c2 + K) << 1) | ((I + J + K) & 1);
 }
 
-/** Red-black colour of a coarse cell (coordinate sum parity). */
-function cellColour(C: number, c1: number, c2: number): number {
-  const s1 = c1 * c2;
-  const I = (C / s1) | 0, rem = C - I * s1, J = (rem / c2) | 0, K = rem - J * c2;
-  return (I + J + K) & 1;
-}
+/** Bytes rounded up to a multiple of 16. */
+function pad16(b: number): number { return ((b + 15) >> 4) << 4; }
 
 /**
  * Aggregates of level l: the connected components (links with g > 0) of its nodes inside each 2x2x2
  * block. Writes L_AGG of level l and L_N, L_NRED of level l+1 (colour-0 aggregates first, then in
- * order of their first node); returns the number of aggregates.
+ * order of their first node) and the block codes of level l's nodes; returns the number of aggregates.
  */
-function tpAggregate(sys: number, l: number): number {
+function aggregate(sys: number, l: number): number {
   const fl = level(sys, l), cl = level(sys, l + 1);
   const csr = gI(fl, L_CSR) != 0;
   const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
@@ -265,125 +288,72 @@ function tpAggregate(sys: number, l: number): number {
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
   const nf = gI(fl, L_N);
   const par = gP(sys, S_P), lab = par + (nf << 2);
-  const agg = gP(fl, L_AGG), dg = gP(fl, L_DIAG);
-  for (let a = 0; a < nf; a++) stI(par, a, a);
+  // block codes, -1 for a node outside the network (diag 0)
+  const blk = gP(sys, S_R) + (gI(level(sys, 0), L_N) << 2);
+  const agg = gP(fl, L_AGG);
+  for (let a = 0; a < nf; a++) { stI(par, a, a); stI(lab, a, -1); }
   if (csr) {
-    const rp = gP(fl, L_RP), col = gP(fl, L_COL), cell = gP(fl, L_CELL);
+    const rp = gP(fl, L_RP), col = gP(fl, L_COL), cell = gP(fl, L_CELL), dg = gP(fl, L_DIAG);
     for (let a = 0; a < nf; a++) {
-      const B = blockOf(ldI(cell, a), n1, n2, c1, c2);
-      for (let p = ldI(rp, a); p < ldI(rp, a + 1); p++) {
+      const c = ldI(cell, a);
+      const i = (c / s1) | 0, rem = c - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
+      stI(blk, a, ldF(dg, a) == 0.0 ? -1 : blockCode(i, j, k, c1, c2));
+    }
+    for (let a = 0; a < nf; a++) {
+      const B = ldI(blk, a);
+      const pe = ldI(rp, a + 1);
+      for (let p = ldI(rp, a); p < pe; p++) {
         const b = ldI(col, p);
-        if (b > a && blockOf(ldI(cell, b), n1, n2, c1, c2) == B) ufUnion(par, a, b);
+        if (b > a && ldI(blk, b) == B) ufUnion(par, a, b);
       }
     }
   } else {
-    const w1 = wrapOffset(gI(fl, L_PER1), n1, n2), w2 = wrapOffset(gI(fl, L_PER2), n2, 1);
-    const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ);
+    // level 0 after tpPercolate: a cell is in the network (diag > 0) iff it spans (mark 3), and its
+    // neighbour bits are its links with g > 0
+    const mark = gP(sys, S_MARK), nbr = gP(sys, S_R);
     for (let i = 0; i < n0; i++) {
       for (let j = 0; j < n1; j++) {
         for (let k = 0; k < n2; k++) {
           const c = (i * n1 + j) * n2 + k;
-          if (ldF(dg, c) == 0.0) continue;
+          if (ldB(mark, c) != 3) { stI(blk, c, -1); continue; }
+          stI(blk, c, blockCode(i, j, k, c1, c2));
+          const m = ldI(nbr, c);
           // links whose two cells share a block (the periodic wrap does only on an axis of 2 cells)
-          if ((i & 1) == 0 && i < n0 - 1 && ldF(gx, c) > 0.0) ufUnion(par, c, c + s1);
-          if (j < n1 - 1) { if ((j & 1) == 0 && ldF(gy, c) > 0.0) ufUnion(par, c, c + n2); }
-          else if (w1 != 0 && n1 == 2 && ldF(gy, c) > 0.0) ufUnion(par, c, c - w1);
-          if (k < n2 - 1) { if ((k & 1) == 0 && ldF(gz, c) > 0.0) ufUnion(par, c, c + 1); }
-          else if (w2 != 0 && n2 == 2 && ldF(gz, c) > 0.0) ufUnion(par, c, c - w2);
+          if ((i & 1) == 0 && (m & M_XP) != 0) ufUnion(par, c, c + s1);
+          if ((m & M_YP) != 0) { if (j < n1 - 1) { if ((j & 1) == 0) ufUnion(par, c, c + n2); } else if (n1 == 2) ufUnion(par, c, c - n2); }
+          if ((m & M_ZP) != 0) { if (k < n2 - 1) { if ((k & 1) == 0) ufUnion(par, c, c + 1); } else if (n2 == 2) ufUnion(par, c, c - 1); }
         }
       }
     }
   }
-  for (let a = 0; a < nf; a++) stI(lab, a, -1);
+  // colour-0 aggregates first, each numbered at its first node; every node points to its root from here on
   let nc = 0;
-  for (let colour = 0; colour < 2; colour++) {
-    for (let a = 0; a < nf; a++) {
-      if (ldF(dg, a) == 0.0) continue;
-      if (cellColour(blockOf(nodeCell(fl, a), n1, n2, c1, c2), c1, c2) != colour) continue;
-      const r = ufFind(par, a);
-      if (ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
-    }
-    if (colour == 0) sI(cl, L_NRED, nc);
+  for (let a = 0; a < nf; a++) {
+    const b = ldI(blk, a);
+    if (b < 0) continue;
+    const r = ufFind(par, a);
+    stI(par, a, r);
+    if ((b & 1) == 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
   }
-  for (let a = 0; a < nf; a++) stI(agg, a, ldF(dg, a) == 0.0 ? -1 : ldI(lab, ufFind(par, a)));
+  sI(cl, L_NRED, nc);
+  for (let a = 0; a < nf; a++) {
+    const b = ldI(blk, a);
+    if (b < 0) { stI(agg, a, -1); continue; }
+    const r = ldI(par, a);
+    if ((b & 1) != 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+    stI(agg, a, ldI(lab, r));
+  }
   sI(cl, L_N, nc);
   return nc;
 }
 
-/** Adds link (h, v) to the coarse row being built (entries start..e-1); returns the new end. */
-function rowTouch(h: number, v: number, start: number, e: number, mk: number, col: number, val: number, fill: number): number {
-  const p = ldI(mk, h);
-  if (p < start) {
-    stI(mk, h, e);
-    if (fill != 0) { stI(col, e, h); stF(val, e, v); }
-    return e + 1;
-  }
-  if (fill != 0) stF(val, p, ldF(val, p) + v);
-  return e;
-}
-
-/** Rows of the Galerkin operator of level l+1 (sums of the fine links between aggregates): fill 0 counts, 1 writes. */
-function galerkinRows(sys: number, l: number, fill: number): number {
+/** Level l+1's members by aggregate (counting sort, in node order), L_CELL and L_DD (sum of the members' Dirichlet parts). */
+function groupMembers(sys: number, l: number): void {
   const fl = level(sys, l), cl = level(sys, l + 1);
-  const csr = gI(fl, L_CSR) != 0;
-  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
-  const s1 = n1 * n2;
-  const w1 = wrapOffset(gI(fl, L_PER1), n1, n2), w2 = wrapOffset(gI(fl, L_PER2), n2, 1);
-  const nc = gI(cl, L_N);
-  const agg = gP(fl, L_AGG), list = gP(sys, S_R), start = gP(sys, S_Q), mk = gP(sys, S_Z);
-  const rp = gP(cl, L_RP), col = gP(cl, L_COL), val = gP(cl, L_VAL), cdd = gP(cl, L_DD), cdg = gP(cl, L_DIAG);
-  const frp = gP(fl, L_RP), fcol = gP(fl, L_COL), fval = gP(fl, L_VAL);
-  const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ);
-  for (let h = 0; h < nc; h++) stI(mk, h, -1);
-  let e = 0;
-  if (fill == 0) stI(rp, 0, 0);
-  for (let g = 0; g < nc; g++) {
-    const rs = e;
-    for (let t = ldI(start, g); t < ldI(start, g + 1); t++) {
-      const a = ldI(list, t);
-      if (csr) {
-        for (let p = ldI(frp, a); p < ldI(frp, a + 1); p++) {
-          const h = ldI(agg, ldI(fcol, p));
-          if (h != g) e = rowTouch(h, ldF(fval, p), rs, e, mk, col, val, fill);
-        }
-      } else {
-        const i = (a / s1) | 0, rem = a - i * s1, j = (rem / n2) | 0, k = rem - j * n2;
-        for (let d = 0; d < 6; d++) {
-          let nb = -1, v = 0.0;
-          if (d == 0) { if (i < n0 - 1) { nb = a + s1; v = ldF(gx, a); } }
-          else if (d == 1) { if (i > 0) { nb = a - s1; v = ldF(gx, a - s1); } }
-          else if (d == 2) { v = ldF(gy, a); nb = j < n1 - 1 ? a + n2 : a - w1; }
-          else if (d == 3) { if (j > 0) { nb = a - n2; v = ldF(gy, a - n2); } else if (w1 != 0) { nb = a + w1; v = ldF(gy, a + w1); } }
-          else if (d == 4) { v = ldF(gz, a); nb = k < n2 - 1 ? a + 1 : a - w2; }
-          else { if (k > 0) { nb = a - 1; v = ldF(gz, a - 1); } else if (w2 != 0) { nb = a + w2; v = ldF(gz, a + w2); } }
-          if (v > 0.0) {
-            const h = ldI(agg, nb);
-            if (h != g) e = rowTouch(h, v, rs, e, mk, col, val, fill);
-          }
-        }
-      }
-    }
-    if (fill == 0) stI(rp, g + 1, e);
-    else {
-      let dsum = ldF(cdd, g);
-      for (let p = rs; p < e; p++) dsum += ldF(val, p);
-      stF(cdg, g, dsum);
-    }
-  }
-  return e;
-}
-
-/**
- * Level l+1 after tpAggregate and the host's allocation of its node arrays: member lists, L_CELL,
- * L_DD (sum of the members' Dirichlet parts) and L_RP; returns the number of CSR entries.
- */
-function tpGalerkinCount(sys: number, l: number): number {
-  const fl = level(sys, l), cl = level(sys, l + 1);
-  const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2), c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
   const nf = gI(fl, L_N), nc = gI(cl, L_N);
-  const agg = gP(fl, L_AGG), fdd = gP(fl, L_DD), list = gP(sys, S_R), start = gP(sys, S_Q);
+  const agg = gP(fl, L_AGG), fdd = gP(fl, L_DD), list = gP(sys, S_XS), start = gP(sys, S_Q);
+  const blk = gP(sys, S_R) + (gI(level(sys, 0), L_N) << 2);
   const cell = gP(cl, L_CELL), cdd = gP(cl, L_DD);
-  // members grouped by aggregate (counting sort, in node order)
   for (let g = 0; g <= nc; g++) stI(start, g, 0);
   for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stI(start, g + 1, ldI(start, g + 1) + 1); }
   for (let g = 0; g < nc; g++) stI(start, g + 1, ldI(start, g + 1) + ldI(start, g));
@@ -391,20 +361,122 @@ function tpGalerkinCount(sys: number, l: number): number {
   for (let g = nc; g > 0; g--) stI(start, g, ldI(start, g - 1));
   stI(start, 0, 0);
   for (let g = 0; g < nc; g++) {
-    const s = ldI(start, g);
-    stI(cell, g, blockOf(nodeCell(fl, ldI(list, s)), n1, n2, c1, c2));
+    const s = ldI(start, g), se = ldI(start, g + 1);
+    stI(cell, g, ldI(blk, ldI(list, s)) >> 1);
     let d = 0.0;
-    for (let t = s; t < ldI(start, g + 1); t++) d += ldF(fdd, ldI(list, t));
+    for (let t = s; t < se; t++) d += ldF(fdd, ldI(list, t));
     stF(cdd, g, d);
   }
-  return galerkinRows(sys, l, 0);
 }
 
-/** Writes L_COL, L_VAL and L_DIAG of level l+1 (after tpGalerkinCount and the host's allocation). */
-function tpGalerkin(sys: number, l: number): void {
-  const cl = level(sys, l + 1);
-  sI(cl, L_CSR, 1);
-  galerkinRows(sys, l, 1);
+/** Adds link (h, v) to the coarse row being built (entries start..e-1); returns the new end. */
+function rowTouch(h: number, v: number, start: number, e: number, mk: number, col: number, val: number): number {
+  const p = ldI(mk, h);
+  if (p < start) {
+    stI(mk, h, e);
+    stI(col, e, h); stF(val, e, v);
+    return e + 1;
+  }
+  stF(val, p, ldF(val, p) + v);
+  return e;
+}
+
+/**
+ * Rows of the Galerkin operator of level l+1 (sums of the fine links between aggregates, in the order
+ * of the members and of their links) into L_RP, L_COL, L_VAL (at most cap entries) and L_DIAG; returns
+ * the number of entries, -1 when cap is too small. Level 0's links are read through its neighbour bits.
+ */
+function galerkinRows(sys: number, l: number, cap: number): number {
+  const fl = level(sys, l), cl = level(sys, l + 1);
+  const csr = gI(fl, L_CSR) != 0;
+  const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(fl, L_PER1), n1, n2), w2 = wrapOffset(gI(fl, L_PER2), n2, 1);
+  const nc = gI(cl, L_N);
+  const agg = gP(fl, L_AGG), list = gP(sys, S_XS), start = gP(sys, S_Q), mk = gP(sys, S_Z), nbr = gP(sys, S_R);
+  const rp = gP(cl, L_RP), col = gP(cl, L_COL), val = gP(cl, L_VAL), cdd = gP(cl, L_DD), cdg = gP(cl, L_DIAG);
+  const frp = gP(fl, L_RP), fcol = gP(fl, L_COL), fval = gP(fl, L_VAL);
+  const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ);
+  for (let h = 0; h < nc; h++) stI(mk, h, -1);
+  let e = 0;
+  stI(rp, 0, 0);
+  for (let g = 0; g < nc; g++) {
+    const rs = e;
+    const te = ldI(start, g + 1);
+    for (let t = ldI(start, g); t < te; t++) {
+      const a = ldI(list, t);
+      if (csr) {
+        const p0 = ldI(frp, a), p1 = ldI(frp, a + 1);
+        if (e + (p1 - p0) > cap) return -1;
+        for (let p = p0; p < p1; p++) {
+          const h = ldI(agg, ldI(fcol, p));
+          if (h != g) e = rowTouch(h, ldF(fval, p), rs, e, mk, col, val);
+        }
+      } else {
+        if (e + 6 > cap) return -1;
+        const m = ldI(nbr, a);
+        if ((m & M_XP) != 0) { const h = ldI(agg, a + s1); if (h != g) e = rowTouch(h, ldF(gx, a), rs, e, mk, col, val); }
+        if ((m & M_XM) != 0) { const h = ldI(agg, a - s1); if (h != g) e = rowTouch(h, ldF(gx, a - s1), rs, e, mk, col, val); }
+        if ((m & M_YP) != 0) { const h = ldI(agg, (m & NB_WYP) != 0 ? a - w1 : a + n2); if (h != g) e = rowTouch(h, ldF(gy, a), rs, e, mk, col, val); }
+        if ((m & M_YM) != 0) { const nb = (m & NB_WYM) != 0 ? a + w1 : a - n2; const h = ldI(agg, nb); if (h != g) e = rowTouch(h, ldF(gy, nb), rs, e, mk, col, val); }
+        if ((m & M_ZP) != 0) { const h = ldI(agg, (m & NB_WZP) != 0 ? a - w2 : a + 1); if (h != g) e = rowTouch(h, ldF(gz, a), rs, e, mk, col, val); }
+        if ((m & M_ZM) != 0) { const nb = (m & NB_WZM) != 0 ? a + w2 : a - 1; const h = ldI(agg, nb); if (h != g) e = rowTouch(h, ldF(gz, nb), rs, e, mk, col, val); }
+      }
+    }
+    stI(rp, g + 1, e);
+    let dsum = ldF(cdd, g);
+    for (let p = rs; p < e; p++) dsum += ldF(val, p);
+    stF(cdg, g, dsum);
+  }
+  return e;
+}
+
+/**
+ * Levels S_CLEVEL+1 .. of component aggregation (after tpPercolate, tpDiag; the host sets S_CLEVEL to 0):
+ * per level, aggregates, node arrays carved from [S_CBASE, S_CEND), members, rows. Returns 1, or 0 when
+ * the region is too small: then S_CLEVEL is the level to resume from once the host has moved S_CEND
+ * up (the levels below stay as built).
+ */
+function tpComponentLevels(sys: number): number {
+  const nlev = gI(sys, S_NLEV);
+  const end = gP(sys, S_CEND);
+  const l0 = gI(sys, S_CLEVEL);
+  let p = gP(sys, S_CBASE);
+  if (l0 > 0) {
+    // resume behind the last array of level l0 (its columns)
+    const lv = level(sys, l0);
+    p = gP(lv, L_COL) + pad16(ldI(gP(lv, L_RP), gI(lv, L_N)) << 2);
+  }
+  for (let l = l0; l + 1 < nlev; l++) {
+    const cl = level(sys, l + 1);
+    const nc = aggregate(sys, l);
+    const b8 = pad16(nc << 3), b4 = pad16(nc << 2);
+    if (p + 7 * b8 + 2 * b4 + pad16((nc + 1) << 2) + 32 > end) { sI(sys, S_CLEVEL, l); return 0; }
+    sP(cl, L_DD, p); p += b8;
+    sP(cl, L_DIAG, p); p += b8;
+    sP(cl, L_X, p); p += b8;
+    sP(cl, L_B, p); p += b8;
+    sP(cl, L_RW, p); p += b8;
+    sP(cl, L_C1, p); p += b8;
+    sP(cl, L_V1, p); p += b8;
+    sP(cl, L_AGG, p); p += b4;
+    sP(cl, L_CELL, p); p += b4;
+    sP(cl, L_RP, p); p += pad16((nc + 1) << 2);
+    groupMembers(sys, l);
+    // values from p on, columns staged at the end of the region, then moved behind the values
+    const cap = ((end - p) >>> 4);
+    const colTmp = end - (cap << 2);
+    sP(cl, L_VAL, p);
+    sP(cl, L_COL, colTmp);
+    const nnz = galerkinRows(sys, l, cap);
+    if (nnz < 0) { sI(sys, S_CLEVEL, l); return 0; }
+    p += pad16(nnz << 3);
+    memory.copy(p, colTmp, nnz << 2);
+    sP(cl, L_COL, p);
+    p += pad16(nnz << 2);
+    sI(cl, L_CSR, 1);
+  }
+  return 1;
 }
 
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
@@ -439,34 +511,25 @@ function applyACSR(lv: number, x: number, b: number, r: number, mode: number): n
  * 2 (one conducting phase with sigma 1, as for tortuosity and image batches), the smoother, residual
  * and matrix-vector product of level 0 read one i32 per cell instead of four f64 arrays (gx, gy, gz,
  * diag). The sums are formed in the same order as the general path and 1 * x = x, so both paths give
- * bit-identical results. Call after tpPercolate and tpDiag; sets S_LINKMASK to 1 when in use.
+ * bit-identical results. Call right after tpPercolate (it reads its marks and neighbour bits) and tpDiag;
+ * sets S_LINKMASK to 1 when in use.
  */
 function tpMask(sys: number): void {
   const lv = level(sys, 0);
   if (gI(sys, S_LINKMASK) == 0) return;
-  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
-  const n = n0 * n1 * n2, s1 = n1 * n2;
-  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const n = gI(lv, L_N);
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), dg = gP(lv, L_DIAG);
-  const m = gP(sys, S_QUEUE);
+  const m = gP(sys, S_QUEUE), nbr = gP(sys, S_R), mark = gP(sys, S_MARK);
+  // one pass: check each cell's own links and build its mask (a failed check leaves the mask unused)
   for (let c = 0; c < n; c++) {
     const a = ldF(gx, c), b = ldF(gy, c), z = ldF(gz, c), e = ldF(dd, c);
-    if (!((a == 0.0 || a == 1.0) && (b == 0.0 || b == 1.0) && (z == 0.0 || z == 1.0) && (e == 0.0 || e == 2.0 || e == 4.0))) { sI(sys, S_LINKMASK, 0); return; }
-  }
-  for (let i = 0; i < n0; i++) {
-    for (let j = 0; j < n1; j++) {
-      for (let k = 0; k < n2; k++) {
-        const c = (i * n1 + j) * n2 + k;
-        let bits = 0;
-        if (ldF(gx, c) != 0.0) bits |= M_XP;
-        if (i > 0 && ldF(gx, c - s1) != 0.0) bits |= M_XM;
-        if (ldF(gy, c) != 0.0) bits |= M_YP;
-        if (j > 0) { if (ldF(gy, c - n2) != 0.0) bits |= M_YM; } else if (w1 != 0 && ldF(gy, c + w1) != 0.0) bits |= M_YM;
-        if (ldF(gz, c) != 0.0) bits |= M_ZP;
-        if (k > 0) { if (ldF(gz, c - 1) != 0.0) bits |= M_ZM; } else if (w2 != 0 && ldF(gz, c + w2) != 0.0) bits |= M_ZM;
-        stI(m, c, bits | (ldF(dg, c) << M_DSHIFT));
-      }
-    }
+    // x in {0, 1} <=> x (x - 1) == 0 and e in {0, 2, 4} <=> e (e - 2) (e - 4) == 0 (exact: a product of
+    // non-zero factors here neither underflows to 0 nor is NaN): branches that are always taken on a
+    // 0/1 field, where "x == 0 || x == 1" is a coin toss for the branch predictor
+    if (!(a * (a - 1.0) == 0.0 && b * (b - 1.0) == 0.0 && z * (z - 1.0) == 0.0 && e * (e - 2.0) * (e - 4.0) == 0.0)) { sI(sys, S_LINKMASK, 0); return; }
+    // the links (g != 0, here g = 1) of a spanning cell are its neighbour bits; a removed cell has none
+    const bits = select(ldI(nbr, c) & (M_XP | M_XM | M_YP | M_YM | M_ZP | M_ZM), 0, ldB(mark, c) == 3);
+    stI(m, c, bits | (ldF(dg, c) << M_DSHIFT));
   }
   sI(sys, S_LINKMASK, 1);
 }
@@ -906,9 +969,7 @@ export function createTransportTwin(heap: Heap): TransportKernels {
     tpDiag: on(tpDiag),
     tpMask: on(tpMask),
     tpCoarsen: on(tpCoarsen),
-    tpAggregate: on(tpAggregate),
-    tpGalerkinCount: on(tpGalerkinCount),
-    tpGalerkin: on(tpGalerkin),
+    tpComponentLevels: on(tpComponentLevels),
     tpInitGuess: on(tpInitGuess),
     tpFlux: on(tpFlux),
     tpSolveSOR: on(tpSolveSOR),
