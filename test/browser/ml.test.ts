@@ -6,69 +6,31 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createServer, type Server } from "node:http";
-import { readFileSync, existsSync, mkdirSync } from "node:fs";
-import { extname, join, normalize } from "node:path";
-import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { initMl } from "../../host/ml/backend.js";
 import { buildModelA, buildModelB, buildModelC } from "../../host/ml/models.js";
 import { MinMaxScaler, ImageScaler } from "../../host/ml/scalers.js";
 import { saveModel, loadModel, predict } from "../../host/ml/save.js";
 import { Rng } from "../../host/core/rng.js";
 import { ROOT } from "../helpers.js";
+import { startHarness, type Harness } from "./harness.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".bin": "application/octet-stream" };
 const OUT = join(ROOT, "test-results", "browser-ml");
+let h: Harness;
 
-let server: Server;
-let browser: Browser;
-let base = "";
-
-test.before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  const bundle = (await build({ entryPoints: [join(ROOT, "host/browser.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", write: false, logLevel: "silent" })).outputFiles[0].text;
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><meta charset="utf-8"><title>assbkit ml test</title><script type="module">import * as A from "/bundle.js"; window.assbkit = A; window.ready = true;</script>`);
-      return;
-    }
-    if (url.pathname === "/bundle.js") { res.writeHead(200, { "content-type": "text/javascript" }); res.end(bundle); return; }
-    const p = normalize(join(ROOT, decodeURIComponent(url.pathname)));
-    if (!p.startsWith(ROOT) || !existsSync(p)) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream" });
-    res.end(readFileSync(p));
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  });
-});
-
-test.after(async () => {
-  await browser?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-});
+test.before(async () => { h = await startHarness(); });
+test.after(async () => { await h?.close(); });
 
 /** Predictions of a model folder (served under /test-results/browser-ml/<name>) in Chromium. */
 async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]; backend: string }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 60000 });
+  const { page, errors } = await h.open();
   const out = await page.evaluate(async ({ url, wasm, x }) => {
     const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
     const backend = await A.initMlBrowser({ backend: "wasm", wasmPaths: wasm });
     const m = await A.loadModelFromUrl(url);
     return { y: Array.from(A.predict(m, x)), backend };
-  }, { url: `${base}/test-results/browser-ml/${name}/`, wasm: `${base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`, x: inputs });
+  }, { url: `${h.base}/test-results/browser-ml/${name}/`, wasm: `${h.base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`, x: inputs });
   await page.close();
   assert.equal(errors, []);
   return out;

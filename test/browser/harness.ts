@@ -1,0 +1,64 @@
+/**
+ * Shared set-up of the Chromium tests: the browser bundle (esbuild of host/browser.ts) on a page served
+ * from 127.0.0.1 next to the repository's files (build/*.wasm, node_modules, test-results), and a
+ * headless Chromium. Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it) or CHROMIUM_PATH.
+ */
+import { createServer, type Server } from "node:http";
+import { readFileSync, existsSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { build } from "esbuild";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ROOT } from "../helpers.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".bin": "application/octet-stream" };
+
+export interface Harness {
+  base: string;
+  browser: Browser;
+  /** A new page with the bundle loaded as window.assbkit; page errors are collected into `errors`. */
+  open(): Promise<{ page: Page; errors: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  // served as /test-results/browser/assbkit.js, so the loader's ../../build/assbkit.wasm resolves to the built core
+  const bundle = (await build({ entryPoints: [join(ROOT, "host/browser.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", write: false, logLevel: "silent" })).outputFiles[0].text;
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname === "/") {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><meta charset="utf-8"><title>assbkit browser test</title><script type="module">import * as A from "/test-results/browser/assbkit.js"; window.assbkit = A; window.ready = true;</script>`);
+      return;
+    }
+    if (url.pathname === "/test-results/browser/assbkit.js") { res.writeHead(200, { "content-type": "text/javascript" }); res.end(bundle); return; }
+    const p = normalize(join(ROOT, decodeURIComponent(url.pathname)));
+    if (!p.startsWith(ROOT) || !existsSync(p)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream" });
+    res.end(readFileSync(p));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const addr = server.address();
+  const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+  return {
+    base,
+    browser,
+    async open() {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(`${base}/`);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 60000 });
+      return { page, errors };
+    },
+    async close() {
+      await browser.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
