@@ -4,7 +4,8 @@
  * takes chunks of jobs from a shared queue. Results come back in job order and are identical to
  * `sweepSerial`.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../core/worker.js";
 import { loadCore } from "../core/wasm.js";
 import { availableParallelism } from "node:os";
 import type { CellKernels } from "../core/wasm.js";
@@ -45,12 +46,6 @@ export class SweepRunner {
 /** Runs jobs [first, last) on one set of kernels, reusing one CellSim per parameter variant. */
 export function sweepSerial(k: CellKernels, jobs: SweepJob[], numerics: Partial<CellNumerics> = {}, first = 0, last = jobs.length): SweepRow[] {
   return new SweepRunner(k, jobs, numerics).run(first, last);
-}
-
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sweep_worker.js", import.meta.url), { workerData });
-  const src = JSON.stringify(new URL("./sweep_worker.ts", import.meta.url).href);
-  return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${src}); });`, { eval: true, workerData });
 }
 
 export interface SweepOptions {
@@ -109,7 +104,7 @@ export async function sweepParallel(jobs: SweepJob[], opts: SweepOptions = {}): 
   const startPool = () => {
     stats.poolStarted = true;
     done = Array.from({ length: want }, (_, wi) => new Promise<void>((resolve) => {
-      const w = startWorker({ jobs, numerics: opts.numerics ?? {} });
+      const w = startWorker(import.meta.url, "sweep_worker", { jobs, numerics: opts.numerics ?? {} });
       workers.push(w);
       w.on("message", (m: { rows?: SweepRow[]; error?: string; ready?: boolean }) => {
         if (m.error) { failed ??= new Error(m.error); resolve(); return; }

@@ -4,7 +4,8 @@
  * (non-percolating) do not leave a worker idle. Results come back in image order and are identical
  * to the single-threaded `solveImages` (each image is an independent solve with the same settings).
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../core/worker.js";
 import { availableParallelism } from "node:os";
 import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError } from "../config/errors.js";
@@ -20,16 +21,6 @@ export interface PoolOptions {
 }
 
 export interface WorkerJob { first: number; last: number }
-
-/**
- * Starts the worker script next to this module: the compiled .js in dist/, or (running from source
- * under tsx, whose loader workers do not inherit) the .ts file after registering tsx in the worker.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./images_worker.js", import.meta.url), { workerData });
-  const src = JSON.stringify(new URL("./images_worker.ts", import.meta.url).href);
-  return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${src}); });`, { eval: true, workerData });
-}
 
 export async function solveImagesParallel(k: TransportKernels, batch: Volume, o: ImageBatchOptions, p: PoolOptions = {}): Promise<ImageResult[]> {
   const [B] = checkBatch(batch);
@@ -55,7 +46,7 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
   const workers: Worker[] = [];
   try {
     await Promise.all(Array.from({ length: nw }, () => new Promise<void>((resolve, reject) => {
-      const w = startWorker({ shape: batch.shape, data: shared, opts: o });
+      const w = startWorker(import.meta.url, "images_worker", { shape: batch.shape, data: shared, opts: o });
       workers.push(w);
       w.on("message", (m: { rows?: ImageResult[]; ready?: boolean }) => {
         if (m.rows) {
