@@ -46,7 +46,29 @@ export const M_YM = 8; //          link to (i, j-1, k)
 export const M_ZP = 16; //         link to (i, j, k+1)
 export const M_ZM = 32; //         link to (i, j, k-1)
 export const M_DSHIFT = 6; //      bits 6+: the diagonal (an integer 0-10; 0 = cell outside the network)
-export const HEADER_SLOTS = 32;
+// Sums the fused level-0 passes of the multigrid cycle hand to the CG loop (tpSolvePCG):
+export const S_RR = 32; //         f64  ||r||^2 after the CG residual update folded into the pre-smoothing pass
+export const S_RZ = 33; //         f64  r . z of the new preconditioned residual (folded into the post-smoothing pass)
+export const S_ZQ = 34; //         f64  z . q (flexible CG's beta)
+export const S_PR = 35; //         f64  p . r of the new CG direction
+export const S_RUNS = 36; //       ptr  i32 runs of level 0's network cells along k (tpPercolate): n0*n1 + 1 row starts (in runs), then
+//                                   per run its first k and the number of network cells before it (2 i32), then one more
+//                                   run (0, number of network cells); at most n + 2*n0*n1 + 3 entries in all
+// Compact level 0 (tpSolvePCG, when S_COMPACT allows, the link mask is in use and the coarse levels are
+// component aggregates): the CG and level-0 vectors hold the network cells only (node a = the a-th network
+// cell in grid order; the runs of S_RUNS map nodes to cells), carved from level-0 arrays the solve no
+// longer needs; tpSolvePCG writes the full-grid potential back into S_XS at the end.
+export const S_COMPACT = 37; //    i32  in: 1 = allowed; out: 1 = the last solve ran compact
+export const S_NC = 38; //         i32  nodes (network cells)
+export const S_CX = 39; //         ptr  f64[nc] potential (in L_GX's array)
+export const S_CB = 40; //         ptr  f64[nc] right-hand side (L_GY's)
+export const S_CRW = 41; //        ptr  f64[nc] residual work (L_GZ's)
+export const S_CMASK = 42; //      ptr  i32[nc] link mask (M_* bits and diagonal, L_RW's)
+export const S_CNX = 43; //        ptr  i32[2 nc] nodes of the x+1 and x-1 neighbours (L_DD's; nc, the zero slot of the
+//                                   node vectors, where there is no link: x, p and z have nc + 1 entries)
+export const S_CNY = 44; //        ptr  i32[2 nc] y+1 and y-1 neighbours (L_DIAG's)
+export const S_CNZ = 45; //        ptr  i32[2 nc] z+1 and z-1 neighbours (L_BPROB's)
+export const HEADER_SLOTS = 48;
 
 // ---- level block ----
 export const L_N0 = 0; //          i32  cells along the transport axis

@@ -37,10 +37,16 @@ export interface SolverOptions {
    * solve; on porous networks about half the CG iterations, e.g. 33 -> 16 on the 200^3 benchmark).
    */
   aggregation: "blocks" | "components";
+  /**
+   * Level 0 and the CG on the network cells only (node arrays) when the link mask is in use and the
+   * aggregation is "components" (default): same bits as the grid path, about half the memory traffic on
+   * a network that fills a third of the grid.
+   */
+  compact: boolean;
 }
 
 export const SOLVER_DEFAULTS: SolverOptions = {
-  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 20, coarseScale: 1.8, cycle: "K", linkMask: true, aggregation: "components",
+  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 20, coarseScale: 1.8, cycle: "K", linkMask: true, aggregation: "components", compact: true,
 };
 
 export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
@@ -77,8 +83,26 @@ export function solverBytes(shape: [number, number, number], method: SolverMetho
   // level 0: 7 f64 arrays + 4 CG vectors + marks + queue; coarse levels (sum 1/7 of the cells): 10 f64 arrays
   // (component aggregation: + an i32 aggregate map on level 0; the region reserved for its sparse coarse
   // levels starts at the same bound, COARSE_BYTES_PER_CELL)
-  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 4 + COARSE_BYTES_PER_CELL : 8 * 7 + 8 * 2 + 1 + 4;
-  return Math.ceil(n * perCell + 16 * n1 * n2 + 65536);
+  // (+ 4: the runs of network cells, S_RUNS)
+  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 4 + 4 + COARSE_BYTES_PER_CELL : 8 * 7 + 8 * 2 + 1 + 4 + 4;
+  return Math.ceil(n * perCell + 16 * n1 * n2 + 8 * n0 * n1 + 65536);
+}
+
+/** Refuses solver settings outside their ranges (a clear error instead of a breakdown or an endless solve). */
+function checkSolverNumbers(o: SolverOptions): void {
+  const bad = (field: string, v: unknown, want: string) => new ConfigError(`transport: solver.${field} = ${JSON.stringify(v)}: expected ${want}`);
+  const int = (field: keyof SolverOptions, min: number, why = "") => {
+    const v = o[field];
+    if (!(Number.isInteger(v) && (v as number) >= min)) throw bad(field, v, `an integer >= ${min}${why}`);
+  };
+  if (!(Number.isFinite(o.rtol) && o.rtol >= 0)) throw bad("rtol", o.rtol, "a relative residual >= 0 (e.g. 1e-8) [-]");
+  int("maxIterations", 0);
+  int("checkEvery", 1);
+  // without smoothing the multigrid cycle is a low-rank coarse correction, not an SPD preconditioner: CG breaks down
+  int("smoothingSweeps", 1, " (the cycle needs a smoother to be a valid CG preconditioner)");
+  int("coarseSweeps", 1);
+  if (!(Number.isFinite(o.coarseScale) && o.coarseScale > 0)) throw bad("coarseScale", o.coarseScale, "a number > 0 [-]");
+  if (o.omega !== undefined && !(o.omega > 0 && o.omega < 2)) throw bad("omega", o.omega, "a relaxation factor in (0, 2) [-]");
 }
 
 /** Grid sizes of the multigrid hierarchy: 2x2x2 aggregation until a level has at most 64 cells. */
@@ -112,6 +136,7 @@ export class GridSolver {
     if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1)) throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
     this.n = n0 * n1 * n2;
     if (opts.cycle !== "K" && opts.cycle !== "V") throw new ConfigError(`transport: solver.cycle = ${JSON.stringify(opts.cycle)}: expected "K" or "V"`);
+    checkSolverNumbers(opts);
     const agg = opts.aggregation ?? "blocks";
     if (agg !== "blocks" && agg !== "components") throw new ConfigError(`transport: solver.aggregation = ${JSON.stringify(opts.aggregation)}: expected "blocks" or "components"`);
     const comp = agg === "components" && opts.method === "pcg";
@@ -122,21 +147,27 @@ export class GridSolver {
     }
     this.mark0 = heap.used;
     this.levels = opts.method === "pcg" ? levelShapes(shape) : [shape];
-    const f64 = (count: number) => heap.alloc(count * 8, 16);
+    // the work arrays are written by the kernels before they are read (tpBuild, tpPercolate, the cycles), so they
+    // are not zeroed (a pass over ~100 bytes per cell when a workspace is re-used); S_ZERO and the headers are
+    const f64 = (count: number) => heap.alloc(count * 8, 16, false);
+    const i32 = (count: number) => heap.alloc(count * 4, 16, false);
     this.sys = heap.alloc(T.HEADER_SLOTS * 8, 16);
     const lvBlock = heap.alloc(this.levels.length * T.LEVEL_SLOTS * 8, 16);
     const m = n1 * n2;
     const ptrs: Record<number, number> = {
       [T.S_GIN]: f64(m), [T.S_GOUT]: f64(m), [T.S_XS]: f64(this.n), [T.S_R]: f64(this.n),
-      [T.S_MARK]: heap.alloc(this.n, 16), [T.S_QUEUE]: heap.alloc((this.n + 1) * 4, 16), [T.S_ZERO]: f64(n2),
+      [T.S_MARK]: heap.alloc(this.n, 16, false), [T.S_QUEUE]: i32(this.n + 1), [T.S_ZERO]: heap.alloc(n2 * 8, 16),
+      // runs of network cells along k: n0*n1 + 1 row starts, at most ceil(n2/2) runs of 2 i32 per row
+      [T.S_RUNS]: i32(this.n + 2 * n0 * n1 + 3),
     };
-    if (opts.method === "pcg") { ptrs[T.S_P] = f64(this.n); ptrs[T.S_Q] = f64(this.n); ptrs[T.S_Z] = f64(this.n); }
+    // (+1: the zero slot of the compact level, read where a node has no link)
+    if (opts.method === "pcg") { ptrs[T.S_P] = f64(this.n + 1); ptrs[T.S_Q] = f64(this.n); ptrs[T.S_Z] = f64(this.n + 1); }
     const lvSlots: Record<number, number>[] = [];
     this.levels.forEach((s, l) => {
       const nl = s[0] * s[1] * s[2];
       if (comp) {
         // components: level 0 as usual plus its aggregate map; coarse levels are built per solve
-        lvSlots.push(l === 0 ? { [T.L_GX]: f64(nl), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl), [T.L_BPROB]: f64(nl), [T.L_AGG]: heap.alloc(nl * 4, 16) } : {});
+        lvSlots.push(l === 0 ? { [T.L_GX]: f64(nl + 1), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl), [T.L_BPROB]: f64(nl), [T.L_AGG]: i32(nl) } : {});
         return;
       }
       const slots: Record<number, number> = {
@@ -150,7 +181,7 @@ export class GridSolver {
     this.markCoarse = heap.used;
     // component aggregation: one region for the coarse levels, carved per solve by tpComponentLevels (moved up when a
     // field needs more; it starts at the coarse levels' share of the estimate)
-    const cbase = comp ? heap.alloc(Math.ceil((this.n * COARSE_BYTES_PER_CELL) / 16) * 16 + 4096, 16) : 0;
+    const cbase = comp ? heap.alloc(Math.ceil((this.n * COARSE_BYTES_PER_CELL) / 16) * 16 + 4096, 16, false) : 0;
     if (comp) this.coarseEnd = heap.used;
     // all allocation done: write the header and level blocks
     const d = new DataView(heap.buffer);
@@ -168,6 +199,7 @@ export class GridSolver {
     setI(this.sys, T.S_NCOARSE, opts.coarseSweeps);
     setF(this.sys, T.S_ALPHA, opts.coarseScale);
     setI(this.sys, T.S_CYCLE, opts.cycle === "K" ? 1 : 0);
+    setI(this.sys, T.S_COMPACT, opts.compact === false ? 0 : 1);
     setI(this.sys, T.S_CBASE, cbase);
     setI(this.sys, T.S_CEND, comp ? this.coarseEnd : 0);
     this.levels.forEach((s, l) => {
@@ -246,7 +278,7 @@ export class GridSolver {
       // out of room: extend the region in place (doubling, or what is left of wasm32 memory) and resume at the level that did not fit
       const room = Math.floor((MAX_HEAP_BYTES - heap.used) / 16) * 16;
       if (room < 16) throw new HeapOverflowError(`memory: the coarse levels of the ${this.shape.join("x")} grid do not fit into the 4096 MiB of wasm32 memory; crop the volume or use a coarser voxel size`);
-      heap.alloc(Math.min(room, Math.ceil((this.coarseEnd - this.markCoarse) / 16) * 16), 16);
+      heap.alloc(Math.min(room, Math.ceil((this.coarseEnd - this.markCoarse) / 16) * 16), 16, false);
       this.coarseEnd = heap.used;
       setI(T.S_CEND, this.coarseEnd);
     }
@@ -254,6 +286,9 @@ export class GridSolver {
 
   /** True when the last solve ran level 0 on the link mask (all conductances 0/1). */
   linkMaskUsed(): boolean { return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_LINKMASK * 8, true) === 1; }
+
+  /** True when the last solve ran level 0 and the CG on the network's node arrays (solver.compact). */
+  compactUsed(): boolean { return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_NC * 8, true) > 0; }
 
   /** Returns the workspace to the heap (everything allocated after this solver was made). */
   dispose(): void { this.k.heap.reset(this.mark0); }

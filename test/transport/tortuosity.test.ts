@@ -101,6 +101,62 @@ test("level-0 link mask (one phase, sigma 1) gives the general path's potentials
   s.dispose();
 });
 
+test("compact level 0 (network cells only) gives the grid path's potentials bit for bit, and runs only where it applies", () => {
+  const v = vol("sph_s80_64");
+  const [n0, n1, n2] = v.shape as [number, number, number];
+  for (const phase of [1, 2]) {
+    for (const [cycle, periodic, smoothingSweeps] of [["K", [false, false], 1], ["K", [true, true], 3], ["V", [true, false], 2]] as const) {
+      const out: Float64Array[] = [];
+      const its: number[] = [];
+      for (const compact of [true, false]) {
+        const s = new GridSolver(k, [n0, n1, n2], [...periodic], { ...SOLVER_DEFAULTS, cycle, compact, smoothingSweeps, rtol: 1e-10 });
+        const sig = s.sigmaView();
+        for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === phase ? 1 : 0;
+        const r = s.solve();
+        assert.is(r.status, "converged");
+        its.push(r.iterations);
+        assert.is(s.compactUsed(), compact, `phase ${phase} ${cycle}: compact in use`);
+        out.push(Float64Array.from(s.potentialView()));
+        s.dispose();
+      }
+      assert.is(its[0], its[1]);
+      assert.equal(out[0], out[1], `phase ${phase} ${cycle} periodic ${periodic}: potentials differ`);
+    }
+  }
+  // not compact: two-phase conductivities (general level 0), 2x2x2 block aggregation, a grid of one level
+  const st = vol("an_staircase_32x16x36");
+  for (const [opts, f] of [[{}, (c: number) => (st.data[c] === 1 ? 2 : 0.5)], [{ aggregation: "blocks" as const }, (c: number) => (st.data[c] === 1 ? 1 : 0)]] as const) {
+    const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, ...opts, rtol: 1e-9 });
+    const sig = s.sigmaView();
+    for (let c = 0; c < st.data.length; c++) sig[c] = f(c);
+    assert.is(s.solve().status, "converged");
+    assert.is(s.compactUsed(), false);
+    s.dispose();
+  }
+});
+
+test("fused multigrid passes: 2 and 3 smoothing sweeps and a one-level grid solve the analytic cases exactly; 0 sweeps refused", () => {
+  for (const smoothingSweeps of [2, 3]) {
+    for (const r of refs.filter((x) => x.exact && x.mode !== "multi")) {
+      const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { smoothingSweeps, rtol: 1e-13, maxIterations: 100000 } });
+      assert.ok(res.converged, `${r.case} sweeps ${smoothingSweeps}: ${res.solve.status}`);
+      assert.ok(relErr(res.tauFactor, r.exact.tau) <= 1e-10, `${r.case} sweeps ${smoothingSweeps}: tau ${res.tauFactor} vs ${r.exact.tau}`);
+    }
+  }
+  const v = vol("an_staircase_32x16x36");
+  assert.throws(() => transport(k, v, { phase: 1, axis: 0, solver: { smoothingSweeps: 0 } }), /solver\.smoothingSweeps = 0: expected an integer >= 1/);
+  assert.throws(() => transport(k, v, { phase: 1, axis: 0, solver: { rtol: -1 } }), /solver\.rtol = -1/);
+  // 4 x 4 x 4 cells: level 0 is the coarsest level (no coarse levels, no compact arrays); a straight bar: tau = 1
+  const s = new GridSolver(k, [4, 4, 4], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-13 });
+  assert.is(s.levels.length, 1);
+  const sig = s.sigmaView();
+  for (let c = 0; c < 64; c++) sig[c] = c % 4 < 2 ? 1 : 0; // half the cross-section conducts
+  const r = s.solve();
+  assert.is(r.status, "converged");
+  assert.ok(Math.abs(r.fluxIn - 8 / 4) <= 1e-12 && Math.abs(r.fluxOut - 8 / 4) <= 1e-12, `flux ${r.fluxIn} ${r.fluxOut}`);
+  s.dispose();
+});
+
 test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const v = vol("an_staircase_32x16x36");
