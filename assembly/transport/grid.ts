@@ -450,24 +450,30 @@ export function tpComponentLevels(sys: usize): i32 {
 }
 
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
-function gsCSR(lv: usize, x: usize, b: usize, rev: i32): void {
-  const n = gI(lv, L_N);
+function gsCSR(lv: usize, x: usize, b: usize, rev: i32, r: usize): void {
+  const n = gI(lv, L_N), nred = gI(lv, L_NRED);
   const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
   for (let t = 0; t < n; t++) {
     const a = rev != 0 ? n - 1 - t : t;
-    let s = ldF(b, a);
+    let s = 0.0;
     const pe = ldI(rp, a + 1);
     for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
-    stF(x, a, s / ldF(dg, a));
+    const d = ldF(dg, a), xn = (ldF(b, a) + s) / d;
+    stF(x, a, xn);
+    // r != 0 (forward sweep): the residual of a colour-1 node with its update (its neighbours, colour 0, are final;
+    // applyACSR's arithmetic)
+    if (r != 0 && a >= nred) stF(r, a, ldF(b, a) - (d * xn - s));
   }
 }
 
 /** applyA on a CSR level. */
-function applyACSR(lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 {
-  const n = gI(lv, L_N);
+function applyACSR(lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 { return applyACSRRange(lv, x, b, r, mode, 0, gI(lv, L_N)); }
+
+/** applyACSR on the nodes [a0, a1). */
+function applyACSRRange(lv: usize, x: usize, b: usize, r: usize, mode: i32, a0: i32, a1: i32): f64 {
   const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
   let acc = 0.0;
-  for (let a = 0; a < n; a++) {
+  for (let a = a0; a < a1; a++) {
     let s = 0.0;
     const pe = ldI(rp, a + 1);
     for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
@@ -552,7 +558,7 @@ export function tpMask(sys: usize): void {
  * diag 0 (outside the network) are left alone. Cells of one colour do not depend on each other, so
  * the order within the plane does not matter.
  */
-@inline function gsPlane(sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize): void {
+@inline function gsPlane(sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize, r: usize): void {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -573,17 +579,22 @@ export function tpMask(sys: usize): void {
       const ks = runStart(rn, pairs, t), ke = runEnd(rn, pairs, t, n2);
       for (let k = ks + ((color + i + j + ks) & 1); k < ke; k += 2) {
         const d = ldF(dr, k);
-        if (d == 0.0) continue;
-        const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
-        if (plain) stF(xr, k, xn);
-        else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
+        // outside the network (a structured coarse level; level 0's runs hold none): r = b - (0 x - 0) = b
+        if (d == 0.0) { if (r != 0) stF(r + off, k, ldF(br, k)); continue; }
+        const s = rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2);
+        const xn = (ldF(br, k) + s) / d;
+        if (plain) {
+          stF(xr, k, xn);
+          // the residual of the updated cell, its neighbours being final (resPlane's arithmetic)
+          if (r != 0) stF(r + off, k, ldF(br, k) - (d * xn - s));
+        } else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
       }
     }
   }
 }
 
 /** gsPlane on a masked level 0 (tpMask, runs): the same updates from one i32 per cell instead of four f64 arrays. */
-@inline function gsPlaneMask(sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize): void {
+@inline function gsPlaneMask(sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize, r: usize): void {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -602,18 +613,21 @@ export function tpMask(sys: usize): void {
       const ks = ldI(pairs, t << 1), ke = runKe(pairs, t);
       for (let k = ks + ((color + i + j + ks) & 1); k < ke; k += 2) {
         const mk = ldI(mr, k);
-        const xn = (ldF(br, k) + rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2)) / <f64>(mk >> M_DSHIFT);
-        if (plain) stF(xr, k, xn);
-        else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
+        const s = rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2);
+        const xn = (ldF(br, k) + s) / <f64>(mk >> M_DSHIFT);
+        if (plain) {
+          stF(xr, k, xn);
+          if (r != 0) stF(r + off, k, ldF(br, k) - (<f64>(mk >> M_DSHIFT) * xn - s));
+        } else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
       }
     }
   }
 }
 
 /** One colour of plane i on the link mask (level 0, tpMask) or on the general arrays. */
-@inline function gsPlaneAny(mask: i32, sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize): void {
-  if (mask != 0) gsPlaneMask(sys, lv, x, b, i, color, omega, zero);
-  else gsPlane(sys, lv, x, b, i, color, omega, zero);
+@inline function gsPlaneAny(mask: i32, sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize, r: usize): void {
+  if (mask != 0) gsPlaneMask(sys, lv, x, b, i, color, omega, zero, r);
+  else gsPlane(sys, lv, x, b, i, color, omega, zero, r);
 }
 
 /**
@@ -625,23 +639,23 @@ export function tpMask(sys: usize): void {
  */
 function gsSweep(sys: usize, lv: usize, x: usize, b: usize, rev: i32, omega: f64): void {
   const n0 = gI(lv, L_N0);
-  if (gI(lv, L_CSR) != 0) { gsCSR(lv, x, b, rev); return; }
+  if (gI(lv, L_CSR) != 0) { gsCSR(lv, x, b, rev, 0); return; }
   const zero = gP(sys, S_ZERO);
   const mask = lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0 ? 1 : 0;
   // the compact level (multigrid only: omega 1) or the grid
   const cmp = isCompact(sys, lv);
   if (rev == 0) {
     for (let i = 0; i < n0; i++) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 0, omega, zero);
-      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, omega, zero);
+      gsAny(cmp, mask, sys, lv, x, b, i, 0, omega, zero, 0);
+      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, omega, zero, 0);
     }
-    gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, omega, zero);
+    gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, omega, zero, 0);
   } else {
     for (let i = n0 - 1; i >= 0; i--) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 1, omega, zero);
-      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, omega, zero);
+      gsAny(cmp, mask, sys, lv, x, b, i, 1, omega, zero, 0);
+      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, omega, zero, 0);
     }
-    gsAny(cmp, mask, sys, lv, x, b, 0, 0, omega, zero);
+    gsAny(cmp, mask, sys, lv, x, b, 0, 0, omega, zero, 0);
   }
 }
 
@@ -1044,7 +1058,11 @@ function compactScatter(sys: usize): void {
       for (let d = d0; d < len; d += step) {
         const a = a0 + d, mk = ldI(cm, a);
         const s = rowSumC(x, nx, ny, nz, a);
-        if (op == 0) stF(x, a, (ldF(b, a) + s) / <f64>(mk >> M_DSHIFT));
+        if (op == 0) {
+          const xn = (ldF(b, a) + s) / <f64>(mk >> M_DSHIFT);
+          stF(x, a, xn);
+          if (r != 0) stF(r, a, ldF(b, a) - (<f64>(mk >> M_DSHIFT) * xn - s));
+        }
         else if (op == 1) stF(r, a, ldF(b, a) - (<f64>(mk >> M_DSHIFT) * ldF(x, a) - s));
         else { const xc = ldF(x, a); const v = <f64>(mk >> M_DSHIFT) * xc - s; stF(r, a, v); acc += xc * v; }
       }
@@ -1064,9 +1082,9 @@ function applyAC(sys: usize, lv: usize, x: usize, b: usize, r: usize): f64 {
 }
 
 /** Gauss-Seidel update of one colour of plane i: compact nodes, link mask or general arrays. */
-@inline function gsAny(cmp: bool, mask: i32, sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize): void {
-  if (cmp) planeC(sys, lv, 0, x, b, 0, i, color, 0.0);
-  else gsPlaneAny(mask, sys, lv, x, b, i, color, omega, zero);
+@inline function gsAny(cmp: bool, mask: i32, sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize, r: usize): void {
+  if (cmp) planeC(sys, lv, 0, x, b, r, i, color, 0.0);
+  else gsPlaneAny(mask, sys, lv, x, b, i, color, omega, zero, r);
 }
 
 /** r = b - A x on one colour of plane i: compact nodes or grid. */
@@ -1091,24 +1109,23 @@ function fwdPass(sys: usize, l: i32, q: usize, a: f64, zero: i32, smooth: i32, r
   const cmp = isCompact(sys, lv);
   const x = gP(lv, L_X), b = gP(lv, L_B), r = cmp ? gP(sys, S_CRW) : gP(lv, L_RW), zr = gP(sys, S_ZERO);
   const mask = maskOf(sys, lv);
+  const rb: usize = resid != 0 ? r : 0;
   if (resid != 0) memory.fill(gP(cl, L_B), 0, <usize>gI(cl, L_N) << 3);
   let rr = 0.0;
   if (zero != 0) zeroRange(x, 0, planeLo(sys, lv, cmp, 1, s1));
   for (let i = 0; i < n0; i++) {
     if (q != 0) rr = axpyRange(b, q, a, planeLo(sys, lv, cmp, i, s1), planeLo(sys, lv, cmp, i + 1, s1), rr);
     if (zero != 0 && i + 1 < n0) zeroRange(x, planeLo(sys, lv, cmp, i + 1, s1), planeLo(sys, lv, cmp, i + 2, s1));
+    // black cells: the residual is formed with the update (their red neighbours are final)
     if (smooth != 0) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 0, 1.0, zr);
-      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, 1.0, zr);
-    }
-    if (resid != 0) {
-      if (i > 0) resAny(cmp, mask, sys, lv, x, b, r, i - 1, 1, zr);
-      if (i > 1) { resAny(cmp, mask, sys, lv, x, b, r, i - 2, 0, zr); restrictPlane(sys, lv, cl, i - 2); }
-    }
+      gsAny(cmp, mask, sys, lv, x, b, i, 0, 1.0, zr, 0);
+      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, 1.0, zr, rb);
+    } else if (resid != 0 && i > 0) resAny(cmp, mask, sys, lv, x, b, r, i - 1, 1, zr);
+    if (resid != 0 && i > 1) { resAny(cmp, mask, sys, lv, x, b, r, i - 2, 0, zr); restrictPlane(sys, lv, cl, i - 2); }
   }
-  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, 1.0, zr);
+  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, 1.0, zr, rb);
+  else if (resid != 0) resAny(cmp, mask, sys, lv, x, b, r, n0 - 1, 1, zr);
   if (resid != 0) {
-    resAny(cmp, mask, sys, lv, x, b, r, n0 - 1, 1, zr);
     for (let i = n0 > 1 ? n0 - 2 : 0; i < n0; i++) { resAny(cmp, mask, sys, lv, x, b, r, i, 0, zr); restrictPlane(sys, lv, cl, i); }
   }
   return rr;
@@ -1130,15 +1147,15 @@ function bwdPass(sys: usize, l: i32, alpha: f64, prolong: i32, smooth: i32, dq: 
   for (let i = n0 - 1; i >= 0; i--) {
     if (prolong != 0 && i > 0) prolongPlane(sys, lv, cl, i - 1, alpha);
     if (smooth != 0) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 1, 1.0, zr);
-      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, 1.0, zr);
+      gsAny(cmp, mask, sys, lv, x, b, i, 1, 1.0, zr, 0);
+      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, 1.0, zr, 0);
     }
     if (dq != 0 && i < n0 - 1) {
       const c1 = planeLo(sys, lv, cmp, i + 2, s1);
       for (let c = planeLo(sys, lv, cmp, i + 1, s1); c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
     }
   }
-  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, 0, 0, 1.0, zr);
+  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, 0, 0, 1.0, zr, 0);
   if (dq != 0) {
     const c1 = planeLo(sys, lv, cmp, 1, s1);
     for (let c = 0; c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
@@ -1166,8 +1183,13 @@ function cyclePre(sys: usize, l: i32, q: usize, a: f64): void {
   }
   if (gI(lv, L_CSR) != 0) {
     memory.fill(x, 0, <usize>n << 3);
-    for (let s = 0; s < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
-    residual(sys, lv, x, b, gP(lv, L_RW));
+    const rw = gP(lv, L_RW);
+    for (let s = 0; s + 1 < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
+    // the last sweep forms the colour-1 residuals with their updates; then colour 0's
+    if (nsm > 0) {
+      gsCSR(lv, x, b, 0, rw);
+      applyACSRRange(lv, x, b, rw, 0, 0, gI(lv, L_NRED));
+    } else residual(sys, lv, x, b, rw);
     restrictSum(lv, level(sys, l + 1));
     return;
   }

@@ -493,24 +493,30 @@ function tpComponentLevels(sys: number): number {
 }
 
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
-function gsCSR(lv: number, x: number, b: number, rev: number): void {
-  const n = gI(lv, L_N);
+function gsCSR(lv: number, x: number, b: number, rev: number, r: number): void {
+  const n = gI(lv, L_N), nred = gI(lv, L_NRED);
   const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
   for (let t = 0; t < n; t++) {
     const a = rev != 0 ? n - 1 - t : t;
-    let s = ldF(b, a);
+    let s = 0.0;
     const pe = ldI(rp, a + 1);
     for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
-    stF(x, a, s / ldF(dg, a));
+    const d = ldF(dg, a), xn = (ldF(b, a) + s) / d;
+    stF(x, a, xn);
+    // r != 0 (forward sweep): the residual of a colour-1 node with its update (its neighbours, colour 0, are final;
+    // applyACSR's arithmetic)
+    if (r != 0 && a >= nred) stF(r, a, ldF(b, a) - (d * xn - s));
   }
 }
 
 /** applyA on a CSR level. */
-function applyACSR(lv: number, x: number, b: number, r: number, mode: number): number {
-  const n = gI(lv, L_N);
+function applyACSR(lv: number, x: number, b: number, r: number, mode: number): number { return applyACSRRange(lv, x, b, r, mode, 0, gI(lv, L_N)); }
+
+/** applyACSR on the nodes [a0, a1). */
+function applyACSRRange(lv: number, x: number, b: number, r: number, mode: number, a0: number, a1: number): number {
   const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
   let acc = 0.0;
-  for (let a = 0; a < n; a++) {
+  for (let a = a0; a < a1; a++) {
     let s = 0.0;
     const pe = ldI(rp, a + 1);
     for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
@@ -595,7 +601,7 @@ function runKe(pairs: number, t: number): number { return ldI(pairs, t << 1) + l
  * diag 0 (outside the network) are left alone. Cells of one colour do not depend on each other, so
  * the order within the plane does not matter.
  */
-function gsPlane(sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number): void {
+function gsPlane(sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number, r: number): void {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -616,17 +622,22 @@ function gsPlane(sys: number, lv: number, x: number, b: number, i: number, color
       const ks = runStart(rn, pairs, t), ke = runEnd(rn, pairs, t, n2);
       for (let k = ks + ((color + i + j + ks) & 1); k < ke; k += 2) {
         const d = ldF(dr, k);
-        if (d == 0.0) continue;
-        const xn = (ldF(br, k) + rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2)) / d;
-        if (plain) stF(xr, k, xn);
-        else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
+        // outside the network (a structured coarse level; level 0's runs hold none): r = b - (0 x - 0) = b
+        if (d == 0.0) { if (r != 0) stF(r + off, k, ldF(br, k)); continue; }
+        const s = rowSum(gzr, xr, gxp, xxp, gxm, xxm, gyp, xyp, gym, xym, k, n2, w2);
+        const xn = (ldF(br, k) + s) / d;
+        if (plain) {
+          stF(xr, k, xn);
+          // the residual of the updated cell, its neighbours being final (resPlane's arithmetic)
+          if (r != 0) stF(r + off, k, ldF(br, k) - (d * xn - s));
+        } else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
       }
     }
   }
 }
 
 /** gsPlane on a masked level 0 (tpMask, runs): the same updates from one i32 per cell instead of four f64 arrays. */
-function gsPlaneMask(sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number): void {
+function gsPlaneMask(sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number, r: number): void {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -645,18 +656,21 @@ function gsPlaneMask(sys: number, lv: number, x: number, b: number, i: number, c
       const ks = ldI(pairs, t << 1), ke = runKe(pairs, t);
       for (let k = ks + ((color + i + j + ks) & 1); k < ke; k += 2) {
         const mk = ldI(mr, k);
-        const xn = (ldF(br, k) + rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2)) / (mk >> M_DSHIFT);
-        if (plain) stF(xr, k, xn);
-        else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
+        const s = rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2);
+        const xn = (ldF(br, k) + s) / (mk >> M_DSHIFT);
+        if (plain) {
+          stF(xr, k, xn);
+          if (r != 0) stF(r + off, k, ldF(br, k) - ((mk >> M_DSHIFT) * xn - s));
+        } else { const xo = ldF(xr, k); stF(xr, k, xo + omega * (xn - xo)); }
       }
     }
   }
 }
 
 /** One colour of plane i on the link mask (level 0, tpMask) or on the general arrays. */
-function gsPlaneAny(mask: number, sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number): void {
-  if (mask != 0) gsPlaneMask(sys, lv, x, b, i, color, omega, zero);
-  else gsPlane(sys, lv, x, b, i, color, omega, zero);
+function gsPlaneAny(mask: number, sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number, r: number): void {
+  if (mask != 0) gsPlaneMask(sys, lv, x, b, i, color, omega, zero, r);
+  else gsPlane(sys, lv, x, b, i, color, omega, zero, r);
 }
 
 /**
@@ -668,23 +682,23 @@ function gsPlaneAny(mask: number, sys: number, lv: number, x: number, b: number,
  */
 function gsSweep(sys: number, lv: number, x: number, b: number, rev: number, omega: number): void {
   const n0 = gI(lv, L_N0);
-  if (gI(lv, L_CSR) != 0) { gsCSR(lv, x, b, rev); return; }
+  if (gI(lv, L_CSR) != 0) { gsCSR(lv, x, b, rev, 0); return; }
   const zero = gP(sys, S_ZERO);
   const mask = lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0 ? 1 : 0;
   // the compact level (multigrid only: omega 1) or the grid
   const cmp = isCompact(sys, lv);
   if (rev == 0) {
     for (let i = 0; i < n0; i++) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 0, omega, zero);
-      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, omega, zero);
+      gsAny(cmp, mask, sys, lv, x, b, i, 0, omega, zero, 0);
+      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, omega, zero, 0);
     }
-    gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, omega, zero);
+    gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, omega, zero, 0);
   } else {
     for (let i = n0 - 1; i >= 0; i--) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 1, omega, zero);
-      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, omega, zero);
+      gsAny(cmp, mask, sys, lv, x, b, i, 1, omega, zero, 0);
+      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, omega, zero, 0);
     }
-    gsAny(cmp, mask, sys, lv, x, b, 0, 0, omega, zero);
+    gsAny(cmp, mask, sys, lv, x, b, 0, 0, omega, zero, 0);
   }
 }
 
@@ -1087,7 +1101,11 @@ function planeC(sys: number, lv: number, op: number, x: number, b: number, r: nu
       for (let d = d0; d < len; d += step) {
         const a = a0 + d, mk = ldI(cm, a);
         const s = rowSumC(x, nx, ny, nz, a);
-        if (op == 0) stF(x, a, (ldF(b, a) + s) / (mk >> M_DSHIFT));
+        if (op == 0) {
+          const xn = (ldF(b, a) + s) / (mk >> M_DSHIFT);
+          stF(x, a, xn);
+          if (r != 0) stF(r, a, ldF(b, a) - ((mk >> M_DSHIFT) * xn - s));
+        }
         else if (op == 1) stF(r, a, ldF(b, a) - ((mk >> M_DSHIFT) * ldF(x, a) - s));
         else { const xc = ldF(x, a); const v = (mk >> M_DSHIFT) * xc - s; stF(r, a, v); acc += xc * v; }
       }
@@ -1107,9 +1125,9 @@ function applyAC(sys: number, lv: number, x: number, b: number, r: number): numb
 }
 
 /** Gauss-Seidel update of one colour of plane i: compact nodes, link mask or general arrays. */
-function gsAny(cmp: boolean, mask: number, sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number): void {
-  if (cmp) planeC(sys, lv, 0, x, b, 0, i, color, 0.0);
-  else gsPlaneAny(mask, sys, lv, x, b, i, color, omega, zero);
+function gsAny(cmp: boolean, mask: number, sys: number, lv: number, x: number, b: number, i: number, color: number, omega: number, zero: number, r: number): void {
+  if (cmp) planeC(sys, lv, 0, x, b, r, i, color, 0.0);
+  else gsPlaneAny(mask, sys, lv, x, b, i, color, omega, zero, r);
 }
 
 /** r = b - A x on one colour of plane i: compact nodes or grid. */
@@ -1134,24 +1152,23 @@ function fwdPass(sys: number, l: number, q: number, a: number, zero: number, smo
   const cmp = isCompact(sys, lv);
   const x = gP(lv, L_X), b = gP(lv, L_B), r = cmp ? gP(sys, S_CRW) : gP(lv, L_RW), zr = gP(sys, S_ZERO);
   const mask = maskOf(sys, lv);
+  const rb: number = resid != 0 ? r : 0;
   if (resid != 0) memory.fill(gP(cl, L_B), 0, gI(cl, L_N) << 3);
   let rr = 0.0;
   if (zero != 0) zeroRange(x, 0, planeLo(sys, lv, cmp, 1, s1));
   for (let i = 0; i < n0; i++) {
     if (q != 0) rr = axpyRange(b, q, a, planeLo(sys, lv, cmp, i, s1), planeLo(sys, lv, cmp, i + 1, s1), rr);
     if (zero != 0 && i + 1 < n0) zeroRange(x, planeLo(sys, lv, cmp, i + 1, s1), planeLo(sys, lv, cmp, i + 2, s1));
+    // black cells: the residual is formed with the update (their red neighbours are final)
     if (smooth != 0) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 0, 1.0, zr);
-      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, 1.0, zr);
-    }
-    if (resid != 0) {
-      if (i > 0) resAny(cmp, mask, sys, lv, x, b, r, i - 1, 1, zr);
-      if (i > 1) { resAny(cmp, mask, sys, lv, x, b, r, i - 2, 0, zr); restrictPlane(sys, lv, cl, i - 2); }
-    }
+      gsAny(cmp, mask, sys, lv, x, b, i, 0, 1.0, zr, 0);
+      if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, 1.0, zr, rb);
+    } else if (resid != 0 && i > 0) resAny(cmp, mask, sys, lv, x, b, r, i - 1, 1, zr);
+    if (resid != 0 && i > 1) { resAny(cmp, mask, sys, lv, x, b, r, i - 2, 0, zr); restrictPlane(sys, lv, cl, i - 2); }
   }
-  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, 1.0, zr);
+  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, 1.0, zr, rb);
+  else if (resid != 0) resAny(cmp, mask, sys, lv, x, b, r, n0 - 1, 1, zr);
   if (resid != 0) {
-    resAny(cmp, mask, sys, lv, x, b, r, n0 - 1, 1, zr);
     for (let i = n0 > 1 ? n0 - 2 : 0; i < n0; i++) { resAny(cmp, mask, sys, lv, x, b, r, i, 0, zr); restrictPlane(sys, lv, cl, i); }
   }
   return rr;
@@ -1173,15 +1190,15 @@ function bwdPass(sys: number, l: number, alpha: number, prolong: number, smooth:
   for (let i = n0 - 1; i >= 0; i--) {
     if (prolong != 0 && i > 0) prolongPlane(sys, lv, cl, i - 1, alpha);
     if (smooth != 0) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 1, 1.0, zr);
-      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, 1.0, zr);
+      gsAny(cmp, mask, sys, lv, x, b, i, 1, 1.0, zr, 0);
+      if (i < n0 - 1) gsAny(cmp, mask, sys, lv, x, b, i + 1, 0, 1.0, zr, 0);
     }
     if (dq != 0 && i < n0 - 1) {
       const c1 = planeLo(sys, lv, cmp, i + 2, s1);
       for (let c = planeLo(sys, lv, cmp, i + 1, s1); c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
     }
   }
-  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, 0, 0, 1.0, zr);
+  if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, 0, 0, 1.0, zr, 0);
   if (dq != 0) {
     const c1 = planeLo(sys, lv, cmp, 1, s1);
     for (let c = 0; c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
@@ -1209,8 +1226,13 @@ function cyclePre(sys: number, l: number, q: number, a: number): void {
   }
   if (gI(lv, L_CSR) != 0) {
     memory.fill(x, 0, n << 3);
-    for (let s = 0; s < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
-    residual(sys, lv, x, b, gP(lv, L_RW));
+    const rw = gP(lv, L_RW);
+    for (let s = 0; s + 1 < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
+    // the last sweep forms the colour-1 residuals with their updates; then colour 0's
+    if (nsm > 0) {
+      gsCSR(lv, x, b, 0, rw);
+      applyACSRRange(lv, x, b, rw, 0, 0, gI(lv, L_NRED));
+    } else residual(sys, lv, x, b, rw);
     restrictSum(lv, level(sys, l + 1));
     return;
   }
