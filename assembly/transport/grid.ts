@@ -11,7 +11,7 @@ import {
   S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
   S_STATUS, S_ZERO, S_CYCLE, S_RR, S_RZ, S_ZQ, S_PR, S_RUNS, S_COMPACT, S_NC, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
-  L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "./layout";
 
 @inline function level(sys: usize, l: i32): usize { return gP(sys, S_LEVELS) + <usize>(l * LEVEL_SLOTS * 8); }
@@ -445,8 +445,59 @@ export function tpComponentLevels(sys: usize): i32 {
     sP(cl, L_COL, p);
     p += pad16(<usize>nnz << 2);
     sI(cl, L_CSR, 1);
+    sP(cl, L_DENSE, 0);
+  }
+  // a small coarsest level: its dense Cholesky factor
+  const cl = level(sys, nlev - 1);
+  const nd = gI(cl, L_N);
+  if (nlev > 1 && gI(cl, L_CSR) != 0 && nd <= DENSE_MAX) {
+    if (p + (<usize>(nd * nd) << 3) > end) { sI(sys, S_CLEVEL, nlev - 1); return 0; }
+    sP(cl, L_DENSE, denseFactor(cl, p) ? p : 0);
   }
   return 1;
+}
+
+/**
+ * Lower Cholesky factor of a CSR level's matrix (diag, -val) into the n x n array at f (row-major, lower
+ * triangle used). Returns false when a pivot is not positive (then the level is smoothed instead).
+ */
+function denseFactor(lv: usize, f: usize): bool {
+  const n = gI(lv, L_N);
+  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+  memory.fill(f, 0, <usize>(n * n) << 3);
+  for (let a = 0; a < n; a++) {
+    stF(f, a * n + a, ldF(dg, a));
+    const pe = ldI(rp, a + 1);
+    for (let p = ldI(rp, a); p < pe; p++) { const c = ldI(col, p); if (c < a) stF(f, a * n + c, -ldF(val, p)); }
+  }
+  for (let j = 0; j < n; j++) {
+    let d = ldF(f, j * n + j);
+    for (let t = 0; t < j; t++) { const v = ldF(f, j * n + t); d -= v * v; }
+    if (!(d > 0.0)) return false;
+    const ljj = sqrt<f64>(d);
+    stF(f, j * n + j, ljj);
+    for (let i = j + 1; i < n; i++) {
+      let s = ldF(f, i * n + j);
+      for (let t = 0; t < j; t++) s -= ldF(f, i * n + t) * ldF(f, j * n + t);
+      stF(f, i * n + j, s / ljj);
+    }
+  }
+  return true;
+}
+
+/** x = A^-1 b with the dense factor L (L y = b, L^T x = y). */
+function denseSolve(lv: usize, x: usize, b: usize): void {
+  const n = gI(lv, L_N), f = gP(lv, L_DENSE);
+  for (let i = 0; i < n; i++) {
+    let s = ldF(b, i);
+    for (let t = 0; t < i; t++) s -= ldF(f, i * n + t) * ldF(x, t);
+    stF(x, i, s / ldF(f, i * n + i));
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = ldF(x, i);
+    for (let t = i + 1; t < n; t++) s -= ldF(f, t * n + i) * ldF(x, t);
+    stF(x, i, s / ldF(f, i * n + i));
+  }
 }
 
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
@@ -1175,6 +1226,7 @@ function cyclePre(sys: usize, l: i32, q: usize, a: f64): void {
   const n = gI(lv, L_N);
   if (l == nlev - 1) {
     if (q != 0) { let rr = 0.0; for (let c = 0; c < n; c++) { const v = ldF(b, c) - a * ldF(q, c); stF(b, c, v); rr += v * v; } sF(sys, S_RR, rr); }
+    if (gI(lv, L_CSR) != 0 && gP(lv, L_DENSE) != 0) { denseSolve(lv, x, b); return; }
     memory.fill(x, 0, <usize>n << 3);
     const nc = gI(sys, S_NCOARSE);
     for (let s = 0; s < nc; s++) gsSweep(sys, lv, x, b, 0, 1.0);

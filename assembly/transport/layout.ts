@@ -98,7 +98,11 @@ export const L_COL = 20; //        ptr  i32[nnz] CSR column (neighbour node)
 export const L_VAL = 21; //        ptr  f64[nnz] CSR link conductance (> 0; the matrix entry is -val)
 export const L_NRED = 22; //       i32  nodes of colour 0 (they are 0 .. L_NRED-1)
 export const L_CELL = 23; //       ptr  i32[n] the node's cell on this level's grid (L_N0 x L_N1 x L_N2)
-export const LEVEL_SLOTS = 24;
+export const L_DENSE = 24; //      ptr  f64[n*n] coarsest sparse level with at most DENSE_MAX nodes: its Cholesky factor (0: none)
+export const LEVEL_SLOTS = 26;
+// the coarsest level is solved exactly by a dense Cholesky factor up to this many nodes (64x64 images: ~70),
+// by S_NCOARSE sweep pairs above it (factoring n^3/6 would cost more than the sweeps)
+export const DENSE_MAX = 256;
 
 // ---- status codes ----
 export const TST_OK = 0;

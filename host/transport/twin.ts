@@ -11,8 +11,8 @@ import {
   S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM,
   M_DSHIFT, S_RR, S_RZ, S_ZQ, S_PR, S_RUNS, S_COMPACT, S_NC, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ,
   L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1,
-  L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, LEVEL_SLOTS, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN,
-  TST_NO_PATH,
+  L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, LEVEL_SLOTS, DENSE_MAX, TST_OK,
+  TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -488,8 +488,59 @@ function tpComponentLevels(sys: number): number {
     sP(cl, L_COL, p);
     p += pad16(nnz << 2);
     sI(cl, L_CSR, 1);
+    sP(cl, L_DENSE, 0);
+  }
+  // a small coarsest level: its dense Cholesky factor
+  const cl = level(sys, nlev - 1);
+  const nd = gI(cl, L_N);
+  if (nlev > 1 && gI(cl, L_CSR) != 0 && nd <= DENSE_MAX) {
+    if (p + ((nd * nd) << 3) > end) { sI(sys, S_CLEVEL, nlev - 1); return 0; }
+    sP(cl, L_DENSE, denseFactor(cl, p) ? p : 0);
   }
   return 1;
+}
+
+/**
+ * Lower Cholesky factor of a CSR level's matrix (diag, -val) into the n x n array at f (row-major, lower
+ * triangle used). Returns false when a pivot is not positive (then the level is smoothed instead).
+ */
+function denseFactor(lv: number, f: number): boolean {
+  const n = gI(lv, L_N);
+  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+  memory.fill(f, 0, (n * n) << 3);
+  for (let a = 0; a < n; a++) {
+    stF(f, a * n + a, ldF(dg, a));
+    const pe = ldI(rp, a + 1);
+    for (let p = ldI(rp, a); p < pe; p++) { const c = ldI(col, p); if (c < a) stF(f, a * n + c, -ldF(val, p)); }
+  }
+  for (let j = 0; j < n; j++) {
+    let d = ldF(f, j * n + j);
+    for (let t = 0; t < j; t++) { const v = ldF(f, j * n + t); d -= v * v; }
+    if (!(d > 0.0)) return false;
+    const ljj = Math.sqrt(d);
+    stF(f, j * n + j, ljj);
+    for (let i = j + 1; i < n; i++) {
+      let s = ldF(f, i * n + j);
+      for (let t = 0; t < j; t++) s -= ldF(f, i * n + t) * ldF(f, j * n + t);
+      stF(f, i * n + j, s / ljj);
+    }
+  }
+  return true;
+}
+
+/** x = A^-1 b with the dense factor L (L y = b, L^T x = y). */
+function denseSolve(lv: number, x: number, b: number): void {
+  const n = gI(lv, L_N), f = gP(lv, L_DENSE);
+  for (let i = 0; i < n; i++) {
+    let s = ldF(b, i);
+    for (let t = 0; t < i; t++) s -= ldF(f, i * n + t) * ldF(x, t);
+    stF(x, i, s / ldF(f, i * n + i));
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = ldF(x, i);
+    for (let t = i + 1; t < n; t++) s -= ldF(f, t * n + i) * ldF(x, t);
+    stF(x, i, s / ldF(f, i * n + i));
+  }
 }
 
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
@@ -1218,6 +1269,7 @@ function cyclePre(sys: number, l: number, q: number, a: number): void {
   const n = gI(lv, L_N);
   if (l == nlev - 1) {
     if (q != 0) { let rr = 0.0; for (let c = 0; c < n; c++) { const v = ldF(b, c) - a * ldF(q, c); stF(b, c, v); rr += v * v; } sF(sys, S_RR, rr); }
+    if (gI(lv, L_CSR) != 0 && gP(lv, L_DENSE) != 0) { denseSolve(lv, x, b); return; }
     memory.fill(x, 0, n << 3);
     const nc = gI(sys, S_NCOARSE);
     for (let s = 0; s < nc; s++) gsSweep(sys, lv, x, b, 0, 1.0);
