@@ -73,6 +73,8 @@ export interface LoadOptions {
   wasm?: BufferSource | URL | string;
   /** Use the debug build (assertions on). */
   debug?: boolean;
+  /** An already compiled core (e.g. from `coreModule` in the parent of a worker thread: the workers share its machine code). */
+  module?: WebAssembly.Module;
 }
 
 const isNode = typeof process !== "undefined" && process.versions != null && process.versions.node != null;
@@ -106,15 +108,21 @@ async function compile(src: BufferSource | URL | string): Promise<WebAssembly.Mo
   return WebAssembly.compile(src);
 }
 
-/** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
-export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & TransportKernels & CellKernels & { exports: CoreExports }> {
+/** The compiled core (cached per source), e.g. to hand to worker threads (a Module can be posted to a worker). */
+export function coreModule(opts: LoadOptions = {}): Promise<WebAssembly.Module> {
+  if (opts.module) return Promise.resolve(opts.module);
   const src = opts.wasm ?? defaultUrl(opts.debug ?? false);
   const key = src instanceof URL || typeof src === "string" ? String(src) : "";
   if (!cachedModule || key === "" || key !== cachedKey) {
     cachedModule = compile(src);
     cachedKey = key;
   }
-  const module = await cachedModule;
+  return cachedModule;
+}
+
+/** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
+export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & TransportKernels & CellKernels & { exports: CoreExports }> {
+  const module = await coreModule(opts);
   const instance = await WebAssembly.instantiate(module, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number) {

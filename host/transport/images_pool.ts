@@ -7,7 +7,7 @@
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../core/worker.js";
 import { availableParallelism } from "node:os";
-import type { TransportKernels } from "../core/wasm.js";
+import { coreModule, type TransportKernels } from "../core/wasm.js";
 import { ConfigError } from "../config/errors.js";
 import type { Volume } from "./volume_type.js";
 import { checkBatch, solveImages, type ImageBatchOptions, type ImageResult } from "./images.js";
@@ -33,6 +33,9 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
   // validate once here, so a bad option fails in the caller, not in every worker
   solveImages(k, { ...batch, shape: [0, ...batch.shape.slice(-2)] }, o);
 
+  // the workers instantiate the compiled core they are given: no compilation of their own, and machine code
+  // optimised in one thread serves all
+  const module = await coreModule();
   const shared = new SharedArrayBuffer(batch.data.length);
   new Uint8Array(shared).set(batch.data);
   const out: ImageResult[] = new Array(B);
@@ -46,7 +49,7 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
   const workers: Worker[] = [];
   try {
     await Promise.all(Array.from({ length: nw }, () => new Promise<void>((resolve, reject) => {
-      const w = startWorker(import.meta.url, "images_worker", { shape: batch.shape, data: shared, opts: o });
+      const w = startWorker(import.meta.url, "images_worker", { shape: batch.shape, data: shared, opts: o, module });
       workers.push(w);
       w.on("message", (m: { rows?: ImageResult[]; ready?: boolean }) => {
         if (m.rows) {

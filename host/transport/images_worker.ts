@@ -4,8 +4,8 @@ import { loadCore } from "../core/wasm.js";
 import { solveImages, type ImageBatchOptions } from "./images.js";
 import type { WorkerJob } from "./images_pool.js";
 
-const { shape, data, opts } = workerData as { shape: number[]; data: SharedArrayBuffer; opts: ImageBatchOptions };
-const k = await loadCore();
+const { shape, data, opts, module } = workerData as { shape: number[]; data: SharedArrayBuffer; opts: ImageBatchOptions; module?: WebAssembly.Module };
+const k = await loadCore({ module });
 const batch = { shape, data: new Uint8Array(data), phases: {} };
 parentPort!.on("message", (job: WorkerJob) => {
   parentPort!.postMessage({ rows: solveImages(k, batch, opts, job.first, job.last) });
