@@ -14,6 +14,7 @@ import { readVolume, type Volume } from "../../host/transport/volume.js";
 import { transport } from "../../host/transport/tortuosity.js";
 import { GridSolver, SOLVER_DEFAULTS } from "../../host/transport/solver.js";
 import { fixture, relErr } from "../helpers.js";
+import { Rng } from "../../host/core/rng.js";
 
 const k = await loadCore();
 const refs: any[] = JSON.parse(readFileSync(fixture("transport/reference_values.json"), "utf8"));
@@ -134,6 +135,36 @@ test("compact level 0 (network cells only) gives the grid path's potentials bit 
     s.dispose();
   }
 });
+
+test("compact level 0 on random fields: same bits as the grid path and the TS twin (shapes with 1-cell axes, periodic seams, isolated clusters)", () => {
+  const twin = createTransportTwin(new ArrayHeap());
+  const rng = new Rng(4242);
+  const shapes: [number, number, number][] = [[9, 1, 13], [12, 7, 1], [10, 6, 5], [16, 9, 11], [7, 2, 2]];
+  for (const shape of shapes) {
+    for (const periodic of [[false, false], [true, true]] as [boolean, boolean][]) {
+      const n = shape[0] * shape[1] * shape[2];
+      // conducting fraction ~0.7, plus a straight channel along the transport axis so that the field percolates
+      const f = new Float64Array(n);
+      for (let c = 0; c < n; c++) f[c] = rng.next() < 0.7 || c % (shape[1] * shape[2]) === 0 ? 1 : 0;
+      const runs: { pot: Float64Array; its: number; used: boolean }[] = [];
+      for (const [kk, compact] of [[k, true], [k, false], [twin, true]] as const) {
+        const s = new GridSolver(kk, shape, periodic, { ...SOLVER_DEFAULTS, compact, rtol: 1e-11 });
+        s.sigmaView().set(f);
+        const r = s.solve();
+        assert.is(r.status, "converged", `${shape} ${periodic}`);
+        runs.push({ pot: Float64Array.from(s.potentialView()), its: r.iterations, used: s.compactUsed() });
+        s.dispose();
+      }
+      assert.is(runs[0].used, s3levels(shape), `${shape}: compact used`);
+      assert.is(runs[0].its, runs[1].its);
+      assert.equal(runs[0].pot, runs[1].pot, `${shape} ${periodic}: compact vs grid`);
+      assert.equal(runs[0].pot, runs[2].pot, `${shape} ${periodic}: wasm vs twin`);
+    }
+  }
+});
+
+/** Compact runs only above coarse levels (a grid of more than 64 cells). */
+function s3levels(shape: [number, number, number]): boolean { return shape[0] * shape[1] * shape[2] > 64; }
 
 test("fused multigrid passes: 2 and 3 smoothing sweeps and a one-level grid solve the analytic cases exactly; 0 sweeps refused", () => {
   for (const smoothingSweeps of [2, 3]) {
