@@ -68,6 +68,8 @@ export const S_CNX = 43; //        ptr  i32[2 nc] nodes of the x+1 and x-1 neigh
 //                                   node vectors, where there is no link: x, p and z have nc + 1 entries)
 export const S_CNY = 44; //        ptr  i32[2 nc] y+1 and y-1 neighbours (L_DIAG's)
 export const S_CNZ = 45; //        ptr  i32[2 nc] z+1 and z-1 neighbours (L_BPROB's)
+export const S_KD1 = 46; //        f64  K-cycle step (cycleProduct): x . b
+export const S_KD2 = 47; //        f64  K-cycle step: x . v1
 export const HEADER_SLOTS = 48;
 
 // ---- level block ----

@@ -10,9 +10,9 @@ import {
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
   S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM,
   M_DSHIFT, S_RR, S_RZ, S_ZQ, S_PR, S_RUNS, S_COMPACT, S_NC, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ,
-  L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1,
-  L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, LEVEL_SLOTS, DENSE_MAX, TST_OK,
-  TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  S_KD1, S_KD2, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW,
+  L_BPROB, L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, LEVEL_SLOTS, DENSE_MAX,
+  TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -1347,10 +1347,10 @@ function coarseFCG(sys: number, m: number): void {
   const n = gI(lv, L_N);
   const x = gP(lv, L_X), b = gP(lv, L_B), c1 = gP(lv, L_C1), v1 = gP(lv, L_V1), w = gP(lv, L_RW);
   mgCycle(sys, m);
-  memory.copy(c1, x, n << 3);
-  const rho1 = matvec(sys, lv, c1, v1);
+  // c1 = x, v1 = A c1, rho1 = c1 . v1, alpha1 = c1 . b
+  const rho1 = cycleProduct(sys, lv, v1, c1, 0);
   if (!(rho1 > 0.0)) return; // c1 = 0: nothing to correct on this level
-  const alpha1 = dot(c1, b, n);
+  const alpha1 = gF(sys, S_KD1);
   const t = alpha1 / rho1;
   let rc = 0.0, rt = 0.0;
   for (let c = 0; c < n; c++) {
@@ -1361,12 +1361,48 @@ function coarseFCG(sys: number, m: number): void {
   // one step reduced the coarse residual enough (||r~|| <= 0.25 ||r||): stop there
   if (rt <= 0.0625 * rc) { for (let c = 0; c < n; c++) stF(x, c, t * ldF(c1, c)); return; }
   mgCycle(sys, m);
-  const beta = matvec(sys, lv, x, w);
-  const gamma = dot(x, v1, n), alpha2 = dot(x, b, n);
+  // w = A x, beta = x . w, gamma = x . v1, alpha2 = x . b
+  const beta = cycleProduct(sys, lv, w, 0, v1);
+  const gamma = gF(sys, S_KD2), alpha2 = gF(sys, S_KD1);
   const rho2 = beta - (gamma * gamma) / rho1;
   if (!(rho2 > 0.0)) { for (let c = 0; c < n; c++) stF(x, c, t * ldF(c1, c)); return; }
   const f1 = t - (gamma * alpha2) / (rho1 * rho2), f2 = alpha2 / rho2;
   for (let c = 0; c < n; c++) stF(x, c, f1 * ldF(c1, c) + f2 * ldF(x, c));
+}
+
+/**
+ * After a cycle on level lv (L_X ~= A^-1 L_B): q = A x, returns x . q; also x . b into S_KD1, x . v into S_KD2
+ * (v != 0) and copies x to cp (cp != 0), in one pass. On a sparse level the cycle's last sweep updated the
+ * colour-0 nodes last, so their rows of A x equal b up to rounding: only the colour-1 rows are formed.
+ */
+function cycleProduct(sys: number, lv: number, q: number, cp: number, v: number): number {
+  const n = gI(lv, L_N);
+  const x = gP(lv, L_X), b = gP(lv, L_B);
+  let xq = 0.0, xb = 0.0, xv = 0.0;
+  if (gI(lv, L_CSR) == 0) {
+    xq = matvec(sys, lv, x, q);
+    for (let c = 0; c < n; c++) { const xc = ldF(x, c); xb += xc * ldF(b, c); if (v != 0) xv += xc * ldF(v, c); if (cp != 0) stF(cp, c, xc); }
+  } else {
+    const nred = gI(lv, L_NRED);
+    const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+    for (let a = 0; a < n; a++) {
+      const xc = ldF(x, a), bc = ldF(b, a);
+      let qa = bc;
+      if (a >= nred) {
+        let s = 0.0;
+        const pe = ldI(rp, a + 1);
+        for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
+        qa = ldF(dg, a) * xc - s;
+      }
+      stF(q, a, qa);
+      xq += xc * qa; xb += xc * bc;
+      if (v != 0) xv += xc * ldF(v, a);
+      if (cp != 0) stF(cp, a, xc);
+    }
+  }
+  sF(sys, S_KD1, xb);
+  sF(sys, S_KD2, xv);
+  return xq;
 }
 
 /** Initial guess: the linear profile of a straight channel on the network, 0 elsewhere. */
