@@ -64,44 +64,6 @@ const NB_WZP = 256;
 const NB_WZM = 512;
 
 /**
- * Marks cell nb with `bit` and queues it when not yet marked; returns the new queue tail. Branch-free (the
- * links of a porous medium are a coin toss for the branch predictor): the queue slot at the tail is
- * always written (the queue has room for n + 1 entries) and kept only for a newly marked cell.
- */
-@inline function floodPush(mark: usize, q: usize, nb: i32, bit: i32, tail: i32): i32 {
-  const m = ldB(mark, nb);
-  stB(mark, nb, m | bit);
-  stI(q, tail, nb);
-  return tail + select<i32>(0, 1, (m & bit) != 0);
-}
-
-/** Flood fill over the links of the neighbour bits from the seeds of one face; marks bit `bit` in S_MARK. */
-function flood(sys: usize, fromOutlet: i32, bit: i32): void {
-  const lv = level(sys, 0);
-  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
-  const s1 = n1 * n2;
-  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
-  const mark = gP(sys, S_MARK), q = gP(sys, S_QUEUE), nbr = gP(sys, S_R);
-  const seeds = gP(sys, fromOutlet != 0 ? S_GOUT : S_GIN);
-  const c0 = fromOutlet != 0 ? (n0 - 1) * s1 : 0;
-  let head = 0, tail = 0;
-  for (let jk = 0; jk < s1; jk++) {
-    if (ldF(seeds, jk) > 0.0) tail = floodPush(mark, q, c0 + jk, bit, tail);
-  }
-  while (head < tail) {
-    const c = ldI(q, head); head++;
-    const m = ldI(nbr, c);
-    // a missing link "pushes" c itself, which is marked already
-    tail = floodPush(mark, q, select<i32>(c + s1, c, (m & M_XP) != 0), bit, tail);
-    tail = floodPush(mark, q, select<i32>(c - s1, c, (m & M_XM) != 0), bit, tail);
-    tail = floodPush(mark, q, select<i32>(select<i32>(c - w1, c + n2, (m & NB_WYP) != 0), c, (m & M_YP) != 0), bit, tail);
-    tail = floodPush(mark, q, select<i32>(select<i32>(c + w1, c - n2, (m & NB_WYM) != 0), c, (m & M_YM) != 0), bit, tail);
-    tail = floodPush(mark, q, select<i32>(select<i32>(c - w2, c + 1, (m & NB_WZP) != 0), c, (m & M_ZP) != 0), bit, tail);
-    tail = floodPush(mark, q, select<i32>(select<i32>(c + w2, c - 1, (m & NB_WZM) != 0), c, (m & M_ZM) != 0), bit, tail);
-  }
-}
-
-/**
  * Connected-components test before solving: keeps only the cells joined to both the inlet and the
  * outlet (dead ends attached to them carry no current and are kept; isolated clusters and clusters
  * touching one face only are removed, which leaves the solution on the spanning network unchanged).
@@ -116,7 +78,15 @@ export function tpPercolate(sys: usize): i32 {
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), bp = gP(lv, L_BPROB);
   const gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT), mark = gP(sys, S_MARK), nbr = gP(sys, S_R);
+  // Connected components by union-find over runs: a run is a maximal sequence of cells along k joined by
+  // z links; runs joined by x or y links are united; a component spans when it holds a cell of the inlet
+  // layer with an inlet link and one of the outlet layer with an outlet link (the cells a flood fill from
+  // both faces would reach, found in streaming passes). Work arrays: S_QUEUE = run of each cell (-1: no
+  // link and no electrode link), S_XS = union-find parent per run (i32[n]), then the runs' face flags
+  // (i32[n]; bit 0 inlet, bit 1 outlet).
+  const run = gP(sys, S_QUEUE), par = gP(sys, S_XS), flags = par + (<usize>n << 2);
   memory.fill(mark, 0, <usize>n);
+  let nu = 0;
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
       for (let k = 0; k < n2; k++) {
@@ -128,11 +98,26 @@ export function tpPercolate(sys: usize): i32 {
         if (j > 0) m |= select<i32>(M_YM, 0, ldF(gy, c - n2) > 0.0); else if (w1 != 0) m |= select<i32>(M_YM | NB_WYM, 0, ldF(gy, c + w1) > 0.0);
         if (k > 0) m |= select<i32>(M_ZM, 0, ldF(gz, c - 1) > 0.0); else if (w2 != 0) m |= select<i32>(M_ZM | NB_WZM, 0, ldF(gz, c + w2) > 0.0);
         stI(nbr, c, m);
+        const jk = j * n2 + k;
+        const face = select<i32>(1, 0, i == 0 && ldF(gin, jk) > 0.0) | select<i32>(2, 0, i == n0 - 1 && ldF(gout, jk) > 0.0);
+        if ((m | face) == 0) { stI(run, c, -1); continue; }
+        // the run of the cell before it along k (not across a periodic seam), or a new one
+        let r = 0;
+        if ((m & (M_ZM | NB_WZM)) == M_ZM) r = ldI(run, c - 1);
+        else { r = nu; stI(par, nu, nu); stI(flags, nu, 0); nu++; }
+        stI(run, c, r);
+        if (face != 0) stI(flags, r, ldI(flags, r) | face);
+        if ((m & M_XM) != 0) ufUnion(par, r, ldI(run, c - s1));
+        if ((m & (M_YM | NB_WYM)) == M_YM) ufUnion(par, r, ldI(run, c - n2));
       }
     }
   }
-  flood(sys, 0, 1);
-  flood(sys, 1, 2);
+  // links across the periodic seams (their far cells had no run yet in the pass above)
+  if (w1 != 0) for (let i = 0; i < n0; i++) for (let k = 0; k < n2; k++) { const c = i * s1 + k; if ((ldI(nbr, c) & NB_WYM) != 0) ufUnion(par, ldI(run, c), ldI(run, c + w1)); }
+  if (w2 != 0) for (let r0 = 0; r0 < n0 * n1; r0++) { const c = r0 * n2; if ((ldI(nbr, c) & NB_WZM) != 0) ufUnion(par, ldI(run, c), ldI(run, c + w2)); }
+  // face flags of each component at its root, then the marks (3: spanning)
+  for (let r = 0; r < nu; r++) { const root = ufFind(par, r); if (root != r) stI(flags, root, ldI(flags, root) | ldI(flags, r)); }
+  for (let c = 0; c < n; c++) { const r = ldI(run, c); if (r >= 0) stB(mark, c, ldI(flags, ufFind(par, r))); }
   const per1 = gI(lv, L_PER1) != 0 && n1 > 1, per2 = gI(lv, L_PER2) != 0 && n2 > 1;
   // ... and record the runs of spanning cells along k (S_RUNS)
   const runs = gP(sys, S_RUNS), pairs = runs + (<usize>(n0 * n1 + 1) << 2);

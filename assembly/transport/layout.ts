@@ -8,14 +8,14 @@ export const S_NLEV = 0; //        i32  number of levels (level 0 = the voxel gr
 export const S_LEVELS = 1; //      ptr  first level block (LEVEL_SLOTS slots each)
 export const S_GIN = 2; //         ptr  f64[n1*n2] inlet link conductance of the i = 0 layer (2 sigma, half-voxel)
 export const S_GOUT = 3; //        ptr  f64[n1*n2] outlet link conductance of the i = n0-1 layer
-export const S_XS = 4; //          ptr  f64[n] solution (potential, inlet 1, outlet 0); set-up work before tpInitGuess (component levels)
+export const S_XS = 4; //          ptr  f64[n] solution (potential, inlet 1, outlet 0); set-up work before tpInitGuess (labelling, component levels)
 export const S_R = 5; //           ptr  f64[n] CG residual; during set-up two i32[n]: tpPercolate's neighbour bits (read by tpMask and
 //                                   tpComponentLevels) and the component levels' block codes
 export const S_P = 6; //           ptr  f64[n] CG search direction
 export const S_Q = 7; //           ptr  f64[n] A p
 export const S_Z = 8; //           ptr  f64[n] preconditioned residual
 export const S_MARK = 9; //        ptr  u8[n] labelling marks (bit 0: reached from inlet, bit 1: from outlet)
-export const S_QUEUE = 10; //      ptr  i32[n+1] flood-fill queue (one spare slot: the fill writes the tail slot unconditionally)
+export const S_QUEUE = 10; //      ptr  i32[n+1] tpPercolate: the run of each cell (union-find labelling); then the link mask
 export const S_RTOL = 11; //       f64  stop when ||b - A x||_2 / ||b||_2 <= rtol
 export const S_MAXIT = 12; //      i32  iteration limit (CG iterations or SOR sweeps)
 export const S_OMEGA = 13; //      f64  SOR relaxation factor
@@ -37,7 +37,7 @@ export const S_LINKMASK = 28; //   i32  in: 1 = use the link-mask fast path on l
 export const S_CBASE = 29; //      ptr  component aggregation: start of the region the host reserves for levels >= 1 (16-aligned)
 export const S_CEND = 30; //       ptr  its end (tpComponentLevels carves the coarse arrays from it)
 export const S_CLEVEL = 31; //     i32  tpComponentLevels: first level to aggregate (host: 0; a call that ran out of room leaves where to resume)
-// Link mask of level 0 (i32 per cell, stored in the S_QUEUE array once the flood fill is done), used when
+// Link mask of level 0 (i32 per cell, stored in the S_QUEUE array once the labelling is done), used when
 // every link conductance is 0 or 1 and every Dirichlet link 0 or 2 (one conducting phase, sigma = 1):
 export const M_XP = 1; //          link to (i+1, j, k)
 export const M_XM = 2; //          link to (i-1, j, k)
