@@ -134,6 +134,8 @@ export function tpPercolate(sys: usize): i32 {
           continue;
         }
         if (open != 0) { nr++; open = 0; }
+        // a cell without any link (no run) has zero conductances already
+        if (ldI(run, c) < 0) continue;
         // a removed cell has no link to a spanning one (it would have been reached): zero its own links
         // and those stored at its lower neighbours, which point to it
         stF(gx, c, 0.0); stF(gy, c, 0.0); stF(gz, c, 0.0); stF(dd, c, 0.0); stF(bp, c, 0.0);
@@ -352,6 +354,7 @@ function galerkinRows(sys: usize, l: i32, cap: i32): i32 {
   const rp = gP(cl, L_RP), col = gP(cl, L_COL), val = gP(cl, L_VAL), cdd = gP(cl, L_DD), cdg = gP(cl, L_DIAG);
   const frp = gP(fl, L_RP), fcol = gP(fl, L_COL), fval = gP(fl, L_VAL);
   const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ);
+  const unit = !csr && gI(sys, S_LINKMASK) != 0;
   for (let h = 0; h < nc; h++) stI(mk, h, -1);
   let e = 0;
   stI(rp, 0, 0);
@@ -367,6 +370,16 @@ function galerkinRows(sys: usize, l: i32, cap: i32): i32 {
           const h = ldI(agg, ldI(fcol, p));
           if (h != g) e = rowTouch(h, ldF(fval, p), rs, e, mk, col, val);
         }
+      } else if (unit) {
+        // link mask in use: every link conductance is 1 (the arrays need not be read)
+        if (e + 6 > cap) return -1;
+        const m = ldI(nbr, a);
+        if ((m & M_XP) != 0) { const h = ldI(agg, a + s1); if (h != g) e = rowTouch(h, 1.0, rs, e, mk, col, val); }
+        if ((m & M_XM) != 0) { const h = ldI(agg, a - s1); if (h != g) e = rowTouch(h, 1.0, rs, e, mk, col, val); }
+        if ((m & M_YP) != 0) { const h = ldI(agg, (m & NB_WYP) != 0 ? a - w1 : a + n2); if (h != g) e = rowTouch(h, 1.0, rs, e, mk, col, val); }
+        if ((m & M_YM) != 0) { const h = ldI(agg, (m & NB_WYM) != 0 ? a + w1 : a - n2); if (h != g) e = rowTouch(h, 1.0, rs, e, mk, col, val); }
+        if ((m & M_ZP) != 0) { const h = ldI(agg, (m & NB_WZP) != 0 ? a - w2 : a + 1); if (h != g) e = rowTouch(h, 1.0, rs, e, mk, col, val); }
+        if ((m & M_ZM) != 0) { const h = ldI(agg, (m & NB_WZM) != 0 ? a + w2 : a - 1); if (h != g) e = rowTouch(h, 1.0, rs, e, mk, col, val); }
       } else {
         if (e + 6 > cap) return -1;
         const m = ldI(nbr, a);
