@@ -10,7 +10,7 @@ import { sI, gI, gF, sF, gP, sP, ldF, stF, ldI, stI, ldB, stB } from "../common/
 import {
   S_NLEV, S_LEVELS, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_QUEUE, S_RTOL, S_MAXIT, S_OMEGA,
   S_NSMOOTH, S_NCOARSE, S_ALPHA, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_CHECK,
-  S_STATUS, S_ZERO, S_CYCLE, S_RR, S_RZ, S_ZQ, S_PR, S_RUNS, S_COMPACT, S_NC, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_KD1, S_KD2, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
+  S_STATUS, S_ZERO, S_CYCLE, S_RR, S_RZ, S_ZQ, S_PR, S_RUNS, S_COMPACT, S_NC, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_KD1, S_KD2, S_UNIT, S_UNITON, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, LEVEL_SLOTS, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B,
   L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "./layout";
 
@@ -33,6 +33,12 @@ export function tpBuild(sys: usize): void {
   const sg = gP(lv, L_RW);
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), bp = gP(lv, L_BPROB);
   const gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT);
+  const n = n0 * s1;
+  // a unit field (conductivities 0 or 1; s (s - 1) != 0 also catches NaN), where allowed: the bits only
+  let bad = gI(sys, S_UNIT) == 0;
+  for (let c = 0; c < n && !bad; c++) { const s = ldF(sg, c); bad = s * (s - 1.0) != 0.0; }
+  sI(sys, S_UNITON, bad ? 0 : 1);
+  if (!bad) { unitBuild(sys); return; }
   let nact = 0;
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
@@ -54,6 +60,44 @@ export function tpBuild(sys: usize): void {
   }
   sI(sys, S_NACTIVE, nact);
 }
+
+/** tpBuild of a unit field: the neighbour bits (S_R, as tpPercolate would derive them), the electrode links. */
+function unitBuild(sys: usize): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  const s1 = n1 * n2;
+  const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
+  const sg = gP(lv, L_RW), nbr = gP(sys, S_R), gin = gP(sys, S_GIN), gout = gP(sys, S_GOUT);
+  let nact = 0;
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      for (let k = 0; k < n2; k++) {
+        const c = (i * n1 + j) * n2 + k;
+        const on = ldF(sg, c) > 0.0;
+        nact += select<i32>(1, 0, on);
+        // a link where both cells conduct (harmonic mean > 0), branch-free as in tpPercolate
+        let m = 0;
+        if (i < n0 - 1) m |= select<i32>(M_XP, 0, ldF(sg, c + s1) > 0.0);
+        if (i > 0) m |= select<i32>(M_XM, 0, ldF(sg, c - s1) > 0.0);
+        if (j < n1 - 1) m |= select<i32>(M_YP, 0, ldF(sg, c + n2) > 0.0); else if (w1 != 0) m |= select<i32>(M_YP | NB_WYP, 0, ldF(sg, c - w1) > 0.0);
+        if (j > 0) m |= select<i32>(M_YM, 0, ldF(sg, c - n2) > 0.0); else if (w1 != 0) m |= select<i32>(M_YM | NB_WYM, 0, ldF(sg, c + w1) > 0.0);
+        if (k < n2 - 1) m |= select<i32>(M_ZP, 0, ldF(sg, c + 1) > 0.0); else if (w2 != 0) m |= select<i32>(M_ZP | NB_WZP, 0, ldF(sg, c - w2) > 0.0);
+        if (k > 0) m |= select<i32>(M_ZM, 0, ldF(sg, c - 1) > 0.0); else if (w2 != 0) m |= select<i32>(M_ZM | NB_WZM, 0, ldF(sg, c + w2) > 0.0);
+        stI(nbr, c, select<i32>(m, 0, on));
+        const jk = j * n2 + k;
+        if (i == 0) stF(gin, jk, on ? 2.0 : 0.0);
+        if (i == n0 - 1) stF(gout, jk, on ? 2.0 : 0.0);
+      }
+    }
+  }
+  sI(sys, S_NACTIVE, nact);
+}
+
+/** Dirichlet part of the diagonal of a spanning cell of plane i in a unit field: 2 sigma per electrode face. */
+@inline function unitDd(i: i32, n0: i32): f64 { return (i == 0 ? 2.0 : 0.0) + (i == n0 - 1 ? 2.0 : 0.0); }
+
+/** Number of link bits (M_XP .. M_ZM) set. */
+@inline function linkCount(m: i32): i32 { return (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1) + ((m >> 4) & 1) + ((m >> 5) & 1); }
 
 // Neighbour bits of a level-0 cell (tpPercolate, i32 per cell in the first half of S_R until the coarse
 // levels are built): M_XP .. M_ZM as in the link mask (link conductance > 0), and where the y/z
@@ -85,19 +129,24 @@ export function tpPercolate(sys: usize): i32 {
   // link and no electrode link), S_XS = union-find parent per run (i32[n]), then the runs' face flags
   // (i32[n]; bit 0 inlet, bit 1 outlet).
   const run = gP(sys, S_QUEUE), par = gP(sys, S_XS), flags = par + (<usize>n << 2);
+  const unit = gI(sys, S_UNITON) != 0;
   memory.fill(mark, 0, <usize>n);
   let nu = 0;
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
       for (let k = 0; k < n2; k++) {
         const c = (i * n1 + j) * n2 + k;
-        // branch-free bits (select); the branches left depend on the position only
-        let m = select<i32>(M_XP, 0, ldF(gx, c) > 0.0) | select<i32>(j < n1 - 1 ? M_YP : M_YP | NB_WYP, 0, ldF(gy, c) > 0.0)
-          | select<i32>(k < n2 - 1 ? M_ZP : M_ZP | NB_WZP, 0, ldF(gz, c) > 0.0);
-        if (i > 0) m |= select<i32>(M_XM, 0, ldF(gx, c - s1) > 0.0);
-        if (j > 0) m |= select<i32>(M_YM, 0, ldF(gy, c - n2) > 0.0); else if (w1 != 0) m |= select<i32>(M_YM | NB_WYM, 0, ldF(gy, c + w1) > 0.0);
-        if (k > 0) m |= select<i32>(M_ZM, 0, ldF(gz, c - 1) > 0.0); else if (w2 != 0) m |= select<i32>(M_ZM | NB_WZM, 0, ldF(gz, c + w2) > 0.0);
-        stI(nbr, c, m);
+        let m = 0;
+        if (unit) m = ldI(nbr, c);
+        else {
+          // branch-free bits (select); the branches left depend on the position only
+          m = select<i32>(M_XP, 0, ldF(gx, c) > 0.0) | select<i32>(j < n1 - 1 ? M_YP : M_YP | NB_WYP, 0, ldF(gy, c) > 0.0)
+            | select<i32>(k < n2 - 1 ? M_ZP : M_ZP | NB_WZP, 0, ldF(gz, c) > 0.0);
+          if (i > 0) m |= select<i32>(M_XM, 0, ldF(gx, c - s1) > 0.0);
+          if (j > 0) m |= select<i32>(M_YM, 0, ldF(gy, c - n2) > 0.0); else if (w1 != 0) m |= select<i32>(M_YM | NB_WYM, 0, ldF(gy, c + w1) > 0.0);
+          if (k > 0) m |= select<i32>(M_ZM, 0, ldF(gz, c - 1) > 0.0); else if (w2 != 0) m |= select<i32>(M_ZM | NB_WZM, 0, ldF(gz, c + w2) > 0.0);
+          stI(nbr, c, m);
+        }
         const jk = j * n2 + k;
         const face = select<i32>(1, 0, i == 0 && ldF(gin, jk) > 0.0) | select<i32>(2, 0, i == n0 - 1 && ldF(gout, jk) > 0.0);
         if ((m | face) == 0) { stI(run, c, -1); continue; }
@@ -136,11 +185,13 @@ export function tpPercolate(sys: usize): i32 {
         if (open != 0) { nr++; open = 0; }
         // a cell without any link (no run) has zero conductances already
         if (ldI(run, c) < 0) continue;
-        // a removed cell has no link to a spanning one (it would have been reached): zero its own links
-        // and those stored at its lower neighbours, which point to it
-        stF(gx, c, 0.0); stF(gy, c, 0.0); stF(gz, c, 0.0); stF(dd, c, 0.0); stF(bp, c, 0.0);
+        // a removed cell has no link to a spanning one (it would have been reached): zero its electrode
+        // links, its own links and those stored at its lower neighbours, which point to it (a unit field
+        // has no conductance arrays)
         if (i == 0) stF(gin, c, 0.0);
         if (i == n0 - 1) stF(gout, c - i * s1, 0.0);
+        if (unit) continue;
+        stF(gx, c, 0.0); stF(gy, c, 0.0); stF(gz, c, 0.0); stF(dd, c, 0.0); stF(bp, c, 0.0);
         if (i > 0) stF(gx, c - s1, 0.0);
         if (j > 0) stF(gy, c - n2, 0.0); else if (per1) stF(gy, c + (n1 - 1) * n2, 0.0);
         if (k > 0) stF(gz, c - 1, 0.0); else if (per2) stF(gz, c + n2 - 1, 0.0);
@@ -311,6 +362,9 @@ function groupMembers(sys: usize, l: i32): void {
   const agg = gP(fl, L_AGG), fdd = gP(fl, L_DD), list = gP(sys, S_XS), start = gP(sys, S_Q);
   const blk = gP(sys, S_R) + (<usize>gI(level(sys, 0), L_N) << 2);
   const cell = gP(cl, L_CELL), cdd = gP(cl, L_DD);
+  // level 0 of a unit field has no L_DD array
+  const unit = l == 0 && gI(sys, S_UNITON) != 0;
+  const n0 = gI(fl, L_N0), s1 = gI(fl, L_N1) * gI(fl, L_N2);
   for (let g = 0; g <= nc; g++) stI(start, g, 0);
   for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stI(start, g + 1, ldI(start, g + 1) + 1); }
   for (let g = 0; g < nc; g++) stI(start, g + 1, ldI(start, g + 1) + ldI(start, g));
@@ -321,7 +375,8 @@ function groupMembers(sys: usize, l: i32): void {
     const s = ldI(start, g), se = ldI(start, g + 1);
     stI(cell, g, ldI(blk, ldI(list, s)) >> 1);
     let d = 0.0;
-    for (let t = s; t < se; t++) d += ldF(fdd, ldI(list, t));
+    if (unit) for (let t = s; t < se; t++) d += unitDd((ldI(list, t) / s1) | 0, n0);
+    else for (let t = s; t < se; t++) d += ldF(fdd, ldI(list, t));
     stF(cdd, g, d);
   }
 }
@@ -547,6 +602,20 @@ export function tpMask(sys: usize): void {
   const n = gI(lv, L_N);
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), dg = gP(lv, L_DIAG);
   const m = gP(sys, S_QUEUE), nbr = gP(sys, S_R), mark = gP(sys, S_MARK);
+  if (gI(sys, S_UNITON) != 0) {
+    // a unit field: diagonal = links + electrode links (the sums of tpDiag, all terms integers)
+    const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
+    for (let i = 0; i < n0; i++) {
+      const d0 = <i32>unitDd(i, n0);
+      for (let c = i * s1; c < (i + 1) * s1; c++) {
+        const span = ldB(mark, c) == 3;
+        const bits = select<i32>(ldI(nbr, c) & (M_XP | M_XM | M_YP | M_YM | M_ZP | M_ZM), 0, span);
+        stI(m, c, bits | (select<i32>(linkCount(bits) + d0, 0, span) << M_DSHIFT));
+      }
+    }
+    sI(sys, S_LINKMASK, 1);
+    return;
+  }
   // one pass: check each cell's own links and build its mask (a failed check leaves the mask unused)
   for (let c = 0; c < n; c++) {
     const a = ldF(gx, c), b = ldF(gy, c), z = ldF(gz, c), e = ldF(dd, c);
@@ -1030,6 +1099,8 @@ function compactBuild(sys: usize): i32 {
   const cx = gP(lv, L_GX), cb = gP(lv, L_GY), cm = gP(lv, L_RW), nx = gP(lv, L_DD), ny = gP(lv, L_DIAG), nz = bp;
   const nc = planeNode(sys, lv, n0);
   const rows = n0 * n1;
+  // a unit field: right-hand side 2 sigma = 2 on the inlet layer (rows of plane 0)
+  const unit = gI(sys, S_UNITON) != 0;
   // pass 1: node arrays (b read from L_BPROB before pass 2 overwrites it with the z neighbours)
   for (let row = 0; row < rows; row++) {
     const t1 = ldI(rn, row + 1);
@@ -1039,7 +1110,7 @@ function compactBuild(sys: usize): i32 {
         const c = row * n2 + k, a = a0 + k - ks;
         stF(cx, a, ldF(xs, c));
         stI(xs, c << 1, a);
-        stF(cb, a, ldF(bp, c));
+        stF(cb, a, unit ? (row < n1 ? 2.0 : 0.0) : ldF(bp, c));
         stI(cm, a, ldI(msk, c));
         stI(agg, a, ldI(agg, c));
       }
@@ -1364,10 +1435,12 @@ function cycleProduct(sys: usize, lv: usize, q: usize, cp: usize, v: usize): f64
 export function tpInitGuess(sys: usize): void {
   const lv = level(sys, 0);
   const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
-  const x = gP(sys, S_XS), dg = gP(lv, L_DIAG);
+  const x = gP(sys, S_XS), dg = gP(lv, L_DIAG), msk = gP(sys, S_QUEUE);
+  // a unit field has no diagonal array: its link mask holds the diagonal
+  const unit = gI(sys, S_UNITON) != 0;
   for (let i = 0; i < n0; i++) {
     const v = 1.0 - (<f64>i + 0.5) / <f64>n0;
-    for (let jk = 0; jk < s1; jk++) { const c = i * s1 + jk; stF(x, c, ldF(dg, c) != 0.0 ? v : 0.0); }
+    for (let jk = 0; jk < s1; jk++) { const c = i * s1 + jk; stF(x, c, (unit ? ldI(msk, c) != 0 : ldF(dg, c) != 0.0) ? v : 0.0); }
   }
 }
 

@@ -70,7 +70,13 @@ export const S_CNY = 44; //        ptr  i32[2 nc] y+1 and y-1 neighbours (L_DIAG
 export const S_CNZ = 45; //        ptr  i32[2 nc] z+1 and z-1 neighbours (L_BPROB's)
 export const S_KD1 = 46; //        f64  K-cycle step (cycleProduct): x . b
 export const S_KD2 = 47; //        f64  K-cycle step: x . v1
-export const HEADER_SLOTS = 48;
+// Unit fields (every conductivity 0 or 1: one conducting phase, tortuosity and images), when the host allows it
+// (compact level 0 above component aggregates): tpBuild writes the neighbour bits straight from the
+// conductivities and no link-conductance, Dirichlet, right-hand-side or diagonal arrays (L_GX .. L_DIAG,
+// L_BPROB); the later kernels take them from the bits and the position (2 sigma = 2 at the electrode faces).
+export const S_UNIT = 48; //       i32  in: 1 = allowed
+export const S_UNITON = 49; //     i32  out (tpBuild): 1 = this field is a unit field
+export const HEADER_SLOTS = 56;
 
 // ---- level block ----
 export const L_N0 = 0; //          i32  cells along the transport axis

@@ -200,6 +200,8 @@ export class GridSolver {
     setF(this.sys, T.S_ALPHA, opts.coarseScale);
     setI(this.sys, T.S_CYCLE, opts.cycle === "K" ? 1 : 0);
     setI(this.sys, T.S_COMPACT, opts.compact === false ? 0 : 1);
+    // unit fields (conductivities 0/1) skip the conductance arrays: only where level 0 runs compact
+    setI(this.sys, T.S_UNIT, comp && opts.compact !== false && opts.linkMask !== false && this.levels.length > 1 ? 1 : 0);
     setI(this.sys, T.S_CBASE, cbase);
     setI(this.sys, T.S_CEND, comp ? this.coarseEnd : 0);
     this.levels.forEach((s, l) => {
@@ -239,7 +241,8 @@ export class GridSolver {
     if (nPerc === 0) {
       return { status: "no-path", method: this.opts.method, iterations: 0, residual: 0, rtol: this.opts.rtol, fluxIn: 0, fluxOut: 0, fluxImbalance: 0, nActive, nPercolating: 0, levels: this.levels.length, seconds: (performance.now() - t0) / 1000 };
     }
-    k.tpDiag(this.lvPtr[0]);
+    // (a unit field has no conductance arrays: its link mask carries the diagonal)
+    if (gi(T.S_UNITON) === 0) k.tpDiag(this.lvPtr[0]);
     new DataView(k.heap.buffer).setInt32(this.sys + T.S_LINKMASK * 8, this.opts.linkMask === false ? 0 : 1, true);
     k.tpMask(this.sys);
     if (this.opts.aggregation === "components" && this.opts.method === "pcg") this.buildComponentLevels();

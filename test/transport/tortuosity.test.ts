@@ -115,12 +115,12 @@ test("compact level 0 (network cells only) gives the grid path's potentials bit 
         for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === phase ? 1 : 0;
         const r = s.solve();
         assert.is(r.status, "converged");
-        its.push(r.iterations);
+        its.push(r.iterations, r.fluxIn, r.fluxOut);
         assert.is(s.compactUsed(), compact, `phase ${phase} ${cycle}: compact in use`);
         out.push(Float64Array.from(s.potentialView()));
         s.dispose();
       }
-      assert.is(its[0], its[1]);
+      assert.equal(its.slice(0, 3), its.slice(3), `phase ${phase} ${cycle}: iterations and fluxes`);
       assert.equal(out[0], out[1], `phase ${phase} ${cycle} periodic ${periodic}: potentials differ`);
     }
   }
@@ -146,17 +146,19 @@ test("compact level 0 on random fields: same bits as the grid path and the TS tw
       // conducting fraction ~0.7, plus a straight channel along the transport axis so that the field percolates
       const f = new Float64Array(n);
       for (let c = 0; c < n; c++) f[c] = rng.next() < 0.7 || c % (shape[1] * shape[2]) === 0 ? 1 : 0;
-      const runs: { pot: Float64Array; its: number; used: boolean }[] = [];
+      const runs: { pot: Float64Array; its: number; flux: number[]; used: boolean }[] = [];
       for (const [kk, compact] of [[k, true], [k, false], [twin, true]] as const) {
         const s = new GridSolver(kk, shape, periodic, { ...SOLVER_DEFAULTS, compact, rtol: 1e-11 });
         s.sigmaView().set(f);
         const r = s.solve();
         assert.is(r.status, "converged", `${shape} ${periodic}`);
-        runs.push({ pot: Float64Array.from(s.potentialView()), its: r.iterations, used: s.compactUsed() });
+        runs.push({ pot: Float64Array.from(s.potentialView()), its: r.iterations, flux: [r.fluxIn, r.fluxOut, r.nPercolating, r.nActive], used: s.compactUsed() });
         s.dispose();
       }
       assert.is(runs[0].used, s3levels(shape), `${shape}: compact used`);
       assert.is(runs[0].its, runs[1].its);
+      assert.equal(runs[0].flux, runs[1].flux, `${shape} ${periodic}: fluxes, cell counts`);
+      assert.equal(runs[0].flux, runs[2].flux, `${shape} ${periodic}: fluxes (twin)`);
       assert.equal(runs[0].pot, runs[1].pot, `${shape} ${periodic}: compact vs grid`);
       assert.equal(runs[0].pot, runs[2].pot, `${shape} ${periodic}: wasm vs twin`);
     }
