@@ -46,7 +46,7 @@ export interface SolverOptions {
 }
 
 export const SOLVER_DEFAULTS: SolverOptions = {
-  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 20, coarseScale: 1.8, cycle: "K", linkMask: true, aggregation: "components", compact: true,
+  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 6, coarseScale: 1.8, cycle: "K", linkMask: true, aggregation: "components", compact: true,
 };
 
 export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
