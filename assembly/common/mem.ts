@@ -16,6 +16,10 @@
 /** First byte the host may use: everything below belongs to the module's static data. */
 export function heapBase(): usize { return __heap_base; }
 
+// f32 array element access by index, as f64 (the store rounds to nearest)
+@inline export function ldS(p: usize, i: i32): f64 { return <f64>load<f32>(p + (<usize>i << 2)); }
+@inline export function stS(p: usize, i: i32, v: f64): void { store<f32>(p + (<usize>i << 2), <f32>v); }
+
 // u8 array element access by index
 @inline export function ldB(p: usize, i: i32): i32 { return <i32>load<u8>(p + <usize>i); }
 @inline export function stB(p: usize, i: i32, v: i32): void { store<u8>(p + <usize>i, <u8>v); }

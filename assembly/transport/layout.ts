@@ -90,7 +90,7 @@ export const L_GY = 7; //          ptr  f64[n] conductance of the link (i,j,k)-(
 export const L_GZ = 8; //          ptr  f64[n] conductance of the link (i,j,k)-(i,j,k+1) (wrap at k = n2-1)
 export const L_DD = 9; //          ptr  f64[n] Dirichlet part of the diagonal
 export const L_DIAG = 10; //       ptr  f64[n] diagonal (sum of link conductances + DD)
-export const L_X = 11; //          ptr  f64[n] multigrid correction (level 0: the CG z vector)
+export const L_X = 11; //          ptr  f64[n] multigrid correction (level 0: the CG z vector; sparse levels: n + 1, x[n] = 0)
 export const L_B = 12; //          ptr  f64[n] right-hand side (level 0: the CG residual; the problem rhs lives in S_... of the host)
 export const L_RW = 13; //         ptr  f64[n] residual work
 export const L_BPROB = 14; //      ptr  f64[n] level 0 only: the problem's right-hand side
@@ -107,7 +107,16 @@ export const L_VAL = 21; //        ptr  f64[nnz] CSR link conductance (> 0; the 
 export const L_NRED = 22; //       i32  nodes of colour 0 (they are 0 .. L_NRED-1)
 export const L_CELL = 23; //       ptr  i32[n] the node's cell on this level's grid (L_N0 x L_N1 x L_N2)
 export const L_DENSE = 24; //      ptr  f64[n*n] coarsest sparse level with at most DENSE_MAX nodes: its Cholesky factor (0: none)
-export const LEVEL_SLOTS = 26;
+// The sparse levels' rows again for the solve kernels (Gauss-Seidel, residual, products): the first ELL_W entries
+// of each row in fixed slots (padded with column n, where L_X holds a 0, and value 0), values as f32 (the
+// Galerkin sums of a unit field are small integers, exact), the rest of the few longer rows as CSR:
+export const L_ECOL = 25; //       ptr  i32[ELL_W n] columns
+export const L_EVAL = 26; //       ptr  f32[ELL_W n] values
+export const L_ORP = 27; //        ptr  i32[n+1] row starts of the overflow entries
+export const L_OCOL = 28; //       ptr  i32[..] overflow columns
+export const L_OVAL = 29; //       ptr  f64[..] overflow values
+export const ELL_W = 6;
+export const LEVEL_SLOTS = 32;
 // the coarsest level is solved exactly by a dense Cholesky factor up to this many nodes (64x64 images: ~70),
 // by S_NCOARSE sweep pairs above it (factoring n^3/6 would cost more than the sweeps)
 export const DENSE_MAX = 256;

@@ -18,12 +18,14 @@ let F64 = new Float64Array(0);
 let I32 = new Int32Array(0);
 let U32 = new Uint32Array(0);
 let U8 = new Uint8Array(0);
+let F32 = new Float32Array(0);
 function bind(buf: ArrayBuffer): void {
   if (U8.buffer !== buf || U8.byteLength !== buf.byteLength) {
     F64 = new Float64Array(buf, 0, buf.byteLength >>> 3);
     I32 = new Int32Array(buf, 0, buf.byteLength >>> 2);
     U32 = new Uint32Array(buf, 0, buf.byteLength >>> 2);
     U8 = new Uint8Array(buf);
+    F32 = new Float32Array(buf, 0, buf.byteLength >>> 2);
   }
 }
 // the AssemblyScript builtins used by the kernels, over the bound buffer
@@ -44,6 +46,8 @@ function select(a: number, b: number, cond: boolean): number { return cond ? a :
 function stI(p: number, i: number, v: number): void { I32[(p >>> 2) + i] = v; }
 function ldB(p: number, i: number): number { return U8[p + i]; }
 function stB(p: number, i: number, v: number): void { U8[p + i] = v; }
+function ldS(p: number, i: number): number { return F32[(p >>> 2) + i]; }
+function stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }
 
 // ---- twin of assembly/cell/particle.ts ----
 // Radial Fickian diffusion in the AM particles of all macro nodes (paper 001 eq 44-46), one implicit

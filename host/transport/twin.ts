@@ -11,8 +11,8 @@ import {
   S_STATUS, S_ZERO, S_CYCLE, S_LINKMASK, S_CBASE, S_CEND, S_CLEVEL, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM,
   M_DSHIFT, S_RR, S_RZ, S_ZQ, S_PR, S_RUNS, S_COMPACT, S_NC, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ,
   S_KD1, S_KD2, S_UNIT, S_UNITON, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X,
-  L_B, L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, LEVEL_SLOTS,
-  DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  L_B, L_RW, L_BPROB, L_C1, L_V1, L_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, L_ECOL, L_EVAL,
+  L_ORP, L_OCOL, L_OVAL, ELL_W, LEVEL_SLOTS, DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -20,12 +20,14 @@ let F64 = new Float64Array(0);
 let I32 = new Int32Array(0);
 let U32 = new Uint32Array(0);
 let U8 = new Uint8Array(0);
+let F32 = new Float32Array(0);
 function bind(buf: ArrayBuffer): void {
   if (U8.buffer !== buf || U8.byteLength !== buf.byteLength) {
     F64 = new Float64Array(buf, 0, buf.byteLength >>> 3);
     I32 = new Int32Array(buf, 0, buf.byteLength >>> 2);
     U32 = new Uint32Array(buf, 0, buf.byteLength >>> 2);
     U8 = new Uint8Array(buf);
+    F32 = new Float32Array(buf, 0, buf.byteLength >>> 2);
   }
 }
 // the AssemblyScript builtins used by the kernels, over the bound buffer
@@ -46,6 +48,8 @@ function select(a: number, b: number, cond: boolean): number { return cond ? a :
 function stI(p: number, i: number, v: number): void { I32[(p >>> 2) + i] = v; }
 function ldB(p: number, i: number): number { return U8[p + i]; }
 function stB(p: number, i: number, v: number): void { U8[p + i] = v; }
+function ldS(p: number, i: number): number { return F32[(p >>> 2) + i]; }
+function stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }
 
 // ---- twin of assembly/transport/grid.ts ----
 // Steady conduction div(sigma grad phi) = 0 on a voxel grid, discretised exactly as TauFactor does
@@ -509,18 +513,19 @@ function tpComponentLevels(sys: number): number {
   const l0 = gI(sys, S_CLEVEL);
   let p = gP(sys, S_CBASE);
   if (l0 > 0) {
-    // resume behind the last array of level l0 (its columns)
+    // resume behind the last array of level l0 (its overflow values)
     const lv = level(sys, l0);
-    p = gP(lv, L_COL) + pad16(ldI(gP(lv, L_RP), gI(lv, L_N)) << 2);
+    p = gP(lv, L_OVAL) + pad16(ldI(gP(lv, L_ORP), gI(lv, L_N)) << 3);
   }
   for (let l = l0; l + 1 < nlev; l++) {
     const cl = level(sys, l + 1);
     const nc = aggregate(sys, l);
     const b8 = pad16(nc << 3), b4 = pad16(nc << 2);
-    if (p + 7 * b8 + 2 * b4 + pad16((nc + 1) << 2) + 32 > end) { sI(sys, S_CLEVEL, l); return 0; }
+    if (p + 7 * b8 + 2 * b4 + pad16((nc + 1) << 2) + 48 > end) { sI(sys, S_CLEVEL, l); return 0; }
     sP(cl, L_DD, p); p += b8;
     sP(cl, L_DIAG, p); p += b8;
-    sP(cl, L_X, p); p += b8;
+    // x[nc] = 0: the column of the ELL rows' padding
+    sP(cl, L_X, p); stF(p, nc, 0.0); p += pad16((nc + 1) << 3);
     sP(cl, L_B, p); p += b8;
     sP(cl, L_RW, p); p += b8;
     sP(cl, L_C1, p); p += b8;
@@ -542,6 +547,8 @@ function tpComponentLevels(sys: number): number {
     p += pad16(nnz << 2);
     sI(cl, L_CSR, 1);
     sP(cl, L_DENSE, 0);
+    p = ellBuild(cl, p, end);
+    if (p == 0) { sI(sys, S_CLEVEL, l); return 0; }
   }
   // a small coarsest level: its dense Cholesky factor
   const cl = level(sys, nlev - 1);
@@ -551,6 +558,50 @@ function tpComponentLevels(sys: number): number {
     sP(cl, L_DENSE, denseFactor(cl, p) ? p : 0);
   }
   return 1;
+}
+
+/**
+ * The ELL copy of CSR level lv's rows (layout L_ECOL .. L_OVAL), carved from p; returns the end of the
+ * carved arrays, or 0 when they would pass `end`.
+ */
+function ellBuild(lv: number, p: number, end: number): number {
+  const n = gI(lv, L_N);
+  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL);
+  let no = 0;
+  for (let a = 0; a < n; a++) { const len = ldI(rp, a + 1) - ldI(rp, a); if (len > ELL_W) no += len - ELL_W; }
+  const bw = pad16((n * ELL_W) << 2);
+  if (p + 2 * bw + pad16((n + 1) << 2) + pad16(no << 2) + pad16(no << 3) > end) return 0;
+  const ec = p, ev = p + bw, orp = ev + bw;
+  const oc = orp + pad16((n + 1) << 2), ov = oc + pad16(no << 2);
+  sP(lv, L_ECOL, ec); sP(lv, L_EVAL, ev); sP(lv, L_ORP, orp); sP(lv, L_OCOL, oc); sP(lv, L_OVAL, ov);
+  let o = 0;
+  for (let a = 0; a < n; a++) {
+    const p0 = ldI(rp, a), len = ldI(rp, a + 1) - p0;
+    stI(orp, a, o);
+    for (let u = 0; u < ELL_W; u++) {
+      const has = u < len;
+      stI(ec, a * ELL_W + u, has ? ldI(col, p0 + u) : n);
+      stS(ev, a * ELL_W + u, has ? ldF(val, p0 + u) : 0.0);
+    }
+    for (let u = ELL_W; u < len; u++) { stI(oc, o, ldI(col, p0 + u)); stF(ov, o, ldF(val, p0 + u)); o++; }
+  }
+  stI(orp, n, o);
+  return ov + pad16(no << 3);
+}
+
+/** sum_p val_p x_col_p over row a of an ELL level (entry order of the CSR row; padding adds 0 x[n] = 0). */
+function ellRowSum(ec: number, ev: number, orp: number, oc: number, ov: number, x: number, a: number): number {
+  const e = a * ELL_W;
+  let s = 0.0;
+  s += ldS(ev, e) * ldF(x, ldI(ec, e));
+  s += ldS(ev, e + 1) * ldF(x, ldI(ec, e + 1));
+  s += ldS(ev, e + 2) * ldF(x, ldI(ec, e + 2));
+  s += ldS(ev, e + 3) * ldF(x, ldI(ec, e + 3));
+  s += ldS(ev, e + 4) * ldF(x, ldI(ec, e + 4));
+  s += ldS(ev, e + 5) * ldF(x, ldI(ec, e + 5));
+  const oe = ldI(orp, a + 1);
+  for (let q = ldI(orp, a); q < oe; q++) s += ldF(ov, q) * ldF(x, ldI(oc, q));
+  return s;
 }
 
 /**
@@ -599,12 +650,10 @@ function denseSolve(lv: number, x: number, b: number): void {
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
 function gsCSR(lv: number, x: number, b: number, rev: number, r: number): void {
   const n = gI(lv, L_N), nred = gI(lv, L_NRED);
-  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+  const ec = gP(lv, L_ECOL), ev = gP(lv, L_EVAL), orp = gP(lv, L_ORP), oc = gP(lv, L_OCOL), ov = gP(lv, L_OVAL), dg = gP(lv, L_DIAG);
   for (let t = 0; t < n; t++) {
     const a = rev != 0 ? n - 1 - t : t;
-    let s = 0.0;
-    const pe = ldI(rp, a + 1);
-    for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
+    const s = ellRowSum(ec, ev, orp, oc, ov, x, a);
     const d = ldF(dg, a), xn = (ldF(b, a) + s) / d;
     stF(x, a, xn);
     // r != 0 (forward sweep): the residual of a colour-1 node with its update (its neighbours, colour 0, are final;
@@ -618,12 +667,10 @@ function applyACSR(lv: number, x: number, b: number, r: number, mode: number): n
 
 /** applyACSR on the nodes [a0, a1). */
 function applyACSRRange(lv: number, x: number, b: number, r: number, mode: number, a0: number, a1: number): number {
-  const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+  const ec = gP(lv, L_ECOL), ev = gP(lv, L_EVAL), orp = gP(lv, L_ORP), oc = gP(lv, L_OCOL), ov = gP(lv, L_OVAL), dg = gP(lv, L_DIAG);
   let acc = 0.0;
   for (let a = a0; a < a1; a++) {
-    let s = 0.0;
-    const pe = ldI(rp, a + 1);
-    for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
+    const s = ellRowSum(ec, ev, orp, oc, ov, x, a);
     const xc = ldF(x, a);
     if (mode == 0) { const v = ldF(b, a) - (ldF(dg, a) * xc - s); stF(r, a, v); acc += v * v; }
     else { const v = ldF(dg, a) * xc - s; stF(r, a, v); acc += xc * v; }
@@ -1453,16 +1500,11 @@ function cycleProduct(sys: number, lv: number, q: number, cp: number, v: number)
     for (let c = 0; c < n; c++) { const xc = ldF(x, c); xb += xc * ldF(b, c); if (v != 0) xv += xc * ldF(v, c); if (cp != 0) stF(cp, c, xc); }
   } else {
     const nred = gI(lv, L_NRED);
-    const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
+    const ec = gP(lv, L_ECOL), ev = gP(lv, L_EVAL), orp = gP(lv, L_ORP), oc = gP(lv, L_OCOL), ov = gP(lv, L_OVAL), dg = gP(lv, L_DIAG);
     for (let a = 0; a < n; a++) {
       const xc = ldF(x, a), bc = ldF(b, a);
       let qa = bc;
-      if (a >= nred) {
-        let s = 0.0;
-        const pe = ldI(rp, a + 1);
-        for (let p = ldI(rp, a); p < pe; p++) s += ldF(val, p) * ldF(x, ldI(col, p));
-        qa = ldF(dg, a) * xc - s;
-      }
+      if (a >= nred) qa = ldF(dg, a) * xc - ellRowSum(ec, ev, orp, oc, ov, x, a);
       stF(q, a, qa);
       xq += xc * qa; xb += xc * bc;
       if (v != 0) xv += xc * ldF(v, a);
