@@ -346,8 +346,9 @@ function aggregate(sys: number, l: number): number {
   // block codes, -1 for a node outside the network (diag 0)
   const blk = gP(sys, S_R) + (gI(level(sys, 0), L_N) << 2);
   const agg = gP(fl, L_AGG);
-  for (let a = 0; a < nf; a++) { stI(par, a, a); stI(lab, a, -1); }
+  let nc = 0;
   if (csr) {
+    for (let a = 0; a < nf; a++) { stI(par, a, a); stI(lab, a, -1); }
     const rp = gP(fl, L_RP), col = gP(fl, L_COL), cell = gP(fl, L_CELL), dg = gP(fl, L_DIAG);
     for (let a = 0; a < nf; a++) {
       const c = ldI(cell, a);
@@ -362,41 +363,75 @@ function aggregate(sys: number, l: number): number {
         if (b > a && ldI(blk, b) == B) ufUnion(par, a, b);
       }
     }
-  } else {
-    // level 0 after tpPercolate: a cell is in the network (diag > 0) iff it spans (mark 3), and its
-    // neighbour bits are its links with g > 0
-    const mark = gP(sys, S_MARK), nbr = gP(sys, S_R);
-    for (let i = 0; i < n0; i++) {
-      for (let j = 0; j < n1; j++) {
-        for (let k = 0; k < n2; k++) {
-          const c = (i * n1 + j) * n2 + k;
-          if (ldB(mark, c) != 3) { stI(blk, c, -1); continue; }
-          stI(blk, c, blockCode(i, j, k, c1, c2));
-          const m = ldI(nbr, c);
-          // links whose two cells share a block (the periodic wrap does only on an axis of 2 cells)
-          if ((i & 1) == 0 && (m & M_XP) != 0) ufUnion(par, c, c + s1);
-          if ((m & M_YP) != 0) { if (j < n1 - 1) { if ((j & 1) == 0) ufUnion(par, c, c + n2); } else if (n1 == 2) ufUnion(par, c, c - n2); }
-          if ((m & M_ZP) != 0) { if (k < n2 - 1) { if ((k & 1) == 0) ufUnion(par, c, c + 1); } else if (n2 == 2) ufUnion(par, c, c - 1); }
-        }
+    // colour-0 aggregates first, each numbered at its first node; every node points to its root from here on
+    for (let a = 0; a < nf; a++) {
+      const b = ldI(blk, a);
+      if (b < 0) continue;
+      const r = ufFind(par, a);
+      stI(par, a, r);
+      if ((b & 1) == 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+    }
+    sI(cl, L_NRED, nc);
+    for (let a = 0; a < nf; a++) {
+      const b = ldI(blk, a);
+      if (b < 0) { stI(agg, a, -1); continue; }
+      const r = ldI(par, a);
+      if ((b & 1) != 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+      stI(agg, a, ldI(lab, r));
+    }
+    sI(cl, L_N, nc);
+    return nc;
+  }
+  // level 0 after tpPercolate: the network is the spanning cells, visited through their runs (S_RUNS; par,
+  // lab, blk and agg are neither written nor read elsewhere), and its neighbour bits are its links with g > 0
+  const nbr = gP(sys, S_R), rn = gP(sys, S_RUNS), pairs = runPairs(rn, fl);
+  const rows = n0 * n1;
+  for (let row = 0; row < rows; row++) {
+    const t1 = ldI(rn, row + 1);
+    for (let t = ldI(rn, row); t < t1; t++) {
+      const ke = runKe(pairs, t);
+      for (let c = row * n2 + ldI(pairs, t << 1); c < row * n2 + ke; c++) { stI(par, c, c); stI(lab, c, -1); }
+    }
+  }
+  for (let row = 0; row < rows; row++) {
+    const i = (row / n1) | 0, j = row - i * n1;
+    const t1 = ldI(rn, row + 1);
+    for (let t = ldI(rn, row); t < t1; t++) {
+      const ke = runKe(pairs, t);
+      for (let k = ldI(pairs, t << 1); k < ke; k++) {
+        const c = row * n2 + k;
+        stI(blk, c, blockCode(i, j, k, c1, c2));
+        const m = ldI(nbr, c);
+        // links whose two cells share a block (the periodic wrap does only on an axis of 2 cells)
+        if ((i & 1) == 0 && (m & M_XP) != 0) ufUnion(par, c, c + s1);
+        if ((m & M_YP) != 0) { if (j < n1 - 1) { if ((j & 1) == 0) ufUnion(par, c, c + n2); } else if (n1 == 2) ufUnion(par, c, c - n2); }
+        if ((m & M_ZP) != 0) { if (k < n2 - 1) { if ((k & 1) == 0) ufUnion(par, c, c + 1); } else if (n2 == 2) ufUnion(par, c, c - 1); }
       }
     }
   }
-  // colour-0 aggregates first, each numbered at its first node; every node points to its root from here on
-  let nc = 0;
-  for (let a = 0; a < nf; a++) {
-    const b = ldI(blk, a);
-    if (b < 0) continue;
-    const r = ufFind(par, a);
-    stI(par, a, r);
-    if ((b & 1) == 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+  // colour-0 aggregates first, each numbered at its first cell; every cell points to its root from here on
+  for (let row = 0; row < rows; row++) {
+    const t1 = ldI(rn, row + 1);
+    for (let t = ldI(rn, row); t < t1; t++) {
+      const ke = runKe(pairs, t);
+      for (let c = row * n2 + ldI(pairs, t << 1); c < row * n2 + ke; c++) {
+        const r = ufFind(par, c);
+        stI(par, c, r);
+        if ((ldI(blk, c) & 1) == 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+      }
+    }
   }
   sI(cl, L_NRED, nc);
-  for (let a = 0; a < nf; a++) {
-    const b = ldI(blk, a);
-    if (b < 0) { stI(agg, a, -1); continue; }
-    const r = ldI(par, a);
-    if ((b & 1) != 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
-    stI(agg, a, ldI(lab, r));
+  for (let row = 0; row < rows; row++) {
+    const t1 = ldI(rn, row + 1);
+    for (let t = ldI(rn, row); t < t1; t++) {
+      const ke = runKe(pairs, t);
+      for (let c = row * n2 + ldI(pairs, t << 1); c < row * n2 + ke; c++) {
+        const r = ldI(par, c);
+        if ((ldI(blk, c) & 1) != 0 && ldI(lab, r) < 0) { stI(lab, r, nc); nc++; }
+        stI(agg, c, ldI(lab, r));
+      }
+    }
   }
   sI(cl, L_N, nc);
   return nc;
@@ -413,9 +448,24 @@ function groupMembers(sys: number, l: number): void {
   const unit = l == 0 && gI(sys, S_UNITON) != 0;
   const n0 = gI(fl, L_N0), s1 = gI(fl, L_N1) * gI(fl, L_N2);
   for (let g = 0; g <= nc; g++) stI(start, g, 0);
-  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stI(start, g + 1, ldI(start, g + 1) + 1); }
+  // level 0: the spanning cells through their runs (L_AGG is not written for the others)
+  const rn = l == 0 ? gP(sys, S_RUNS) : 0, pairs = runPairs(rn, fl), n2 = gI(fl, L_N2);
+  const rows = l == 0 ? n0 * gI(fl, L_N1) : 1;
+  for (let row = 0; row < rows; row++) {
+    const t1 = runHi(rn, row);
+    for (let t = runLo(rn, row); t < t1; t++) {
+      const a1 = rn != 0 ? row * n2 + runKe(pairs, t) : nf;
+      for (let a = rn != 0 ? row * n2 + ldI(pairs, t << 1) : 0; a < a1; a++) { const g = ldI(agg, a); if (g >= 0) stI(start, g + 1, ldI(start, g + 1) + 1); }
+    }
+  }
   for (let g = 0; g < nc; g++) stI(start, g + 1, ldI(start, g + 1) + ldI(start, g));
-  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) { stI(list, ldI(start, g), a); stI(start, g, ldI(start, g) + 1); } }
+  for (let row = 0; row < rows; row++) {
+    const t1 = runHi(rn, row);
+    for (let t = runLo(rn, row); t < t1; t++) {
+      const a1 = rn != 0 ? row * n2 + runKe(pairs, t) : nf;
+      for (let a = rn != 0 ? row * n2 + ldI(pairs, t << 1) : 0; a < a1; a++) { const g = ldI(agg, a); if (g >= 0) { stI(list, ldI(start, g), a); stI(start, g, ldI(start, g) + 1); } }
+    }
+  }
   for (let g = nc; g > 0; g--) stI(start, g, ldI(start, g - 1));
   stI(start, 0, 0);
   for (let g = 0; g < nc; g++) {
