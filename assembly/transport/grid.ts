@@ -19,6 +19,17 @@ import {
 /** Wrap offset of a periodic lateral axis ((n-1)*stride), 0 when the axis is not periodic. */
 @inline function wrapOffset(per: i32, n: i32, stride: i32): i32 { return per != 0 && n > 1 ? (n - 1) * stride : 0; }
 
+/**
+ * True when the colour ((coordinate sum) & 1) of a level's cells/nodes is a proper 2-colouring: links join
+ * different colours, except across a periodic seam of an odd number of cells. Only then may a sweep skip
+ * the neighbours of its first colour from a zero guess, form residuals with the updates, or take A x = b on
+ * the colour updated last.
+ */
+@inline function properColours(lv: usize): bool {
+  const n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
+  return !(gI(lv, L_PER1) != 0 && n1 > 1 && (n1 & 1) != 0) && !(gI(lv, L_PER2) != 0 && n2 > 1 && (n2 & 1) != 0);
+}
+
 @inline function harmonic(a: f64, b: f64): f64 { return a + b > 0.0 ? (2.0 * a * b) / (a + b) : 0.0; }
 
 /**
@@ -651,12 +662,13 @@ function denseSolve(lv: usize, x: usize, b: usize): void {
 }
 
 /** Red-black Gauss-Seidel on a CSR level: colour 0 then 1 (rev 0), or 1 then 0 in reverse (rev 1). */
-function gsCSR(lv: usize, x: usize, b: usize, rev: i32, r: usize): void {
+function gsCSR(lv: usize, x: usize, b: usize, rev: i32, r: usize, zg: i32 = 0): void {
   const n = gI(lv, L_N), nred = gI(lv, L_NRED);
   const ec = gP(lv, L_ECOL), ev = gP(lv, L_EVAL), orp = gP(lv, L_ORP), oc = gP(lv, L_OCOL), ov = gP(lv, L_OVAL), dg = gP(lv, L_DIAG);
   for (let t = 0; t < n; t++) {
     const a = rev != 0 ? n - 1 - t : t;
-    const s = ellRowSum(ec, ev, orp, oc, ov, x, a);
+    // zg (forward sweep from x = 0): the colour-0 nodes, first, see only zeros (the sum is +0)
+    const s = zg != 0 && a < nred ? 0.0 : ellRowSum(ec, ev, orp, oc, ov, x, a);
     const d = ldF(dg, a), xn = (ldF(b, a) + s) / d;
     stF(x, a, xn);
     // r != 0 (forward sweep): the residual of a colour-1 node with its update (its neighbours, colour 0, are final;
@@ -1256,7 +1268,8 @@ function compactScatter(sys: usize): void {
 
 /**
  * Node kernel over plane i (compact level 0), one colour or (color -1) all nodes: op 0 Gauss-Seidel
- * update of x; op 1 r = b - A x; op 2 r = A x (mv), returns acc + x . r.
+ * update of x (op 3: from x = 0; r != 0: also the residual); op 1 r = b - A x; op 2 r = A x (mv), returns
+ * acc + x . r.
  */
 @inline function planeC(sys: usize, lv: usize, op: i32, x: usize, b: usize, r: usize, i: i32, color: i32, acc: f64): f64 {
   const n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
@@ -1270,8 +1283,9 @@ function compactScatter(sys: usize): void {
       const d0 = color < 0 ? 0 : (color + i + j + ks) & 1, step = color < 0 ? 1 : 2;
       for (let d = d0; d < len; d += step) {
         const a = a0 + d, mk = ldI(cm, a);
-        const s = rowSumC(x, nx, ny, nz, a);
-        if (op == 0) {
+        // op 3: the first update from a zero guess reads no neighbour (they are all 0: the sum is +0)
+        const s = op == 3 ? 0.0 : rowSumC(x, nx, ny, nz, a);
+        if (op == 0 || op == 3) {
           const xn = (ldF(b, a) + s) / <f64>(mk >> M_DSHIFT);
           stF(x, a, xn);
           if (r != 0) stF(r, a, ldF(b, a) - (<f64>(mk >> M_DSHIFT) * xn - s));
@@ -1295,8 +1309,8 @@ function applyAC(sys: usize, lv: usize, x: usize, b: usize, r: usize): f64 {
 }
 
 /** Gauss-Seidel update of one colour of plane i: compact nodes, link mask or general arrays. */
-@inline function gsAny(cmp: bool, mask: i32, sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize, r: usize): void {
-  if (cmp) planeC(sys, lv, 0, x, b, r, i, color, 0.0);
+@inline function gsAny(cmp: bool, mask: i32, sys: usize, lv: usize, x: usize, b: usize, i: i32, color: i32, omega: f64, zero: usize, r: usize, zg: i32 = 0): void {
+  if (cmp) { if (zg != 0) planeC(sys, lv, 3, x, b, r, i, color, 0.0); else planeC(sys, lv, 0, x, b, r, i, color, 0.0); }
   else gsPlaneAny(mask, sys, lv, x, b, i, color, omega, zero, r);
 }
 
@@ -1322,22 +1336,28 @@ function fwdPass(sys: usize, l: i32, q: usize, a: f64, zero: i32, smooth: i32, r
   const cmp = isCompact(sys, lv);
   const x = gP(lv, L_X), b = gP(lv, L_B), r = cmp ? gP(sys, S_CRW) : gP(lv, L_RW), zr = gP(sys, S_ZERO);
   const mask = maskOf(sys, lv);
-  const rb: usize = resid != 0 ? r : 0;
+  const proper = properColours(lv);
+  const rb: usize = resid != 0 && proper ? r : 0;
   if (resid != 0) memory.fill(gP(cl, L_B), 0, <usize>gI(cl, L_N) << 3);
   let rr = 0.0;
-  if (zero != 0) zeroRange(x, 0, planeLo(sys, lv, cmp, 1, s1));
+  // the compact level writes every node in the sweep and its first (red) updates from a zero guess read no
+  // neighbour, so x needs no zeroing there; the grid keeps cells outside the network at 0
+  const zg = zero != 0 && cmp && smooth != 0 && proper ? 1 : 0;
+  const zfill = zero != 0 && zg == 0;
+  if (zfill) zeroRange(x, 0, planeLo(sys, lv, cmp, 1, s1));
   for (let i = 0; i < n0; i++) {
     if (q != 0) rr = axpyRange(b, q, a, planeLo(sys, lv, cmp, i, s1), planeLo(sys, lv, cmp, i + 1, s1), rr);
-    if (zero != 0 && i + 1 < n0) zeroRange(x, planeLo(sys, lv, cmp, i + 1, s1), planeLo(sys, lv, cmp, i + 2, s1));
+    if (zfill && i + 1 < n0) zeroRange(x, planeLo(sys, lv, cmp, i + 1, s1), planeLo(sys, lv, cmp, i + 2, s1));
     // black cells: the residual is formed with the update (their red neighbours are final)
     if (smooth != 0) {
-      gsAny(cmp, mask, sys, lv, x, b, i, 0, 1.0, zr, 0);
+      gsAny(cmp, mask, sys, lv, x, b, i, 0, 1.0, zr, 0, zg);
       if (i > 0) gsAny(cmp, mask, sys, lv, x, b, i - 1, 1, 1.0, zr, rb);
-    } else if (resid != 0 && i > 0) resAny(cmp, mask, sys, lv, x, b, r, i - 1, 1, zr);
+    }
+    if (resid != 0 && i > 0 && rb == 0) resAny(cmp, mask, sys, lv, x, b, r, i - 1, 1, zr);
     if (resid != 0 && i > 1) { resAny(cmp, mask, sys, lv, x, b, r, i - 2, 0, zr); restrictPlane(sys, lv, cl, i - 2); }
   }
   if (smooth != 0) gsAny(cmp, mask, sys, lv, x, b, n0 - 1, 1, 1.0, zr, rb);
-  else if (resid != 0) resAny(cmp, mask, sys, lv, x, b, r, n0 - 1, 1, zr);
+  if (resid != 0 && rb == 0) resAny(cmp, mask, sys, lv, x, b, r, n0 - 1, 1, zr);
   if (resid != 0) {
     for (let i = n0 > 1 ? n0 - 2 : 0; i < n0; i++) { resAny(cmp, mask, sys, lv, x, b, r, i, 0, zr); restrictPlane(sys, lv, cl, i); }
   }
@@ -1396,14 +1416,23 @@ function cyclePre(sys: usize, l: i32, q: usize, a: f64): void {
     return;
   }
   if (gI(lv, L_CSR) != 0) {
-    memory.fill(x, 0, <usize>n << 3);
     const rw = gP(lv, L_RW);
-    for (let s = 0; s + 1 < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
-    // the last sweep forms the colour-1 residuals with their updates; then colour 0's
-    if (nsm > 0) {
-      gsCSR(lv, x, b, 0, rw);
+    // the first forward sweep from x = 0 writes every node (no zero fill); the last forms the colour-1
+    // residuals with their updates; then colour 0's
+    const proper = properColours(lv);
+    if (!proper || nsm == 0) memory.fill(x, 0, <usize>n << 3);
+    const zg = proper ? 1 : 0;
+    if (nsm > 1) {
+      gsCSR(lv, x, b, 0, 0, zg);
+      for (let s = 2; s < nsm; s++) gsSweep(sys, lv, x, b, 0, 1.0);
+    }
+    if (nsm > 0 && proper) {
+      gsCSR(lv, x, b, 0, rw, nsm == 1 ? 1 : 0);
       applyACSRRange(lv, x, b, rw, 0, 0, gI(lv, L_NRED));
-    } else residual(sys, lv, x, b, rw);
+    } else {
+      if (nsm > 0) gsCSR(lv, x, b, 0, 0, 0);
+      residual(sys, lv, x, b, rw);
+    }
     restrictSum(lv, level(sys, l + 1));
     return;
   }
@@ -1502,12 +1531,13 @@ function cycleProduct(sys: usize, lv: usize, q: usize, cp: usize, v: usize): f64
     xq = matvec(sys, lv, x, q);
     for (let c = 0; c < n; c++) { const xc = ldF(x, c); xb += xc * ldF(b, c); if (v != 0) xv += xc * ldF(v, c); if (cp != 0) stF(cp, c, xc); }
   } else {
-    const nred = gI(lv, L_NRED);
+    // rows formed from a.. (without a proper colouring: all)
+    const lo = properColours(lv) ? gI(lv, L_NRED) : 0;
     const ec = gP(lv, L_ECOL), ev = gP(lv, L_EVAL), orp = gP(lv, L_ORP), oc = gP(lv, L_OCOL), ov = gP(lv, L_OVAL), dg = gP(lv, L_DIAG);
     for (let a = 0; a < n; a++) {
       const xc = ldF(x, a), bc = ldF(b, a);
       let qa = bc;
-      if (a >= nred) qa = ldF(dg, a) * xc - ellRowSum(ec, ev, orp, oc, ov, x, a);
+      if (a >= lo) qa = ldF(dg, a) * xc - ellRowSum(ec, ev, orp, oc, ov, x, a);
       stF(q, a, qa);
       xq += xc * qa; xb += xc * bc;
       if (v != 0) xv += xc * ldF(v, a);
