@@ -154,6 +154,12 @@ function unitBuild(sys: number): void {
 /** Dirichlet part of the diagonal of a spanning cell of plane i in a unit field: 2 sigma per electrode face. */
 function unitDd(i: number, n0: number): number { return (i == 0 ? 2.0 : 0.0) + (i == n0 - 1 ? 2.0 : 0.0); }
 
+/** Link mask (layout M_*) of a spanning cell of plane i in a unit field from its neighbour bits: diagonal = links + electrode links (tpDiag's sum, all terms integers). */
+function unitMask(m: number, i: number, n0: number): number {
+  const bits = m & (M_XP | M_XM | M_YP | M_YM | M_ZP | M_ZM);
+  return bits | ((linkCount(bits) + unitDd(i, n0)) << M_DSHIFT);
+}
+
 /** Number of link bits (M_XP .. M_ZM) set. */
 function linkCount(m: number): number { return (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1) + ((m >> 4) & 1) + ((m >> 5) & 1); }
 
@@ -755,16 +761,7 @@ function tpMask(sys: number): void {
   const gx = gP(lv, L_GX), gy = gP(lv, L_GY), gz = gP(lv, L_GZ), dd = gP(lv, L_DD), dg = gP(lv, L_DIAG);
   const m = gP(sys, S_QUEUE), nbr = gP(sys, S_R), mark = gP(sys, S_MARK);
   if (gI(sys, S_UNITON) != 0) {
-    // a unit field: diagonal = links + electrode links (the sums of tpDiag, all terms integers)
-    const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
-    for (let i = 0; i < n0; i++) {
-      const d0 = unitDd(i, n0);
-      for (let c = i * s1; c < (i + 1) * s1; c++) {
-        const span = ldB(mark, c) == 3;
-        const bits = select(ldI(nbr, c) & (M_XP | M_XM | M_YP | M_YM | M_ZP | M_ZM), 0, span);
-        stI(m, c, bits | (select(linkCount(bits) + d0, 0, span) << M_DSHIFT));
-      }
-    }
+    // a unit field runs compact: compactBuild forms the masks of the network's nodes from the bits (unitMask)
     sI(sys, S_LINKMASK, 1);
     return;
   }
@@ -1251,7 +1248,6 @@ function compactBuild(sys: number): number {
   const cx = gP(lv, L_GX), cb = gP(lv, L_GY), cm = gP(lv, L_RW), nx = gP(lv, L_DD), ny = gP(lv, L_DIAG), nz = bp;
   const nc = planeNode(sys, lv, n0);
   const rows = n0 * n1;
-  // a unit field: right-hand side 2 sigma = 2 on the inlet layer (rows of plane 0)
   const unit = gI(sys, S_UNITON) != 0;
   // pass 1: node arrays (b read from L_BPROB before pass 2 overwrites it with the z neighbours)
   for (let row = 0; row < rows; row++) {
@@ -1260,10 +1256,12 @@ function compactBuild(sys: number): number {
       const ks = ldI(pairs, t << 1), a0 = ldI(pairs, (t << 1) + 1), ke = runKe(pairs, t);
       for (let k = ks; k < ke; k++) {
         const c = row * n2 + k, a = a0 + k - ks;
-        stF(cx, a, ldF(xs, c));
+        // a unit field: guess, right-hand side (2 sigma = 2 on the inlet layer) and mask from the position and bits
+        const i = (row / n1) | 0;
+        stF(cx, a, unit ? initialGuess(i, n0) : ldF(xs, c));
         stI(xs, c << 1, a);
-        stF(cb, a, unit ? (row < n1 ? 2.0 : 0.0) : ldF(bp, c));
-        stI(cm, a, ldI(msk, c));
+        stF(cb, a, unit ? (i == 0 ? 2.0 : 0.0) : ldF(bp, c));
+        stI(cm, a, unit ? unitMask(ldI(nbr, c), i, n0) : ldI(msk, c));
         stI(agg, a, ldI(agg, c));
       }
     }
@@ -1596,16 +1594,19 @@ function cycleProduct(sys: number, lv: number, q: number, cp: number, v: number)
   return xq;
 }
 
+/** The linear profile of a straight channel at the cells of plane i. */
+function initialGuess(i: number, n0: number): number { return 1.0 - (i + 0.5) / n0; }
+
 /** Initial guess: the linear profile of a straight channel on the network, 0 elsewhere. */
 function tpInitGuess(sys: number): void {
   const lv = level(sys, 0);
   const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
-  const x = gP(sys, S_XS), dg = gP(lv, L_DIAG), msk = gP(sys, S_QUEUE);
-  // a unit field has no diagonal array: its link mask holds the diagonal
-  const unit = gI(sys, S_UNITON) != 0;
+  const x = gP(sys, S_XS), dg = gP(lv, L_DIAG);
+  // a unit field runs compact: compactBuild sets the nodes' guess (initialGuess), the grid is written at the end
+  if (gI(sys, S_UNITON) != 0) return;
   for (let i = 0; i < n0; i++) {
-    const v = 1.0 - (i + 0.5) / n0;
-    for (let jk = 0; jk < s1; jk++) { const c = i * s1 + jk; stF(x, c, (unit ? ldI(msk, c) != 0 : ldF(dg, c) != 0.0) ? v : 0.0); }
+    const v = initialGuess(i, n0);
+    for (let jk = 0; jk < s1; jk++) { const c = i * s1 + jk; stF(x, c, ldF(dg, c) != 0.0 ? v : 0.0); }
   }
 }
 
