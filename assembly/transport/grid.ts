@@ -881,7 +881,8 @@ function gsSweep(sys: usize, lv: usize, x: usize, b: usize, rev: i32, omega: f64
 
 /** r = b - A x over a level (out: r; mode 1: q = A x and returns x . q instead of ||r||^2). */
 function applyA(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 {
-  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) return applyAMask(sys, lv, x, b, r, mode);
+  // (level 0's products run in cgDirection's planes; what reaches here on a masked level 0 is a residual)
+  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) return applyAMask(sys, lv, x, b, r);
   if (gI(lv, L_CSR) != 0) return applyACSR(lv, x, b, r, mode);
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
@@ -918,8 +919,8 @@ function applyA(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32):
   return acc;
 }
 
-/** applyA on a masked level 0 (tpMask), same operations in the same order. */
-function applyAMask(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i32): f64 {
+/** r = b - A x on a masked level 0 (tpMask), the operations of applyA in the same order; returns ||r||^2. */
+function applyAMask(sys: usize, lv: usize, x: usize, b: usize, r: usize): f64 {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -932,23 +933,12 @@ function applyAMask(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i
       const off = <usize>base << 3;
       const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
       const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
-      const xr = x + off, rr = r + off, mr = msk + (<usize>base << 2);
-      if (mode == 0) {
-        const br = b + off;
-        for (let k = 0; k < n2; k++) {
-          const mk = ldI(mr, k);
-          const v = ldF(br, k) - (<f64>(mk >> M_DSHIFT) * ldF(xr, k) - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2));
-          stF(rr, k, v);
-          acc += v * v;
-        }
-      } else {
-        for (let k = 0; k < n2; k++) {
-          const mk = ldI(mr, k);
-          const xc = ldF(xr, k);
-          const v = <f64>(mk >> M_DSHIFT) * xc - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2);
-          stF(rr, k, v);
-          acc += xc * v;
-        }
+      const xr = x + off, rr = r + off, br = b + off, mr = msk + (<usize>base << 2);
+      for (let k = 0; k < n2; k++) {
+        const mk = ldI(mr, k);
+        const v = ldF(br, k) - (<f64>(mk >> M_DSHIFT) * ldF(xr, k) - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2));
+        stF(rr, k, v);
+        acc += v * v;
       }
     }
   }
@@ -961,46 +951,19 @@ function applyAMask(sys: usize, lv: usize, x: usize, b: usize, r: usize, mode: i
 /** q = A p; returns p . q. */
 @inline function matvec(sys: usize, lv: usize, p: usize, q: usize): f64 { return applyA(sys, lv, p, p, q, 1); }
 
-/** Coarse right-hand side: sum of the fine residual over each aggregate. */
+/** Coarse right-hand side of a sparse level's cycle: the fine residual summed over each aggregate. */
 function restrictSum(fl: usize, cl: usize): void {
-  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
-  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
-  const r = gP(fl, L_RW), cb = gP(cl, L_B);
+  const r = gP(fl, L_RW), cb = gP(cl, L_B), agg = gP(fl, L_AGG), nf = gI(fl, L_N);
   memory.fill(cb, 0, <usize>gI(cl, L_N) << 3);
-  if (gI(cl, L_CSR) != 0) {
-    const agg = gP(fl, L_AGG), nf = gI(fl, L_N);
-    for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(cb, g, ldF(cb, g) + ldF(r, a)); }
-    return;
-  }
-  for (let i = 0; i < n0; i++) {
-    for (let j = 0; j < n1; j++) {
-      const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
-      for (let k = 0; k < n2; k++) stF(cb, rowC + (k >> 1), ldF(cb, rowC + (k >> 1)) + ldF(r, row + k));
-    }
-  }
+  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(cb, g, ldF(cb, g) + ldF(r, a)); }
 }
 
-/** x_fine += alpha * x_coarse of the cell's aggregate. */
+/** x_fine += alpha * x_coarse of the node's aggregate, on a sparse level (structured levels: prolongPlane). */
 function prolongAdd(fl: usize, cl: usize, alpha: f64): void {
-  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
-  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
-  const x = gP(fl, L_X), cx = gP(cl, L_X), dg = gP(fl, L_DIAG);
-  if (gI(cl, L_CSR) != 0) {
-    const agg = gP(fl, L_AGG), nf = gI(fl, L_N);
-    for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(x, a, ldF(x, a) + alpha * ldF(cx, g)); }
-    return;
-  }
-  for (let i = 0; i < n0; i++) {
-    for (let j = 0; j < n1; j++) {
-      const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
-      for (let k = 0; k < n2; k++) {
-        if (ldF(dg, row + k) != 0.0) stF(x, row + k, ldF(x, row + k) + alpha * ldF(cx, rowC + (k >> 1)));
-      }
-    }
-  }
+  const x = gP(fl, L_X), cx = gP(cl, L_X), agg = gP(fl, L_AGG), nf = gI(fl, L_N);
+  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(x, a, ldF(x, a) + alpha * ldF(cx, g)); }
 }
 
-@inline function dot(a: usize, b: usize, n: i32): f64 { let s = 0.0; for (let c = 0; c < n; c++) s += ldF(a, c) * ldF(b, c); return s; }
 
 // ---- fused passes over a structured level (level 0 of every solve) ----
 // A cycle on level 0 used to make seven passes over the grid (zero fill, pre-smoothing, residual,
@@ -1105,7 +1068,7 @@ function mvPlane(sys: usize, lv: usize, mask: i32, p: usize, q: usize, i: i32, z
   return acc;
 }
 
-/** Plane i's part of restrictSum (cells in the same order; on level 0 the network cells only, the others have r = 0). */
+/** Restriction of plane i of a structured or compact level (cells in order; on level 0 the network cells only, the others have r = 0). */
 function restrictPlane(sys: usize, fl: usize, cl: usize, i: i32): void {
   const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
@@ -1134,7 +1097,7 @@ function restrictPlane(sys: usize, fl: usize, cl: usize, i: i32): void {
   }
 }
 
-/** Plane i's part of prolongAdd (network cells only). */
+/** Prolongation onto plane i of a structured or compact level (network cells only). */
 function prolongPlane(sys: usize, fl: usize, cl: usize, i: i32, alpha: f64): void {
   const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
@@ -1205,12 +1168,12 @@ function compactBuild(sys: usize): i32 {
   // pass 1: node arrays (b read from L_BPROB before pass 2 overwrites it with the z neighbours)
   for (let row = 0; row < rows; row++) {
     const t1 = ldI(rn, row + 1);
+    const i = (row / n1) | 0;
     for (let t = ldI(rn, row); t < t1; t++) {
       const ks = ldI(pairs, t << 1), a0 = ldI(pairs, (t << 1) + 1), ke = runKe(pairs, t);
       for (let k = ks; k < ke; k++) {
         const c = row * n2 + k, a = a0 + k - ks;
         // a unit field: guess, right-hand side (2 sigma = 2 on the inlet layer) and mask from the position and bits
-        const i = (row / n1) | 0;
         stF(cx, a, unit ? initialGuess(i, n0) : ldF(xs, c));
         stI(xs, c << 1, a);
         stF(cb, a, unit ? (i == 0 ? 2.0 : 0.0) : ldF(bp, c));

@@ -4,22 +4,12 @@
  */
 import { WasmHeap, type Heap } from "./heap.js";
 
-export interface CoreExports {
+export interface CoreExports extends TransportFns {
   memory: WebAssembly.Memory;
   heapBase(): number;
   demPrepare(sys: number): void;
   demSetup(sys: number): number;
   demStep(sys: number, nsteps: number): number;
-  tpBuild(sys: number): void;
-  tpPercolate(sys: number): number;
-  tpDiag(lv: number): void;
-  tpMask(sys: number): void;
-  tpCoarsen(fine: number, coarse: number): void;
-  tpComponentLevels(sys: number): number;
-  tpInitGuess(sys: number): void;
-  tpFlux(sys: number): void;
-  tpSolveSOR(sys: number): number;
-  tpSolvePCG(sys: number): number;
   // ML training kernels (assembly/ml/kernels.ts): one parameter block (assembly/ml/layout.ts), status code
   mlMaxPoolGrad(params: number): number;
   mlBiasGrad(params: number): number;
@@ -44,9 +34,13 @@ export interface CellKernels {
 }
 
 /** The transport kernels (assembly/transport/grid.ts) over a heap: the wasm core or the TS twin (host/transport/twin.ts). */
-export interface TransportKernels {
+export interface TransportKernels extends TransportFns {
   readonly name: "wasm" | "ts";
   readonly heap: Heap;
+}
+
+/** The transport kernels' entry points (the same in the wasm exports and the twin). */
+export interface TransportFns {
   tpBuild(sys: number): void;
   tpPercolate(sys: number): number;
   tpDiag(lv: number): void;

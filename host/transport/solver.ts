@@ -23,7 +23,7 @@ export interface SolverOptions {
   checkEvery: number;
   /** Multigrid: Gauss-Seidel sweeps before and after each coarse correction. */
   smoothingSweeps: number;
-  /** Multigrid: symmetric sweep pairs on the coarsest level. */
+  /** Multigrid: symmetric sweep pairs on the coarsest level (unless it has at most DENSE_MAX nodes: then a dense Cholesky solve). */
   coarseSweeps: number;
   /** Multigrid: coarse-correction scale of the V-cycle (unsmoothed aggregation under-corrects by about 2). */
   coarseScale: number;

@@ -928,7 +928,8 @@ function gsSweep(sys: number, lv: number, x: number, b: number, rev: number, ome
 
 /** r = b - A x over a level (out: r; mode 1: q = A x and returns x . q instead of ||r||^2). */
 function applyA(sys: number, lv: number, x: number, b: number, r: number, mode: number): number {
-  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) return applyAMask(sys, lv, x, b, r, mode);
+  // (level 0's products run in cgDirection's planes; what reaches here on a masked level 0 is a residual)
+  if (lv == level(sys, 0) && gI(sys, S_LINKMASK) != 0) return applyAMask(sys, lv, x, b, r);
   if (gI(lv, L_CSR) != 0) return applyACSR(lv, x, b, r, mode);
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
@@ -965,8 +966,8 @@ function applyA(sys: number, lv: number, x: number, b: number, r: number, mode: 
   return acc;
 }
 
-/** applyA on a masked level 0 (tpMask), same operations in the same order. */
-function applyAMask(sys: number, lv: number, x: number, b: number, r: number, mode: number): number {
+/** r = b - A x on a masked level 0 (tpMask), the operations of applyA in the same order; returns ||r||^2. */
+function applyAMask(sys: number, lv: number, x: number, b: number, r: number): number {
   const n0 = gI(lv, L_N0), n1 = gI(lv, L_N1), n2 = gI(lv, L_N2);
   const s1 = n1 * n2;
   const w1 = wrapOffset(gI(lv, L_PER1), n1, n2), w2 = wrapOffset(gI(lv, L_PER2), n2, 1);
@@ -979,23 +980,12 @@ function applyAMask(sys: number, lv: number, x: number, b: number, r: number, mo
       const off = base << 3;
       const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
       const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
-      const xr = x + off, rr = r + off, mr = msk + (base << 2);
-      if (mode == 0) {
-        const br = b + off;
-        for (let k = 0; k < n2; k++) {
-          const mk = ldI(mr, k);
-          const v = ldF(br, k) - ((mk >> M_DSHIFT) * ldF(xr, k) - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2));
-          stF(rr, k, v);
-          acc += v * v;
-        }
-      } else {
-        for (let k = 0; k < n2; k++) {
-          const mk = ldI(mr, k);
-          const xc = ldF(xr, k);
-          const v = (mk >> M_DSHIFT) * xc - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2);
-          stF(rr, k, v);
-          acc += xc * v;
-        }
+      const xr = x + off, rr = r + off, br = b + off, mr = msk + (base << 2);
+      for (let k = 0; k < n2; k++) {
+        const mk = ldI(mr, k);
+        const v = ldF(br, k) - ((mk >> M_DSHIFT) * ldF(xr, k) - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2));
+        stF(rr, k, v);
+        acc += v * v;
       }
     }
   }
@@ -1008,46 +998,19 @@ function residual(sys: number, lv: number, x: number, b: number, r: number): num
 /** q = A p; returns p . q. */
 function matvec(sys: number, lv: number, p: number, q: number): number { return applyA(sys, lv, p, p, q, 1); }
 
-/** Coarse right-hand side: sum of the fine residual over each aggregate. */
+/** Coarse right-hand side of a sparse level's cycle: the fine residual summed over each aggregate. */
 function restrictSum(fl: number, cl: number): void {
-  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
-  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
-  const r = gP(fl, L_RW), cb = gP(cl, L_B);
+  const r = gP(fl, L_RW), cb = gP(cl, L_B), agg = gP(fl, L_AGG), nf = gI(fl, L_N);
   memory.fill(cb, 0, gI(cl, L_N) << 3);
-  if (gI(cl, L_CSR) != 0) {
-    const agg = gP(fl, L_AGG), nf = gI(fl, L_N);
-    for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(cb, g, ldF(cb, g) + ldF(r, a)); }
-    return;
-  }
-  for (let i = 0; i < n0; i++) {
-    for (let j = 0; j < n1; j++) {
-      const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
-      for (let k = 0; k < n2; k++) stF(cb, rowC + (k >> 1), ldF(cb, rowC + (k >> 1)) + ldF(r, row + k));
-    }
-  }
+  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(cb, g, ldF(cb, g) + ldF(r, a)); }
 }
 
-/** x_fine += alpha * x_coarse of the cell's aggregate. */
+/** x_fine += alpha * x_coarse of the node's aggregate, on a sparse level (structured levels: prolongPlane). */
 function prolongAdd(fl: number, cl: number, alpha: number): void {
-  const n0 = gI(fl, L_N0), n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
-  const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
-  const x = gP(fl, L_X), cx = gP(cl, L_X), dg = gP(fl, L_DIAG);
-  if (gI(cl, L_CSR) != 0) {
-    const agg = gP(fl, L_AGG), nf = gI(fl, L_N);
-    for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(x, a, ldF(x, a) + alpha * ldF(cx, g)); }
-    return;
-  }
-  for (let i = 0; i < n0; i++) {
-    for (let j = 0; j < n1; j++) {
-      const rowC = ((i >> 1) * c1 + (j >> 1)) * c2, row = (i * n1 + j) * n2;
-      for (let k = 0; k < n2; k++) {
-        if (ldF(dg, row + k) != 0.0) stF(x, row + k, ldF(x, row + k) + alpha * ldF(cx, rowC + (k >> 1)));
-      }
-    }
-  }
+  const x = gP(fl, L_X), cx = gP(cl, L_X), agg = gP(fl, L_AGG), nf = gI(fl, L_N);
+  for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(x, a, ldF(x, a) + alpha * ldF(cx, g)); }
 }
 
-function dot(a: number, b: number, n: number): number { let s = 0.0; for (let c = 0; c < n; c++) s += ldF(a, c) * ldF(b, c); return s; }
 
 // ---- fused passes over a structured level (level 0 of every solve) ----
 // A cycle on level 0 used to make seven passes over the grid (zero fill, pre-smoothing, residual,
@@ -1152,7 +1115,7 @@ function mvPlane(sys: number, lv: number, mask: number, p: number, q: number, i:
   return acc;
 }
 
-/** Plane i's part of restrictSum (cells in the same order; on level 0 the network cells only, the others have r = 0). */
+/** Restriction of plane i of a structured or compact level (cells in order; on level 0 the network cells only, the others have r = 0). */
 function restrictPlane(sys: number, fl: number, cl: number, i: number): void {
   const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
@@ -1181,7 +1144,7 @@ function restrictPlane(sys: number, fl: number, cl: number, i: number): void {
   }
 }
 
-/** Plane i's part of prolongAdd (network cells only). */
+/** Prolongation onto plane i of a structured or compact level (network cells only). */
 function prolongPlane(sys: number, fl: number, cl: number, i: number, alpha: number): void {
   const n1 = gI(fl, L_N1), n2 = gI(fl, L_N2);
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
@@ -1252,12 +1215,12 @@ function compactBuild(sys: number): number {
   // pass 1: node arrays (b read from L_BPROB before pass 2 overwrites it with the z neighbours)
   for (let row = 0; row < rows; row++) {
     const t1 = ldI(rn, row + 1);
+    const i = (row / n1) | 0;
     for (let t = ldI(rn, row); t < t1; t++) {
       const ks = ldI(pairs, t << 1), a0 = ldI(pairs, (t << 1) + 1), ke = runKe(pairs, t);
       for (let k = ks; k < ke; k++) {
         const c = row * n2 + k, a = a0 + k - ks;
         // a unit field: guess, right-hand side (2 sigma = 2 on the inlet layer) and mask from the position and bits
-        const i = (row / n1) | 0;
         stF(cx, a, unit ? initialGuess(i, n0) : ldF(xs, c));
         stI(xs, c << 1, a);
         stF(cb, a, unit ? (i == 0 ? 2.0 : 0.0) : ldF(bp, c));
