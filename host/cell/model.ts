@@ -6,7 +6,7 @@
  * snapshots. Model equations: assembly/cell/p2d.ts (paper 001 Table 1, eq 26-30, 44-46).
  */
 import type { CellKernels } from "../core/wasm.js";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, NotConvergedError } from "../config/errors.js";
 import { VERSION } from "../version.js";
 import {
   P_NX, P_NR, P_NXP, P_TH, P_THPREV, P_THNEW, P_RHS, P_DF, P_U, P_W, P_CP, P_VOL, P_GF, P_J, P_PHI1, P_PHI2,
@@ -40,8 +40,9 @@ export interface CellNumerics {
 
 export const DEFAULT_NUMERICS: CellNumerics = { nx: 20, nr: 10, tolV: 2e-4, tolTheta: 2e-4, newtonTol: 1e-10, maxNewton: 30, hMaxFraction: 0.05, snapshotEvery_s: 0, overpotentials: true };
 
-export class CellSolveError extends Error {
-  constructor(message: string, readonly detail: Record<string, unknown>) { super(message); this.name = "CellSolveError"; }
+/** The time stepper failed (Newton or step-size limits); exit code 3 in the CLI. */
+export class CellSolveError extends NotConvergedError {
+  constructor(message: string, detail: Record<string, unknown>) { super(message, detail); this.name = "CellSolveError"; }
 }
 
 export interface StepSummary {

@@ -3,6 +3,7 @@
  * wasm core or its TypeScript twin, grows capacities on request and turns kernel status codes into
  * errors that name the particle and suggest a fix.
  */
+import { AssbError } from "../config/errors.js";
 import type { Kernels } from "../core/wasm.js";
 import * as L from "../../assembly/dem/layout.js";
 import type { PairTable } from "./materials.js";
@@ -55,7 +56,8 @@ export interface SystemInit {
   initialPairCapacity?: number;
 }
 
-export class DemUnstableError extends Error {
+/** A run that blew up (input problem: time step or loading speed too large); exit code 2 in the CLI. */
+export class DemUnstableError extends AssbError {
   constructor(message: string, readonly step: number, readonly particle: number, readonly partner: number) { super(message); this.name = "DemUnstableError"; }
 }
 
