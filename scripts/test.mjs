@@ -44,7 +44,11 @@ for (const f of files) {
     const T = Number(total[1]), P = Number(ok[1]), S = sk ? Number(sk[1]) : 0;
     passed += P; failed += T - P - S;
     if (S > 0) { failed += S; failures.push(`${f}: ${S} skipped (not allowed)`); }
-    if (T - P > 0 || r.status !== 0) { failures.push(f); console.log(out); if (T - P === 0) failed += 1; }
+    if (T - P > 0 || r.status !== 0) {
+      failures.push(f); console.log(out); if (T - P === 0) failed += 1;
+      // uvu reports a failing before/after hook as "0/N" with no FAIL block: say so instead of staying silent
+      if (!/FAIL/.test(out)) console.log(`${f}: failed without a test failure message (a test.before/after hook threw, or the process exited ${r.status}${r.signal ? ` on ${r.signal}` : ""})`);
+    }
     console.log(`${f.padEnd(40)} ${P}/${T} passed  ${((Date.now() - t1) / 1000).toFixed(1)}s`);
   } else {
     failed += 1; failures.push(`${f} (crashed)`); console.log(out);

@@ -2,26 +2,24 @@
  * The same wasm core in headless Chromium: the browser bundle (esbuild of host/browser.ts) runs the
  * collision_equal and wall_slide cases on a page served from 127.0.0.1, and every recorded number
  * must equal Node's bit for bit (compared as the hex of the f64 bits).
- * Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it).
+ * Chromium: see harness.ts (Debian's when installed, else the one inside @sparticuz/chromium).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadDemCase } from "../../host/dem/node.js";
 import { runCase } from "../../host/dem/run.js";
 import { fixture, kernels } from "../helpers.js";
-import { startHarness, type Harness } from "./harness.js";
-
-let h: Harness;
+import { harness, closeHarness } from "./harness.js";
 
 const hexRows = (rows: number[][]) => rows.map((r) => r.map((v) => { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, v); return b.getBigUint64(0).toString(16); }).join(" "));
 
-test.before(async () => { h = await startHarness(); });
-test.after(async () => { await h?.close(); });
+test.after(closeHarness);
 
 for (const name of ["collision_equal", "wall_slide"]) {
   test(`${name}: Chromium and Node agree bit for bit`, async () => {
     const { config } = loadDemCase(fixture(`dem/${name}.yaml`));
     const node = runCase(await kernels("wasm"), loadDemCase(fixture(`dem/${name}.yaml`)).resolved);
+    const h = await harness();
     const { page, errors } = await h.open();
     const out = await page.evaluate(async (cfg) => {
       const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;

@@ -10,7 +10,17 @@ import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT } from "../helpers.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Which Chromium to drive, and where it came from (printed with a launch failure). */
+async function findChromium(): Promise<{ path: string; source: string }> {
+  if (process.env.CHROMIUM_PATH) return { path: process.env.CHROMIUM_PATH, source: "CHROMIUM_PATH" };
+  if (existsSync("/usr/bin/chromium")) return { path: "/usr/bin/chromium", source: "Debian package chromium" };
+  try {
+    const { default: Sparticuz } = await import("@sparticuz/chromium");
+    return { path: await Sparticuz.executablePath(), source: "npm package @sparticuz/chromium" };
+  } catch (e) {
+    throw new Error(`no Chromium: /usr/bin/chromium is not installed and @sparticuz/chromium could not unpack its binary (${(e as Error).message}); run npm ci, or install Debian's chromium, or set CHROMIUM_PATH`);
+  }
+}
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".bin": "application/octet-stream" };
 
 export interface Harness {
@@ -21,8 +31,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+let started: Promise<Harness> | undefined;
+
+/** The shared harness of this test file, started on first use; rejects with the launch error. */
+export function harness(): Promise<Harness> {
+  started ??= startHarness();
+  return started;
+}
+
+/** Closes the harness if a test started it (for test.after). */
+export async function closeHarness(): Promise<void> {
+  if (!started) return;
+  try { await (await started).close(); } catch { /* it never started: the tests already failed with why */ }
+}
+
+async function startHarness(): Promise<Harness> {
+  const chromiumBin = await findChromium();
+  if (!existsSync(chromiumBin.path)) throw new Error(`Chromium not found at ${chromiumBin.path} (${chromiumBin.source})`);
   // served as /test-results/browser/assbkit.js, so the loader's ../../build/assbkit.wasm resolves to the built core
   const bundle = (await build({ entryPoints: [join(ROOT, "host/browser.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", write: false, logLevel: "silent" })).outputFiles[0].text;
   const server: Server = createServer((req, res) => {
@@ -41,10 +66,16 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const addr = server.address();
   const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: chromiumBin.path,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    });
+  } catch (e) {
+    server.close();
+    throw new Error(`Chromium (${chromiumBin.source}, ${chromiumBin.path}) did not start: ${(e as Error).message.split("\n").slice(0, 4).join(" | ")}`);
+  }
   return {
     base,
     browser,

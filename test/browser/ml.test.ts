@@ -2,7 +2,7 @@
  * A saved model loads and predicts in headless Chromium (tfjs 'wasm' backend there) with the same
  * numbers as in Node (wasm backend + training-kernel pack): models A (tiny, 64x64 images), B
  * (EfficientNet-style, 64x64) and C (MLP with log10 input scaling), relative difference <= 1e-5.
- * Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it).
+ * Chromium: see harness.ts (Debian's when installed, else the one inside @sparticuz/chromium).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -14,16 +14,14 @@ import { MinMaxScaler, ImageScaler } from "../../host/ml/scalers.js";
 import { saveModel, loadModel, predict } from "../../host/ml/save.js";
 import { Rng } from "../../host/core/rng.js";
 import { ROOT } from "../helpers.js";
-import { startHarness, type Harness } from "./harness.js";
+import { harness, closeHarness } from "./harness.js";
 
 const OUT = join(ROOT, "test-results", "browser-ml");
-let h: Harness;
-
-test.before(async () => { h = await startHarness(); });
-test.after(async () => { await h?.close(); });
+test.after(closeHarness);
 
 /** Predictions of a model folder (served under /test-results/browser-ml/<name>) in Chromium. */
 async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]; backend: string }> {
+  const h = await harness();
   const { page, errors } = await h.open();
   const out = await page.evaluate(async ({ url, wasm, x }) => {
     const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
