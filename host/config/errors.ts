@@ -81,7 +81,7 @@ const FS_CODES: Record<string, string> = {
 export function fsError(e: unknown, path: string, action: "read" | "write" | "create the folder" | "list" = "read"): ConfigError {
   const code = (e as NodeJS.ErrnoException)?.code;
   const why = code ? `${code}: ${FS_CODES[code] ?? (e as Error).message}` : (e as Error)?.message ?? String(e);
-  return new ConfigError(`${path}: cannot ${action} it (${why})`);
+  return new ConfigError(`${path}: cannot ${action} (${why})`);
 }
 
 /** Whether `e` is a Node system error with an errno code (ENOENT, EACCES, ...). */
