@@ -12,7 +12,9 @@ export { resolveCase, runCase, type DemResult, type ResolvedCase } from "./dem/r
 export { CONTACT_MODELS, buildPairTable, yEff, gEff, betaEff, rayleighTime, sphereMass, hertzContactRadius, type Material } from "./dem/materials.js";
 export { demoCase } from "./dem/demo.js";
 export { parseCsv, toCsv, columnsToTable } from "./io/csv.js";
-export { generatePacking, parsePackSpec, packingCsv, PackSpecSchema, type Packing, type PackSpec } from "./pack/pack.js";
+export { generatePacking, parsePackSpec, packingCsvTyped, PackSpecSchema, type GeneratedPacking, type PackSpec } from "./pack/pack.js";
+export { checkPacking, packingCsv, packingSidecar, parseParticleTable, packingFromTable, checkSidecar, phaseOf, DEFAULT_TYPES, MAX_PARTICLES, type Packing, type PackingBox, type PackingParticles, type PackingSidecar, type Phase, type ParticleTable } from "./pack/packing.js";
+export { caseFromPacking } from "./pack/to_case.js";
 export { runUniaxial, UNIAXIAL_DEFAULTS, type UniaxialOptions, type UniaxialResult } from "./dem/protocol.js";
 export { packingStats, type PackingStats } from "./dem/analysis.js";
 export { type Volume, checkVolume } from "./transport/volume_type.js";

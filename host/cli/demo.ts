@@ -7,7 +7,9 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { loadCore } from "../core/wasm.js";
-import { generatePacking, packingCsv, parsePackSpec } from "../pack/pack.js";
+import { generatePacking, parsePackSpec } from "../pack/pack.js";
+import { writePacking } from "../pack/node.js";
+import { DEFAULT_TYPES } from "../pack/packing.js";
 import { caseFromPacking } from "../pack/to_case.js";
 import { parseCompact, runCompact } from "../dem/compact.js";
 import { sectionImage } from "../image/section.js";
@@ -32,7 +34,7 @@ function writeState(dir: string, tag: string, rep: StateReport, files: string[])
 
 function section(rep: StateReport, lo: [number, number], hi: [number, number], file: string, files: string[]): string {
   const P = rep.particles;
-  const s = sectionImage({ x_m: P.x_m as number[], y_m: P.y_m as number[], z_m: P.z_m as number[], radius_m: P.radius_m as number[], type: (P.material as string[]).map((m) => (m === "AM" ? 1 : 2)) }, { lo, hi, crop_m: 2e-6, size: 224 });
+  const s = sectionImage({ x_m: P.x_m as number[], y_m: P.y_m as number[], z_m: P.z_m as number[], radius_m: P.radius_m as number[], phase: P.material as string[] }, { lo, hi, crop_m: 2e-6, size: 224 });
   writeFileAtomic(file, encodePng(s.pixels, 224, 224));
   files.push(file);
   return `AM ${(100 * s.amFraction).toFixed(1)} %, SE ${(100 * s.seFraction).toFixed(1)} %, void ${(100 * s.voidFraction).toFixed(1)} %`;
@@ -59,7 +61,7 @@ export function register(program: Command): void {
         box: { lx_m: "45 um", ly_m: "45 um" }, initialSolidFraction: 0.35,
       }));
       const d3 = join(o.out, "3d");
-      writeFileAtomic(join(d3, "initial_particles.csv"), packingCsv(p3));
+      files.push(...writePacking(join(d3, "initial_particles.csv"), p3, DEFAULT_TYPES));
       const c3 = caseFromPacking(p3, { name: "demo-3d" });
       c3.timestep = { dt_s: 2.5e-10 };
       c3.neighbor = { skin_m: 0.5e-6 };
@@ -68,7 +70,7 @@ export function register(program: Command): void {
       const u = r3.stages[0];
       if (u.type !== "uniaxial") throw new Error("demo: unexpected stage");
       writeFileAtomic(join(d3, "compaction_curve.csv"), toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: u.curve.map((c) => [c.step, c.time_s, c.wallPosition_m, c.pressure_Pa]) }));
-      files.push(join(d3, "initial_particles.csv"), join(d3, "compaction_curve.csv"));
+      files.push(join(d3, "compaction_curve.csv"));
       writeState(d3, "loaded", u.reports.loaded, files);
       writeState(d3, "released", u.reports.released, files);
       const sec3 = section(u.reports.loaded, [0, 0], [45e-6, 45e-6], join(d3, "loaded_section_mid.png"), files);
@@ -78,7 +80,7 @@ export function register(program: Command): void {
       // 2D: paper 000 structure -> compression to 40 um -> section image + labels
       const p2 = generatePacking(parsePackSpec({ kind: "2d", seed, amAreaFraction: 0.63 }));
       const d2 = join(o.out, "2d");
-      writeFileAtomic(join(d2, "initial_particles.csv"), packingCsv(p2));
+      files.push(...writePacking(join(d2, "initial_particles.csv"), p2, DEFAULT_TYPES));
       const r2 = runCompact(core, parseCompact({ case: caseFromPacking(p2, { name: "demo-2d" }), stages: [{ type: "compress2d", wall: "right", finalWidth_m: "40 um", speed_m_s: 2, holdSteps: 5000 }] }), undefined,
         (ph, step) => bar.update(`2D ${ph}`, step, step));
       bar.done();
@@ -91,7 +93,7 @@ export function register(program: Command): void {
         AM_pressure_mean_Pa: rep2.phases.AM.pressure_Pa.mean, AM_pressure_sd_Pa: rep2.phases.AM.pressure_Pa.sd, SE_pressure_mean_Pa: rep2.phases.SE.pressure_Pa.mean, SE_pressure_sd_Pa: rep2.phases.SE.pressure_Pa.sd,
         reactionArea_m2: rep2.areas.reactionArea_m2, seCoverage: rep2.areas.seCoverage };
       writeFileAtomic(join(d2, "section_224_labels.csv"), toCsv({ columns: Object.keys(labels), rows: [Object.values(labels)] }));
-      files.push(join(d2, "initial_particles.csv"), join(d2, "section_224_labels.csv"));
+      files.push(join(d2, "section_224_labels.csv"));
 
       const L = u.loaded;
       console.log(`3D: ${p3.summary.particles} particles pressed to ${(L.pressure_Pa / 1e6).toFixed(0)} MPa: solid fraction ${L.solidFraction.toFixed(3)}, coordination ${L.meanCoordination.toFixed(2)}; released ${u.released.solidFraction.toFixed(3)}`);

@@ -13,6 +13,7 @@ import { quantity } from "../config/schema.js";
 import { ConfigError, configErrorFrom } from "../config/errors.js";
 import { Rng } from "../core/rng.js";
 import { VERSION } from "../version.js";
+import { MAX_PARTICLES, DEFAULT_TYPES, packingCsv, type Packing } from "./packing.js";
 import { SizeDistSchema, sampleDiameter, meanCube, gaussian } from "./sizes.js";
 import { OverlapGrid } from "./grid.js";
 
@@ -30,12 +31,12 @@ export const Pack3dSchema = z.object({
   amMassFraction: quantity("-", { min: 0, max: 1, minExclusive: true, maxExclusive: true }, "AM mass fraction"),
   /** AM mass per electrode area [kg/m^2] (1 mg/cm^2 = 0.01 kg/m^2); or give particles */
   amLoading_kg_m2: quantity("kg/m^2", { min: 0, minExclusive: true }, "AM mass loading").optional(),
-  particles: z.number().int().positive().optional(),
+  particles: z.number().int().positive().max(MAX_PARTICLES, { message: `expected at most ${MAX_PARTICLES} particles (one wasm32 DEM instance, 4 GiB)` }).optional(),
   box: z.object({ lx_m: quantity("m", { min: 0, minExclusive: true }, "box length x"), ly_m: quantity("m", { min: 0, minExclusive: true }, "box length y") }).strict(),
   /** insertion height [m]; default from initialSolidFraction */
   height_m: quantity("m", { min: 0, minExclusive: true }, "insertion height").optional(),
   initialSolidFraction: quantity("-", { min: 0, max: 0.45, minExclusive: true }, "initial solid fraction (random insertion jams near 0.38)").default(0.3),
-  maxAttempts: z.number().int().positive().default(20000),
+  maxAttempts: z.number().int().positive().max(1e7).default(20000),
 }).strict().refine((c) => (c.amLoading_kg_m2 === undefined) !== (c.particles === undefined), { message: "give exactly one of amLoading_kg_m2 [kg/m^2] or particles" });
 
 export const Pack2dSchema = z.object({
@@ -63,23 +64,21 @@ export const Pack2dSchema = z.object({
     /** scan pitch of the exhaustive fill / SE diameter: 1 leaves room for the 40 um compression (0.25 fills so densely that pressing a 46-55 um frame to 40 um over-fills it) */
     scanStep: quantity("-", { min: 0.05, max: 1 }, "scan step / diameter").default(1),
   }).strict().default({ diameter_m: 1e-6, density_kg_m3: 2000, scanStep: 1 }),
-  maxAttempts: z.number().int().positive().default(200000),
+  maxAttempts: z.number().int().positive().max(1e8).default(200000),
 }).strict();
 
 export const PackSpecSchema = z.discriminatedUnion("kind", [Pack3dSchema, Pack2dSchema]);
 export type PackSpec = z.output<typeof PackSpecSchema>;
 
-/** A packing: the hand-off to DEM (columns as in pack2k_init.csv; type 1 = AM, 2 = SE). */
-export interface Packing {
-  kind: "assbkit.packing";
-  version: string;
+/** A generated packing: the stage hand-off (materials AM and SE) plus the spec and a summary. */
+export interface GeneratedPacking extends Packing {
   seed: number;
-  dimension: 2 | 3;
   spec: PackSpec;
-  box: { lo_m: [number, number, number]; hi_m: [number, number, number]; periodic: [boolean, boolean] };
-  particles: { id: number[]; type: number[]; x_m: number[]; y_m: number[]; z_m: number[]; radius_m: number[]; density_kg_m3: number[] };
+  particles: Packing["particles"] & { density_kg_m3: number[] };
   summary: Record<string, number>;
 }
+
+const MATERIALS: Packing["materials"] = { AM: { phase: "AM" }, SE: { phase: "SE" } };
 
 export function parsePackSpec(input: unknown, source = "pack"): PackSpec {
   const r = PackSpecSchema.safeParse(input);
@@ -87,11 +86,11 @@ export function parsePackSpec(input: unknown, source = "pack"): PackSpec {
   return r.data;
 }
 
-export function generatePacking(spec: PackSpec): Packing {
+export function generatePacking(spec: PackSpec): GeneratedPacking {
   return spec.kind === "3d" ? pack3d(spec) : pack2d(spec);
 }
 
-function pack3d(c: Extract<PackSpec, { kind: "3d" }>): Packing {
+function pack3d(c: Extract<PackSpec, { kind: "3d" }>): GeneratedPacking {
   const rng = new Rng(c.seed);
   const area = c.box.lx_m * c.box.ly_m;
   const sphere = (d: number, rho: number) => Math.PI / 6 * d * d * d * rho;
@@ -99,10 +98,15 @@ function pack3d(c: Extract<PackSpec, { kind: "3d" }>): Packing {
   if (c.amLoading_kg_m2 !== undefined) {
     const mAm = c.amLoading_kg_m2 * area;
     const mSe = mAm * (1 - c.amMassFraction) / c.amMassFraction;
+    // the expected count, refused before anything is drawn or allocated
+    const aux = new Rng(c.seed ^ 0x5bd1e995);
+    const expected = mAm / (Math.PI / 6 * c.am.density_kg_m3 * meanCube(c.am.size, aux)) + mSe / (Math.PI / 6 * c.se.density_kg_m3 * meanCube(c.se.size, aux));
+    const tooMany = () => new ConfigError(`amLoading_kg_m2 = ${c.amLoading_kg_m2}: about ${expected.toPrecision(3)} particles in the ${c.box.lx_m} x ${c.box.ly_m} m box; expected at most ${MAX_PARTICLES} (lower the loading or the box)`);
+    if (!(expected <= MAX_PARTICLES)) throw tooMany();
     let m = 0;
-    while (m < mAm) { const d = sampleDiameter(c.am.size, rng); dAm.push(d); m += sphere(d, c.am.density_kg_m3); if (dAm.length > 5e6) throw new ConfigError(`amLoading_kg_m2 = ${c.amLoading_kg_m2}: more than 5e6 particles; lower the loading or the box`); }
+    while (m < mAm) { const d = sampleDiameter(c.am.size, rng); dAm.push(d); m += sphere(d, c.am.density_kg_m3); if (dAm.length > MAX_PARTICLES) throw tooMany(); }
     m = 0;
-    while (m < mSe) { const d = sampleDiameter(c.se.size, rng); dSe.push(d); m += sphere(d, c.se.density_kg_m3); }
+    while (m < mSe) { const d = sampleDiameter(c.se.size, rng); dSe.push(d); m += sphere(d, c.se.density_kg_m3); if (dAm.length + dSe.length > MAX_PARTICLES) throw tooMany(); }
   } else {
     // split the count so that the expected masses give the mass ratio
     const aux = new Rng(c.seed ^ 0x5bd1e995);
@@ -134,18 +138,18 @@ function pack3d(c: Extract<PackSpec, { kind: "3d" }>): Packing {
     }
   }
   const n = all.length;
-  const P = { id: [] as number[], type: [] as number[], x_m: grid.x, y_m: grid.y, z_m: grid.z, radius_m: grid.r, density_kg_m3: [] as number[] };
-  for (let k = 0; k < n; k++) { P.id.push(k + 1); P.type.push(all[k].type); P.density_kg_m3.push(all[k].rho); }
+  const P = { id: [] as number[], material: [] as string[], x_m: grid.x, y_m: grid.y, z_m: grid.z, radius_m: grid.r, density_kg_m3: [] as number[] };
+  for (let k = 0; k < n; k++) { P.id.push(k + 1); P.material.push(all[k].type === 1 ? "AM" : "SE"); P.density_kg_m3.push(all[k].rho); }
   const mAm = dAm.reduce((a, d) => a + sphere(d, c.am.density_kg_m3), 0), mSe = dSe.reduce((a, d) => a + sphere(d, c.se.density_kg_m3), 0);
   return {
-    kind: "assbkit.packing", version: VERSION, seed: c.seed, dimension: 3, spec: c,
+    kind: "assbkit.packing", version: VERSION, seed: c.seed, dimension: 3, spec: c, materials: MATERIALS, source: "assb pack (3d)",
     box: { lo_m: [0, 0, 0], hi_m: [c.box.lx_m, c.box.ly_m, H], periodic: [true, true] },
     particles: P,
     summary: { particles: n, am: dAm.length, se: dSe.length, amMassFraction: mAm / (mAm + mSe), amLoading_kg_m2: mAm / area, height_m: H, solidFraction: vol / (area * H) },
   };
 }
 
-function pack2d(c: Extract<PackSpec, { kind: "2d" }>): Packing {
+function pack2d(c: Extract<PackSpec, { kind: "2d" }>): GeneratedPacking {
   const rng = new Rng(c.seed);
   const H = c.frame.height_m;
   const W = c.frame.widthRange_m[0] + (c.frame.widthRange_m[1] - c.frame.widthRange_m[0]) * rng.next();
@@ -175,6 +179,8 @@ function pack2d(c: Extract<PackSpec, { kind: "2d" }>): Packing {
   }
   // SE: fixed diameter, scanned row by row from the frame edge, placed wherever it fits
   const rs = c.se.diameter_m / 2, step = c.se.scanStep * c.se.diameter_m;
+  const scan = (W / step + 1) * (H / step + 1);
+  if (scan > MAX_PARTICLES) throw new ConfigError(`se.diameter_m = ${c.se.diameter_m}: the SE fill of a ${W.toExponential(3)} x ${H.toExponential(3)} m frame at scan step ${step.toExponential(3)} m would try ${scan.toPrecision(3)} places; expected at most ${MAX_PARTICLES} SE discs (use a larger SE diameter or scanStep)`);
   let nSe = 0;
   for (let y = rs; y <= H - rs + 1e-15; y += step) {
     for (let x = rs; x <= W - rs + 1e-15; x += step) {
@@ -183,22 +189,19 @@ function pack2d(c: Extract<PackSpec, { kind: "2d" }>): Packing {
   }
   const n = type.length;
   const P = {
-    id: Array.from({ length: n }, (_, k) => k + 1), type, x_m: grid.x, y_m: grid.y, z_m: grid.z, radius_m: grid.r,
+    id: Array.from({ length: n }, (_, k) => k + 1), material: type.map((t) => (t === 1 ? "AM" : "SE")), x_m: grid.x, y_m: grid.y, z_m: grid.z, radius_m: grid.r,
     density_kg_m3: type.map((t) => (t === 1 ? c.am.density_kg_m3 : c.se.density_kg_m3)),
   };
   const seArea = nSe * Math.PI * rs * rs;
   return {
-    kind: "assbkit.packing", version: VERSION, seed: c.seed, dimension: 2, spec: c,
+    kind: "assbkit.packing", version: VERSION, seed: c.seed, dimension: 2, spec: c, materials: MATERIALS, source: "assb pack (2d)",
     box: { lo_m: [0, 0, -rs], hi_m: [W, H, rs], periodic: [false, false] },
     particles: P,
     summary: { particles: n, am: n - nSe, se: nSe, width_m: W, height_m: H, amMeanDiameter_m: mean, amSd_m: sd, amAreaFraction: amArea / refArea, amAreaFractionOfFrame: amArea / (W * H), seAreaFractionOfFrame: seArea / (W * H) },
   };
 }
 
-/** CSV in the pack2k_init.csv format (id,type,x_m,y_m,z_m,radius_m,density_kg_m3). */
-export function packingCsv(p: Packing): string {
-  const P = p.particles;
-  const lines = ["id,type,x_m,y_m,z_m,radius_m,density_kg_m3"];
-  for (let k = 0; k < P.id.length; k++) lines.push(`${P.id[k]},${P.type[k]},${P.x_m[k]},${P.y_m[k]},${P.z_m[k]},${P.radius_m[k]},${P.density_kg_m3[k]}`);
-  return lines.join("\n") + "\n";
+/** CSV in the pack2k_init.csv format (id,type,x_m,y_m,z_m,radius_m,density_kg_m3; type 1 AM, 2 SE). */
+export function packingCsvTyped(p: Packing): string {
+  return packingCsv(p, DEFAULT_TYPES);
 }

@@ -4,23 +4,24 @@
  * the paper-003 / LIGGGHTS compaction set (NMC-like/argyrodite-like, steel die) for 3D.
  */
 import type { DemCaseInput } from "../dem/case.js";
-import type { Packing } from "./pack.js";
+import type { Packing } from "./packing.js";
 import { MATERIALS_COMPACTION, MATERIALS_PAPER000, PAIRS_COMPACTION } from "../dem/presets.js";
 
 export { MATERIALS_PAPER000 as MATERIALS_2D, MATERIALS_COMPACTION as MATERIALS_3D } from "../dem/presets.js";
 
 export function caseFromPacking(p: Packing, opts: { name?: string; materials?: DemCaseInput["materials"] } = {}): DemCaseInput {
   const P = p.particles;
+  const density = P.density_kg_m3 as number[] | undefined;
   const particles = P.id.map((id, k) => ({
-    id, material: P.type[k] === 1 ? "AM" : "SE", radius_m: P.radius_m[k],
-    position_m: [P.x_m[k], P.y_m[k], P.z_m[k]] as [number, number, number], density_kg_m3: P.density_kg_m3[k],
+    id, material: P.material[k], radius_m: P.radius_m[k],
+    position_m: [P.x_m[k], P.y_m[k], P.z_m[k]] as [number, number, number], ...(density ? { density_kg_m3: density[k] } : {}),
   }));
   const [lo, hi] = [p.box.lo_m, p.box.hi_m];
   if (p.dimension === 2) {
     return {
       name: opts.name ?? "packing-2d", seed: p.seed, dimension: 2,
       materials: opts.materials ?? MATERIALS_PAPER000, pairDefaults: PAIRS_COMPACTION, particles,
-      box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: [false, false] },
+      box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: p.box.periodic },
       walls: [
         { name: "left", axis: "x", position_m: lo[0], side: "+", material: "wall" },
         { name: "right", axis: "x", position_m: hi[0], side: "-", material: "wall" },
@@ -33,7 +34,7 @@ export function caseFromPacking(p: Packing, opts: { name?: string; materials?: D
   return {
     name: opts.name ?? "packing-3d", seed: p.seed, dimension: 3,
     materials: opts.materials ?? MATERIALS_COMPACTION, pairDefaults: PAIRS_COMPACTION, particles,
-    box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: [true, true] },
+    box: { lo_m: [lo[0], lo[1], lo[2]], hi_m: [hi[0], hi[1], hi[2]], periodic: p.box.periodic },
     walls: [
       { name: "bottom", axis: "z", position_m: lo[2], side: "+", material: "wall" },
       { name: "top", axis: "z", position_m: hi[2], side: "-", material: "wall" },

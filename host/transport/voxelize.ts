@@ -3,7 +3,8 @@
  * contains its centre; where AM and SE overlap the voxel goes to AM; periodic wrap in x and y.
  * Volume shape [nz, ny, nx] (z slowest, so TIFF pages are z-slices); axes named in meta.axes.
  */
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, inputError } from "../config/errors.js";
+import { checkPacking, phaseOf, type Packing } from "../pack/packing.js";
 import type { Volume } from "./volume_type.js";
 
 export const PHASE_CODES = { pore: 0, AM: 1, SE: 2 } as const;
@@ -13,16 +14,32 @@ export interface SpherePacking { x_m: ArrayLike<number>; y_m: ArrayLike<number>;
 export interface VoxelizeOptions {
   /** Voxel edge [m] (default 0.5 um). */
   voxelSize_m?: number;
-  /** Box corners [m]; default: x, y from the particle extents, z from 0 to the highest sphere top. */
+  /** Box corners [m]; default: the packing's box (for a pressed packing, the wall positions in z). */
   lo_m?: [number, number, number];
   hi_m?: [number, number, number];
-  /** Periodic wrap in x and y (default true, as the DEM box). */
-  periodicXY?: boolean;
   /** Refuse volumes above this many voxels (default 512^3). */
   maxVoxels?: number;
 }
 
-export function voxelize(p: SpherePacking, o: VoxelizeOptions = {}): Volume {
+/**
+ * A packing (3D spheres) to a labelled volume over its box, periodic in x and y where the packing is.
+ * The volume's meta carries the box, the periodicity and the through-plane axis (z, index 0), so
+ * transport needs nothing retyped.
+ */
+export function voxelize(packing: Packing, o: VoxelizeOptions = {}): Volume {
+  checkPacking(packing, packing.source ?? "voxelize");
+  if (packing.dimension !== 3) throw inputError(`voxelize: ${packing.source ?? "packing"} dimension`, packing.dimension, "a 3D packing of spheres (2D disc structures are imaged with assb image)");
+  const P = packing.particles;
+  const per = packing.box.periodic;
+  if (per[0] !== per[1]) throw inputError(`voxelize: ${packing.source ?? "packing"} box.periodic`, per, "the same periodicity in x and y");
+  const v = voxelizeSpheres({ x_m: P.x_m, y_m: P.y_m, z_m: P.z_m, radius_m: P.radius_m, phase: P.material.map((m) => phaseOf(m, packing.materials)!) },
+    { voxelSize_m: o.voxelSize_m, lo_m: o.lo_m ?? packing.box.lo_m, hi_m: o.hi_m ?? packing.box.hi_m, periodicXY: per[0], maxVoxels: o.maxVoxels });
+  v.meta = { ...v.meta, transport_axis: 0, ...(packing.source ? { source: packing.source } : {}) };
+  return v;
+}
+
+/** Spheres given column-wise with an explicit box (default: the particle extents, z from 0). */
+export function voxelizeSpheres(p: SpherePacking, o: VoxelizeOptions & { periodicXY?: boolean } = {}): Volume {
   const h = o.voxelSize_m ?? 0.5e-6;
   if (!(h > 0 && Number.isFinite(h))) throw new ConfigError(`voxelize: voxelSize_m = ${h}: expected a length > 0 [m]`);
   const n = p.x_m.length;
@@ -43,6 +60,10 @@ export function voxelize(p: SpherePacking, o: VoxelizeOptions = {}): Volume {
   const maxV = o.maxVoxels ?? 512 ** 3;
   if (nx * ny * nz > maxV) throw new ConfigError(`voxelize: ${nx} x ${ny} x ${nz} = ${nx * ny * nz} voxels at voxelSize_m = ${h} exceeds the limit of ${maxV} voxels; use a larger voxel size`);
   const per = o.periodicXY ?? true;
+  for (let i = 0; i < n; i++) {
+    if (!(p.radius_m[i] > 0 && Number.isFinite(p.radius_m[i]))) throw inputError(`voxelize: particle ${i + 1} radius_m`, p.radius_m[i], "a radius > 0", "m");
+    if (![p.x_m[i], p.y_m[i], p.z_m[i]].every(Number.isFinite)) throw inputError(`voxelize: particle ${i + 1} position`, [p.x_m[i], p.y_m[i], p.z_m[i]], "finite coordinates", "m");
+  }
   const data = new Uint8Array(nx * ny * nz);
   const codeOf = (ph: string): number => {
     if (ph === "AM" || ph === "1") return PHASE_CODES.AM;

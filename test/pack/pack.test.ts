@@ -1,7 +1,8 @@
 /** Packing generation: pack2k-like 3D spheres and paper-000 2D discs; no overlaps, bounds, ratios, determinism. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { generatePacking, parsePackSpec, type Packing } from "../../host/pack/pack.js";
+import { generatePacking, parsePackSpec } from "../../host/pack/pack.js";
+import { checkPacking, packingCsv, parseParticleTable, packingFromTable, DEFAULT_TYPES, MAX_PARTICLES, type Packing } from "../../host/pack/packing.js";
 import { ConfigError } from "../../host/config/errors.js";
 
 function maxOverlap(p: Packing, periodic: [number, number] | null): number {
@@ -93,6 +94,33 @@ test("2D (paper 000): AM discs reach the area fraction, SE fill exhaustively, no
 
 test("2D: an unreachable AM area fraction is refused with what was reached", () => {
   assert.throws(() => generatePacking(parsePackSpec({ kind: "2d", amAreaFraction: 0.73, fractionOf: "initial", maxAttempts: 20000 })), /amAreaFraction = 0.73: reached only 0\.\d+ of the initial frame/);
+});
+
+test("sizes are refused before anything is drawn or allocated: 1e12 particles, a loading of 1e6 kg/m2, a 1 nm SE fill", () => {
+  const t0 = performance.now();
+  const refuse = (spec: Record<string, unknown>, re: RegExp) => {
+    try { generatePacking(parsePackSpec(spec)); } catch (e) { assert.instance(e, ConfigError); assert.match((e as Error).message, re); return; }
+    assert.unreachable("accepted");
+  };
+  refuse({ ...pack2kLike, particles: 1e12 }, new RegExp(`particles = 1000000000000: expected at most ${MAX_PARTICLES} particles`));
+  refuse({ ...pack2kLike, particles: undefined, amLoading_kg_m2: 1e6 }, new RegExp(`amLoading_kg_m2 = 1000000: about .* particles .*; expected at most ${MAX_PARTICLES}`));
+  refuse({ kind: "2d", seed: 1, amAreaFraction: 0.5, se: { diameter_m: "1 nm" } }, /se\.diameter_m = 1e-9: the SE fill .* expected at most/);
+  assert.ok(performance.now() - t0 < 2000, `refusals took ${performance.now() - t0} ms`);
+});
+
+test("a packing round-trips through CSV (type codes or names) with its geometry; bad rows are refused by one validator", () => {
+  const p = generatePacking(parsePackSpec({ ...pack2kLike, particles: 50, box: { lx_m: "30 um", ly_m: "30 um" } }));
+  for (const types of [DEFAULT_TYPES, undefined]) {
+    const t = parseParticleTable(packingCsv(p, types), "p.csv", DEFAULT_TYPES);
+    const q = packingFromTable(t, { dimension: 3, box: p.box, materials: p.materials });
+    assert.equal(q.particles.material, p.particles.material);
+    assert.equal(q.particles.x_m, p.particles.x_m);
+    assert.equal(q.particles.density_kg_m3, p.particles.density_kg_m3);
+  }
+  const outside: Packing = { ...p, particles: { ...p.particles, z_m: p.particles.z_m.map((z, k) => (k === 3 ? 1 : z)) } };
+  assert.throws(() => checkPacking(outside, "moved.csv"), /moved\.csv: particle 4 z_m = 1: expected a centre inside the box/);
+  assert.throws(() => parseParticleTable("id,type,x_m,y_m,z_m,radius_m\n1,1,0,0,0,1e-6\n1,2,0,0,0,1e-6\n", "dup.csv"), /dup\.csv row 3, id = 1: expected a unique particle id/);
+  assert.throws(() => parseParticleTable("id,x_m,y_m,z_m,radius_m\n1,0,0,0,1e-6\n", "nomat.csv"), /nomat\.csv: no 'material' or 'type' column/);
 });
 
 test.run();
