@@ -27,3 +27,23 @@ export function parseQuantity(value: unknown, unit: string): number {
   }
   return NaN;
 }
+
+/** The SI unit a unit string stands for ("kPa" -> "Pa", "um" -> "m", "g/cm^3" -> "kg/m^3"), when this parser knows it. */
+export function unitDimension(u: string): string | undefined {
+  if (u === "g/cm^3" || u === "g/cc") return "kg/m^3";
+  for (const [p] of Object.entries(PREFIX)) {
+    if (!u.startsWith(p)) continue;
+    const b = BASE[u.slice(p.length)];
+    if (b) return b.dim;
+  }
+  return undefined;
+}
+
+/** Why `value` is not a quantity in `unit`: a unit of another kind, an unknown unit, or no number at all. */
+export function quantityProblem(value: string, unit: string): string {
+  const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ/^0-9]*)\s*$/.exec(value);
+  if (!m) return "not a number with a unit";
+  const dim = unitDimension(m[2]);
+  if (dim && dim !== unit) return `${m[2]} is a unit of ${dim}, not of ${unit}`;
+  return `unknown unit '${m[2]}'`;
+}
