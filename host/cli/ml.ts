@@ -1,9 +1,7 @@
 /** `assb ml info`: which TensorFlow.js backend training runs on, and why the others are not used. */
 import type { Command } from "commander";
 import type { MlBackendRequest } from "../ml/backend.js";
-import { ConfigError } from "../config/errors.js";
-
-const BACKENDS = ["auto", "tensorflow", "wasm", "cpu"];
+import { parseBackend } from "../ml/names.js";
 
 export function register(program: Command): void {
   const ml = program.command("ml").description("machine learning: backend information (training and prediction: assb train, assb predict)");
@@ -13,10 +11,10 @@ export function register(program: Command): void {
     .option("--backend <name>", "auto, tensorflow, wasm or cpu", "auto")
     .option("--json", "print the information as JSON", false)
     .action(async (o: { backend: string; json: boolean }) => {
-      if (!BACKENDS.includes(o.backend)) throw new ConfigError(`--backend = ${o.backend}: expected one of ${BACKENDS.join(", ")}`);
+      const backend = parseBackend(o.backend) as MlBackendRequest;
       // TensorFlow.js loads only when an ML command runs
       const { initMl, describeBackend } = await import("../ml/backend.js");
-      const { info } = await initMl({ backend: o.backend as MlBackendRequest });
+      const { info } = await initMl({ backend });
       console.log(o.json ? JSON.stringify(info, null, 2) : describeBackend(info).join("\n"));
     });
 }

@@ -5,16 +5,14 @@ import { dirname, extname, join, resolve } from "node:path";
 import { readConfigFile } from "../config/load.js";
 import { ConfigError } from "../config/errors.js";
 import { parseCsv, toCsv } from "../io/csv.js";
-import { writeFileAtomic } from "../io/atomic.js";
+import { writeFileAtomic, prepareOutDir, prepareOutFile } from "../io/atomic.js";
+import { parseBackend, safeFileName } from "../ml/names.js";
 // TensorFlow.js loads only when an ML command runs (about 0.3 s that every other command would pay)
 const ml = () => import("../ml/index.js");
 
-type Backend = "auto" | "tensorflow" | "wasm" | "cpu";
-function backendOpt(v: string | undefined): Backend | undefined {
-  if (v === undefined) return undefined;
-  if (!["auto", "tensorflow", "wasm", "cpu"].includes(v)) throw new ConfigError(`--backend = ${v}: expected auto, tensorflow, wasm or cpu`);
-  return v as Backend;
-}
+
+/** A metric for the console: its value, or why it is undefined. */
+const metric = (v: number | null, why: string | undefined, fmt: (x: number) => string) => (v === null ? why ?? "undefined" : fmt(v));
 
 export function register(program: Command): void {
   program
@@ -26,9 +24,12 @@ export function register(program: Command): void {
     .option("--backend <name>", "auto (default: tfjs-node-gpu, tfjs-node, else wasm + kernel pack), tensorflow, wasm or cpu")
     .option("-q, --quiet", "no progress line and no per-epoch log")
     .action(async (file: string, o: { out: string; resume: boolean; backend?: string; quiet?: boolean }) => {
+      // options and the output folder are checked before TensorFlow.js loads
+      const asked = parseBackend(o.backend);
+      prepareOutDir(o.out);
       const { parseTrainConfig, runTrainConfig, initMl, describeBackend } = await ml();
       const cfg = parseTrainConfig(readConfigFile(file), file);
-      const backend = backendOpt(o.backend) ?? cfg.backend;
+      const backend = asked ?? cfg.backend;
       const { info } = await initMl({ backend });
       if (!o.quiet) console.log(describeBackend(info)[0]);
       const t0 = performance.now();
@@ -38,7 +39,7 @@ export function register(program: Command): void {
       });
       const s = result.samples;
       console.log(`${cfg.name}: model ${result.model.kind} (${result.model.params} parameters) on ${s.train}/${s.val}/${s.test} samples, ${result.epochsRun} epochs${result.stoppedEarly ? " (early stop)" : ""}${result.resumedFromEpoch ? `, resumed after epoch ${result.resumedFromEpoch}` : ""}, best epoch ${result.bestEpoch}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      for (const m of result.metrics.test) console.log(`  test ${m.name}: R² ${m.r2.toFixed(5)}, MSE ${m.mse.toExponential(3)}, MAPE ${m.mape_pct.toFixed(2)} %`);
+      for (const m of result.metrics.test) console.log(`  test ${m.name}: R² ${metric(m.r2, m.reason?.r2, (x) => x.toFixed(5))}, MSE ${m.mse.toExponential(3)}, MAPE ${metric(m.mape_pct, m.reason?.mape_pct, (x) => `${x.toFixed(2)} %`)}`);
       for (const f of files) console.log(`  wrote ${f}`);
     });
 
@@ -50,14 +51,17 @@ export function register(program: Command): void {
     .option("-o, --out <file>", "predictions CSV", "predictions.csv")
     .option("--gradcam <dir>", "also write a Grad-CAM heat map PNG per image into this folder (model A)")
     .option("--output <name>", "the output the Grad-CAM maps explain (default: the first)")
-    .option("--backend <name>", "auto, tensorflow, wasm or cpu")
+    .option("--backend <name>", "auto (default), tensorflow, wasm or cpu")
     .action(async (dir: string, inputs: string, o: { out: string; gradcam?: string; output?: string; backend?: string }) => {
+      const backend = parseBackend(o.backend) ?? "auto";
+      prepareOutFile(o.out);
+      if (o.gradcam) prepareOutDir(o.gradcam, "--gradcam");
+      if (!existsSync(inputs)) throw new ConfigError(`predict: ${inputs} does not exist`);
       const { initMl, loadModel, predict, readImages, gradCam, heatmapPng } = await ml();
-      await initMl({ backend: backendOpt(o.backend) ?? "auto" });
+      await initMl({ backend });
       const m = await loadModel(dir);
       const names = m.meta.outputNames;
       let table: { columns: string[]; rows: (string | number)[][] };
-      if (!existsSync(inputs)) throw new ConfigError(`predict: ${inputs} does not exist`);
       const isCsv = !statSync(inputs).isDirectory() && extname(inputs).toLowerCase() === ".csv";
       if (m.meta.model.kind === "C") {
         if (!isCsv) throw new ConfigError(`predict: model ${dir} takes a table (${m.meta.inputNames.join(", ")}); give a .csv`);
@@ -79,16 +83,19 @@ export function register(program: Command): void {
         const im = readImages(inputs);
         const [h, w] = m.meta.inputShape;
         if (im.h !== h || im.w !== w) throw new ConfigError(`predict: ${inputs}: images are ${im.w}x${im.h}, the model takes ${w}x${h}`);
+        // Grad-CAM file names are checked before predicting (output names come from the model's files)
+        const k = o.output ? names.indexOf(o.output) : 0;
+        if (o.gradcam && k < 0) throw new ConfigError(`--output = ${o.output}: not an output of the model (${names.join(", ")})`);
+        const camFile = (i: number) => `${safeFileName(im.ids[i].replace(/\.png$/i, ""), `${inputs}: sample`)}_${safeFileName(names[k], `model ${dir}: output name`)}.png`;
+        if (o.gradcam) im.ids.forEach((_, i) => camFile(i));
         const p = predict(m, im.x);
-        table = { columns: ["sample", ...names.map((n) => `${n}_pred`)], rows: im.ids.map((id, k) => [id, ...names.map((_, j) => p[k * names.length + j])]) };
+        table = { columns: ["sample", ...names.map((n) => `${n}_pred`)], rows: im.ids.map((id, r) => [id, ...names.map((_, j) => p[r * names.length + j])]) };
         if (o.gradcam) {
-          const k = o.output ? names.indexOf(o.output) : 0;
-          if (k < 0) throw new ConfigError(`--output = ${o.output}: not an output of the model (${names.join(", ")})`);
           const div = (m.scalers.input as { divisor?: number }).divisor ?? 255;
           for (let i = 0; i < im.ids.length; i++) {
             const gray = im.x.subarray(i * h * w, (i + 1) * h * w);
             const cam = gradCam(m.model, m.scalers.input.transform(gray), k);
-            const f = join(o.gradcam, `${im.ids[i].replace(/\.png$/i, "").replace(/[^\w.-]/g, "_")}_${names[k]}.png`);
+            const f = join(o.gradcam, camFile(i));
             writeFileAtomic(f, heatmapPng(cam, Uint8Array.from(gray, (v) => Math.min(255, Math.round((v * 255) / div)))));
           }
           console.log(`  wrote ${im.ids.length} Grad-CAM maps to ${o.gradcam}`);

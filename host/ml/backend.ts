@@ -18,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmPack, type PackInfo } from "./kernels/index.js";
 import { ConfigError } from "../config/errors.js";
+import { parseBackend } from "./names.js";
 
 export type MlBackendName = "tensorflow" | "wasm" | "cpu";
 export type MlBackendRequest = "auto" | MlBackendName;
@@ -175,9 +176,7 @@ async function select(requested: MlBackendRequest): Promise<{ tf: Tf; info: MlBa
  */
 export async function initMl(opts: InitMlOptions = {}): Promise<{ tf: Tf; info: MlBackendInfo }> {
   const requested = opts.backend ?? "auto";
-  if (!["auto", "tensorflow", "wasm", "cpu"].includes(requested)) {
-    throw new ConfigError(`ml: backend '${requested}' is unknown; expected auto, tensorflow, wasm or cpu`);
-  }
+  parseBackend(requested, "ml: backend");
   const run = pending.then(async () => {
     let r = cache.get(requested);
     if (!r) {

@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { ConfigError } from "../config/errors.js";
 import { fromMeta, type AssbModelMeta, type LoadedModel } from "./predict.js";
 
 export interface BrowserMlOptions {
@@ -16,7 +17,7 @@ export interface BrowserMlOptions {
 /** Activates a tfjs backend for inference in the browser; returns its name. */
 export async function initMlBrowser(o: BrowserMlOptions = {}): Promise<string> {
   const backend = o.backend ?? "wasm";
-  if (backend !== "wasm" && backend !== "cpu") throw new Error(`ml: backend = ${JSON.stringify(backend)}: expected "wasm" or "cpu"`);
+  if (backend !== "wasm" && backend !== "cpu") throw new ConfigError(`ml: backend = ${JSON.stringify(backend)}: expected "wasm" or "cpu"`);
   if (backend === "wasm" && o.wasmPaths) setWasmPaths(o.wasmPaths);
   if (!(await tf.setBackend(backend))) throw new Error(`ml: the tfjs '${backend}' backend failed to initialise${backend === "wasm" ? " (are its .wasm files served at wasmPaths?)" : ""}`);
   await tf.ready();
@@ -27,7 +28,7 @@ export async function initMlBrowser(o: BrowserMlOptions = {}): Promise<string> {
 export async function loadModelFromUrl(url: string): Promise<LoadedModel> {
   const base = url.endsWith("/") ? url : `${url}/`;
   const res = await fetch(`${base}assb-model.json`);
-  if (!res.ok) throw new Error(`model ${base}: assb-model.json: HTTP ${res.status}`);
+  if (!res.ok) throw new ConfigError(`model ${base}: assb-model.json: HTTP ${res.status}`);
   const meta = (await res.json()) as AssbModelMeta;
   const model = await tf.loadLayersModel(`${base}model.json`);
   return fromMeta(model, meta);

@@ -10,7 +10,8 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { toCsv } from "../io/csv.js";
 import { type Dataset, readCsvDataset, readPngDataset, readRawDataset, scaledRows, sampleSize } from "./data.js";
 import { MODEL_A_DEFAULTS, MODEL_B_DEFAULTS, MODEL_C_DEFAULTS, type ModelOptions } from "./models.js";
-import { TRAIN_DEFAULTS, fitDataset, predictScaled, type EpochRecord, type TrainResult } from "./train.js";
+import { TRAIN_DEFAULTS, fitDataset, predictScaled, requireCheckpoint, type EpochRecord, type TrainResult } from "./train.js";
+import { ML_BACKENDS, safeFileName } from "./names.js";
 import { saveModel } from "./save.js";
 import { gradCam, heatmapPng } from "./gradcam.js";
 
@@ -79,7 +80,7 @@ const DataSchema = z.discriminatedUnion("type", [
 export const TrainConfigSchema = z.object({
   name: z.string().default("model"),
   seed: z.number().int().min(0).max(0xffffffff).default(1),
-  backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  backend: z.enum(ML_BACKENDS).default("auto"),
   model: ModelSchema,
   data: DataSchema,
   /** fractions (each < 1) or counts; train gets the rest when omitted */
@@ -137,10 +138,21 @@ export function resolveModel(cfg: TrainConfig, ds: Dataset): ModelOptions {
   return { ...MODEL_B_DEFAULTS, ...m, inputSize: h, channels: 1, outputs };
 }
 
+/** The output Grad-CAM maps explain and its file-name part, or null without maps; refused before any training. */
+function checkGradcam(cfg: TrainConfig): { index: number; file: string } | null {
+  if (cfg.gradcam.count === 0) return null;
+  if (cfg.model.kind !== "A") throw new ConfigError(`gradcam.count = ${cfg.gradcam.count}: Grad-CAM maps are made for model A only (model.kind = ${cfg.model.kind})`);
+  const outputs = cfg.data.outputs;
+  const index = cfg.gradcam.output !== undefined ? outputs.indexOf(cfg.gradcam.output) : 0;
+  if (index < 0) throw new ConfigError(`gradcam.output = ${JSON.stringify(cfg.gradcam.output)}: not an output (${outputs.join(", ")})`);
+  return { index, file: safeFileName(outputs[index], `data.outputs[${index}]`) };
+}
+
 export interface RunOptions {
   outDir: string;
   /** folder the config's relative paths start from */
   baseDir?: string;
+  /** continue from outDir/checkpoint/checkpoint.bin; refused (before any work) when there is none */
   resume?: boolean;
   progress?: boolean;
   onEpoch?: (e: EpochRecord) => void;
@@ -152,11 +164,17 @@ export interface RunOptions {
  * train.checkpointEvery > 0) and gradcam/*.png (when gradcam.count > 0).
  */
 export async function runTrainConfig(cfg: TrainConfig, o: RunOptions): Promise<{ result: TrainResult; files: string[] }> {
+  const outDir = resolve(o.outDir);
+  const checkpointDir = join(outDir, "checkpoint");
+  // everything that can be refused is refused before the data is read and the model trained
+  if (o.resume) requireCheckpoint(checkpointDir);
+  const gradcamOutput = checkGradcam(cfg);
   const ds = loadConfigData(cfg, o.baseDir);
   const model = resolveModel(cfg, ds);
   const lower = [...ds.inputNames, ...ds.outputNames];
   for (const l of cfg.data.log10) if (!lower.includes(l)) throw new ConfigError(`data.log10: '${l}' is neither an input nor an output (${lower.join(", ")})`);
-  const outDir = resolve(o.outDir);
+  const camName = (r: number) => `${safeFileName(String(ds.ids?.[r] ?? r).replace(/\.png$/i, ""), `${ds.source ?? "data"}: sample id`)}_${gradcamOutput!.file}.png`;
+  if (gradcamOutput) for (let r = 0; r < ds.n; r++) camName(r);
   mkdirSync(outDir, { recursive: true });
   const fit = await fitDataset(ds, {
     model,
@@ -164,7 +182,7 @@ export async function runTrainConfig(cfg: TrainConfig, o: RunOptions): Promise<{
     log10Inputs: cfg.data.log10.filter((n) => ds.inputNames.includes(n)),
     log10Outputs: cfg.data.log10.filter((n) => ds.outputNames.includes(n)),
     train: {
-      ...cfg.train, seed: cfg.seed, checkpointDir: cfg.train.checkpointEvery > 0 ? join(outDir, "checkpoint") : undefined,
+      ...cfg.train, seed: cfg.seed, checkpointDir: cfg.train.checkpointEvery > 0 || o.resume ? checkpointDir : undefined,
       resume: !!o.resume, progress: o.progress ?? true, onEpoch: o.onEpoch,
     },
     config: cfg,
@@ -175,6 +193,7 @@ export async function runTrainConfig(cfg: TrainConfig, o: RunOptions): Promise<{
     model, scalers, inputNames: ds.inputNames, inputUnits: ds.inputUnits, outputNames: ds.outputNames, outputUnits: ds.outputUnits,
     training: { name: cfg.name, seed: cfg.seed, backend: result.backend, epochsRun: result.epochsRun, bestEpoch: result.bestEpoch, samples: result.samples, metrics: result.metrics.test, source: ds.source },
   }));
+  // (metrics are finite or null with a reason; a diverged loss in the history is spelled out)
   const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x), 1) + "\n";
   writeFileAtomic(join(outDir, "result.json"), json(result)); files.push(join(outDir, "result.json"));
   writeFileAtomic(join(outDir, "history.csv"), toCsv({ columns: ["epoch", "loss", "val_loss", "lr", "seconds"], rows: result.history.map((h) => [h.epoch, h.loss, h.valLoss ?? "", h.lr, h.seconds]) }));
@@ -188,16 +207,14 @@ export async function runTrainConfig(cfg: TrainConfig, o: RunOptions): Promise<{
     writeFileAtomic(join(outDir, "test_predictions.csv"), toCsv({ columns: ["sample", ...ds.outputNames.flatMap((n) => [n, `${n}_pred`])], rows }));
     files.push(join(outDir, "test_predictions.csv"));
   }
-  if (cfg.gradcam.count > 0) {
-    if (model.kind !== "A") throw new ConfigError(`gradcam.count = ${cfg.gradcam.count}: Grad-CAM maps are made for model A only`);
-    const k = cfg.gradcam.output ? ds.outputNames.indexOf(cfg.gradcam.output) : 0;
-    if (k < 0) throw new ConfigError(`gradcam.output = ${cfg.gradcam.output}: not an output (${ds.outputNames.join(", ")})`);
+  if (gradcamOutput) {
+    const k = gradcamOutput.index;
     const d = sampleSize(ds);
     for (const r of split.test.slice(0, cfg.gradcam.count)) {
       const gray = (ds.x as Uint8Array).subarray(r * d, (r + 1) * d);
       const cam = gradCam(fit.model, scalers.input.transform(gray), k);
       const show = Uint8Array.from(gray, (v) => Math.min(255, Math.round((v * 255) / (ds.pixelDivisor ?? 255))));
-      const f = join(outDir, "gradcam", `${String(ds.ids?.[r] ?? r).replace(/\.png$/i, "").replace(/[^\w.-]/g, "_")}_${ds.outputNames[k]}.png`);
+      const f = join(outDir, "gradcam", camName(r));
       writeFileAtomic(f, heatmapPng(cam, show));
       files.push(f);
     }

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { encodePng } from "../io/png.js";
+import { ConfigError } from "../config/errors.js";
 
 export interface GradCam {
   width: number;
@@ -23,7 +24,7 @@ export interface GradCam {
 /** Name of the last Conv2D layer (the Grad-CAM layer by default). */
 export function lastConvLayer(model: tf.LayersModel): string {
   const convs = model.layers.filter((l) => l.getClassName() === "Conv2D");
-  if (!convs.length) throw new Error("gradcam: the model has no Conv2D layer");
+  if (!convs.length) throw new ConfigError("gradcam: the model has no Conv2D layer");
   return convs[convs.length - 1].name;
 }
 
@@ -34,11 +35,11 @@ export function lastConvLayer(model: tf.LayersModel): string {
 export function gradCam(model: tf.LayersModel, image: Float32Array, index = 0, layerName = lastConvLayer(model)): GradCam {
   const shape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const [h, w] = shape;
-  if (image.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`gradcam: image has ${image.length} values, the model takes ${shape.join("x")}`);
+  if (image.length !== shape.reduce((a, b) => a * b, 1)) throw new ConfigError(`gradcam: image has ${image.length} values, the model takes ${shape.join("x")}`);
   const li = model.layers.findIndex((l) => l.name === layerName);
-  if (li < 0) throw new Error(`gradcam: no layer '${layerName}'`);
+  if (li < 0) throw new ConfigError(`gradcam: no layer '${layerName}'`);
   const nOut = (model.outputs[0].shape as number[])[1];
-  if (!(index >= 0 && index < nOut)) throw new Error(`gradcam: output ${index} does not exist (the model has ${nOut})`);
+  if (!(index >= 0 && index < nOut)) throw new ConfigError(`gradcam: output ${index} does not exist (the model has ${nOut})`);
   const extractor = tf.model({ inputs: model.inputs, outputs: model.layers[li].output as tf.SymbolicTensor });
   const head = model.layers.slice(li + 1);
   const res = tf.tidy(() => {
@@ -68,7 +69,7 @@ function jet(v: number): [number, number, number] {
 /** RGB PNG of the heat map blended over a gray image (uint8, h*w); alpha grows with the heat. */
 export function heatmapPng(cam: GradCam, gray: Uint8Array, alpha = 0.5): Uint8Array {
   const { width: w, height: h } = cam;
-  if (gray.length !== w * h) throw new Error(`gradcam: gray image has ${gray.length} pixels, the map ${w}x${h}`);
+  if (gray.length !== w * h) throw new ConfigError(`gradcam: gray image has ${gray.length} pixels, the map ${w}x${h}`);
   const rgb = new Uint8Array(w * h * 3);
   for (let i = 0; i < w * h; i++) {
     const v = cam.heat[i], a = alpha * (0.3 + 0.7 * v);

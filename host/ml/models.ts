@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../core/rng.js";
+import { ConfigError } from "../config/errors.js";
 
 export interface ModelAOptions {
   kind: "A";
@@ -56,8 +57,8 @@ function seeds(seed: number) {
 
 export function buildModelA(o: Partial<ModelAOptions> & { outputs: number }, seed: number): tf.Sequential {
   const opt = { ...MODEL_A_DEFAULTS, ...o };
-  if (opt.filters.length !== 5) throw new Error(`model A: filters = ${JSON.stringify(opt.filters)}: expected 5 values (one per conv block)`);
-  if (opt.inputSize % 32 !== 0) throw new Error(`model A: inputSize = ${opt.inputSize}: expected a multiple of 32 (five 2x2 max-pools)`);
+  if (opt.filters.length !== 5) throw new ConfigError(`model A: filters = ${JSON.stringify(opt.filters)}: expected 5 values (one per conv block)`);
+  if (opt.inputSize % 32 !== 0) throw new ConfigError(`model A: inputSize = ${opt.inputSize}: expected a multiple of 32 (five 2x2 max-pools)`);
   const s = seeds(seed);
   const m = tf.sequential({ name: "modelA" });
   opt.filters.forEach((f, i) => {

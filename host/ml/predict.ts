@@ -3,6 +3,7 @@
  * (unscaled) values; outputs come back in the outputs' own units.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ConfigError } from "../config/errors.js";
 import { scalersFromJSON, type Scalers, type ScalersJson } from "./scalers.js";
 import type { ModelOptions } from "./models.js";
 
@@ -29,7 +30,7 @@ export interface LoadedModel {
 }
 
 export function fromMeta(model: tf.LayersModel, meta: AssbModelMeta): LoadedModel {
-  if (meta?.kind !== "assbkit.model") throw new Error(`model: assb-model.json has kind ${JSON.stringify(meta?.kind)}, expected "assbkit.model"`);
+  if (meta?.kind !== "assbkit.model") throw new ConfigError(`model: assb-model.json has kind ${JSON.stringify(meta?.kind)}, expected "assbkit.model"`);
   return { model, scalers: scalersFromJSON(meta.scalers), meta };
 }
 
@@ -44,12 +45,12 @@ export function predict(m: LoadedModel, inputs: number[][] | ArrayLike<number>, 
     const rows = inputs as number[][];
     const f = new Float64Array(rows.length * d);
     rows.forEach((r, k) => {
-      if (r.length !== d) throw new Error(`predict: row ${k} has ${r.length} values, the model takes ${d} (${m.meta.inputNames.join(", ")})`);
+      if (r.length !== d) throw new ConfigError(`predict: row ${k} has ${r.length} values, the model takes ${d} (${m.meta.inputNames.join(", ")})`);
       f.set(r, k * d);
     });
     flat = f;
   } else flat = inputs as ArrayLike<number>;
-  if (flat.length % d !== 0) throw new Error(`predict: ${flat.length} values are not a whole number of samples of ${m.meta.inputShape.join("x")}`);
+  if (flat.length % d !== 0) throw new ConfigError(`predict: ${flat.length} values are not a whole number of samples of ${m.meta.inputShape.join("x")}`);
   const n = flat.length / d, outN = m.meta.outputNames.length;
   const x = m.scalers.input.transform(flat);
   const bs = batch ?? (d > 1024 ? 32 : 1024);

@@ -10,7 +10,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, fsError } from "../config/errors.js";
+import { safeFileName } from "./names.js";
 import { VERSION } from "../version.js";
 import { scalersToJSON, type Scalers } from "./scalers.js";
 import type { ModelOptions } from "./models.js";
@@ -85,11 +86,24 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   let mj: tf.io.ModelJSON, meta: AssbModelMeta;
   try { mj = JSON.parse(readFileSync(p(MODEL_FILES.topology), "utf8")); } catch (e) { throw new ConfigError(`model ${dir}: ${MODEL_FILES.topology} is not valid JSON (${(e as Error).message})`); }
   try { meta = JSON.parse(readFileSync(p(MODEL_FILES.meta), "utf8")); } catch (e) { throw new ConfigError(`model ${dir}: ${MODEL_FILES.meta} is not valid JSON (${(e as Error).message})`); }
-  const specs = mj.weightsManifest.flatMap((g) => g.weights);
-  const buffers = mj.weightsManifest.flatMap((g) => g.paths.map((f) => { const b = readFileSync(p(f)); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }));
-  const model = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: mj.modelTopology, weightSpecs: specs, weightData: tf.io.CompositeArrayBuffer.join(buffers),
-    format: mj.format, generatedBy: mj.generatedBy, convertedBy: mj.convertedBy,
+  const manifest = mj?.weightsManifest;
+  if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) throw new ConfigError(`model ${dir}: ${MODEL_FILES.topology} has no weightsManifest (paths and weights)`);
+  const specs = manifest.flatMap((g) => g.weights);
+  const buffers = manifest.flatMap((g) => g.paths.map((f) => {
+    // weight files lie in the model folder: a manifest path must not lead out of it
+    if (safeFileName(f, `model ${dir}: ${MODEL_FILES.topology} weightsManifest path`) !== f) throw new ConfigError(`model ${dir}: weightsManifest path ${JSON.stringify(f)}: expected a file name in the model folder`);
+    let b: Buffer;
+    try { b = readFileSync(p(f)); } catch (e) { throw fsError(e, p(f), "read"); }
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   }));
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: mj.modelTopology, weightSpecs: specs, weightData: tf.io.CompositeArrayBuffer.join(buffers),
+      format: mj.format, generatedBy: mj.generatedBy, convertedBy: mj.convertedBy,
+    }));
+  } catch (e) {
+    throw new ConfigError(`model ${dir}: tfjs cannot build the model from ${MODEL_FILES.topology} and its weights (${((e as Error)?.message ?? String(e)).split("\n")[0]})`);
+  }
   return fromMeta(model, meta);
 }

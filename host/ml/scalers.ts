@@ -4,6 +4,7 @@
  * serialised to JSON next to the saved model. Images are divided by one constant (255 for PNG,
  * the largest phase code for raw label volumes).
  */
+import { ConfigError } from "../config/errors.js";
 
 export interface MinMaxScalerJson {
   kind: "minmax";
@@ -26,7 +27,7 @@ export type ScalerJson = MinMaxScalerJson | ImageScalerJson;
 export class MinMaxScaler {
   constructor(readonly names: string[], readonly log10: boolean[], readonly min: number[], readonly max: number[]) {
     const d = names.length;
-    if (log10.length !== d || min.length !== d || max.length !== d) throw new Error(`scaler: ${d} names but ${log10.length} log10 flags, ${min.length} min, ${max.length} max`);
+    if (log10.length !== d || min.length !== d || max.length !== d) throw new ConfigError(`scaler: ${d} names but ${log10.length} log10 flags, ${min.length} min, ${max.length} max`);
   }
   get dim(): number { return this.names.length; }
 
@@ -36,20 +37,20 @@ export class MinMaxScaler {
    */
   static fit(data: ArrayLike<number>, names: string[], log10Names: string[] = [], rows?: ArrayLike<number>): MinMaxScaler {
     const d = names.length;
-    for (const l of log10Names) if (!names.includes(l)) throw new Error(`scaler: log10 column '${l}' is not one of ${names.join(", ")}`);
+    for (const l of log10Names) if (!names.includes(l)) throw new ConfigError(`scaler: log10 column '${l}' is not one of ${names.join(", ")}`);
     const log = names.map((n) => log10Names.includes(n));
     const min = new Array<number>(d).fill(Infinity), max = new Array<number>(d).fill(-Infinity);
     const n = rows ? rows.length : data.length / d;
-    if (n < 1) throw new Error("scaler: no rows to fit on");
+    if (n < 1) throw new ConfigError("scaler: no rows to fit on");
     for (let k = 0; k < n; k++) {
       const r = rows ? rows[k] : k;
       for (let j = 0; j < d; j++) {
         let v = data[r * d + j];
         if (log[j]) {
-          if (!(v > 0)) throw new Error(`scaler: column '${names[j]}' is log10-scaled but row ${r} has ${v} (must be > 0)`);
+          if (!(v > 0)) throw new ConfigError(`scaler: column '${names[j]}' is log10-scaled but row ${r} has ${v} (must be > 0)`);
           v = Math.log10(v);
         }
-        if (!Number.isFinite(v)) throw new Error(`scaler: column '${names[j]}', row ${r}: ${v} is not finite`);
+        if (!Number.isFinite(v)) throw new ConfigError(`scaler: column '${names[j]}', row ${r}: ${v} is not finite`);
         if (v < min[j]) min[j] = v;
         if (v > max[j]) max[j] = v;
       }
@@ -85,14 +86,14 @@ export class MinMaxScaler {
     return { kind: "minmax", names: this.names.slice(), log10: this.log10.slice(), min: this.min.slice(), max: this.max.slice() };
   }
   static fromJSON(j: MinMaxScalerJson): MinMaxScaler {
-    if (j?.kind !== "minmax") throw new Error(`scaler: expected kind "minmax", got ${JSON.stringify(j?.kind)}`);
+    if (j?.kind !== "minmax") throw new ConfigError(`scaler: expected kind "minmax", got ${JSON.stringify(j?.kind)}`);
     return new MinMaxScaler(j.names, j.log10, j.min, j.max);
   }
 }
 
 export class ImageScaler {
   constructor(readonly divisor: number) {
-    if (!(divisor > 0)) throw new Error(`image scaler: divisor ${divisor} must be > 0`);
+    if (!(divisor > 0)) throw new ConfigError(`image scaler: divisor ${divisor} must be > 0`);
   }
   transform(data: ArrayLike<number>): Float32Array {
     const out = new Float32Array(data.length), s = 1 / this.divisor;
@@ -101,7 +102,7 @@ export class ImageScaler {
   }
   toJSON(): ImageScalerJson { return { kind: "image", divisor: this.divisor }; }
   static fromJSON(j: ImageScalerJson): ImageScaler {
-    if (j?.kind !== "image") throw new Error(`scaler: expected kind "image", got ${JSON.stringify(j?.kind)}`);
+    if (j?.kind !== "image") throw new ConfigError(`scaler: expected kind "image", got ${JSON.stringify(j?.kind)}`);
     return new ImageScaler(j.divisor);
   }
 }

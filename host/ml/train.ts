@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { Rng } from "../core/rng.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { progressBar } from "../cli/progress.js";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, fsError } from "../config/errors.js";
 import { VERSION } from "../version.js";
 import type { MinMaxScaler, Scalers } from "./scalers.js";
 import { scalersToJSON } from "./scalers.js";
@@ -42,7 +42,7 @@ export interface TrainOptions {
   checkpointDir?: string;
   /** write a checkpoint after every N epochs (0: never) */
   checkpointEvery: number;
-  /** continue from checkpointDir/checkpoint.bin when it exists */
+  /** continue from checkpointDir/checkpoint.bin (refused when there is none) */
   resume: boolean;
   /** end this call after N epochs as if the process had been killed (tests, time slicing) */
   stopAfter?: number;
@@ -68,7 +68,24 @@ export interface EpochRecord {
   seconds: number;
 }
 
-export interface OutputMetrics { name: string; r2: number; mse: number; mape_pct: number; n: number }
+/**
+ * Scores of one output. A metric that is undefined on the data is null, never NaN or -Infinity, and
+ * `reason` says why: R² on a constant target (SS_tot = 0) and MAPE when every target is 0.
+ */
+export interface OutputMetrics {
+  name: string;
+  /** 1 - SS_res/SS_tot; null on a constant target */
+  r2: number | null;
+  mse: number;
+  /** mean |error / target| in % over the targets that are not 0; null when all are 0 */
+  mape_pct: number | null;
+  n: number;
+  /** why r2 or mape_pct is null, e.g. { r2: "undefined (constant target)" } */
+  reason?: { r2?: string; mape_pct?: string };
+}
+
+/** Fewest samples a test split may have: R² needs a spread of targets. */
+export const MIN_TEST_SAMPLES = 2;
 
 export interface TrainRun {
   history: EpochRecord[];
@@ -159,17 +176,31 @@ function writeCheckpoint(path: string, h: Omit<CheckpointHeader, "blobs">, group
 }
 
 function readCheckpoint(path: string): { h: CheckpointHeader; group: (g: string) => { shape: number[]; data: Float32Array }[] } {
-  const bytes = new Uint8Array(readFileSync(path));
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new ConfigError(`checkpoint ${path}: not an assbkit checkpoint`);
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(path)); } catch (e) { throw fsError(e, path, "read"); }
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new ConfigError(`checkpoint ${path}: not an assbkit checkpoint`);
+  const corrupt = (why: string) => new ConfigError(`checkpoint ${path}: truncated or corrupt (${why}); delete it and run without --resume`);
   const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len))) as CheckpointHeader;
+  if (12 + len > bytes.length) throw corrupt(`a ${len}-byte header in a ${bytes.length}-byte file`);
+  let h: CheckpointHeader;
+  try { h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len))) as CheckpointHeader; } catch (e) { throw corrupt((e as Error).message); }
+  if (!Array.isArray(h?.blobs) || !h.blobs.every((b) => Number.isInteger(b?.offset) && Number.isInteger(b?.length) && b.offset >= 0 && b.length >= 0)) throw corrupt("no blob table");
   const start = 12 + len + ((4 - ((12 + len) % 4)) % 4);
   const total = h.blobs.reduce((a, b) => a + b.length, 0);
+  if (start + total * 4 > bytes.length || h.blobs.some((b) => b.offset + b.length > total)) throw corrupt(`${total} weights need ${start + total * 4} bytes, the file has ${bytes.length}`);
   const f = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + total * 4));
   return { h, group: (g) => h.blobs.filter((b) => b.group === g).map((b) => ({ shape: b.shape, data: f.subarray(b.offset, b.offset + b.length) })) };
 }
 
 export function checkpointPath(dir: string): string { return join(dir, "checkpoint.bin"); }
+
+/** Refuses a resume with nothing to resume from (instead of silently starting over). */
+export function requireCheckpoint(dir: string | undefined): string {
+  if (!dir) throw new ConfigError("resume: no checkpoint folder (checkpointDir) is set, so there is nothing to resume from");
+  const p = checkpointPath(dir);
+  if (!existsSync(p)) throw new ConfigError(`--resume: no checkpoint in ${dir} (checkpoint.bin is missing); run without --resume first, with train.checkpointEvery > 0 so that it writes checkpoints`);
+  return p;
+}
 
 // ---- batches and evaluation ----
 
@@ -207,9 +238,10 @@ function scaledMse(model: tf.LayersModel, s: Scaled, batch: number): number {
   return e / p.length;
 }
 
-/** R², MSE and MAPE (%) per output, in the outputs' own units. MAPE skips targets equal to 0. */
+/** R², MSE and MAPE (%) per output, in the outputs' own units. MAPE skips targets equal to 0; see OutputMetrics for null. */
 export function regressionMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>, names: string[]): OutputMetrics[] {
   const m = names.length, n = truth.length / m;
+  if (!(n >= 1)) throw new ConfigError(`metrics: ${n} samples: expected at least 1 to score`);
   return names.map((name, j) => {
     let mean = 0;
     for (let k = 0; k < n; k++) mean += truth[k * m + j];
@@ -220,7 +252,13 @@ export function regressionMetrics(pred: ArrayLike<number>, truth: ArrayLike<numb
       ssr += e * e; sst += (t - mean) * (t - mean);
       if (t !== 0) { ape += Math.abs(e / t); na++; }
     }
-    return { name, r2: sst > 0 ? 1 - ssr / sst : ssr === 0 ? 1 : -Infinity, mse: ssr / n, mape_pct: na ? (100 * ape) / na : NaN, n };
+    const reason: NonNullable<OutputMetrics["reason"]> = {};
+    if (!(sst > 0)) reason.r2 = "undefined (constant target)";
+    if (na === 0) reason.mape_pct = "undefined (every target is 0)";
+    return {
+      name, r2: sst > 0 ? 1 - ssr / sst : null, mse: ssr / n, mape_pct: na ? (100 * ape) / na : null, n,
+      ...(reason.r2 || reason.mape_pct ? { reason } : {}),
+    };
   });
 }
 
@@ -267,8 +305,8 @@ export async function train(model: tf.LayersModel, data: { train: Scaled; val?: 
   let resumedFromEpoch = 0;
   const ckpt = o.checkpointDir ? checkpointPath(o.checkpointDir) : undefined;
 
-  if (o.resume && ckpt && existsSync(ckpt)) {
-    const { h, group } = readCheckpoint(ckpt);
+  if (o.resume) {
+    const { h, group } = readCheckpoint(requireCheckpoint(o.checkpointDir));
     const diff = Object.keys(fingerprint).filter((k) => JSON.stringify((fingerprint as Record<string, unknown>)[k]) !== JSON.stringify(h.fingerprint[k]));
     if (diff.length) throw new ConfigError(`checkpoint ${ckpt}: written for a different run (${diff.map((k) => `${k}: ${JSON.stringify(h.fingerprint[k])} there, ${JSON.stringify((fingerprint as Record<string, unknown>)[k])} here`).join("; ")}); delete it or resume with the same settings`);
     const setAll = (targets: tf.Variable[] | null, g: { shape: number[]; data: Float32Array }[]) => {
@@ -390,6 +428,9 @@ export interface TrainResult {
 export async function fitDataset(ds: Dataset, spec: FitSpec): Promise<{ model: tf.LayersModel; scalers: Scalers; split: Split; result: TrainResult }> {
   const opts: TrainOptions = { ...TRAIN_DEFAULTS, ...spec.train };
   const split = splitIndices(ds.n, spec.split, opts.seed);
+  if (split.test.length > 0 && split.test.length < MIN_TEST_SAMPLES) {
+    throw new ConfigError(`split.test = ${JSON.stringify(spec.split.test)}: the test split has ${split.test.length} sample of ${ds.n}; at least ${MIN_TEST_SAMPLES} are needed to score R² and MAPE (or 0 for no test split)`);
+  }
   const scalers = fitScalers(ds, split.train, { log10Inputs: spec.log10Inputs, log10Outputs: spec.log10Outputs });
   const [tr, va, te] = [split.train, split.val, split.test].map((rows) => scaledRows(ds, rows, scalers));
   const want = spec.model.kind === "C" ? [spec.model.inputs] : [spec.model.inputSize, spec.model.inputSize, spec.model.channels];

@@ -5,7 +5,7 @@
  * workspace serves the whole batch (no per-image set-up); optional worker threads split the batch.
  */
 import type { TransportKernels } from "../core/wasm.js";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, inputError } from "../config/errors.js";
 import { GridSolver, SOLVER_DEFAULTS, type SolverOptions } from "./solver.js";
 import { fillSigma, gridOrder } from "./tortuosity.js";
 import type { Volume } from "./volume_type.js";
@@ -36,10 +36,26 @@ export interface ImageResult {
 function conductorTable(codes: number[] | undefined): Float64Array {
   const t = new Float64Array(256);
   if (codes) for (const c of codes) {
-    if (!Number.isInteger(c) || c < 0 || c > 255) throw new ConfigError(`transport-images: conductor code = ${c}: expected an integer 0-255`);
+    if (!Number.isInteger(c) || c < 0 || c > 255) throw inputError("transport-images: conductor code", c, "an integer 0-255");
     t[c] = 1;
   } else for (let c = 1; c < 256; c++) t[c] = 1;
   return t;
+}
+
+/**
+ * Refuses the default conductor (every non-zero code) for images [first, last) that hold more than one
+ * non-zero code, e.g. the AM and SE of a pore/AM/SE volume, which it would join into one conductor.
+ */
+export function checkConductors(batch: Volume, codes: number[] | undefined, first = 0, last?: number): void {
+  if (codes) return;
+  const [B, H, W] = checkBatch(batch);
+  const seen = new Uint8Array(256), data = batch.data;
+  for (let i = first * H * W, end = Math.min(B, last ?? B) * H * W; i < end; i++) seen[data[i]] = 1;
+  const nonzero = [...seen.keys()].filter((c) => c > 0 && seen[c]);
+  if (nonzero.length > 1) {
+    const named = nonzero.map((c) => (batch.phases[c] ? `${c} = ${batch.phases[c]}` : String(c))).join(", ");
+    throw new ConfigError(`transport-images: the images hold ${nonzero.length} non-zero codes (${named}); the default conductor (every non-zero code) would make them one conductor: name the conducting codes (--conductor, conductorCodes), e.g. ${nonzero[nonzero.length - 1]}`);
+  }
 }
 
 export function checkBatch(b: Volume): [number, number, number] {
@@ -51,11 +67,12 @@ export function checkBatch(b: Volume): [number, number, number] {
 /** Solves images [first, last) of a batch [B, H, W]. */
 export function solveImages(k: TransportKernels, batch: Volume, o: ImageBatchOptions, first = 0, last?: number, onProgress?: (done: number, total: number) => void): ImageResult[] {
   const [B, H, W] = checkBatch(batch);
-  if (o.axis !== 0 && o.axis !== 1) throw new ConfigError(`transport-images: axis = ${JSON.stringify(o.axis)}: expected 0 (across the rows) or 1 (across the columns) of each image`);
+  if (o.axis !== 0 && o.axis !== 1) throw inputError("transport-images: axis", o.axis, "0 (across the rows) or 1 (across the columns) of each image");
   const sigma = o.sigma_S_m ?? 1, V = o.voltage_V ?? 1;
-  if (!(sigma > 0)) throw new ConfigError(`transport-images: sigma_S_m = ${sigma}: expected a conductivity > 0 [S/m]`);
-  if (!(V > 0)) throw new ConfigError(`transport-images: voltage_V = ${V}: expected a potential difference > 0 [V]`);
+  if (!(sigma > 0 && Number.isFinite(sigma))) throw inputError("transport-images: sigma_S_m", sigma, "a conductivity > 0", "S/m");
+  if (!(V > 0 && Number.isFinite(V))) throw inputError("transport-images: voltage_V", V, "a potential difference > 0", "V");
   const unit = conductorTable(o.conductorCodes);
+  checkConductors(batch, o.conductorCodes, first, last);
   // small 2D grids: the V-cycle costs less per image than the K-cycle for the same accuracy (measured)
   const opts = { ...SOLVER_DEFAULTS, cycle: "V" as const, ...(o.solver ?? {}) };
   const { shape3 } = gridOrder([H, W], o.axis);

@@ -126,18 +126,24 @@ export class GridSolver {
   /** Component aggregation: heap top = end of the region reserved for the sparse coarse levels (built per solve). */
   private coarseEnd = -1;
 
+  readonly opts: SolverOptions;
+
   constructor(
     private readonly k: TransportKernels,
     readonly shape: [number, number, number],
     readonly periodic: [boolean, boolean],
-    readonly opts: SolverOptions = SOLVER_DEFAULTS,
+    options: Partial<SolverOptions> = SOLVER_DEFAULTS,
   ) {
+    // an option left out (or undefined) takes the documented default, in the set-up and in every solve alike
+    const opts = { ...SOLVER_DEFAULTS } as SolverOptions;
+    for (const [key, v] of Object.entries(options)) if (v !== undefined) (opts as unknown as Record<string, unknown>)[key] = v;
+    this.opts = opts;
     const [n0, n1, n2] = shape;
     if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1)) throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
     this.n = n0 * n1 * n2;
     if (opts.cycle !== "K" && opts.cycle !== "V") throw new ConfigError(`transport: solver.cycle = ${JSON.stringify(opts.cycle)}: expected "K" or "V"`);
     checkSolverNumbers(opts);
-    const agg = opts.aggregation ?? "blocks";
+    const agg = opts.aggregation;
     if (agg !== "blocks" && agg !== "components") throw new ConfigError(`transport: solver.aggregation = ${JSON.stringify(opts.aggregation)}: expected "blocks" or "components"`);
     const comp = agg === "components" && opts.method === "pcg";
     const need = solverBytes(shape, opts.method);
@@ -273,7 +279,7 @@ export class GridSolver {
     const k = this.k, heap = k.heap;
     // the region for the coarse levels ends at the heap top: refuse if someone allocated on top since
     if (heap.used !== this.coarseEnd) {
-      throw new Error(`transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${this.coarseEnd}); allocate before creating the solver, or dispose it and make a new one`);
+      throw new ConfigError(`transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${this.coarseEnd}); allocate before creating the solver, or dispose it and make a new one`);
     }
     const setI = (slot: number, v: number) => new DataView(heap.buffer).setInt32(this.sys + slot * 8, v, true);
     setI(T.S_CLEVEL, 0);

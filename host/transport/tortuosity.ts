@@ -6,7 +6,7 @@
  * tau = sigma_mean / sigma_eff with sigma_mean = sum f_i sigma_i.
  */
 import type { TransportKernels } from "../core/wasm.js";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, inputError } from "../config/errors.js";
 import { GridSolver, SOLVER_DEFAULTS, type SolverOptions, type GridSolve } from "./solver.js";
 import { checkVolume, type Volume } from "./volume_type.js";
 
@@ -78,7 +78,7 @@ export function fillSigma(v: Volume, axis: number, table: Float64Array, out: Flo
 export function validateRequest(v: Volume, req: TransportRequest): { table: Float64Array; codes: number[]; name: string; mode: "binary" | "multi" } {
   checkVolume(v);
   if (!Number.isInteger(req.axis) || req.axis < 0 || req.axis >= v.shape.length) {
-    throw new ConfigError(`transport: axis = ${JSON.stringify(req.axis)}: expected an integer 0-${v.shape.length - 1} for a ${v.shape.length}D volume of shape ${JSON.stringify(v.shape)}`);
+    throw inputError("transport: axis", req.axis, `an integer 0-${v.shape.length - 1} for a ${v.shape.length}D volume of shape ${JSON.stringify(v.shape)}`);
   }
   const table = new Float64Array(256);
   const present = new Uint8Array(256);
@@ -86,7 +86,7 @@ export function validateRequest(v: Volume, req: TransportRequest): { table: Floa
   if (req.sigma_S_m) {
     const codes: number[] = [];
     for (const [key, s] of Object.entries(req.sigma_S_m)) {
-      if (!(Number.isFinite(s) && s >= 0)) throw new ConfigError(`transport: sigma_S_m.${key} = ${JSON.stringify(s)}: expected a conductivity >= 0 [S/m]`);
+      if (!(typeof s === "number" && Number.isFinite(s) && s >= 0)) throw inputError(`transport: sigma_S_m.${key}`, s, "a conductivity >= 0", "S/m");
       const code = phaseCode(v, key, `sigma_S_m.${key}`);
       table[code] = s; codes.push(code);
     }

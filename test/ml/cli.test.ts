@@ -71,4 +71,22 @@ test("config and input errors exit with status 2 and name the field", () => {
   assert.match(p.stderr, /column 'J_s' is missing; the model takes x1, J_s/);
 });
 
+test("assb train --resume with no checkpoint in -o refuses in one line naming the folder (like compact --resume)", () => {
+  const fresh = join(out, "fresh");
+  const t = assb("train", join(out, "c.yaml"), "-o", fresh, "--resume", "-q");
+  assert.is(t.status, 2, t.stderr + t.stdout);
+  assert.is(t.stderr.trim().split("\n").length, 1);
+  assert.ok(t.stderr.startsWith(`assb: error: --resume: no checkpoint in ${join(fresh, "checkpoint")} (checkpoint.bin is missing)`), t.stderr);
+  assert.equal(readdirSync(fresh), [], "nothing trained, nothing written");
+});
+
+test("--backend typos in train, predict and ml info: exit 2 listing the valid backends", () => {
+  const want = /^assb: error: --backend = "wsam": expected one of auto, tensorflow, wasm, cpu\n$/;
+  for (const args of [["train", join(out, "c.yaml"), "-o", join(out, "typo"), "--backend", "wsam"], ["predict", join(out, "run", "model"), join(out, "in.csv"), "-o", join(out, "typo.csv"), "--backend", "wsam"], ["ml", "info", "--backend", "wsam"]]) {
+    const r = assb(...args);
+    assert.is(r.status, 2, `${args[0]}: ${r.stderr}`);
+    assert.match(r.stderr, want, args[0]);
+  }
+});
+
 test.run();

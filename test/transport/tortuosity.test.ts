@@ -136,6 +136,30 @@ test("compact level 0 (network cells only) gives the grid path's potentials bit 
   }
 });
 
+test("GridSolver: options left out take the documented defaults (component aggregation and a compact level 0, as SOLVER_DEFAULTS)", () => {
+  assert.is(SOLVER_DEFAULTS.aggregation, "components");
+  const st = vol("an_staircase_32x16x36");
+  const run = (opts: Record<string, unknown>) => {
+    const s = new GridSolver(k, [32, 16, 36], [false, false], opts as never);
+    const sig = s.sigmaView();
+    for (let c = 0; c < st.data.length; c++) sig[c] = st.data[c] === 1 ? 1 : 0;
+    const r = s.solve();
+    const compact = s.compactUsed();
+    s.dispose();
+    return { r, compact };
+  };
+  const full = run({ ...SOLVER_DEFAULTS, rtol: 1e-9 });
+  // aggregation left out (or undefined), or only a few options given: the same solve as the full defaults
+  for (const opts of [{ ...SOLVER_DEFAULTS, rtol: 1e-9, aggregation: undefined }, { rtol: 1e-9 }, { method: "pcg", rtol: 1e-9, maxIterations: 20000 }]) {
+    const { r, compact } = run(opts);
+    assert.is(compact, true, JSON.stringify(opts));
+    assert.is(r.iterations, full.r.iterations, JSON.stringify(opts));
+    assert.is(r.fluxIn, full.r.fluxIn);
+  }
+  const blocks = run({ ...SOLVER_DEFAULTS, rtol: 1e-9, aggregation: "blocks" });
+  assert.is(blocks.compact, false);
+});
+
 test("compact level 0 on random fields: same bits as the grid path and the TS twin (shapes with 1-cell axes, periodic seams, isolated clusters)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const rng = new Rng(4242);
