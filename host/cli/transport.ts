@@ -12,48 +12,12 @@ import { MAX_HEAP_BYTES } from "../core/heap.js";
 import { VERSION } from "../version.js";
 import { readVolume, probeVolume, decodePng, type Volume, type VolumeHeader } from "../transport/volume.js";
 import { transport, resultJson, gridOrder } from "../transport/tortuosity.js";
+import { axisNames, resolveAxis, resolvePeriodic } from "../transport/defaults.js";
 import { solverBytes, type SolverMethod } from "../transport/solver.js";
 import { solveImagesParallel } from "../transport/images_pool.js";
 import { checkConductors } from "../transport/images.js";
 
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
-
-/** Axis names of a volume: the sidecar's `axes` when it has them, else z, y, x (3D) or y, x (2D) as voxelize writes. */
-function axisNames(h: { shape: number[]; meta: Record<string, unknown> }): string[] {
-  const a = h.meta.axes;
-  if (Array.isArray(a) && a.length === h.shape.length && a.every((x) => typeof x === "string")) return a.map((x) => x.toLowerCase());
-  return h.shape.length === 3 ? ["z", "y", "x"] : ["y", "x"];
-}
-
-function axisIndex(h: { shape: number[]; meta: Record<string, unknown> }, axis: string, where: string): number {
-  const names = axisNames(h);
-  const i = /^\d+$/.test(axis) ? Number(axis) : names.indexOf(axis.toLowerCase());
-  if (!(i >= 0 && i < h.shape.length)) throw inputError(where, axis, `an index 0-${h.shape.length - 1} or one of ${names.join(", ")}`);
-  return i;
-}
-
-/** The transport axis: `--axis` when given, else the volume's transport_axis, else 0. */
-function resolveAxis(h: VolumeHeader, file: string, opt: string | undefined): { axis: number; source: string } {
-  if (opt !== undefined) return { axis: axisIndex(h, opt, "--axis"), source: "--axis" };
-  const ta = h.meta.transport_axis;
-  if (ta !== undefined) {
-    if (typeof ta !== "number" && typeof ta !== "string") throw inputError(`${file}: transport_axis`, ta, `an axis index 0-${h.shape.length - 1}`);
-    return { axis: axisIndex(h, String(ta), `${file}: transport_axis`), source: "the volume's transport_axis" };
-  }
-  return { axis: 0, source: "default" };
-}
-
-/**
- * Lateral periodicity: `--periodic` / `--no-periodic` when given; else, along z, the volume's periodicXY
- * (voxelize wraps x and y, so the faces normal to them are periodic); else no-flux.
- */
-function resolvePeriodic(h: VolumeHeader, file: string, axis: number, opt: boolean | undefined): { periodic: boolean; source: string } {
-  if (opt !== undefined) return { periodic: opt, source: opt ? "--periodic" : "--no-periodic" };
-  const p = h.meta.periodicXY;
-  if (p !== undefined && typeof p !== "boolean") throw inputError(`${file}: periodicXY`, p, "true or false");
-  if (typeof p === "boolean" && axisNames(h)[axis] === "z") return { periodic: p, source: "the volume's periodicXY" };
-  return { periodic: false, source: "default" };
-}
 
 function parseSigma(list: string): Record<string, number> {
   const sigma: Record<string, number> = {};

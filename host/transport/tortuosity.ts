@@ -5,6 +5,7 @@
  * (paper 003 writes the tortuosity as sqrt(eps/D_eff)); with several conducting phases ("multi"),
  * tau = sigma_mean / sigma_eff with sigma_mean = sum f_i sigma_i.
  */
+import { resolveAxis, resolvePeriodic } from "./defaults.js";
 import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError, inputError } from "../config/errors.js";
 import { GridSolver, SOLVER_DEFAULTS, type SolverOptions, type GridSolve } from "./solver.js";
@@ -15,9 +16,9 @@ export interface TransportRequest {
   phase?: string | number;
   /** Multi-phase problem: conductivity per phase name or code [S/m] (phases not listed conduct 0). */
   sigma_S_m?: Record<string, number>;
-  /** Transport axis of the volume (0, 1 or 2; 2D images: 0 or 1). */
-  axis: number;
-  /** Periodic lateral faces instead of no-flux. */
+  /** Transport axis of the volume (0, 1 or 2, or a name from meta.axes; 2D images: 0 or 1); default: the volume's transport_axis, else 0. */
+  axis?: number | string;
+  /** Periodic lateral faces instead of no-flux; default: along z, the volume's periodicXY (a voxelized DEM box), else no-flux. */
   periodic?: boolean;
   solver?: Partial<SolverOptions>;
 }
@@ -28,6 +29,9 @@ export interface TransportResult {
   codes: number[];
   axis: number;
   periodicLateral: boolean;
+  /** where the axis and the lateral periodicity came from: "request", "the volume's transport_axis" / "periodicXY", "default" */
+  axisSource?: string;
+  periodicSource?: string;
   shape: number[];
   /** Volume fraction of the conducting phase(s), dead ends and isolated voxels included. */
   eps: number;
@@ -75,7 +79,7 @@ export function fillSigma(v: Volume, axis: number, table: Float64Array, out: Flo
   }
 }
 
-export function validateRequest(v: Volume, req: TransportRequest): { table: Float64Array; codes: number[]; name: string; mode: "binary" | "multi" } {
+export function validateRequest(v: Volume, req: TransportRequest & { axis: number }): { table: Float64Array; codes: number[]; name: string; mode: "binary" | "multi" } {
   checkVolume(v);
   if (!Number.isInteger(req.axis) || req.axis < 0 || req.axis >= v.shape.length) {
     throw inputError("transport: axis", req.axis, `an integer 0-${v.shape.length - 1} for a ${v.shape.length}D volume of shape ${JSON.stringify(v.shape)}`);
@@ -102,15 +106,17 @@ export function validateRequest(v: Volume, req: TransportRequest): { table: Floa
 
 /** Solves one phase / axis of a volume. */
 export function transport(k: TransportKernels, v: Volume, req: TransportRequest): TransportResult {
-  const { table, codes, name, mode } = validateRequest(v, req);
-  const { shape3 } = gridOrder(v.shape, req.axis);
+  checkVolume(v);
+  const { axis, source: axisSource } = resolveAxis(v, "volume", req.axis, "transport: axis");
+  const { table, codes, name, mode } = validateRequest(v, { ...req, axis });
+  const { periodic, source: periodicSource } = resolvePeriodic(v, "volume", axis, req.periodic, "request");
+  const { shape3 } = gridOrder(v.shape, axis);
   const opts = { ...SOLVER_DEFAULTS, ...(req.solver ?? {}) };
-  const periodic = req.periodic ?? false;
   const solver = new GridSolver(k, shape3, [periodic, periodic], opts);
   try {
-    fillSigma(v, req.axis, table, solver.sigmaView());
+    fillSigma(v, axis, table, solver.sigmaView());
     const s = solver.solve();
-    return summarize(v, req.axis, periodic, mode, name, codes, table, s);
+    return { ...summarize(v, axis, periodic, mode, name, codes, table, s), axisSource: axisSource === "transport: axis" ? "request" : axisSource, periodicSource };
   } finally {
     solver.dispose();
   }

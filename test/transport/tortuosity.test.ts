@@ -303,9 +303,23 @@ test("bad requests: unknown phase, empty phase, bad axis, grid too large for mem
   const v = vol("sph_s80_64");
   assert.throws(() => transport(k, v, { phase: "LLZO", axis: 0 }), /phase = "LLZO": unknown phase; the volume has 0=pore, 1=AM, 2=SE/);
   assert.throws(() => transport(k, v, { phase: 7, axis: 0 }), /phase = 7 \(code 7\): the phase is empty/);
-  assert.throws(() => transport(k, v, { phase: "SE", axis: 3 }), /axis = 3: expected an integer 0-2/);
+  assert.throws(() => transport(k, v, { phase: "SE", axis: 3 }), /transport: axis = 3: expected an index 0-2 or one of z, y, x/);
+  assert.throws(() => transport(k, v, { phase: "SE", axis: "w" }), /transport: axis = "w": expected an index 0-2 or one of z, y, x/);
   assert.throws(() => new GridSolver(k, [2000, 2000, 2000], [false, false]), /needs about \d+ MiB .* more than the 4096 MiB/);
   assert.throws(() => transport(k, v, { sigma_S_m: { AM: -1 }, axis: 0 }), /sigma_S_m.AM = -1: expected a conductivity >= 0 \[S\/m\]/);
+});
+
+test("transport() takes the axis and the lateral periodicity from the volume's metadata when the request leaves them out", () => {
+  const base = vol("sph_s80_64");
+  const v = { ...base, meta: { ...base.meta, axes: ["z", "y", "x"], transport_axis: 0, periodicXY: true } };
+  const auto = transport(k, v, { phase: "SE" });
+  assert.equal([auto.axis, auto.periodicLateral, auto.axisSource, auto.periodicSource], [0, true, "the volume's transport_axis", "the volume's periodicXY"]);
+  const explicit = transport(k, v, { phase: "SE", axis: 0, periodic: true });
+  assert.is(auto.tauFactor, explicit.tauFactor);
+  assert.equal([explicit.axisSource, explicit.periodicSource], ["request", "request"]);
+  // along x the faces normal to z are electrodes' neighbours, not periodic seams: no-flux by default
+  const alongX = transport(k, v, { phase: "SE", axis: "x" });
+  assert.equal([alongX.axis, alongX.periodicLateral, alongX.periodicSource], [2, false, "default"]);
 });
 
 test.run();
