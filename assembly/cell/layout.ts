@@ -60,6 +60,7 @@ export const P_WORST = 51; //    i32  output: node of the largest update / the f
 export const P_STATUS = 52; //   i32  output: CST_*
 export const P_SDXC = 53; //     f64  collector half-cell conductance 2 sigma_eff / dx [S m^-2]
 export const P_I0LI = 54; //      f64  Li-metal anode exchange current density [A m^-2] (0: no anode kinetics)
+export const P_STAGES = 55; //   i32  stages cellStep runs (STAGE_* bits); 0: all three, the update only on success
 export const HEADER_SLOTS = 64;
 
 // ---- status codes ----
@@ -67,3 +68,8 @@ export const CST_OK = 0;
 export const CST_NOT_CONVERGED = 1; // Newton iteration limit reached
 export const CST_NONFINITE = 2; //     NaN / Inf in the Newton iterate (overpotential blow-up)
 export const CST_SATURATED = 3; //     a surface stoichiometry left (0, 1): particle full or empty
+
+// ---- cellStep stages (P_STAGES bits): the particle seam (host/cell/particle.ts) runs them one by one ----
+export const STAGE_PARTICLES = 1; // lagged D at the faces, then alpha, beta of every node (theta_s = alpha + beta J)
+export const STAGE_NEWTON = 2; //    Newton on (phi1, phi2, J) given alpha, beta
+export const STAGE_UPDATE = 4; //    theta_new = u + w J (the finite-volume particle state for the converged J)

@@ -14,7 +14,7 @@ import {
   P_NX, P_NR, P_NXP, P_TH, P_DF, P_J, P_PHI1, P_PHI2, P_ALPHA, P_BETA, P_THS, P_ETA, P_WK,
   P_OCVX, P_OCVU, P_OCVM, P_NOCV, P_DX_TAB, P_DV_TAB, P_ND, P_D0, P_K0, P_FRT, P_BV, P_FADX, P_SDX,
   P_KDX, P_GSEP, P_MODE, P_I, P_VSET, P_TOL, P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI,
-  CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED,
+  P_STAGES, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE, CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED,
 } from "./layout";
 import { cellParticles, cellUpdate } from "./particle_simd";
 
@@ -207,12 +207,21 @@ export function cellNewton(sys: usize): i32 {
 }
 
 /** One implicit step from P_TH (and P_THPREV for BDF2) over P_HEFF: particles, Newton, new state in
- *  P_THNEW. P_J, P_PHI1, P_PHI2 hold the initial guess on entry and the solution on exit. */
+ *  P_THNEW. P_J, P_PHI1, P_PHI2 hold the initial guess on entry and the solution on exit. P_STAGES
+ *  selects the stages (STAGE_* bits; 0 = all, the update only when Newton converged): the host's
+ *  particle seam calls them one at a time, with the same arithmetic as the fused step. */
 export function cellStep(sys: usize): i32 {
-  cellDiffusivity(sys);
-  cellParticles(sys);
-  const st = cellNewton(sys);
-  sI(sys, P_STATUS, st);
-  if (st == CST_OK) cellUpdate(sys);
+  const stages = gI(sys, P_STAGES);
+  const all = stages == 0;
+  if (all || (stages & STAGE_PARTICLES) != 0) {
+    cellDiffusivity(sys);
+    cellParticles(sys);
+  }
+  let st = CST_OK;
+  if (all || (stages & STAGE_NEWTON) != 0) {
+    st = cellNewton(sys);
+    sI(sys, P_STATUS, st);
+  }
+  if ((all && st == CST_OK) || (stages & STAGE_UPDATE) != 0) cellUpdate(sys);
   return st;
 }

@@ -1,22 +1,25 @@
 /**
  * P2D half-cell solver (host side): lays out the kernel memory (assembly/cell/layout.ts), runs an
  * experiment step by step with adaptive variable-step BDF2 (backward Euler at every restart), Newton
- * on the coupled system inside the kernel (cellStep), cut-off events located on the step size to
- * 1e-9 V (or 1e-9 relative in current), and collects time, voltage, current, capacity and c(x, r)
- * snapshots. Model equations: assembly/cell/p2d.ts (paper 001 Table 1, eq 26-30, 44-46).
+ * on the coupled system inside the kernel (cellStep), the particles behind the seam of
+ * host/cell/particle.ts, cut-off events (the step's own and the parameter set's safety limits)
+ * located on the step size to 1e-9 V (or 1e-9 relative in current), and collects time, voltage,
+ * current, capacity and c(x, r) snapshots. A failed step keeps everything before it (CellSolveError
+ * .partial). Model equations: assembly/cell/p2d.ts (paper 001 Table 1, eq 26-30, 44-46).
  */
 import type { CellKernels } from "../core/wasm.js";
-import { ConfigError, NotConvergedError } from "../config/errors.js";
+import { ConfigError, NotConvergedError, inputError } from "../config/errors.js";
 import { VERSION } from "../version.js";
 import {
   P_NX, P_NR, P_NXP, P_TH, P_THPREV, P_THNEW, P_RHS, P_DF, P_U, P_W, P_CP, P_VOL, P_GF, P_J, P_PHI1, P_PHI2,
   P_ALPHA, P_BETA, P_THS, P_ETA, P_WK, P_OCVX, P_OCVU, P_OCVM, P_NOCV, P_DX_TAB, P_DV_TAB, P_ND, P_D0, P_RAD,
   P_C1MAX, P_K0, P_FRT, P_BV, P_FADX, P_SDX, P_KDX, P_GSEP, P_MODE, P_I, P_VSET, P_HEFF, P_BDFA, P_BDFB,
-  P_TOL, P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, HEADER_SLOTS,
+  P_TOL, P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, HEADER_SLOTS, STAGE_NEWTON,
   CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED,
 } from "../../assembly/cell/layout.js";
-import { FARADAY, type ResolvedCellParams } from "./params.js";
-import { parseExperiment, type ExperimentStep, type Rate } from "./experiment.js";
+import { FARADAY, type ResolvedCellParams } from "./params_core.js";
+import { parseExperiment, parseTermination, fmt, fmtDuration, type ExperimentStep, type ExperimentTermination, type Rate } from "./experiment.js";
+import { FiniteVolumeParticles, type CellMemory, type ParticleModel, type ParticleModelFactory } from "./particle.js";
 
 export interface CellNumerics {
   /** finite volumes across the cathode */
@@ -38,17 +41,46 @@ export interface CellNumerics {
   overpotentials: boolean;
 }
 
-export const DEFAULT_NUMERICS: CellNumerics = { nx: 20, nr: 10, tolV: 2e-4, tolTheta: 2e-4, newtonTol: 1e-10, maxNewton: 30, hMaxFraction: 0.05, snapshotEvery_s: 0, overpotentials: true };
+// Local-error tolerances 1e-5 V and 5e-6 (stoichiometry). The capacity error of a discharge to a cut-off
+// is the time-discretisation error of V at the end over the slope there, dQ/Q = dV / (|dV/dt| t_end);
+// the global V error stays at a few local tolerances (the diffusion damps old errors) and |dV/dt| t_end
+// is only ~0.3 V at 5C, so the former 2e-4 / 2e-4 gave 1.1e-4 to 3.2e-4 at 5C. These give <= 3.0e-5
+// (80 x 40) and <= 5.2e-5 (20 x 10) against the same grid at 1e-8, 0.1-5C, both Butler-Volmer forms,
+// AM fraction 0.4 and 0.7 (test/cell/accuracy.test.ts), for ~3.2x the steps (1C, 20 x 10: 86 -> 272).
+// Error per unit step would bound the global error outright, but the sqrt(t) start of the particle
+// surface (no smooth history) stalls it; a finer grid does not help (the error is in time).
+export const DEFAULT_NUMERICS: CellNumerics = { nx: 20, nr: 10, tolV: 1e-5, tolTheta: 5e-6, newtonTol: 1e-10, maxNewton: 30, hMaxFraction: 0.05, snapshotEvery_s: 0, overpotentials: true };
 
-/** The time stepper failed (Newton or step-size limits); exit code 3 in the CLI. */
+/** Checks every numerics field (ConfigError naming it, the value, the range and the unit). */
+export function validateNumerics(num: CellNumerics): CellNumerics {
+  const { nx, nr } = num;
+  if (!Number.isInteger(nx) || nx < 2 || nx > 100000) throw new ConfigError(`cell numerics: nx = ${nx}: expected an integer in [2, 100000] [finite volumes]`);
+  if (!Number.isInteger(nr) || nr < 2 || nr > 10000) throw new ConfigError(`cell numerics: nr = ${nr}: expected an integer in [2, 10000] [shells]`);
+  if (!(num.tolV > 0 && num.tolV <= 0.1)) throw inputError("cell numerics: tolV", num.tolV, "a local error tolerance in (0, 0.1]", "V");
+  if (!(num.tolTheta > 0 && num.tolTheta <= 0.1)) throw inputError("cell numerics: tolTheta", num.tolTheta, "a local error tolerance in (0, 0.1]", "stoichiometry");
+  if (!(num.newtonTol > 0 && num.newtonTol <= 1e-3)) throw inputError("cell numerics: newtonTol", num.newtonTol, "a Newton tolerance in (0, 1e-3]", "V");
+  if (!(Number.isInteger(num.maxNewton) && num.maxNewton >= 1 && num.maxNewton <= 1000)) throw inputError("cell numerics: maxNewton", num.maxNewton, "an integer in [1, 1000]", "iterations");
+  if (!(num.hMaxFraction > 0 && num.hMaxFraction <= 1)) throw inputError("cell numerics: hMaxFraction", num.hMaxFraction, "a fraction in (0, 1] of the step's nominal duration");
+  if (!(num.snapshotEvery_s >= 0)) throw inputError("cell numerics: snapshotEvery_s", num.snapshotEvery_s, "a period >= 0 (0: start and end of every step)", "s");
+  return num;
+}
+
+/** The time stepper failed (Newton or step-size limits); exit code 3 in the CLI. From runExperiment it
+ *  carries the solution up to the failure (`partial`, with `failure` recorded), as PyBaMM keeps it. */
 export class CellSolveError extends NotConvergedError {
+  partial?: CellResult;
   constructor(message: string, detail: Record<string, unknown>) { super(message, detail); this.name = "CellSolveError"; }
 }
 
 export interface StepSummary {
   index: number; text: string; kind: string; termination: string;
+  /** cycle (1-based) the step belongs to */
+  cycle: number;
   start_s: number; end_s: number; capacity_Ah_m2: number; start_V: number; end_V: number;
 }
+
+/** Per cycle: discharge and charge throughput [Ah/m^2] and the voltage range over its accepted points. */
+export interface CycleSummary { index: number; firstStep: number; lastStep: number; discharge_Ah_m2: number; charge_Ah_m2: number; minVoltage_V: number; maxVoltage_V: number }
 
 export interface Snapshot { t_s: number; step: number; theta: number[][] }
 
@@ -84,6 +116,14 @@ export interface CellResult {
   /** overpotential breakdown per output point (numerics.overpotentials; else empty arrays) */
   overpotentials: OverpotentialSeries;
   steps: StepSummary[];
+  cycles: CycleSummary[];
+  /** the experiment-level termination that stopped the run (`--termination`), else null */
+  experimentTermination: { condition: string; reason: string; cycle: number } | null;
+  /** the step that failed (CellSolveError; the arrays hold the solution up to it), else null */
+  failure: { step: number; text: string; t_s: number; reason: string } | null;
+  /** steps that ended on a safety limit or the implicit time cap instead of their own condition */
+  warnings: string[];
+  particleModel: string;
   x_m: number[]; r_m: number[];
   snapshots: Snapshot[];
   lithium: { initial_mol_m2: number; final_mol_m2: number; passed_mol_m2: number; imbalance_rel: number };
@@ -92,8 +132,9 @@ export interface CellResult {
 
 const F = FARADAY;
 
-/** One cell on one set of kernels: memory laid out once, reused across runs (`reset`). */
-export class CellSim {
+/** One cell on one set of kernels: memory laid out once, reused across runs (`reset`). The particles
+ *  sit behind the seam of host/cell/particle.ts: finite volumes in the kernels unless a factory is given. */
+export class CellSim implements CellMemory {
   readonly nx: number; readonly nr: number; readonly nxp: number;
   readonly sys: number;
   private f!: Float64Array;
@@ -104,11 +145,12 @@ export class CellSim {
   t = 0; q = 0; qPrev = 0; hPrev = 0; nhist = 0;
   private histT: number[] = []; private histY: Float64Array[] = [];
   stats = { steps: 0, rejected: 0, newton: 0 };
+  readonly particles: ParticleModel;
+  private Jview: Float64Array | null = null;
 
-  constructor(readonly k: CellKernels, readonly rp: ResolvedCellParams, readonly num: CellNumerics) {
+  constructor(readonly k: CellKernels, readonly rp: ResolvedCellParams, readonly num: CellNumerics, particles?: ParticleModelFactory) {
+    validateNumerics(num);
     const { nx, nr } = num;
-    if (!Number.isInteger(nx) || nx < 2 || nx > 100000) throw new ConfigError(`cell numerics: nx = ${nx}: expected an integer in [2, 100000] [finite volumes]`);
-    if (!Number.isInteger(nr) || nr < 2 || nr > 10000) throw new ConfigError(`cell numerics: nr = ${nr}: expected an integer in [2, 10000] [shells]`);
     this.nx = nx; this.nr = nr; this.nxp = nx + (nx & 1);
     const h = k.heap;
     this.base = h.used;
@@ -142,7 +184,9 @@ export class CellSim {
     setF(P_GSEP, 1 / (rp.Ls / rp.kappaSep + dx / (2 * rp.kappaEff)));
     setF(P_I0LI, rp.i0Li ?? 0);
     setF(P_TOL, num.newtonTol); setI(P_MAXIT, num.maxNewton);
+    setI(P_STAGES, 0);
     this.Jacc = new Float64Array(this.nxp); this.p1acc = new Float64Array(nx); this.p2acc = new Float64Array(nx);
+    this.particles = particles ? particles({ nx, nr, rp, x_m: Array.from({ length: nx }, (_, j) => (j + 0.5) * rp.Lc / nx) }) : new FiniteVolumeParticles(this, R);
     this.reset();
   }
 
@@ -155,13 +199,19 @@ export class CellSim {
   private sF(slot: number, v: number): void { this.f[(this.sys >>> 3) + slot] = v; }
   private gI(slot: number): number { return this.i[(this.sys >>> 2) + slot * 2]; }
   private sI(slot: number, v: number): void { this.i[(this.sys >>> 2) + slot * 2] = v; }
+  setPtr(slot: number, p: number): void { this.sI(slot, p); }
   arr(slot: number, n: number): Float64Array { this.view(); return this.f.subarray(this.ptr(slot) >>> 3, (this.ptr(slot) >>> 3) + n); }
+  /** runs the cellStep stages in `mask` (STAGE_* bits) */
+  stage(mask: number): number {
+    this.view();
+    this.sI(P_STAGES, mask);
+    return this.k.cellStep(this.sys);
+  }
 
   /** Uniform initial stoichiometry, zero current, phi1 = U(theta0). */
   reset(theta0 = this.rp.theta0): void {
     this.view();
-    const np = this.nr * this.nxp;
-    for (const s of [P_TH, P_THPREV, P_THNEW]) this.arr(s, np).fill(theta0);
+    this.particles.reset(theta0);
     this.Jacc.fill(0); this.p1acc.fill(this.ocv(theta0)); this.p2acc.fill(0);
     this.t = 0; this.q = 0; this.qPrev = 0; this.hPrev = 0; this.nhist = 0;
     this.histT = []; this.histY = [];
@@ -170,11 +220,11 @@ export class CellSim {
 
   ocv(x: number): number { return this.k.cellOcv(this.sys, x); }
 
-  /** Lithium in the AM [mol/m^2]: sum over nodes and shells of v theta c1max eps_AM dx. */
+  /** Lithium in the AM [mol/m^2]: sum over nodes of the mean stoichiometry c1max eps_AM dx. */
   lithium(): number {
-    const th = this.arr(P_TH, this.nr * this.nxp), vol = this.arr(P_VOL, this.nr);
+    const m = this.particles.meanStoichiometry();
     let s = 0;
-    for (let j = 0; j < this.nx; j++) { let sj = 0; for (let r = 0; r < this.nr; r++) sj += vol[r] * th[r * this.nxp + j]; s += sj; }
+    for (let j = 0; j < this.nx; j++) s += m[j];
     return s * this.rp.c1max * this.rp.epsAM * (this.rp.Lc / this.nx);
   }
 
@@ -196,10 +246,7 @@ export class CellSim {
     return [Ubar, Ubar - (wp1 - wp2 - weta), -weta, li, sep, -wp2 - li - sep, wp1 - V];
   }
 
-  theta(): number[][] {
-    const th = this.arr(P_TH, this.nr * this.nxp);
-    return Array.from({ length: this.nx }, (_, j) => Array.from({ length: this.nr }, (_, r) => th[r * this.nxp + j]));
-  }
+  theta(): number[][] { return this.particles.theta(); }
   surface(): Float64Array { return this.arr(P_THS, this.nx).slice(); }
 
   /** One trial step of length h from the accepted state; nothing is accepted. */
@@ -215,8 +262,18 @@ export class CellSim {
     this.sF(P_HEFF, heff); this.sF(P_BDFA, A); this.sF(P_BDFB, B);
     this.sI(P_MODE, mode);
     if (mode === 0) this.sF(P_I, value); else this.sF(P_VSET, value);
-    const st = this.k.cellStep(this.sys);
+    // the particle seam: theta_s = alpha + beta J per node, Newton, then the particles learn J
+    const ab = this.particles.prepare({ heff_s: heff, A, B });
+    this.view();
+    const pa = this.ptr(P_ALPHA), pb = this.ptr(P_BETA);
+    if (ab.alpha.buffer !== this.f.buffer || ab.alpha.byteOffset !== pa) this.f.set(ab.alpha.subarray(0, this.nx), pa >>> 3);
+    if (ab.beta.buffer !== this.f.buffer || ab.beta.byteOffset !== pb) this.f.set(ab.beta.subarray(0, this.nx), pb >>> 3);
+    const st = this.stage(STAGE_NEWTON);
     this.stats.newton += this.gI(P_ITERS);
+    if (st === CST_OK) {
+      if (!this.Jview || this.Jview.buffer !== this.f.buffer) this.Jview = this.arr(P_J, this.nx);
+      this.particles.commit(this.Jview);
+    }
     return { st, V: this.gF(P_V), I: this.gF(P_I), A, B, heff };
   }
 
@@ -224,8 +281,7 @@ export class CellSim {
   accept(h: number, r: { I: number; A: number; B: number; heff: number }): void {
     const qn = r.A * this.q - r.B * this.qPrev + r.heff * r.I; // charge passed, integrated with the same BDF weights (exact Li balance)
     this.qPrev = this.q; this.q = qn; this.hPrev = h; this.t += h; this.nhist++;
-    const pTh = this.ptr(P_TH), pPrev = this.ptr(P_THPREV), pNew = this.ptr(P_THNEW);
-    this.sI(P_THPREV, pTh); this.sI(P_TH, pNew); this.sI(P_THNEW, pPrev);
+    this.particles.accept();
     this.Jacc.set(this.arr(P_J, this.nxp)); this.p1acc.set(this.arr(P_PHI1, this.nx)); this.p2acc.set(this.arr(P_PHI2, this.nx));
     this.stats.steps++;
   }
@@ -236,8 +292,8 @@ export class CellSim {
       : st === CST_NONFINITE ? "the Newton iterate became non-finite (overpotential blow-up)"
         : st === CST_SATURATED ? "a particle surface stoichiometry left (0, 1) (particle full or empty)" : `status ${st}`;
     const x_um = ((j + 0.5) * this.rp.Lc / this.nx) * 1e6;
-    return new CellSolveError(`cell: ${what}: ${why} at t = ${this.t.toFixed(3)} s with step ${h.toExponential(2)} s, worst at node ${j} (x = ${x_um.toFixed(2)} um from the separator)`,
-      { status: st, node: j, x_um, t_s: this.t, h_s: h, residual_V: res });
+    return new CellSolveError(`cell: ${what}: ${why} at t = ${fmt(this.t)} s with step ${h.toExponential(2)} s, worst at node ${j} (x = ${fmt(x_um)} um from the separator)`,
+      { status: st, node: j, x_um, t_s: this.t, h_s: h, residual_V: res, why });
   }
 
   /** Step-size controller data: history of (t, y) with y = [V or I, theta_surf...]. */
@@ -265,24 +321,83 @@ export class CellSim {
   }
 }
 
-function rateToCurrent(r: Rate, rp: ResolvedCellParams): number {
-  return "cRate" in r ? r.cRate * rp.oneC_A_m2 : r.current_A_m2;
+/** A rate as a current density [A/m^2] (positive); absolute currents need the electrode area. */
+export function rateToCurrent(r: Rate, rp: ResolvedCellParams, where = "experiment"): number {
+  if ("cRate" in r) return r.cRate * rp.oneC_A_m2;
+  if ("current_A_m2" in r) return r.current_A_m2;
+  if (rp.area_m2 === null) throw new ConfigError(`${where}: absolute currents need an electrode area (--area or 'Electrode area [m2]')`);
+  return r.current_A / rp.area_m2;
 }
 
-export interface RunOptions { numerics?: Partial<CellNumerics>; sim?: CellSim }
+/**
+ * Implicit time caps of steps given only an `until` condition (PyBaMM's default durations, pybamm/
+ * experiment/step: a C-rate step gets 2 / |C| hours, "with a 2x safety factor"; other steps one day).
+ * Here every galvanostatic step gets 2 / |C| h with C = |I| / I_1C (the 1C current is known, so a
+ * current given in A/m2 or A is capped like the same C-rate), a hold 24 h. Reaching a cap ends the
+ * step (termination "time cap ...", recorded in `warnings`); PyBaMM would stop the experiment there.
+ */
+export const GALVANOSTATIC_CAP_HOURS_PER_C = 2;
+export const HOLD_CAP_S = 24 * 3600;
 
-/** Runs an experiment (strings or parsed steps) on a parameter set. */
+interface StepPlan { mode: 0 | 1; value: number; nominal: number; duration_s?: number; cap_s?: number; cut?: number; ilim?: number }
+
+/** Everything a step needs that the user can get wrong, checked before the first step runs. */
+function planStep(s: ExperimentStep, si: number, rp: ResolvedCellParams): StepPlan {
+  const where = `experiment step ${si + 1} "${s.text}"`;
+  if (s.kind === "rest") return { mode: 0, value: 0, nominal: 3600, duration_s: s.duration_s };
+  if (s.kind === "hold") {
+    if (!(s.voltage_V >= rp.vmin && s.voltage_V <= rp.vmax)) {
+      throw new ConfigError(`${where}: hold at ${fmt(s.voltage_V)} V: expected a voltage within the parameter set's cut-offs [${fmt(rp.vmin)}, ${fmt(rp.vmax)}] V ('Lower voltage cut-off [V]', 'Upper voltage cut-off [V]')`);
+    }
+    const ilim = s.untilRate ? rateToCurrent(s.untilRate, rp, where) : undefined;
+    return { mode: 1, value: s.voltage_V, nominal: 3600, duration_s: s.duration_s, cap_s: s.duration_s === undefined ? HOLD_CAP_S : undefined, ilim };
+  }
+  const I = rateToCurrent(s.rate, rp, where);
+  if (!(I > 0 && Number.isFinite(I))) throw new ConfigError(`${where}: current ${I} A/m2: expected a positive finite current density [A/m2]`);
+  if (s.until_V !== undefined && !(s.until_V >= rp.vmin && s.until_V <= rp.vmax)) {
+    throw new ConfigError(`${where}: until ${fmt(s.until_V)} V: expected a cut-off within the parameter set's safety limits [${fmt(rp.vmin)}, ${fmt(rp.vmax)}] V (to go beyond them, move 'Lower voltage cut-off [V]' / 'Upper voltage cut-off [V]', e.g. --set "Lower voltage cut-off [V]=${fmt(s.until_V)}")`);
+  }
+  const nominal = 3600 * rp.oneC_A_m2 / I;
+  return { mode: 0, value: (s.kind === "discharge" ? 1 : -1) * I, nominal, duration_s: s.duration_s, cap_s: s.duration_s === undefined ? GALVANOSTATIC_CAP_HOURS_PER_C * nominal : undefined, cut: s.until_V };
+}
+
+export interface RunOptions {
+  numerics?: Partial<CellNumerics>;
+  /** a CellSim to reuse (its numerics and particle model are used) */
+  sim?: CellSim;
+  /** particle model behind the seam (host/cell/particle.ts); default: finite volumes in the kernels */
+  particles?: ParticleModelFactory;
+  /** experiment-level termination, checked after every cycle: "80% capacity" (of the first cycle's discharge), "3.0 V" (a cycle's minimum voltage), or both */
+  termination?: string | ExperimentTermination;
+}
+
+/**
+ * Runs an experiment (strings or parsed steps) on a parameter set. Every galvanostatic step also ends at
+ * the parameter set's voltage cut-offs, steps with only an `until` at their implicit time cap, and the
+ * experiment at `opts.termination`. A step that fails throws CellSolveError with `.partial`: the result
+ * up to the failure (`failure` recorded).
+ */
 export function runExperiment(k: CellKernels, rp: ResolvedCellParams, experiment: string | (string | string[])[] | ExperimentStep[], opts: RunOptions = {}): CellResult {
   const t0 = performance.now();
   const steps = Array.isArray(experiment) && experiment.length > 0 && typeof experiment[0] === "object" && !Array.isArray(experiment[0])
     ? experiment as ExperimentStep[] : parseExperiment(experiment as string | (string | string[])[]);
-  const num: CellNumerics = { ...DEFAULT_NUMERICS, ...opts.numerics };
-  const sim = opts.sim ?? new CellSim(k, rp, num);
+  const term = typeof opts.termination === "string" ? parseTermination(opts.termination, "termination") : opts.termination ?? null;
+  // all user-facing checks before any work
+  const plans = steps.map((s, si) => planStep(s, si, rp));
+  for (const [si, s] of steps.entries()) {
+    if (s.period_s !== undefined && !(s.period_s > 0)) throw inputError(`experiment step ${si + 1} "${s.text}": period`, s.period_s, "a positive output period", "s");
+  }
+  const sim = opts.sim ?? new CellSim(k, rp, validateNumerics({ ...DEFAULT_NUMERICS, ...opts.numerics }), opts.particles);
+  const num = sim.num;
   if (opts.sim) sim.reset();
   const nx = sim.nx;
   const out = { time_s: [] as number[], voltage_V: [] as number[], current_A_m2: [] as number[], capacity_Ah_m2: [] as number[], step: [] as number[] };
   const snapshots: Snapshot[] = [];
   const summaries: StepSummary[] = [];
+  const cycles: CycleSummary[] = [];
+  const warnings: string[] = [];
+  let failure: CellResult["failure"] = null;
+  let stopped: CellResult["experimentTermination"] = null;
   const li0 = sim.lithium();
   const ovp = Object.fromEntries(OVERPOTENTIAL_KEYS.map((k) => [k, [] as number[]])) as unknown as OverpotentialSeries;
   const ovpCols = OVERPOTENTIAL_KEYS.map((k) => ovp[k]);
@@ -294,125 +409,213 @@ export function runExperiment(k: CellKernels, rp: ResolvedCellParams, experiment
   const snap = (si: number) => snapshots.push({ t_s: sim.t, step: si, theta: sim.theta() });
   snap(0);
   if (nextSnap === 0) nextSnap = num.snapshotEvery_s;
+  const vmin = rp.vmin, vmax = rp.vmax;
+  const fv = fmt;
 
-  for (let si = 0; si < steps.length; si++) {
-    const s = steps[si];
-    const mode: 0 | 1 = s.kind === "hold" ? 1 : 0;
-    const I0 = s.kind === "rest" ? 0 : s.kind === "hold" ? 0 : (s.kind === "discharge" ? 1 : -1) * rateToCurrent(s.rate, rp);
-    const value = mode === 1 ? (s as { voltage_V: number }).voltage_V : I0;
-    const nominal = s.kind === "rest" || s.kind === "hold" ? 3600 : 3600 * rp.oneC_A_m2 / Math.abs(I0);
-    const tEnd = s.duration_s !== undefined ? sim.t + s.duration_s : Infinity;
-    const hMax = Math.min(num.hMaxFraction * nominal, s.duration_s !== undefined ? s.duration_s / 10 : Infinity);
-    let h = Math.min(1e-4 * nominal, hMax);
-    // cut-off / current-limit events: f > 0 while running, f <= 0 ends the step
-    const cut = s.kind === "discharge" || s.kind === "charge" ? s.until_V : undefined;
-    const ilim = s.kind === "hold" && s.untilRate ? rateToCurrent(s.untilRate, rp) : undefined;
-    const ev = (V: number, I: number): number => cut !== undefined ? (s.kind === "discharge" ? V - cut : cut - V) : ilim !== undefined ? (Math.abs(I) - ilim) / ilim : 1;
-    sim.clearHistory();
-    // consistent start: the algebraic state at t+ (a tiny backward-Euler step, not accepted)
-    const start = sim.trial(1e-9 * nominal, mode, value, false);
-    if (start.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}" at its start`, 1e-9 * nominal);
-    const Vstart = start.V, Istart = start.I;
-    const summary: StepSummary = { index: si + 1, text: s.text, kind: s.kind, termination: "", start_s: sim.t, end_s: sim.t, capacity_Ah_m2: 0, start_V: Vstart, end_V: Vstart };
-    const q0 = sim.q;
-    record(Vstart, Istart, si + 1);
-    if (ev(Vstart, Istart) <= 0) {
-      if (si === 0 && cut !== undefined) {
-        throw new ConfigError(`experiment step 1 "${s.text}": cut-off ${cut} V is ${s.kind === "discharge" ? "at or above" : "at or below"} the voltage at the start of the step (${Vstart.toFixed(4)} V under load; OCV ${sim.ocv(rp.theta0).toFixed(4)} V at stoichiometry ${rp.theta0}): expected a cut-off ${s.kind === "discharge" ? "below" : "above"} it`);
+  let cyc: CycleSummary | null = null;
+  let firstDischarge: number | null = null;
+  /** closes the running cycle and applies the experiment-level termination; true: stop */
+  const closeCycle = (): boolean => {
+    if (!cyc) return false;
+    const c = cyc;
+    cycles.push(c);
+    cyc = null;
+    if (!term) return false;
+    if (term.capacityFraction !== undefined && c.discharge_Ah_m2 > 0) {
+      if (firstDischarge === null) firstDischarge = c.discharge_Ah_m2;
+      else if (c.discharge_Ah_m2 < term.capacityFraction * firstDischarge) {
+        stopped = { condition: term.text, cycle: c.index, reason: `cycle ${c.index}: discharge capacity ${fv(c.discharge_Ah_m2)} Ah/m2 is below ${fv(term.capacityFraction * 100)}% of the first discharge (${fv(firstDischarge)} Ah/m2)` };
+        return true;
       }
-      summary.termination = cut !== undefined ? `cut-off ${cut} V reached at the start of the step` : "current limit reached at the start";
-      summaries.push(summary);
-      continue;
     }
-    const ycol = (r: { V: number; I: number }) => {
-      const y = new Float64Array(nx + 1);
-      y[0] = mode === 0 ? r.V : r.I;
-      y.set(sim.arr(P_THS, nx), 1);
-      return y;
-    };
-    const scale = new Float64Array(nx + 1).fill(num.tolTheta);
-    scale[0] = mode === 0 ? num.tolV : Math.max(1e-3 * rp.oneC_A_m2, 1e-2 * Math.abs(Istart));
-    sim.pushHistory(ycol(start));
-    let lastV = Vstart, lastI = Istart;
-    let termination = "";
-    let guard = 0;
-    while (!termination) {
-      if (++guard > 2_000_000) throw sim.failure(`step ${si + 1} "${s.text}": too many steps`, h);
-      h = Math.min(h, hMax);
-      let hitEnd = false;
-      if (sim.t + h >= tEnd - 1e-9 * nominal) { h = tEnd - sim.t; hitEnd = true; }
-      const bdf2 = sim.nhist >= 1;
-      const r = sim.trial(h, mode, value, bdf2);
-      if (r.st !== CST_OK) {
-        sim.stats.rejected++;
-        if (h < 1e-10 * nominal) {
-          if (r.st === CST_SATURATED) { termination = "particle surface saturated (stoichiometry reached its limit)"; break; }
-          throw sim.failure(`step ${si + 1} "${s.text}"`, h);
-        }
-        h *= 0.25;
-        continue;
-      }
-      const y = ycol(r);
-      const err = sim.nhist >= 1 ? sim.errorEstimate(h, y, scale) : 0;
-      const order = bdf2 ? 3 : 2;
-      if (err > 1) {
-        sim.stats.rejected++;
-        h *= Math.max(0.2, 0.9 * err ** (-1 / order));
-        continue;
-      }
-      let fNew = ev(r.V, r.I);
-      let acceptH = h, acc = r;
-      if (fNew <= 0) {
-        // locate the event: Illinois on the step length, f(0) = ev(last) > 0, f(h) <= 0
-        let a = 0, fa = ev(lastV, lastI), b = h, fb = fNew, side = 0;
-        let found = false;
-        for (let it = 0; it < 60; it++) {
-          let hc = (a * fb - b * fa) / (fb - fa);
-          if (!(hc > a && hc < b)) hc = 0.5 * (a + b);
-          const rc = sim.trial(hc, mode, value, bdf2);
-          const fc = rc.st === CST_OK ? ev(rc.V, rc.I) : -Infinity;
-          if (rc.st === CST_OK && Math.abs(fc) <= (cut !== undefined ? 1e-9 : 1e-9)) { acceptH = hc; acc = rc; found = true; break; }
-          if (fc > 0) { a = hc; fa = fc; if (side === 1) fb /= 2; side = 1; }
-          else { b = hc; fb = Number.isFinite(fc) ? fc : fb; if (side === -1) fa /= 2; side = -1; }
-          if (b - a < 1e-12 * nominal) break;
-        }
-        if (!found) { // fall back to the last good side
-          const rc = sim.trial(b, mode, value, bdf2);
-          if (rc.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}": locating the ${cut !== undefined ? "cut-off" : "current limit"}`, b);
-          acceptH = b; acc = rc;
-        }
-        termination = cut !== undefined ? `cut-off ${cut} V` : `current limit ${ilim} A/m2`;
-        fNew = 0;
-      }
-      sim.accept(acceptH, acc);
-      sim.pushHistory(ycol(acc));
-      lastV = acc.V; lastI = acc.I;
-      record(acc.V, acc.I, si + 1);
-      if (sim.t >= nextSnap) { snap(si + 1); nextSnap += num.snapshotEvery_s; }
-      if (!termination && hitEnd && acceptH === h) termination = "duration";
-      const grow = err > 0 ? Math.min(2, Math.max(0.2, 0.9 * err ** (-1 / order))) : 2;
-      h = acceptH * grow;
+    if (term.minVoltage_V !== undefined && c.minVoltage_V <= term.minVoltage_V) {
+      stopped = { condition: term.text, cycle: c.index, reason: `cycle ${c.index}: minimum voltage ${fv(c.minVoltage_V)} V is at or below ${fv(term.minVoltage_V)} V` };
+      return true;
     }
-    summary.termination = termination;
-    summary.end_s = sim.t; summary.end_V = lastV;
-    summary.capacity_Ah_m2 = Math.abs(sim.q - q0) / 3600;
-    summaries.push(summary);
-    snap(si + 1);
-  }
-  const li1 = sim.lithium();
-  const passed = sim.q / F;
-  const mAh = 1000 / (rp.amMass_kg_m2 * 1000); // Ah/m^2 -> mAh/g
-  return {
-    version: VERSION, seed: null, params: rp.params, numerics: num, experiment: steps.map((s) => s.text),
-    derived: { radius_m: rp.radius_m, a_m: rp.a_m, kappaEff_S_m: rp.kappaEff, sigmaEff_S_m: rp.sigmaEff, oneC_A_m2: rp.oneC_A_m2, amMass_kg_m2: rp.amMass_kg_m2, k0_mol_m2_s: rp.k0 },
-    ...out,
-    capacity_mAh_g: out.capacity_Ah_m2.map((c) => c * mAh),
-    overpotentials: ovp,
-    steps: summaries,
-    x_m: Array.from({ length: nx }, (_, j) => (j + 0.5) * rp.Lc / nx),
-    r_m: Array.from({ length: sim.nr }, (_, s) => (s + 0.5) * rp.radius_m / sim.nr),
-    snapshots,
-    lithium: { initial_mol_m2: li0, final_mol_m2: li1, passed_mol_m2: passed, imbalance_rel: (li1 - li0 - passed) / li0 },
-    stats: { ...sim.stats, wall_ms: performance.now() - t0 },
+    return false;
   };
+
+  let si = 0;
+  let current: StepSummary | null = null;
+  let q0 = 0;
+  try {
+    for (si = 0; si < steps.length; si++) {
+      const s = steps[si], pl = plans[si];
+      const cycleNo = (s.cycle ?? si) + 1;
+      if (cyc && (cyc as CycleSummary).index !== cycleNo && closeCycle()) break;
+      cyc ??= { index: cycleNo, firstStep: si + 1, lastStep: si + 1, discharge_Ah_m2: 0, charge_Ah_m2: 0, minVoltage_V: Infinity, maxVoltage_V: -Infinity };
+      const cy: CycleSummary = cyc;
+      cy.lastStep = si + 1;
+      const { mode, value, nominal, cut, ilim } = pl;
+      const limit_s = pl.duration_s ?? pl.cap_s;
+      const tStart = sim.t;
+      const tEnd = limit_s !== undefined ? sim.t + limit_s : Infinity;
+      const hMax = Math.min(num.hMaxFraction * nominal, limit_s !== undefined ? limit_s / 10 : Infinity);
+      let h = Math.min(1e-4 * nominal, hMax);
+      // events: f > 0 while running, f <= 0 ends the step. The step's own condition, and for galvanostatic
+      // steps the parameter set's safety limits [vmin, vmax] (in V, like the voltage cut-off)
+      const fUser = (V: number, I: number): number => cut !== undefined ? (s.kind === "discharge" ? V - cut : cut - V) : ilim !== undefined ? (Math.abs(I) - ilim) / ilim : Infinity;
+      const fSafe = (V: number): number => mode === 0 ? Math.min(V - vmin, vmax - V) : Infinity;
+      const ev = (V: number, I: number): number => { const f = Math.min(fUser(V, I), fSafe(V)); return f === Infinity ? 1 : f; };
+      const userText = cut !== undefined ? `cut-off ${fv(cut)} V` : ilim !== undefined ? `current limit ${fv(ilim)} A/m2` : "";
+      const safeText = (V: number) => (V - vmin <= vmax - V ? `lower voltage cut-off ${fv(vmin)} V` : `upper voltage cut-off ${fv(vmax)} V`);
+      sim.clearHistory();
+      // consistent start: the algebraic state at t+ (a tiny backward-Euler step, not accepted)
+      const start = sim.trial(1e-9 * nominal, mode, value, false);
+      if (start.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}" at its start`, 1e-9 * nominal);
+      const Vstart = start.V, Istart = start.I;
+      const summary: StepSummary = { index: si + 1, text: s.text, kind: s.kind, termination: "", cycle: cycleNo, start_s: sim.t, end_s: sim.t, capacity_Ah_m2: 0, start_V: Vstart, end_V: Vstart };
+      current = summary;
+      q0 = sim.q;
+      record(Vstart, Istart, si + 1);
+      cy.minVoltage_V = Math.min(cy.minVoltage_V, Vstart); cy.maxVoltage_V = Math.max(cy.maxVoltage_V, Vstart);
+      if (ev(Vstart, Istart) <= 0) {
+        if (si === 0 && cut !== undefined && fUser(Vstart, Istart) <= 0) {
+          throw new ConfigError(`experiment step 1 "${s.text}": cut-off ${fv(cut)} V is ${s.kind === "discharge" ? "at or above" : "at or below"} the voltage at the start of the step (${Vstart.toFixed(4)} V under load; OCV ${sim.ocv(rp.theta0).toFixed(4)} V at stoichiometry ${rp.theta0}): expected a cut-off ${s.kind === "discharge" ? "below" : "above"} it`);
+        }
+        summary.termination = `${fUser(Vstart, Istart) <= 0 ? (cut !== undefined ? userText : "current limit") : safeText(Vstart)} reached at the start of the step`;
+        if (fUser(Vstart, Istart) > 0) warnings.push(`step ${si + 1} "${s.text}": ${summary.termination}`);
+        summaries.push(summary);
+        current = null;
+        snap(si + 1);
+        continue;
+      }
+      const ycol = (r: { V: number; I: number }) => {
+        const y = new Float64Array(nx + 1);
+        y[0] = mode === 0 ? r.V : r.I;
+        y.set(sim.arr(P_THS, nx), 1);
+        return y;
+      };
+      const scale = new Float64Array(nx + 1).fill(num.tolTheta);
+      scale[0] = mode === 0 ? num.tolV : Math.max(1e-3 * rp.oneC_A_m2, 1e-2 * Math.abs(Istart));
+      sim.pushHistory(ycol(start));
+      let lastV = Vstart, lastI = Istart;
+      let termination = "";
+      // output period (PyBaMM's "(1 minute period)"): output points at the step start + k period and at its end
+      const period = s.period_s;
+      let kOut = 1;
+      let nextOut = period !== undefined ? tStart + period : Infinity;
+      let guard = 0;
+      while (!termination) {
+        if (++guard > 2_000_000) throw sim.failure(`step ${si + 1} "${s.text}": too many steps`, h);
+        h = Math.min(h, hMax);
+        let hitEnd = false, hitOut = false;
+        if (nextOut < tEnd - 1e-9 * nominal) {
+          if (sim.t + h >= nextOut - 1e-9 * nominal) { h = nextOut - sim.t; hitOut = true; }
+          else if (sim.t + 2 * h > nextOut) h = 0.5 * (nextOut - sim.t); // two equal steps to the output time, no sliver
+        } else if (sim.t + h >= tEnd - 1e-9 * nominal) { h = tEnd - sim.t; hitEnd = true; }
+        const bdf2 = sim.nhist >= 1;
+        const r = sim.trial(h, mode, value, bdf2);
+        if (r.st !== CST_OK) {
+          sim.stats.rejected++;
+          if (h < 1e-10 * nominal) {
+            if (r.st === CST_SATURATED) { termination = "particle surface saturated (stoichiometry reached its limit)"; break; }
+            throw sim.failure(`step ${si + 1} "${s.text}"`, h);
+          }
+          h *= 0.25;
+          continue;
+        }
+        const y = ycol(r);
+        const err = sim.nhist >= 1 ? sim.errorEstimate(h, y, scale) : 0;
+        const order = bdf2 ? 3 : 2;
+        if (err > 1) {
+          sim.stats.rejected++;
+          h *= Math.max(0.2, 0.9 * err ** (-1 / order));
+          continue;
+        }
+        let acceptH = h, acc = r;
+        if (ev(r.V, r.I) <= 0) {
+          // locate the event: Illinois on the step length, f(0) = ev(last) > 0, f(h) <= 0
+          let a = 0, fa = ev(lastV, lastI), b = h, fb = ev(r.V, r.I), side = 0;
+          let found = false;
+          for (let it = 0; it < 60; it++) {
+            let hc = (a * fb - b * fa) / (fb - fa);
+            if (!(hc > a && hc < b)) hc = 0.5 * (a + b);
+            const rc = sim.trial(hc, mode, value, bdf2);
+            const fc = rc.st === CST_OK ? ev(rc.V, rc.I) : -Infinity;
+            if (rc.st === CST_OK && Math.abs(fc) <= 1e-9) { acceptH = hc; acc = rc; found = true; break; }
+            if (fc > 0) { a = hc; fa = fc; if (side === 1) fb /= 2; side = 1; }
+            else { b = hc; fb = Number.isFinite(fc) ? fc : fb; if (side === -1) fa /= 2; side = -1; }
+            if (b - a < 1e-12 * nominal) break;
+          }
+          if (!found) { // fall back to the last good side
+            const rc = sim.trial(b, mode, value, bdf2);
+            if (rc.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}": locating the ${cut !== undefined ? "cut-off" : ilim !== undefined ? "current limit" : "voltage cut-off"}`, b);
+            acceptH = b; acc = rc;
+          }
+          // the step's own condition wins when both hold (e.g. until 3.0 V at a 3.0 V safety limit)
+          if (fUser(acc.V, acc.I) <= 1e-9) termination = userText;
+          else { termination = safeText(acc.V); warnings.push(`step ${si + 1} "${s.text}": ended at the ${termination} of the parameter set at t = ${fv(sim.t + acceptH)} s`); }
+        }
+        sim.accept(acceptH, acc);
+        sim.pushHistory(ycol(acc));
+        lastV = acc.V; lastI = acc.I;
+        cy.minVoltage_V = Math.min(cy.minVoltage_V, acc.V); cy.maxVoltage_V = Math.max(cy.maxVoltage_V, acc.V);
+        if (!termination && hitEnd && acceptH === h) {
+          if (pl.duration_s !== undefined) termination = "duration";
+          else {
+            termination = `time cap ${fmtDuration(limit_s!)} (no duration given${mode === 0 ? `: ${GALVANOSTATIC_CAP_HOURS_PER_C} h / C-rate` : ""})`;
+            warnings.push(`step ${si + 1} "${s.text}": reached its implicit ${termination}`);
+          }
+        }
+        if (period === undefined || termination || (hitOut && acceptH === h)) record(acc.V, acc.I, si + 1);
+        if (hitOut && acceptH === h) { kOut++; nextOut = tStart + kOut * period!; }
+        if (sim.t >= nextSnap) { snap(si + 1); nextSnap += num.snapshotEvery_s; }
+        const grow = err > 0 ? Math.min(2, Math.max(0.2, 0.9 * err ** (-1 / order))) : 2;
+        h = acceptH * grow;
+      }
+      summary.termination = termination;
+      summary.end_s = sim.t; summary.end_V = lastV;
+      const dq = (sim.q - q0) / 3600;
+      summary.capacity_Ah_m2 = Math.abs(dq);
+      // throughput below 1e-9 of the 1C capacity is round-off (a rest), not a discharge or a charge
+      if (dq > 1e-9 * rp.oneC_A_m2) cy.discharge_Ah_m2 += dq; else if (dq < -1e-9 * rp.oneC_A_m2) cy.charge_Ah_m2 -= dq;
+      summaries.push(summary);
+      current = null;
+      snap(si + 1);
+    }
+    if (!stopped) closeCycle();
+  } catch (e) {
+    if (!(e instanceof CellSolveError)) throw e;
+    const s = steps[si];
+    if (current) {
+      current.termination = `failed: ${(e.detail.why as string | undefined) ?? e.message}`;
+      current.end_s = sim.t; current.end_V = out.voltage_V.at(-1) ?? current.start_V;
+      const dq = (sim.q - q0) / 3600;
+      current.capacity_Ah_m2 = Math.abs(dq);
+      if (cyc) { if (dq > 1e-9 * rp.oneC_A_m2) cyc.discharge_Ah_m2 += dq; else if (dq < -1e-9 * rp.oneC_A_m2) cyc.charge_Ah_m2 -= dq; }
+      summaries.push(current);
+    }
+    else summaries.push({ index: si + 1, text: s.text, kind: s.kind, termination: `failed: ${(e.detail.why as string | undefined) ?? e.message}`, cycle: (s.cycle ?? si) + 1, start_s: sim.t, end_s: sim.t, capacity_Ah_m2: 0, start_V: NaN, end_V: NaN });
+    if (cyc) cycles.push(cyc);
+    failure = { step: si + 1, text: s.text, t_s: sim.t, reason: e.message };
+    snap(si + 1);
+    e.partial = result();
+    throw e;
+  }
+  return result();
+
+  function result(): CellResult {
+    const li1 = sim.lithium();
+    const passed = sim.q / F;
+    const mAh = 1000 / (rp.amMass_kg_m2 * 1000); // Ah/m^2 -> mAh/g
+    return {
+      version: VERSION, seed: null, params: rp.params, numerics: num, experiment: steps.map((s) => s.text),
+      derived: { radius_m: rp.radius_m, a_m: rp.a_m, kappaEff_S_m: rp.kappaEff, sigmaEff_S_m: rp.sigmaEff, oneC_A_m2: rp.oneC_A_m2, amMass_kg_m2: rp.amMass_kg_m2, k0_mol_m2_s: rp.k0 },
+      ...out,
+      capacity_mAh_g: out.capacity_Ah_m2.map((c) => c * mAh),
+      overpotentials: ovp,
+      steps: summaries,
+      cycles,
+      experimentTermination: stopped,
+      failure,
+      warnings,
+      particleModel: sim.particles.name,
+      x_m: Array.from({ length: nx }, (_, j) => (j + 0.5) * rp.Lc / nx),
+      r_m: sim.particles.r_m,
+      snapshots,
+      lithium: { initial_mol_m2: li0, final_mol_m2: li1, passed_mol_m2: passed, imbalance_rel: (li1 - li0 - passed) / li0 },
+      stats: { ...sim.stats, wall_ms: performance.now() - t0 },
+    };
+  }
 }

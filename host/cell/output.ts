@@ -3,7 +3,6 @@
  *  vs capacity; capacity vs C-rate) via vega-lite + resvg. All files are written atomically. */
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.js";
 import { toCsv, columnsToTable } from "../io/csv.js";
 import { writeParquet, type ParquetColumn } from "../io/parquet.js";
@@ -11,6 +10,9 @@ import { renderPng } from "../plot/render.js";
 import { ConfigError } from "../config/errors.js";
 import { VERSION } from "../version.js";
 import { OVERPOTENTIAL_KEYS, type CellResult } from "./model.js";
+import { voltageCapacitySpec } from "./plots.js";
+
+export { voltageCapacitySpec, rateSpec } from "./plots.js";
 
 /** Time-series columns: t, V, I, capacity, step, then the overpotential breakdown (when recorded). */
 export function timeseriesColumns(r: CellResult): Record<string, number[]> {
@@ -62,38 +64,16 @@ export function parseFormats(s: string, what = "--format"): ResultFormat[] {
   return [...new Set(list)] as ResultFormat[];
 }
 
-export function voltageCapacitySpec(series: { label: string; r: CellResult }[], title: string): TopLevelSpec {
-  const values = series.flatMap(({ label, r }) => r.capacity_Ah_m2.map((c, i) => ({ c: Math.abs(c), v: r.voltage_V[i], run: label })));
-  return {
-    width: 520, height: 340, title, data: { values },
-    mark: { type: "line" },
-    encoding: {
-      x: { field: "c", type: "quantitative", title: "capacity [Ah/m^2]" },
-      y: { field: "v", type: "quantitative", title: "voltage [V]", scale: { zero: false } },
-      color: { field: "run", type: "nominal", title: "" },
-    },
-  } as TopLevelSpec;
-}
-
-export function rateSpec(rows: { cRate: number; capacity_Ah_m2: number; capacity_mAh_g: number }[], title: string): TopLevelSpec {
-  return {
-    width: 520, height: 340, title, data: { values: rows },
-    layer: [{ mark: { type: "line", point: true } }],
-    encoding: {
-      x: { field: "cRate", type: "quantitative", title: "C-rate", scale: { type: "log" } },
-      y: { field: "capacity_mAh_g", type: "quantitative", title: "discharge capacity [mAh/g]", scale: { zero: true } },
-    },
-  } as TopLevelSpec;
-}
-
 /** Writes into dir, per format: csv -> timeseries.csv, snapshots.csv; parquet -> timeseries.parquet,
  *  snapshots.parquet; json -> result.json (everything); and voltage_capacity.png. Default: all formats. */
 export async function writeCellResult(dir: string, r: CellResult, plot = true, formats: readonly ResultFormat[] = RESULT_FORMATS): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
+  if (r.time_s.length === 0) plot = false; // a run that failed before its first output point
   const files: [string, string | Uint8Array][] = [];
   if (formats.includes("csv")) files.push(["timeseries.csv", timeseriesCsv(r)], ["snapshots.csv", snapshotsCsv(r)]);
   if (formats.includes("parquet")) files.push(["timeseries.parquet", timeseriesParquet(r)], ["snapshots.parquet", snapshotsParquet(r)]);
   if (formats.includes("json")) files.push(["result.json", JSON.stringify(r, null, 1)]);
-  if (plot) files.push(["voltage_capacity.png", await renderPng(voltageCapacitySpec([{ label: r.params.name, r }], `${r.params.name}: ${r.experiment.join("; ")}`))]);
+  const title = `${r.params.name}: ${r.experiment.join("; ")}`;
+  if (plot) files.push(["voltage_capacity.png", await renderPng(voltageCapacitySpec([{ label: r.params.name, r }], title.length > 100 ? `${title.slice(0, 97)}...` : title))]);
   return files.map(([n, d]) => { const f = join(dir, n); writeFileAtomic(f, d); return f; });
 }

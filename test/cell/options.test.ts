@@ -82,12 +82,22 @@ test("measured effective properties: kappa_eff = kappa eps / tau reproduces Brug
   const a = runExperiment(k, brug, "Discharge at 1C until 3.2 V"), b = runExperiment(k, meas, "Discharge at 1C until 3.2 V");
   assert.ok(Math.abs(a.capacity_Ah_m2.at(-1)! - b.capacity_Ah_m2.at(-1)!) <= 1e-9 * a.capacity_Ah_m2.at(-1)!);
   // a larger measured tortuosity lowers kappa_eff and the rate capability
-  const tort = resolveCellParams(loadCellParams("Asheri2023", { "Effective property method": "measured", "SE tortuosity factor (measured)": 6 }));
+  const tort = resolveCellParams(loadCellParams("Asheri2023", { "Effective property method": "measured", "SE tortuosity factor (measured)": 6, "AM tortuosity factor (measured)": 1 }));
   assert.ok(Math.abs(tort.kappaEff - 0.0244 * 0.3 / 6) <= 1e-15);
-  assert.is(tort.sigmaEff, 10 * 0.7, "AM tortuosity factor defaults to 1");
+  assert.is(tort.sigmaEff, 10 * 0.3, "sigma eps_el / tau_AM with the set's electronic conduction fraction 0.3");
   assert.ok(runExperiment(k, tort, "Discharge at 1C until 3.2 V").capacity_Ah_m2.at(-1)! < a.capacity_Ah_m2.at(-1)!);
-  assert.throws(() => loadCellParams("Asheri2023", { "Effective property method": "measured" }), /needs "SE tortuosity factor \(measured\)"/);
-  assert.throws(() => loadCellParams("Asheri2023", { "Effective property method": "measured", "SE tortuosity factor (measured)": 0.5 }), /SE tortuosity factor \(measured\) = 0\.5: SE tortuosity factor must lie in \[1, inf\)/);
+  assert.throws(() => loadCellParams("Asheri2023", { "Effective property method": "measured", "AM tortuosity factor (measured)": 2 }), /needs "SE tortuosity factor \(measured\)"/);
+  assert.throws(() => loadCellParams("Asheri2023", { "Effective property method": "measured", "SE tortuosity factor (measured)": 0.5, "AM tortuosity factor (measured)": 2 }), /SE tortuosity factor \(measured\) = 0\.5: SE tortuosity factor must lie in \[1, inf\)/);
+});
+
+test("measured properties: tau_AM is required (no silent tau_AM = 1); tau keys with the Bruggeman method are refused", () => {
+  const refused = (ov: Record<string, unknown>, re: RegExp) => assert.throws(() => loadCellParams("Asheri2023", ov), (e: Error) => e instanceof ConfigError && re.test(e.message));
+  refused({ "Effective property method": "measured", "SE tortuosity factor (measured)": 2 }, /^cell parameters: Effective property method = "measured" needs "AM tortuosity factor \(measured\)"/);
+  refused({ "SE tortuosity factor (measured)": 2 }, /"SE tortuosity factor \(measured\)" = 2 is given but Effective property method = "bruggeman" ignores it/);
+  refused({ "AM tortuosity factor (measured)": 3 }, /"AM tortuosity factor \(measured\)" = 3 is given but Effective property method = "bruggeman" ignores it/);
+  // both given: sigma_eff = sigma eps_el / tau_AM (here eps_el = the AM fraction: the set's conduction fraction unset)
+  const p = resolveCellParams(loadCellParams("Asheri2023", { "Effective property method": "measured", "SE tortuosity factor (measured)": 2, "AM tortuosity factor (measured)": 4, "Electronic conduction volume fraction": undefined }));
+  assert.ok(Math.abs(p.sigmaEff - 10 * 0.7 / 4) <= 1e-15 && Math.abs(p.kappaEff - 0.0244 * 0.3 / 2) <= 1e-15);
 });
 
 test("AM radius from the median diameter and from D_SCA = 6 V_AM / S_AM-SE (paper 004): R = D / 2, same discharge", () => {
