@@ -108,7 +108,9 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
       }
       nc++;
       if (deltan > maxOv * ri && status == ST_OK) {
-        status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1 - w); sF(sys, H_STATUS_VAL, deltan / ri);
+        status = ST_UNSTABLE_OVERLAP;
+        // a pair overlap found in this step's pair pass is reported instead (step.ts): keep its record
+        if (gI(sys, H_STATUS_I) < 0) { sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1 - w); sF(sys, H_STATUS_VAL, deltan / ri); }
       }
       // delta: from the contact point on the plane to the centre, length r = dist
       const r = dist;

@@ -124,7 +124,10 @@ export function finalIntegrate(sys: usize): i32 {
     const s = (vx * vx + vy * vy + vz * vz) * dt * dt;
     const l = lim * ldF(pr, i);
     if (!(s <= l * l) && status == ST_OK) {
-      status = ST_UNSTABLE_SPEED; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1); sF(sys, H_STATUS_VAL, sqrt<f64>(s) / ldF(pr, i));
+      status = ST_UNSTABLE_SPEED;
+      // the force pass of this step may have recorded an overlap already: its status wins (step.ts), so
+      // keep its particle/partner/value rather than mixing them with this speed check's
+      if (gI(sys, H_STATUS_I) < 0) { sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1); sF(sys, H_STATUS_VAL, sqrt<f64>(s) / ldF(pr, i)); }
     }
   }
   return status;

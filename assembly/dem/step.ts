@@ -76,6 +76,7 @@ export function demStep(sys: usize, nsteps: i32): i32 {
 
 /** One force evaluation at the current state (history advanced when computeFlag = 1), no time step. */
 export function demForces(sys: usize, computeFlag: i32): i32 {
+  sI(sys, H_STATUS_I, -1); sI(sys, H_STATUS_J, -1);
   return setStatus(sys, forces(sys, computeFlag));
 }
 

@@ -6,6 +6,8 @@ import { ArrayHeap } from "../core/heap.js";
 import { loadDemCase, writeDemResult } from "../dem/node.js";
 import { runCase } from "../dem/run.js";
 import { progressBar } from "./progress.js";
+import { inputError } from "../config/errors.js";
+import { prepareOutDir } from "../io/atomic.js";
 
 export function register(program: Command): void {
   program
@@ -16,8 +18,9 @@ export function register(program: Command): void {
     .option("--backend <name>", "wasm (default) or ts (the plain-TypeScript twin, slower)", "wasm")
     .option("-q, --quiet", "no progress bar")
     .action(async (file: string, o: { out: string; backend: string; quiet?: boolean }) => {
+      if (o.backend !== "wasm" && o.backend !== "ts") throw inputError("--backend", o.backend, "one of wasm, ts");
       const { resolved } = loadDemCase(file);
-      if (o.backend !== "wasm" && o.backend !== "ts") throw new Error(`--backend = ${o.backend}: expected wasm or ts`);
+      prepareOutDir(o.out);
       const kernels = o.backend === "ts" ? createTwin(new ArrayHeap()) : await loadCore();
       const bar = o.quiet ? undefined : progressBar();
       const result = runCase(kernels, resolved, { onProgress: bar ? (st, d, t) => bar.update(`${st}`, d, t) : undefined });

@@ -11,7 +11,7 @@ export interface PhaseStats {
   meanCoordination: number;
   /** volume-weighted mean stress [Pa]: xx, yy, zz, xy, xz, yz (negative = compressive) */
   volWeightedStress_Pa: [number, number, number, number, number, number];
-  /** -trace/3 of the above [Pa] */
+  /** mean stress, compression positive [Pa]: -tr/3 in 3D, the in-plane -(xx + yy)/2 in 2D (see vonMisesAndPressure) */
   meanPressure_Pa: number;
   volume_m3: number;
 }
@@ -53,9 +53,10 @@ export function packingStats(s: DemSystem, materialNames: string[], area_m2: num
     vol += V; ztot += nc[i];
   }
   const phases: Record<string, PhaseStats> = {};
+  const is2d = s.getI(L.H_DIM) === 2;
   for (const [name, a] of Object.entries(acc)) {
     const s6 = a.sv.map((x) => x / a.v) as PhaseStats["volWeightedStress_Pa"];
-    phases[name] = { n: a.n, meanCoordination: a.z / a.n, volWeightedStress_Pa: s6, meanPressure_Pa: -(s6[0] + s6[1] + s6[2]) / 3, volume_m3: a.v };
+    phases[name] = { n: a.n, meanCoordination: a.z / a.n, volWeightedStress_Pa: s6, meanPressure_Pa: is2d ? -(s6[0] + s6[1]) / 2 : -(s6[0] + s6[1] + s6[2]) / 3, volume_m3: a.v };
   }
   return { solidFraction: vol / (area_m2 * height_m), height_m, meanCoordination: n ? ztot / n : 0, phases };
 }
@@ -63,14 +64,27 @@ export function packingStats(s: DemSystem, materialNames: string[], area_m2: num
 /** Per-particle stress tensor columns (Pa) as produced by particleColumns. */
 export interface StressColumns { sxx_Pa: number[]; syy_Pa: number[]; szz_Pa: number[]; sxy_Pa: number[]; sxz_Pa: number[]; syz_Pa: number[] }
 
-/** von Mises equivalent stress and pressure (-tr/3) per particle [Pa]. */
-export function vonMisesAndPressure(s: StressColumns): { vonMises_Pa: number[]; pressure_Pa: number[] } {
+/**
+ * von Mises equivalent stress and mean stress ("pressure", compression positive) per particle [Pa].
+ * 3D: p = -tr(s)/3 and the usual von Mises of the full tensor.
+ * 2D (spheres with their centres in the xy plane, all contact forces in that plane): s_zz = s_xz = s_yz = 0
+ * exactly, so -tr/3 would count a zero out-of-plane component and give 2/3 of the in-plane mean. The 2D
+ * convention is the in-plane mean p = -(s_xx + s_yy)/2 and the von Mises stress of the in-plane (plane-
+ * stress) tensor, sqrt(s_xx^2 - s_xx s_yy + s_yy^2 + 3 s_xy^2); the tensor itself stays the sphere's
+ * (divided by 4/3 pi R^3, as in 3D).
+ */
+export function vonMisesAndPressure(s: StressColumns, dimension: 2 | 3 = 3): { vonMises_Pa: number[]; pressure_Pa: number[] } {
   const n = s.sxx_Pa.length;
   const vm: number[] = new Array(n), p: number[] = new Array(n);
   for (let k = 0; k < n; k++) {
     const a = s.sxx_Pa[k], b = s.syy_Pa[k], c = s.szz_Pa[k];
-    vm[k] = Math.sqrt(0.5 * ((a - b) ** 2 + (b - c) ** 2 + (c - a) ** 2) + 3 * (s.sxy_Pa[k] ** 2 + s.sxz_Pa[k] ** 2 + s.syz_Pa[k] ** 2));
-    p[k] = -(a + b + c) / 3;
+    if (dimension === 2) {
+      vm[k] = Math.sqrt(a * a - a * b + b * b + 3 * s.sxy_Pa[k] ** 2);
+      p[k] = -(a + b) / 2;
+    } else {
+      vm[k] = Math.sqrt(0.5 * ((a - b) ** 2 + (b - c) ** 2 + (c - a) ** 2) + 3 * (s.sxy_Pa[k] ** 2 + s.sxz_Pa[k] ** 2 + s.syz_Pa[k] ** 2));
+      p[k] = -(a + b + c) / 3;
+    }
   }
   return { vonMises_Pa: vm, pressure_Pa: p };
 }

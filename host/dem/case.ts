@@ -39,6 +39,21 @@ const ParticleCsvSchema = z.object({
   materials: z.record(z.string(), z.string()),
 }).strict();
 
+/**
+ * One of two schemas, chosen by the input's shape instead of trying both (z.union reports "Invalid input"
+ * when both fail): the errors are those of the intended form, with their field paths and units.
+ */
+function eitherOf<A extends z.ZodType, B extends z.ZodType>(isA: (v: unknown) => boolean, a: A, b: B, expected: string, isForm: (v: unknown) => boolean = () => true): z.ZodType<z.output<A> | z.output<B>, z.input<A> | z.input<B>> {
+  return z.any().transform((v, ctx) => {
+    if (v === undefined) { ctx.addIssue({ code: "custom", message: `required: ${expected}` }); return z.NEVER; }
+    if (!isA(v) && !isForm(v)) { ctx.addIssue({ code: "custom", message: `expected ${expected}` }); return z.NEVER; }
+    const r = (isA(v) ? a : b).safeParse(v);
+    if (r.success) return r.data as z.output<A> | z.output<B>;
+    for (const iss of r.error.issues) ctx.addIssue({ ...(iss as object), code: "custom", message: iss.message, path: iss.path } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }) as unknown as z.ZodType<z.output<A> | z.output<B>, z.input<A> | z.input<B>>;
+}
+
 const MotionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("fixed") }).strict(),
   z.object({ type: z.literal("velocity"), velocity_m_s: vec3("m/s", "wall velocity") }).strict(),
@@ -104,17 +119,20 @@ export const DemCaseSchema = z.object({
     normal: z.string().default("hertz"),
     tangential: z.string().default("history"),
   }).strict().default({ normal: "hertz", tangential: "history" }),
-  particles: z.union([z.array(ParticleSchema).min(1), ParticleCsvSchema]),
+  particles: eitherOf(Array.isArray, z.array(ParticleSchema).min(1), ParticleCsvSchema,
+    "the particles, inline as a list [{material, radius_m [m], position_m [m]}, ...] or {csv, materials}",
+    (v) => v !== null && typeof v === "object"),
   box: z.object({
     lo_m: vec3("m", "box lower corner"),
     hi_m: vec3("m", "box upper corner"),
     periodic: z.tuple([z.boolean(), z.boolean()]).default([false, false]),
   }).strict(),
   walls: z.array(WallSchema).default([]),
-  timestep: z.union([
+  timestep: eitherOf((v) => v !== null && typeof v === "object" && "dt_s" in v,
     z.object({ dt_s: quantity("s", { min: 0, minExclusive: true }, "time step") }).strict(),
     z.object({ rayleighFraction: quantity("-", { min: 0, minExclusive: true, max: 1 }, "fraction of the Rayleigh time") }).strict(),
-  ]).default({ rayleighFraction: 0.2 }),
+    "{dt_s: <time step> [s]} or {rayleighFraction: <fraction of the Rayleigh time> [-]}",
+    (v) => v !== null && typeof v === "object" && "rayleighFraction" in v).default({ rayleighFraction: 0.2 }),
   neighbor: z.object({ skin_m: quantity("m", { min: 0, minExclusive: true }, "neighbour skin").optional() }).strict().default({}),
   externalForce_N: vec3("N", "external force per particle").default([0, 0, 0]),
   gravity_m_s2: vec3("m/s^2", "gravity").default([0, 0, 0]),

@@ -1,6 +1,8 @@
 /**
- * Compaction workflows (paper 003 §2.1.2): a DEM case (materials, particles, box, walls) plus protocol
- * stages run in order, each starting from the previous state. Implemented so far: `uniaxial`.
+ * Compaction workflows (paper 003 §2.1.2-2.1.3, paper 000 §2.2): a DEM case (materials, particles, box,
+ * walls) plus protocol stages run in order, each starting from the previous state: `uniaxial`, `isostatic`,
+ * `cycle`, `compress2d`. Browser-safe; writing a run into a folder (per-stage outputs, restart files,
+ * --resume) is host/dem/compact_io.ts (Node).
  */
 import { z } from "zod";
 import { quantity } from "../config/schema.js";
@@ -97,6 +99,15 @@ export function parseCompact(input: unknown, source = "compact"): CompactConfig 
   return r.data;
 }
 
+/** What every stage result carries: its state reports, warnings a user must see, and its compute time. */
+interface StageCommon { reports: Record<string, StateReport>; warnings: string[]; wallClock_s: number }
+
+export type UniaxialStageResult = { type: "uniaxial" } & StageCommon & UniaxialResult;
+export type IsostaticStageResult = { type: "isostatic" } & StageCommon & IsostaticResult;
+export type CycleStageResult = { type: "cycle"; states: CycleState[]; steps: number } & StageCommon;
+export type Compress2dStageResult = { type: "compress2d"; steps: number; load_N: number; width_m: number; curve: CurvePoint[] } & StageCommon;
+export type CompactStageResult = UniaxialStageResult | IsostaticStageResult | CycleStageResult | Compress2dStageResult;
+
 export interface CompactResult {
   kind: "assbkit.compact.result";
   version: string;
@@ -104,15 +115,26 @@ export interface CompactResult {
   config: CompactConfig;
   /** index of the first stage run here (> 0 when resumed from a restart file) */
   firstStage: number;
-  stages: (
-    | ({ type: "uniaxial"; reports: Record<string, StateReport> } & UniaxialResult)
-    | ({ type: "isostatic"; reports: Record<string, StateReport> } & IsostaticResult)
-    | { type: "cycle"; reports: Record<string, StateReport>; states: CycleState[]; steps: number }
-    | { type: "compress2d"; reports: Record<string, StateReport>; steps: number; load_N: number; width_m: number; curve: CurvePoint[] }
-  )[];
+  /** the stages run here (cfg.stages[firstStage..]) */
+  stages: CompactStageResult[];
   particles: Record<string, number[] | string[]>;
+  /** warnings of the stages run here */
+  warnings: string[];
   wallClock_s: number;
   particleSteps_per_s: number;
+}
+
+/** One finished stage, handed out by compactStages while the simulation waits. */
+export interface StageDone {
+  /** 0-based index in cfg.stages */
+  index: number;
+  stage: CompactStageResult;
+  /** true for the config's last stage */
+  last: boolean;
+  /** the restart state after this stage (read it before asking for the next stage) */
+  state: () => RestartState;
+  /** particles in the system */
+  n: number;
 }
 
 export interface CompactRunOptions {
@@ -123,8 +145,25 @@ export interface CompactRunOptions {
   resume?: { state: RestartState; after: number };
 }
 
+/** Runs the stages and returns the result (see compactStages to act between stages). */
 export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, onProgressOrOpts?: Progress | CompactRunOptions): CompactResult {
   const opts: CompactRunOptions = typeof onProgressOrOpts === "function" ? { onProgress: onProgressOrOpts } : onProgressOrOpts ?? {};
+  const run = compactStages(kernels, cfg, readText, opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+    opts.onStageDone?.(r.value.index, r.value.state());
+  }
+}
+
+/**
+ * The compaction as a generator: yields after every stage (the system paused, so its outputs and restart
+ * file can be written before the next stage starts) and returns the whole result. A resumed run (from the
+ * restart state after stage `resume.after`) yields the later stages only; resumed after the last stage it
+ * yields nothing and returns the final particles of that state. The case is resolved and the restart
+ * state loaded when this is called (input errors surface before any stage runs), the stages on `next()`.
+ */
+export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, opts: Omit<CompactRunOptions, "onStageDone"> = {}): Generator<StageDone, CompactResult, void> {
   const onProgress = opts.onProgress;
   const rc = resolveCase(cfg.case, readText);
   // isostatic stages need die walls on x and y: added switched off, turned on by the stage
@@ -150,46 +189,51 @@ export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: Text
     // the servo context of an isostatic stage already run
     for (const st of cfg.stages.slice(0, first)) if (st.type === "isostatic") isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
   }
-  const t0 = performance.now();
-  const stages: CompactResult["stages"] = [];
-  let steps = 0;
-  for (const [k, st] of cfg.stages.entries()) {
-    if (k < first) continue;
-    const reports: Record<string, StateReport> = {};
-    const snap = (state: string) => { reports[state] = stateReport(s, rc); };
-    if (st.type === "uniaxial") {
-      if (cfg.case.dimension === 2) throw new ConfigError(`stages: uniaxial needs a 3D case (pressure = force / wall area); dimension = 2`);
-      const wi = s.wallNames.indexOf(st.wall);
-      const axis = s.wall(wi).axis;
-      const ext = box.hi_m.map((h, a) => h - box.lo_m[a]);
-      const area = ext.filter((_, a) => a !== axis).reduce((p, e) => p * e, 1);
-      const r = runUniaxial(s, rc.materialNames, { ...st, wall: wi, area_m2: area }, onProgress, snap);
-      steps += r.steps;
-      stages.push({ type: "uniaxial", reports, ...r });
-    } else if (st.type === "isostatic") {
-      const r = runIsostatic(s, rc.materialNames, boxWalls, st, onProgress, snap);
-      isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
-      steps += r.steps;
-      stages.push({ type: "isostatic", reports, ...r });
-    } else if (st.type === "compress2d") {
-      const wi = s.wallNames.indexOf(st.wall);
-      const w = cfg.case.walls[wi];
-      const opp = cfg.case.walls.findIndex((x) => x.axis === w.axis && x.side !== w.side);
-      const base = s.wall(opp).position_m;
-      const target = base + (w.side === "-" ? 1 : -1) * st.finalWidth_m;
-      const r = runDisplacement(s, { wall: wi, targetPosition_m: target, speed_m_s: st.speed_m_s, holdSteps: st.holdSteps, checkEvery: st.checkEvery }, onProgress, snap);
-      steps += r.steps;
-      stages.push({ type: "compress2d", reports, steps: r.steps, load_N: r.load_N, width_m: st.finalWidth_m, curve: r.curve });
-    } else {
-      const r = runCycle(s, rc.materialNames, { ...st, materials: [rc.materialNames.indexOf(st.material)], isostatic: isoState }, onProgress, snap);
-      steps += r.steps;
-      stages.push({ type: "cycle", reports, ...r });
+  return (function* (): Generator<StageDone, CompactResult, void> {
+    const stages: CompactResult["stages"] = [];
+    let steps = 0, sec = 0;
+    for (const [k, st] of cfg.stages.entries()) {
+      if (k < first) continue;
+      const t0 = performance.now();
+      const reports: Record<string, StateReport> = {};
+      const snap = (state: string) => { reports[state] = stateReport(s, rc); };
+      let done: CompactStageResult;
+      if (st.type === "uniaxial") {
+        if (cfg.case.dimension === 2) throw new ConfigError(`stages.${k}.type = "uniaxial": needs a 3D case (pressure = force / wall area); this case has dimension = 2 (use compress2d)`);
+        const wi = s.wallNames.indexOf(st.wall);
+        const axis = s.wall(wi).axis;
+        const ext = box.hi_m.map((h, a) => h - box.lo_m[a]);
+        const area = ext.filter((_, a) => a !== axis).reduce((p, e) => p * e, 1);
+        const r = runUniaxial(s, rc.materialNames, { ...st, wall: wi, area_m2: area }, onProgress, snap);
+        steps += r.steps;
+        done = { type: "uniaxial", reports, ...r, wallClock_s: 0 };
+      } else if (st.type === "isostatic") {
+        const r = runIsostatic(s, rc.materialNames, boxWalls, st, onProgress, snap);
+        isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
+        steps += r.steps;
+        done = { type: "isostatic", reports, ...r, warnings: [], wallClock_s: 0 };
+      } else if (st.type === "compress2d") {
+        const wi = s.wallNames.indexOf(st.wall);
+        const w = cfg.case.walls[wi];
+        const opp = cfg.case.walls.findIndex((x) => x.axis === w.axis && x.side !== w.side);
+        const base = s.wall(opp).position_m;
+        const target = base + (w.side === "-" ? 1 : -1) * st.finalWidth_m;
+        const r = runDisplacement(s, { wall: wi, targetPosition_m: target, speed_m_s: st.speed_m_s, holdSteps: st.holdSteps, checkEvery: st.checkEvery }, onProgress, snap);
+        steps += r.steps;
+        done = { type: "compress2d", reports, steps: r.steps, load_N: r.load_N, width_m: st.finalWidth_m, curve: r.curve, warnings: [], wallClock_s: 0 };
+      } else {
+        const r = runCycle(s, rc.materialNames, { ...st, materials: [rc.materialNames.indexOf(st.material)], isostatic: isoState }, onProgress, snap);
+        steps += r.steps;
+        done = { type: "cycle", reports, ...r, warnings: [], wallClock_s: 0 };
+      }
+      done.wallClock_s = (performance.now() - t0) / 1000;
+      sec += done.wallClock_s;
+      stages.push(done);
+      yield { index: k, stage: done, last: k === cfg.stages.length - 1, state: () => s.saveState(), n: s.n };
     }
-    opts.onStageDone?.(k, s.saveState());
-  }
-  const sec = (performance.now() - t0) / 1000;
-  return {
-    kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages, firstStage: first,
-    particles: particleColumns(s, rc), wallClock_s: sec, particleSteps_per_s: (s.n * steps) / sec,
-  };
+    return {
+      kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages, firstStage: first,
+      particles: particleColumns(s, rc), warnings: stages.flatMap((st) => st.warnings), wallClock_s: sec, particleSteps_per_s: sec > 0 ? (s.n * steps) / sec : 0,
+    };
+  })();
 }

@@ -2,12 +2,14 @@
  * Loading protocols on a DemSystem (paper 003 §2.1.2): uniaxial compression by a wall moving at a set
  * speed until the wall pressure reaches the target (checked every `checkEvery` steps, as LIGGGHTS's
  * compaction.in does), a hold with the wall fixed, release at a set speed until the pressure falls
- * below `releasePressure_Pa`, and relaxation with the wall fixed. Each phase starts with a set-up
+ * below `releasePressure_Pa` (at most `maxReleaseChunks` checks; a release stopped there is recorded as
+ * not converged, with a warning), and relaxation with the wall fixed. Each phase starts with a set-up
  * force call (LIGGGHTS `run`), and the state at the end of the hold ("loaded") and of the relaxation
- * ("released") is analysed.
+ * ("released") is analysed; the packing height is the distance to the facing wall (packingHeight).
  */
 import { packingStats, type PackingStats } from "./analysis.js";
 import type { DemSystem } from "./system.js";
+import { ConfigError, NotConvergedError } from "../config/errors.js";
 import * as L from "../../assembly/dem/layout.js";
 
 export interface UniaxialOptions {
@@ -34,14 +36,68 @@ export const UNIAXIAL_DEFAULTS = { speed_m_s: 5, checkEvery: 250, holdSteps: 500
 
 export interface CurvePoint { step: number; time_s: number; wallPosition_m: number; pressure_Pa: number }
 
+/** How the release phase ended: below the release pressure, or stopped by maxReleaseChunks with load left. */
+export interface ReleaseOutcome {
+  converged: boolean;
+  chunks: number;
+  maxChunks: number;
+  releasePressure_Pa: number;
+  /** wall pressure and load when the release stopped (before the relaxation) */
+  pressureAtStop_Pa: number;
+  loadAtStop_N: number;
+  wallPosition_m: number;
+}
+
 export interface UniaxialResult {
   curve: CurvePoint[];
   loaded: PackingStats & { pressure_Pa: number; step: number };
-  released: PackingStats & { pressure_Pa: number; step: number };
+  /** `converged: false`: the release stopped at maxReleaseChunks with the wall still loaded */
+  released: PackingStats & { pressure_Pa: number; step: number; converged: boolean; release: ReleaseOutcome };
   steps: number;
+  /** one line per problem a user must not overlook (e.g. a release that did not unload) */
+  warnings: string[];
 }
 
-export type Progress = (phase: string, step: number, pressure_Pa: number, wallPosition_m: number) => void;
+/**
+ * Progress of a protocol phase. `fraction` (0..1, never decreasing within a phase) is, per phase:
+ * compress to a pressure: the highest wall pressure so far / target; compress to a position, hold, relax,
+ * 2D compression and AM cycling ramps: steps done / the phase's steps; release: the pressure drop so far /
+ * (pressure at the start of the release - release pressure); isostatic: the lowest face pressure / target,
+ * highest so far.
+ */
+export type Progress = (phase: string, step: number, pressure_Pa: number, wallPosition_m: number, fraction: number) => void;
+
+const clamp01 = (f: number) => (f > 1 ? 1 : f >= 0 ? f : 0);
+
+/** Runs `steps` steps in chunks of `chunk` (same steps as one call; only the last one is recorded when `record`). */
+function runChunks(s: DemSystem, steps: number, chunk: number, record: boolean, each: (done: number) => void): void {
+  let done = 0;
+  while (done < steps) {
+    const k = Math.min(chunk, steps - done);
+    s.run(k, record && done + k === steps);
+    done += k;
+    each(done);
+  }
+}
+
+/**
+ * The packing height along wall k's axis: its distance to the nearest wall facing it (opposite side, on
+ * the particles' side, not switched off), or to the box's opposite face when there is no such wall.
+ */
+export function packingHeight(s: DemSystem, k: number): number {
+  const w = s.wall(k), side = s.wallSide(k);
+  let best = Infinity;
+  for (let q = 0; q < s.nWalls; q++) {
+    if (q === k) continue;
+    const o = s.wall(q);
+    if (o.axis !== w.axis || o.mode === "off" || s.wallSide(q) === side) continue;
+    const d = side * (o.position_m - w.position_m);
+    if (d > 0 && d < best) best = d;
+  }
+  if (best < Infinity) return best;
+  const face = side === 1 ? s.getF([L.H_HIX, L.H_HIY, L.H_HIZ][w.axis]) : s.getF([L.H_LOX, L.H_LOY, L.H_LOZ][w.axis]);
+  return Math.abs(face - w.position_m);
+}
 
 export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOptions, onProgress?: Progress, onState?: (state: "loaded" | "released") => void): UniaxialResult {
   const w0 = s.wall(o.wall);
@@ -50,9 +106,10 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   const vel = (speedInto: number): [number, number, number] => { const v: [number, number, number] = [0, 0, 0]; v[axis] = side * speedInto; return v; };
   const P = () => s.wall(o.wall).load_N / o.area_m2;
   const curve: CurvePoint[] = [];
+  const warnings: string[] = [];
   const point = () => { const w = s.wall(o.wall); curve.push({ step: s.step, time_s: s.time_s, wallPosition_m: w.position_m, pressure_Pa: w.load_N / o.area_m2 }); };
-  // the packing height is the wall's distance from the opposite boundary at 0 along the axis
-  const height = () => Math.abs(s.wall(o.wall).position_m);
+  const report = (phase: string, f: number) => onProgress?.(phase, s.step, P(), s.wall(o.wall).position_m, f);
+  const height = () => packingHeight(s, o.wall);
 
   // A: compress at constant speed until P >= target
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: vel(o.speed_m_s) });
@@ -60,51 +117,63 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   const start = s.step;
   if (o.targetPosition_m !== undefined) {
     const dist = Math.abs(s.wall(o.wall).position_m - o.targetPosition_m);
-    let left = Math.round(dist / (o.speed_m_s * s.dt_s));
-    if (left > o.maxCompressionSteps) throw new Error(`uniaxial: targetPosition_m = ${o.targetPosition_m} m is ${left} steps away at ${o.speed_m_s} m/s, more than maxCompressionSteps = ${o.maxCompressionSteps}`);
+    const total = Math.round(dist / (o.speed_m_s * s.dt_s));
+    if (total > o.maxCompressionSteps) throw new ConfigError(`uniaxial: targetPosition_m = ${o.targetPosition_m} m is ${total} steps away at ${o.speed_m_s} m/s, more than maxCompressionSteps = ${o.maxCompressionSteps}; raise maxCompressionSteps or speed_m_s`);
+    let left = total;
     while (left > 0) {
       const k = Math.min(left, o.checkEvery);
       s.run(k);
       left -= k;
       point();
-      onProgress?.("compress", s.step, P(), s.wall(o.wall).position_m);
+      report("compress", (total - left) / total);
     }
   }
+  let fCompress = 0;
   for (; o.targetPosition_m === undefined;) {
     s.run(o.checkEvery);
     point();
-    onProgress?.("compress", s.step, P(), s.wall(o.wall).position_m);
+    fCompress = Math.max(fCompress, clamp01(P() / o.targetPressure_Pa));
+    report("compress", fCompress);
     if (P() >= o.targetPressure_Pa) break;
     if (s.step - start > o.maxCompressionSteps) {
-      throw new Error(`uniaxial: the wall pressure reached only ${(P() / 1e6).toFixed(3)} MPa of targetPressure_Pa = ${o.targetPressure_Pa} Pa within ${o.maxCompressionSteps} steps; the target is unreachable at this speed, or raise maxCompressionSteps`);
+      throw new NotConvergedError(`uniaxial: the wall pressure reached only ${(P() / 1e6).toFixed(3)} MPa of targetPressure_Pa = ${o.targetPressure_Pa} Pa within ${o.maxCompressionSteps} steps; the target is unreachable at this speed, or raise maxCompressionSteps`, { pressure_Pa: P(), steps: s.step - start });
     }
   }
   // B: hold
   s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0] });
   s.setup();
-  s.run(o.holdSteps, true);
+  runChunks(s, o.holdSteps, o.checkEvery, true, (done) => report("hold", done / o.holdSteps));
   point();
-  onProgress?.("hold", s.step, P(), s.wall(o.wall).position_m);
-  const loaded = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: P(), step: s.step };
+  const pLoaded = P();
+  const loaded = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: pLoaded, step: s.step };
   onState?.("loaded");
-  // C: release until P <= releasePressure
+  // C: release until P <= releasePressure (at most maxReleaseChunks checks, LIGGGHTS maxC)
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: vel(-o.releaseSpeed_m_s) });
   s.setup();
-  for (let c = 0; c < o.maxReleaseChunks; c++) {
+  let chunks = 0, converged = false, fRelease = 0;
+  const drop = pLoaded - o.releasePressure_Pa;
+  while (chunks < o.maxReleaseChunks) {
     s.run(o.checkEvery);
+    chunks++;
     point();
-    onProgress?.("release", s.step, P(), s.wall(o.wall).position_m);
-    if (P() <= o.releasePressure_Pa) break;
+    converged = P() <= o.releasePressure_Pa;
+    fRelease = converged ? 1 : Math.max(fRelease, drop > 0 ? clamp01((pLoaded - P()) / drop) : 0);
+    report("release", fRelease);
+    if (converged) break;
+  }
+  const wStop = s.wall(o.wall);
+  const release: ReleaseOutcome = { converged, chunks, maxChunks: o.maxReleaseChunks, releasePressure_Pa: o.releasePressure_Pa, pressureAtStop_Pa: P(), loadAtStop_N: wStop.load_N, wallPosition_m: wStop.position_m };
+  if (!converged) {
+    warnings.push(`uniaxial: the release did not reach releasePressure_Pa = ${o.releasePressure_Pa} Pa within maxReleaseChunks = ${o.maxReleaseChunks} (x ${o.checkEvery} steps): the wall pressure was still ${(release.pressureAtStop_Pa / 1e6).toPrecision(4)} MPa (load ${release.loadAtStop_N.toPrecision(4)} N), so the "released" state is still loaded; raise maxReleaseChunks or releaseSpeed_m_s`);
   }
   // D: relax with the wall where it stopped
   s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0] });
   s.setup();
-  s.run(o.relaxSteps, true);
+  runChunks(s, o.relaxSteps, o.checkEvery, true, (done) => report("relax", done / o.relaxSteps));
   point();
-  onProgress?.("relax", s.step, P(), s.wall(o.wall).position_m);
-  const released = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: P(), step: s.step };
+  const released = { ...packingStats(s, materialNames, o.area_m2, height()), pressure_Pa: P(), step: s.step, converged, release };
   onState?.("released");
-  return { curve, loaded, released, steps: s.step - start };
+  return { curve, loaded, released, steps: s.step - start, warnings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,21 +223,23 @@ export function runIsostatic(s: DemSystem, materialNames: string[], w: BoxWalls,
   const curve: IsostaticPoint[] = [];
   let state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
   s.setup();
-  let calm = 0;
+  let calm = 0, f = 0;
   for (;;) {
     s.run(o.checkEvery);
     state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
     curve.push({ step: s.step, time_s: s.time_s, L_m: state.L, facePressure_Pa: state.p });
-    onProgress?.("isostatic", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2]);
+    f = Math.max(f, clamp01(Math.min(...state.p) / o.pressure_Pa));
+    onProgress?.("isostatic", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2], f);
     const ok = state.p.every((p) => Math.abs(p - o.pressure_Pa) <= o.tolerance * o.pressure_Pa)
       && Object.values(w).every((k) => Math.abs(s.wall(k).velocity_m_s[s.wall(k).axis]) < 0.01 * o.maxSpeed_m_s);
     calm = ok ? calm + 1 : 0;
     if (calm >= 2) break;
     if (s.step - start > o.maxSteps) {
-      throw new Error(`isostatic: not settled at pressure_Pa = ${o.pressure_Pa} Pa within maxSteps = ${o.maxSteps}: face pressures ${state.p.map((p) => (p / 1e6).toFixed(3)).join(", ")} MPa (tolerance ${o.tolerance}); raise maxSteps or maxSpeed_m_s`);
+      throw new NotConvergedError(`isostatic: not settled at pressure_Pa = ${o.pressure_Pa} Pa within maxSteps = ${o.maxSteps}: face pressures ${state.p.map((p) => (p / 1e6).toFixed(3)).join(", ")} MPa (tolerance ${o.tolerance}); raise maxSteps or maxSpeed_m_s`, { facePressure_Pa: state.p, steps: s.step - start });
     }
   }
-  s.run(Math.max(1, o.holdSteps), true);
+  const hold = Math.max(1, o.holdSteps);
+  runChunks(s, hold, o.checkEvery, true, (done) => onProgress?.("isostatic hold", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2], done / hold));
   state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
   const area = state.L[0] * state.L[1];
   const settled = { ...packingStats(s, materialNames, area, state.L[2]), step: s.step, L_m: state.L, facePressure_Pa: state.p };
@@ -217,18 +288,20 @@ export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions,
       setScale(from + ((to - from) * c) / nChunks);
       s.run(o.checkEvery);
       dims();
-      onProgress?.(label, s.step, 0, 0);
+      onProgress?.(label, s.step, 0, 0, c / nChunks);
     }
   };
+  const hold = Math.max(1, o.holdSteps);
+  const holdChunks = (label: string) => runChunks(s, hold, o.checkEvery, true, (done) => onProgress?.(label, s.step, 0, 0, done / hold));
   s.setup();
   for (let cyc = 1; cyc <= o.cycles; cyc++) {
     ramp(1, 1 + o.diameterStrain, `D${cyc}`);
-    s.run(Math.max(1, o.holdSteps), true);
+    holdChunks(`D${cyc} hold`);
     let [A, H] = area();
     states.push({ name: `D${cyc}`, step: s.step, L_m: dims(), ...packingStats(s, materialNames, A, H) });
     onState?.(`D${cyc}`);
     ramp(1 + o.diameterStrain, 1, `C${cyc}`);
-    s.run(Math.max(1, o.holdSteps), true);
+    holdChunks(`C${cyc} hold`);
     [A, H] = area();
     states.push({ name: `C${cyc}`, step: s.step, L_m: dims(), ...packingStats(s, materialNames, A, H) });
     onState?.(`C${cyc}`);
@@ -247,7 +320,8 @@ export function runDisplacement(s: DemSystem, o: DisplacementOptions, onProgress
   const dir = Math.sign(o.targetPosition_m - w.position_m);
   const v: [number, number, number] = [0, 0, 0];
   v[w.axis] = dir * o.speed_m_s;
-  let left = Math.round(Math.abs(o.targetPosition_m - w.position_m) / (o.speed_m_s * s.dt_s));
+  const total = Math.round(Math.abs(o.targetPosition_m - w.position_m) / (o.speed_m_s * s.dt_s));
+  let left = total;
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: v });
   s.setup();
   const curve: CurvePoint[] = [];
@@ -257,11 +331,12 @@ export function runDisplacement(s: DemSystem, o: DisplacementOptions, onProgress
     left -= k;
     const ww = s.wall(o.wall);
     curve.push({ step: s.step, time_s: s.time_s, wallPosition_m: ww.position_m, pressure_Pa: NaN });
-    onProgress?.("compress", s.step, ww.load_N, ww.position_m);
+    onProgress?.("compress", s.step, ww.load_N, ww.position_m, (total - left) / total);
   }
   s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0], position_m: o.targetPosition_m });
   s.setup();
-  s.run(Math.max(1, o.holdSteps), true);
+  const hold = Math.max(1, o.holdSteps);
+  runChunks(s, hold, o.checkEvery, true, (done) => { const ww = s.wall(o.wall); onProgress?.("hold", s.step, ww.load_N, ww.position_m, done / hold); });
   onState?.("compressed");
   return { steps: s.step - start, load_N: s.wall(o.wall).load_N, curve };
 }

@@ -3,7 +3,7 @@
  * LIGGGHTS-style set-up force call), records the time series and returns a plain result object.
  */
 import type { Kernels } from "../core/wasm.js";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, inputError } from "../config/errors.js";
 import { VERSION } from "../version.js";
 import { numericColumns, parseCsv } from "../io/csv.js";
 import * as L from "../../assembly/dem/layout.js";
@@ -77,6 +77,7 @@ export function resolveCase(c: DemCase, readText?: TextReader): ResolvedCase {
       if (col.vx_m_s) { P.vx[k] = col.vx_m_s[k]; P.vy[k] = col.vy_m_s![k]; P.vz[k] = col.vz_m_s![k]; }
     }
   }
+  checkInsideBox(c, P);
   let n = P.id.length;
   // spatial order for cache locality of the pair loop; outputs are reported by id
   let rsum = 0;
@@ -109,6 +110,26 @@ export function resolveCase(c: DemCase, readText?: TextReader): ResolvedCase {
     maxOverlapFraction: c.limits.maxOverlapFraction, maxStepDisplacementFraction: c.limits.maxStepDisplacementFraction,
   };
   return { config: c, materialNames, materials, particles: P, init, rayleighTime_s: tr };
+}
+
+/**
+ * Every particle centre must lie in the box along non-periodic axes, within one radius of a face (a
+ * centre further out has no neighbour cell and no wall to meet); periodic axes wrap any coordinate.
+ */
+function checkInsideBox(c: DemCase, P: ResolvedParticles): void {
+  const lo = c.box.lo_m, hi = c.box.hi_m;
+  const periodic = [c.box.periodic[0], c.box.periodic[1], false];
+  const coord = [P.x, P.y, P.z];
+  const src = Array.isArray(c.particles) ? "particles" : c.particles.csv;
+  for (let k = 0; k < P.id.length; k++) {
+    const r = P.radius_m[k];
+    for (let a = 0; a < 3; a++) {
+      const v = coord[a][k];
+      if (!Number.isFinite(v)) throw inputError(`${src}: particle id ${P.id[k]}, ${"xyz"[a]}_m`, v, "a finite coordinate", "m");
+      if (periodic[a] || (v >= lo[a] - r && v <= hi[a] + r)) continue;
+      throw inputError(`${src}: particle id ${P.id[k]}, ${"xyz"[a]}_m`, v, `a centre inside the box along ${"xyz"[a]}, [${lo[a]}, ${hi[a]}] give or take the particle radius ${r} (non-periodic axis)`, "m");
+    }
+  }
 }
 
 type Motion = DemCase["walls"][number]["motion"];

@@ -3,7 +3,7 @@
  * wasm core or its TypeScript twin, grows capacities on request and turns kernel status codes into
  * errors that name the particle and suggest a fix.
  */
-import { AssbError } from "../config/errors.js";
+import { AssbError, ConfigError } from "../config/errors.js";
 import type { Kernels } from "../core/wasm.js";
 import * as L from "../../assembly/dem/layout.js";
 import type { PairTable } from "./materials.js";
@@ -66,7 +66,11 @@ const PARTICLE_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_W
   L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ];
 const PAIR_F64 = [L.P_HX, L.P_HY, L.P_HZ, L.P_HX2, L.P_HY2, L.P_HZ2, L.P_CDN, L.P_CFN, L.P_CFTX, L.P_CFTY, L.P_CFTZ];
 
-/** Restart state: everything the kernels need to continue bit for bit (arrays as base64 bytes). */
+/**
+ * Restart state: everything the kernels need to continue bit for bit (arrays as base64 bytes), plus the
+ * quantities of the last recorded step (virial, coordination) so a restored state reports the same
+ * per-particle stresses as the one that was saved.
+ */
 export interface RestartState {
   kind: "assbkit.dem.restart";
   version: string;
@@ -79,10 +83,36 @@ export interface RestartState {
 }
 
 const RESTART_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_WY, L.P_WZ, L.P_FX, L.P_FY, L.P_FZ,
-  L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR];
+  L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR,
+  L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ];
 const RESTART_HEADER_F = [L.H_DT, L.H_SKIN, L.H_TIME, L.H_STEP, L.H_RMAX, L.H_MAXDISP2, L.H_MAX_OVERLAP, L.H_MAX_STEPDISP, L.H_INERTIA];
 const RESTART_HEADER_I = [L.H_PERX, L.H_PERY, L.H_NREBUILD, L.H_FORCE_REBUILD];
 const WALL_POINTER_SLOTS = [L.W_HX, L.W_HY, L.W_HZ];
+
+/** Throws a ConfigError when a restart state is incomplete or its arrays have the wrong length (a damaged file). */
+function checkRestartShape(st: RestartState, n: number): void {
+  const bad = (what: string) => new ConfigError(`restart: ${what} is missing or damaged; the file is not a complete restart state`);
+  const len = (b64: unknown, bytes: number, what: string) => {
+    if (typeof b64 !== "string") throw bad(what);
+    // base64 length without padding -> bytes
+    const m = b64.replace(/=+$/, "").length;
+    if (Math.floor((m * 3) / 4) !== bytes) throw bad(what);
+  };
+  if (!st.header || !st.particles || !st.neighbors || !Array.isArray(st.walls)) throw bad("a section (header, particles, neighbors, walls)");
+  for (const sl of RESTART_HEADER_F) if (typeof st.header[`f${sl}`] !== "number") throw bad(`header slot ${sl}`);
+  for (const sl of RESTART_HEADER_I) if (typeof st.header[`i${sl}`] !== "number") throw bad(`header slot ${sl}`);
+  const names: Record<number, string> = { [L.P_X]: "x", [L.P_Y]: "y", [L.P_Z]: "z", [L.P_VX]: "vx", [L.P_VY]: "vy", [L.P_VZ]: "vz", [L.P_WX]: "wx", [L.P_WY]: "wy", [L.P_WZ]: "wz",
+    [L.P_FX]: "fx", [L.P_FY]: "fy", [L.P_FZ]: "fz", [L.P_TX]: "tx", [L.P_TY]: "ty", [L.P_TZ]: "tz", [L.P_R]: "radius", [L.P_MASS]: "mass", [L.P_WXX]: "virial xx" };
+  for (const sl of RESTART_F64) len(st.particles[`f${sl}`], n * 8, `the particle array ${names[sl] ?? `slot ${sl}`}`);
+  len(st.particles.mat, n * 4, "the material array");
+  len(st.particles.ncont, n * 4, "the coordination array");
+  const np = st.neighbors.npairs;
+  if (!Number.isInteger(np) || np < 0) throw bad("the neighbour count");
+  len(st.neighbors.row, (n + 1) * 4, "the neighbour rows");
+  len(st.neighbors.nbr, np * 4, "the neighbour list");
+  for (const h of ["hx", "hy", "hz"] as const) len(st.neighbors[h], np * 8, "the contact history");
+  st.walls.forEach((w, k) => { len(w?.block, L.WALL_SLOTS * 8, `wall ${k}`); for (const h of ["hx", "hy", "hz"] as const) len(w[h], n * 8, `wall ${k} history`); });
+}
 
 export class DemSystem {
   readonly sys: number;
@@ -220,17 +250,23 @@ export class DemSystem {
     const i = this.getI(L.H_STATUS_I), j = this.getI(L.H_STATUS_J);
     const dt = this.getF(L.H_DT);
     if (status === L.ST_BAD_BOX) {
-      throw new Error(`box: a periodic length of ${val.toExponential(3)} m is shorter than two neighbour cut-offs (2 x (2 R_max + skin) = ${(2 * (2 * this.getF(L.H_RMAX) + this.getF(L.H_SKIN))).toExponential(3)} m); enlarge the box or make that direction non-periodic`);
+      throw new ConfigError(`box: a periodic length of ${val.toExponential(3)} m is shorter than two neighbour cut-offs (2 x (2 R_max + skin) = ${(2 * (2 * this.getF(L.H_RMAX) + this.getF(L.H_SKIN))).toExponential(3)} m); enlarge the box or make that direction non-periodic`);
     }
     const who = (k: number) => `particle ${this.ids ? this.ids[k] : k}`;
+    // at a set-up nothing has moved yet: the overlap is in the positions the run started from
+    const atSetup = what === "set-up";
     if (status === L.ST_UNSTABLE_SPEED) {
       throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} moved ${val.toPrecision(3)} of its radius in one step (limit ${this.getF(L.H_MAX_STEPDISP)}). Reduce the time step (dt = ${dt.toExponential(3)} s), e.g. timestep.rayleighFraction: 0.1, or slow the walls down`, step, i, j);
     }
     if (status === L.ST_UNSTABLE_OVERLAP) {
-      const partner = j >= 0 ? who(j) : `wall '${this.wallNames[-1 - j]}'`;
-      throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius (limit ${this.getF(L.H_MAX_OVERLAP)}). Reduce the time step (dt = ${dt.toExponential(3)} s) or the loading speed`, step, i, j);
+      const partner = j >= 0 && j < this.n ? who(j) : j < 0 && -1 - j < this.nWalls ? `wall '${this.wallNames[-1 - j]}'` : "another particle or a wall";
+      const limit = this.getF(L.H_MAX_OVERLAP);
+      if (atSetup) {
+        throw new DemUnstableError(`DEM set-up at step ${step}: ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius before any time step (limit ${limit}): the ${step === 0 ? "initial positions overlap; fix the packing (positions, radii, wall positions)" : "state given to this stage overlaps (grown radii or moved walls)"} or raise limits.maxOverlapFraction`, step, i, j);
+      }
+      throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius (limit ${limit}). Reduce the time step (dt = ${dt.toExponential(3)} s) or the loading speed`, step, i, j);
     }
-    throw new Error(`dem: kernel returned unknown status ${status}`);
+    throw new Error(`dem: kernel returned unknown status ${status} (internal error)`);
   }
 
   /** Particle ids used in messages (index -> id). */
@@ -244,6 +280,7 @@ export class DemSystem {
     const particles: Record<string, string> = {};
     for (const sl of RESTART_F64) particles[`f${sl}`] = toBase64(this.f64(sl));
     particles.mat = toBase64(this.i32(L.P_MAT));
+    particles.ncont = toBase64(this.i32(L.P_NCONT));
     const np = this.getI(L.H_NPAIRS);
     const neighbors = {
       npairs: np, row: toBase64(this.i32(L.P_ROW, this.n + 1)), nbr: toBase64(this.i32(L.P_NBR, np)),
@@ -260,11 +297,14 @@ export class DemSystem {
 
   /** Restores a saved state into this system (built from the same case: same particles and walls). */
   loadState(st: RestartState): void {
-    if (st.kind !== "assbkit.dem.restart") throw new Error(`restart: not an assbkit DEM restart file (kind = ${JSON.stringify(st.kind)})`);
-    if (st.n !== this.n || st.nWalls !== this.nWalls) throw new Error(`restart: the file holds ${st.n} particles and ${st.nWalls} walls, this case ${this.n} and ${this.nWalls}; use the case that wrote it`);
-    for (const [k, v] of Object.entries(st.header)) { const sl = Number(k.slice(1)); if (k[0] === "f") this.setF(sl, v); else this.setI(sl, v); }
+    if (st?.kind !== "assbkit.dem.restart") throw new ConfigError(`restart: not an assbkit DEM restart state (kind = ${JSON.stringify(st?.kind)})`);
+    if (st.n !== this.n || st.nWalls !== this.nWalls) throw new ConfigError(`restart: the file holds ${st.n} particles and ${st.nWalls} walls, this case ${this.n} and ${this.nWalls}; use the case that wrote it`);
+    checkRestartShape(st, this.n);
+    for (const sl of RESTART_HEADER_F) this.setF(sl, st.header[`f${sl}`]);
+    for (const sl of RESTART_HEADER_I) this.setI(sl, st.header[`i${sl}`]);
     for (const sl of RESTART_F64) this.f64(sl).set(f64FromBase64(st.particles[`f${sl}`]));
     this.i32(L.P_MAT).set(i32FromBase64(st.particles.mat));
+    this.i32(L.P_NCONT).set(i32FromBase64(st.particles.ncont));
     const np = st.neighbors.npairs;
     if (np > this.getI(L.H_PAIRCAP)) this.allocPairs(Math.ceil(np * 1.3) + 64, false);
     this.i32(L.P_ROW, this.n + 1).set(i32FromBase64(st.neighbors.row));

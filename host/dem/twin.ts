@@ -432,7 +432,9 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
       }
       nc++;
       if (deltan > maxOv * ri && status == ST_OK) {
-        status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1 - w); sF(sys, H_STATUS_VAL, deltan / ri);
+        status = ST_UNSTABLE_OVERLAP;
+        // a pair overlap found in this step's pair pass is reported instead (step.ts): keep its record
+        if (gI(sys, H_STATUS_I) < 0) { sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1 - w); sF(sys, H_STATUS_VAL, deltan / ri); }
       }
       // delta: from the contact point on the plane to the centre, length r = dist
       const r = dist;
@@ -606,7 +608,10 @@ function finalIntegrate(sys: number): number {
     const s = (vx * vx + vy * vy + vz * vz) * dt * dt;
     const l = lim * ldF(pr, i);
     if (!(s <= l * l) && status == ST_OK) {
-      status = ST_UNSTABLE_SPEED; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1); sF(sys, H_STATUS_VAL, Math.sqrt(s) / ldF(pr, i));
+      status = ST_UNSTABLE_SPEED;
+      // the force pass of this step may have recorded an overlap already: its status wins (step.ts), so
+      // keep its particle/partner/value rather than mixing them with this speed check's
+      if (gI(sys, H_STATUS_I) < 0) { sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, -1); sF(sys, H_STATUS_VAL, Math.sqrt(s) / ldF(pr, i)); }
     }
   }
   return status;
@@ -703,6 +708,7 @@ function demStep(sys: number, nsteps: number): number {
 
 /** One force evaluation at the current state (history advanced when computeFlag = 1), no time step. */
 function demForces(sys: number, computeFlag: number): number {
+  sI(sys, H_STATUS_I, -1); sI(sys, H_STATUS_J, -1);
   return setStatus(sys, forces(sys, computeFlag));
 }
 

@@ -59,7 +59,38 @@ test("quantities accept unit strings and stages need steps or a duration", () =>
   const e = errorOf((c2) => (c2.stages = [{ name: "x" }]));
   assert.match(e.message, /stages\.0.*exactly one of steps or duration_s/);
   const e3 = errorOf((c2) => (c2.materials.LCO.youngsModulus_Pa = "26 parsecs"));
-  assert.match(e3.message, /youngsModulus_Pa = "26 parsecs": expected Young's modulus as a number in Pa/);
+  assert.match(e3.message, /youngsModulus_Pa = "26 parsecs": expected Young's modulus in Pa .*unknown unit 'parsecs'/);
+});
+
+test("a wrong unit or a word where a quantity belongs says what was expected and the unit (no 'Invalid input')", () => {
+  const e1 = errorOf((c) => (c.particles[0].radius_m = "5 kPa"));
+  assert.match(e1.message, /particles\.0\.radius_m = "5 kPa": expected radius in m .*kPa is a unit of Pa, not of m/);
+  const e2 = errorOf((c) => (c.timestep = { dt_s: "fast" }));
+  assert.match(e2.message, /timestep\.dt_s = "fast": expected time step in s /);
+  const e3 = errorOf((c) => (c.timestep = { dt: 1e-9 }));
+  assert.match(e3.message, /timestep = \{"dt":1e-9\}: expected \{dt_s: <time step> \[s\]\} or \{rayleighFraction: <fraction of the Rayleigh time> \[-\]\}/);
+  const e4 = errorOf((c) => (c.particles = "p.csv"));
+  assert.match(e4.message, /particles = "p\.csv": expected the particles, inline as a list .* or \{csv, materials\}/);
+  for (const e of [e1, e2, e3, e4]) { assert.not.match(e.message, /Invalid input/); assert.is(e.message.split("\n").length, 1); }
+  const ok = parseDemCase({ ...base(), timestep: { rayleighFraction: 0.1 } });
+  assert.equal(ok.timestep, { rayleighFraction: 0.1 });
+});
+
+test("a particle centre outside the box is refused naming the particle id, the coordinate, the box and the unit", () => {
+  const e = errorOf((c) => (c.particles[1].position_m = [5.005e-6, 0, 1]));
+  assert.match(e.message, /particles: particle id 2, z_m = 1: expected a centre inside the box along z, \[-0\.00001, 0\.00001\] give or take the particle radius 0\.000005 \(non-periodic axis\) \[m\]/);
+  // within one radius of a face is accepted; a periodic axis wraps any coordinate
+  resolveCase(parseDemCase({ ...base(), particles: [{ material: "LCO", radius_m: 5e-6, position_m: [0, 0, 1.4e-5] }] }));
+  resolveCase(parseDemCase({ ...base(), box: { ...base().box, periodic: [true, false] }, particles: [{ material: "LCO", radius_m: 5e-6, position_m: [1, 0, 0] }] }));
+  // particles from a CSV are checked the same way
+  const csv = "id,type,x_m,y_m,z_m,radius_m\n7,1,0,0,0,5e-6\n8,1,0,-0.5,0,5e-6\n";
+  try {
+    resolveCase(parseDemCase({ ...base(), particles: { csv: "p.csv", materials: { "1": "LCO" } } }), () => csv);
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, ConfigError);
+    assert.match((err as Error).message, /^p\.csv: particle id 8, y_m = -0\.5: expected a centre inside the box along y/);
+  }
 });
 
 test("the resolved case round-trips through YAML with defaults filled", () => {

@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseCompact, runCompact } from "../../host/dem/compact.js";
 import { demoCase } from "../../host/dem/demo.js";
-import { ConfigError } from "../../host/config/errors.js";
+import { ConfigError, NotConvergedError } from "../../host/config/errors.js";
 import { kernels } from "../helpers.js";
 
 const smallCase = () => {
@@ -28,7 +28,9 @@ test("unknown stage type, pressure <= 0 and an unknown wall are refused naming t
 test("a small uniaxial compaction runs from a config and reports per-phase stresses and per-particle data", async () => {
   const r = runCompact(await kernels("wasm"), parseCompact({ case: smallCase(), stages: [stage] }));
   assert.is(r.stages.length, 1);
-  const L = r.stages[0].loaded;
+  const u = r.stages[0];
+  if (u.type !== "uniaxial") throw new Error("expected the uniaxial stage");
+  const L = u.loaded;
   assert.ok(L.pressure_Pa > 15e6, `loaded at ${L.pressure_Pa}`);
   assert.ok(L.phases.AM.volWeightedStress_Pa[2] < 0 && L.phases.SE.volWeightedStress_Pa[2] < 0);
   assert.is((r.particles.id as number[]).length, 64);
@@ -58,6 +60,25 @@ test("uniaxial -> isostatic -> AM cycling: faces settle at the pressure; stress 
   assert.ok(p(C1, "AM") / p(C1, "SE") < p(D1, "AM") / p(D1, "SE"), "on contraction the stress shifts to SE");
   assert.ok(D1.L_m![2] > C1.L_m![2], "the electrode swells on discharge and shrinks back");
   assert.ok(cyc.reports.D1 && cyc.reports.C1, "reports at D1 and C1");
+});
+
+test("an isostatic stage that does not settle within maxSteps is a NotConvergedError (exit 3); uniaxial in 2D is refused naming the stage", async () => {
+  const k = await kernels("wasm");
+  try {
+    runCompact(k, parseCompact({ case: smallCase(), stages: [{ type: "isostatic", pressure_Pa: "3 MPa", checkEvery: 100, maxSteps: 200 }] }));
+    assert.unreachable("expected an error");
+  } catch (e) {
+    assert.instance(e, NotConvergedError);
+    assert.is((e as NotConvergedError).exitCode, 3);
+    assert.match((e as Error).message, /^isostatic: not settled at pressure_Pa = 3000000 Pa within maxSteps = 200: face pressures .* raise maxSteps or maxSpeed_m_s$/);
+  }
+  const c2 = { ...smallCase(), dimension: 2, walls: [{ name: "left", axis: "x", position_m: 0, side: "+", material: "steel" }] };
+  for (const p of c2.particles as { position_m: number[] }[]) p.position_m[2] = 0;
+  const cfg = parseCompact({ case: { ...c2, box: { ...c2.box, lo_m: [0, 0, -5e-6], hi_m: [c2.box.hi_m[0], c2.box.hi_m[1], 5e-6] } }, stages: [{ ...stage, wall: "left" }] });
+  try { runCompact(k, cfg); assert.unreachable("expected an error"); } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, /^stages\.0\.type = "uniaxial": needs a 3D case .* \(use compress2d\)$/);
+  }
 });
 
 test.run();

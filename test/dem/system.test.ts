@@ -12,6 +12,7 @@ import { DemSystem, DemUnstableError } from "../../host/dem/system.js";
 import { Rng } from "../../host/core/rng.js";
 import * as L from "../../assembly/dem/layout.js";
 import { kernels } from "../helpers.js";
+import { ConfigError } from "../../host/config/errors.js";
 
 const AM = { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 };
 const SE = { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 };
@@ -152,6 +153,55 @@ test("restart: save after 700 steps, restore into a fresh system, continue: bit-
   assert.is(c.step, a.step);
   assert.equal(c.wall(1), a.wall(1));
   assert.throws(() => new DemSystem(sync, resolveCase(parseDemCase(polyCase(2, 2))).init).loadState(saved), /the file holds 406 particles/);
+});
+
+/** Two LCO spheres head-on at +-v from centres +-x0, no walls. */
+function pairCase(x0: number, v: number) {
+  return parseDemCase({
+    materials: { LCO: { youngsModulus_Pa: 264e9, poissonRatio: 0.32, density_kg_m3: 4720 } },
+    pairDefaults: { restitution: 0.5, friction: 0.3 },
+    particles: [
+      { id: 1, material: "LCO", radius_m: 5e-6, position_m: [-x0, 0, 0], velocity_m_s: [v, 0, 0] },
+      { id: 2, material: "LCO", radius_m: 5e-6, position_m: [x0, 0, 0], velocity_m_s: [-v, 0, 0] },
+    ],
+    box: { lo_m: [-2e-5, -1e-5, -1e-5], hi_m: [2e-5, 1e-5, 1e-5] },
+    timestep: { dt_s: 1e-10 }, stages: [{ steps: 10 }],
+  });
+}
+
+test("blow-up without walls: an overlap and a too-fast step in the same step name the two particles and the overlap (both backends)", async () => {
+  // 1e4 m/s: 0.2 R per step (speed limit 0.1) and, from a 0.4 R overlap, 0.8 R after one step (limit 0.75)
+  for (const be of ["wasm", "ts"] as const) {
+    try { runCase(await kernels(be), resolveCase(pairCase(4e-6, 1e4))); assert.unreachable(); } catch (e) {
+      assert.instance(e, DemUnstableError);
+      const m = (e as Error).message;
+      assert.not.match(m, /wall/);
+      assert.match(m, /particle 1 overlaps particle 2 by 0\.79\d of the smaller radius \(limit 0\.75\)/, `${be}: ${m}`);
+    }
+  }
+});
+
+test("blow-up at set-up: overlapping input positions are named as such, not as a time-step problem", async () => {
+  try { runCase(await kernels("wasm"), resolveCase(pairCase(1e-6, 0))); assert.unreachable(); } catch (e) {
+    assert.instance(e, DemUnstableError);
+    assert.match((e as Error).message, /DEM set-up at step 0: particle 1 overlaps particle 2 by 1\.60 of the smaller radius before any time step .*initial positions overlap/);
+    assert.not.match((e as Error).message, /time step \(dt/);
+  }
+});
+
+test("a periodic box too short for the cut-off and a damaged restart state are ConfigErrors", async () => {
+  const c = polyCase(2);
+  const cfg = parseDemCase({ ...c, box: { lo_m: [0, 0, -1e-6], hi_m: [30e-6, 30e-6, 40e-6], periodic: [true, true] } });
+  try { runCase(createSync(), resolveCase(cfg)); assert.unreachable(); } catch (e) { assert.instance(e, ConfigError); }
+  const rc = resolveCase(parseDemCase(polyCase(13)));
+  const a = new DemSystem(sync, rc.init);
+  a.setup(); a.run(10);
+  const st = JSON.parse(JSON.stringify(a.saveState()));
+  st.particles[`f${L.P_X}`] = st.particles[`f${L.P_X}`].slice(0, 40);
+  try { new DemSystem(sync, rc.init).loadState(st); assert.unreachable(); } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, /^restart: the particle array x is missing or damaged/);
+  }
 });
 
 let sync: Awaited<ReturnType<typeof kernels>>;
