@@ -13,7 +13,8 @@ import { DEFAULT_TYPES } from "../pack/packing.js";
 import { caseFromPacking } from "../pack/to_case.js";
 import { parseCompact, runCompact } from "../dem/compact.js";
 import { sectionImage } from "../image/section.js";
-import { writeFileAtomic } from "../io/atomic.js";
+import { writeFileAtomic, prepareOutDir } from "../io/atomic.js";
+import { intOption } from "./options.js";
 import { encodePng } from "../io/png.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
 import { particlesVtk } from "../io/vtk.js";
@@ -47,7 +48,8 @@ export function register(program: Command): void {
     .option("-o, --out <dir>", "output folder", "assb-demo")
     .option("--seed <n>", "random seed", "1")
     .action(async (o: { out: string; seed: string }) => {
-      const seed = Number(o.seed);
+      const seed = intOption("--seed", o.seed, 0, 2 ** 31 - 1, "a non-negative integer seed");
+      prepareOutDir(o.out);
       const core = await loadCore();
       const files: string[] = [];
       const bar = progressBar();
