@@ -75,15 +75,18 @@ test("assb ml info prints the backend, why the others were not used, tfjs versio
   const assb = (...a: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), "ml", "info", ...a], { encoding: "utf8", cwd: ROOT });
   const r = assb();
   assert.is(r.status, 0, r.stderr);
-  for (const s of ["backend: wasm", "not used: @tensorflow/tfjs-node-gpu: not installed", "not used: @tensorflow/tfjs-node:", "tfjs: 4.22.0", "simd: on", "threads: 1", "Conv2DBackpropFilter", "MaxPoolGrad"]) {
+  for (const s of ["backend: wasm", "not used: @tensorflow/tfjs-node:", "tfjs: 4.22.0", "simd: on", "threads: 1", "Conv2DBackpropFilter", "MaxPoolGrad"]) {
     assert.ok(r.stdout.includes(s), `missing '${s}' in:\n${r.stdout}`);
   }
+  // on a machine without a GPU npm drops the optional tfjs-node-gpu after its install script fails; where
+  // the files stay (an npm install with scripts off), the addon is missing: either way the reason is printed
+  assert.match(r.stdout, /not used: @tensorflow\/tfjs-node-gpu: (not installed|installed but fails to load: .+)/);
   const j = assb("--json");
   assert.is(j.status, 0, j.stderr);
   assert.is(JSON.parse(j.stdout).backend, "wasm");
   const bad = assb("--backend", "gpu");
   assert.is(bad.status, 2);
-  assert.match(bad.stderr, /--backend = gpu/);
+  assert.match(bad.stderr, /--backend = "gpu": expected one of auto, tensorflow, wasm, cpu/);
 });
 
 test("initMl is idempotent", async () => {
