@@ -5,7 +5,7 @@
 import type { Kernels } from "../core/wasm.js";
 import { ConfigError, inputError } from "../config/errors.js";
 import { VERSION } from "../version.js";
-import { numericColumns, parseCsv } from "../io/csv.js";
+import { parseParticleTable } from "../pack/packing.js";
 import * as L from "../../assembly/dem/layout.js";
 import { type DemCase, axisIndex } from "./case.js";
 import { buildPairTable, rayleighTime, sphereMass, type Material } from "./materials.js";
@@ -57,22 +57,23 @@ export function resolveCase(c: DemCase, readText?: TextReader): ResolvedCase {
   } else {
     if (!readText) throw new ConfigError(`particles.csv = "${c.particles.csv}": reading files needs a reader (use loadDemCase in Node, or pass inline particles)`);
     const src = c.particles.csv;
-    const t = parseCsv(readText(src), src);
-    const col = numericColumns(t, ["type", "x_m", "y_m", "z_m", "radius_m"], src, ["id", "density_kg_m3", "vx_m_s", "vy_m_s", "vz_m_s"]);
-    const n = t.rows.length;
+    // the one validator of particle files (numbers finite, radii > 0, ids unique, codes known)
+    const t = parseParticleTable(readText(src), src, c.particles.materials);
+    const col = t.columns as Record<string, number[] | undefined>;
+    const n = t.n;
+    const vel = ["vx_m_s", "vy_m_s", "vz_m_s"].filter((v) => col[v]);
+    if (vel.length > 0 && vel.length < 3) throw new ConfigError(`${src}: has ${vel.join(", ")} but not all of vx_m_s, vy_m_s, vz_m_s; expected all three velocity columns or none [m/s]`);
     P = alloc(n);
-    const typeMap = c.particles.materials;
     for (let k = 0; k < n; k++) {
-      const type = String(col.type![k]);
-      const mname = typeMap[type];
-      if (mname === undefined) throw new ConfigError(`particles.materials = ${JSON.stringify(typeMap)}: ${src} row ${k + 2} has type ${type}, which is not mapped to a material`);
-      const r = col.radius_m![k];
-      if (!(r > 0)) throw new ConfigError(`${src}: row ${k + 2}, radius_m = ${r}: radius must be > 0 m`);
+      // `type` codes arrive mapped through particles.materials; a `material` column names the case's materials (or maps through it)
+      let mname = t.material[k];
+      if (!(mname in c.materials)) mname = c.particles.materials[mname] ?? mname;
+      if (!(mname in c.materials)) throw inputError(`${src} row ${k + 2}, material`, t.material[k], `a material of the case (${materialNames.join(", ")}) or a key of particles.materials`);
       P.id[k] = col.id ? col.id[k] : k + 1;
       P.material[k] = mIndex(mname);
-      P.radius_m[k] = r;
+      P.radius_m[k] = col.radius_m![k];
       P.density_kg_m3[k] = col.density_kg_m3 ? col.density_kg_m3[k] : c.materials[mname].density_kg_m3;
-      if (!(P.density_kg_m3[k] > 0)) throw new ConfigError(`${src}: row ${k + 2}, density_kg_m3 = ${P.density_kg_m3[k]}: density must be > 0 kg/m^3`);
+      if (!(P.density_kg_m3[k] > 0)) throw inputError(`${src} row ${k + 2}, density_kg_m3`, P.density_kg_m3[k], "a density > 0", "kg/m^3");
       P.x[k] = col.x_m![k]; P.y[k] = col.y_m![k]; P.z[k] = col.z_m![k];
       if (col.vx_m_s) { P.vx[k] = col.vx_m_s[k]; P.vy[k] = col.vy_m_s![k]; P.vz[k] = col.vz_m_s![k]; }
     }

@@ -93,6 +93,25 @@ test("a particle centre outside the box is refused naming the particle id, the c
   }
 });
 
+test("a particle CSV goes through the shared validator: header-only, truncated, NaN, unknown codes, partial velocities", () => {
+  const head = "id,type,x_m,y_m,z_m,radius_m";
+  const refuse = (csv: string, re: RegExp) => {
+    try {
+      resolveCase(parseDemCase({ ...base(), particles: { csv: "p.csv", materials: { "1": "LCO" } } }), () => csv);
+    } catch (e) { assert.instance(e, ConfigError); assert.match((e as Error).message, re); return; }
+    assert.unreachable(csv);
+  };
+  refuse(head + "\n", /^p\.csv: no particles \(a header row only\)/);
+  refuse(head + "\n1,1,0,0,0,5e-6\n2,1,0", /^p\.csv: row 3 has 3 fields, the header has 6 \(the last row: truncated file\?\)/);
+  refuse(head + "\n1,1,0,NaN,0,5e-6\n", /^p\.csv: row 2, column 'y_m' = 'NaN': expected a finite number/);
+  refuse(head + "\n1,3,0,0,0,5e-6\n", /^p\.csv row 2, type = 3: expected a known type code \(1 = LCO\)/);
+  refuse(head + ",vx_m_s\n1,1,0,0,0,5e-6,1\n", /^p\.csv: has vx_m_s but not all of vx_m_s, vy_m_s, vz_m_s/);
+  refuse("id,material,x_m,y_m,z_m,radius_m\n1,NMC,0,0,0,5e-6\n", /^p\.csv row 2, material = "NMC": expected a material of the case \(LCO\) or a key of particles\.materials/);
+  // a `material` column (as compaction writes) names the case's materials directly
+  const r = resolveCase(parseDemCase({ ...base(), particles: { csv: "p.csv", materials: { "1": "LCO" } } }), () => "id,material,x_m,y_m,z_m,radius_m\n1,LCO,0,0,0,5e-6\n");
+  assert.is(r.particles.id.length, 1);
+});
+
 test("the resolved case round-trips through YAML with defaults filled", () => {
   const c = parseDemCase(base());
   assert.is(c.seed, 1);
