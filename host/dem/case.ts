@@ -14,6 +14,8 @@ export const MaterialSchema = z.object({
   youngsModulus_Pa: quantity("Pa", { min: 0, minExclusive: true, max: 1e13 }, "Young's modulus"),
   poissonRatio: quantity("-", { min: -1, max: 0.5, minExclusive: true, maxExclusive: true }, "Poisson's ratio"),
   density_kg_m3: quantity("kg/m^3", { min: 0, minExclusive: true }, "density"),
+  /** the electrode phase this material belongs to, for voxels and images (materials named AM or SE need none) */
+  phase: z.enum(["AM", "SE"], { error: () => "expected AM (active material) or SE (solid electrolyte)" }).optional(),
 }).strict();
 
 export const PairSchema = z.object({

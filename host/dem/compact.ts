@@ -14,6 +14,8 @@ import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
 import { runUniaxial, runIsostatic, runCycle, runDisplacement, type CurvePoint, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
 import type { WallInit, RestartState } from "./system.js";
+import { demPacking, stateBox } from "./packing.js";
+import type { Packing } from "../pack/packing.js";
 import { stateReport, type StateReport } from "./report.js";
 
 export const UniaxialStageSchema = z.object({
@@ -118,6 +120,8 @@ export interface CompactResult {
   /** the stages run here (cfg.stages[firstStage..]) */
   stages: CompactStageResult[];
   particles: Record<string, number[] | string[]>;
+  /** the final state as the packing handed to the next stage (box = the walls now; voxelize(result.packing)) */
+  packing: Packing;
   /** warnings of the stages run here */
   warnings: string[];
   wallClock_s: number;
@@ -231,9 +235,10 @@ export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: T
       stages.push(done);
       yield { index: k, stage: done, last: k === cfg.stages.length - 1, state: () => s.saveState(), n: s.n };
     }
+    const finalParticles = particleColumns(s, rc);
     return {
       kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages, firstStage: first,
-      particles: particleColumns(s, rc), warnings: stages.flatMap((st) => st.warnings), wallClock_s: sec, particleSteps_per_s: sec > 0 ? (s.n * steps) / sec : 0,
+      particles: finalParticles, packing: demPacking(cfg.case, finalParticles, stateBox(s, cfg.case), "compact: final state"), warnings: stages.flatMap((st) => st.warnings), wallClock_s: sec, particleSteps_per_s: sec > 0 ? (s.n * steps) / sec : 0,
     };
   })();
 }

@@ -19,6 +19,9 @@ import type { Kernels } from "../core/wasm.js";
 import { prepareOutDir, writeFileAtomic } from "../io/atomic.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
 import { particlesVtk } from "../io/vtk.js";
+import { writePacking, sidecarPath } from "../pack/node.js";
+import type { Packing } from "../pack/packing.js";
+import { reportPacking } from "./packing.js";
 import { writeCurvePlot, writeReportPlots } from "../plot/report_plots.js";
 import { VERSION } from "../version.js";
 import { compactStages, type CompactConfig, type CompactStageResult, type StageDone } from "./compact.js";
@@ -123,8 +126,8 @@ const stageSummaryName = (stage: number) => `stage${stage}_summary.json`;
  * Writes one particles CSV (the final particles.csv and each state's `*_particles.csv`); the one place
  * where particle files are written, so a sidecar can be added beside every one of them.
  */
-export function writeParticlesCsv(file: string, particles: Record<string, number[] | string[]>, _cfg: CompactConfig): void {
-  writeFileAtomic(file, toCsv(columnsToTable(particles)));
+export function writeParticlesCsv(file: string, packing: Packing): void {
+  writePacking(file, packing);
 }
 
 function curveCsv(st: CompactStageResult): string {
@@ -153,8 +156,8 @@ export async function writeStageOutputs(dir: string, cfg: CompactConfig, index: 
   const box = cfg.case.box;
   for (const [state, rep] of Object.entries(st.reports)) {
     const pf = `${tag}_${state}_particles.csv`;
-    writeParticlesCsv(join(dir, pf), rep.particles, cfg);
-    files.push(pf);
+    writeParticlesCsv(join(dir, pf), reportPacking(cfg.case, rep, `compact ${tag} ${state}`));
+    files.push(pf, basename(sidecarPath(pf)));
     put(`${tag}_${state}_particles.vtk`, particlesVtk(rep.particles, `assbkit ${tag} ${state}`));
     put(`${tag}_${state}_contacts.csv`, toCsv(columnsToTable(rep.contacts)));
     const { particles: _pp, contacts: _cc, ...analysis } = rep;
@@ -309,9 +312,9 @@ export async function runCompactToDir(kernels: Kernels, cfg: CompactConfig, dir:
     opts.onStageWritten?.(d.index + 1, sum, d.stage);
     r = run.next();
   }
-  writeParticlesCsv(join(dir, "particles.csv"), r.value.particles, cfg);
-  const summary = writeCompactSummary(dir, cfg, summaries, ["particles.csv"]);
-  written.push("particles.csv", "summary.json");
+  writeParticlesCsv(join(dir, "particles.csv"), r.value.packing);
+  const summary = writeCompactSummary(dir, cfg, summaries, ["particles.csv", "particles.packing.json"]);
+  written.push("particles.csv", "particles.packing.json", "summary.json");
   return { resumedAfter: after, ran, summary, written };
 }
 

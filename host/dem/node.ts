@@ -6,6 +6,7 @@ import { ConfigError } from "../config/errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
 import { particlesVtk } from "../io/vtk.js";
+import { packingCsv, packingSidecar } from "../pack/packing.js";
 import { parseDemCase, type DemCase } from "./case.js";
 import { resolveCase, type DemResult, type ResolvedCase } from "./run.js";
 
@@ -27,7 +28,8 @@ export function loadDemCase(path: string): { config: DemCase; resolved: Resolved
 export function writeDemResult(dir: string, r: DemResult): string[] {
   const files: [string, string][] = [
     ["timeseries.csv", toCsv(r.timeseries)],
-    ["particles.csv", toCsv(columnsToTable(r.particles))],
+    ["particles.csv", packingCsv(r.packing)],
+    ["particles.packing.json", JSON.stringify(packingSidecar(r.packing, "particles.csv"), null, 1) + "\n"],
     ["contacts.csv", toCsv(columnsToTable(r.contacts))],
     ["particles.vtk", particlesVtk(r.particles, `assbkit ${r.config.name}`)],
   ];

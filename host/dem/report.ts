@@ -11,6 +11,8 @@
 import { binned, contactAreas, heatMapXY, meanSd, vonMisesAndPressure, type ContactAreas, type MeanSd, type StressColumns } from "./analysis.js";
 import { particleColumns, type ResolvedCase } from "./run.js";
 import type { DemSystem } from "./system.js";
+import { stateBox } from "./packing.js";
+import type { PackingBox } from "../pack/packing.js";
 import * as L from "../../assembly/dem/layout.js";
 
 export type BinnedStress = ReturnType<typeof binned>;
@@ -46,6 +48,8 @@ export interface StateReport {
   /** the xy region of the heat map [m]: the box, narrowed to the walls that bound it (e.g. a 2D frame after compression) */
   heatMapExtent_m: { lo: [number, number]; hi: [number, number] };
   areas: Omit<ContactAreas, "radius_m" | "area_m2">;
+  /** the box of this state: the case box narrowed to the active walls, and the periodicity now (what voxelize needs) */
+  box: PackingBox;
   /** @deprecated alias of stressVsHeight (not serialised; kept for callers written before the 2D convention) */
   readonly sigmaZzVsHeight: BinnedStress;
   /** @deprecated alias of stressVsRadius (not serialised) */
@@ -92,6 +96,7 @@ export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: numbe
   const hBins = binned(h, value, mat, Math.min(...h), Math.max(...h) + 1e-15, bins);
   const rBins = binned(r, value, mat, Math.min(...r), Math.max(...r) * (1 + 1e-12), bins);
   const heat = heatMapXY(x, y, r, value, ext.lo, ext.hi, hm, hm);
+  const stateB = stateBox(s, rc.config);
   const ct = s.contacts();
   const areas = contactAreas(ct, s.f64(L.P_R), s.i32(L.P_MAT), rc.materialNames, rc.init.pairs.yEff_Pa, opts.am, opts.se);
   const ids = rc.particles.id;
@@ -102,7 +107,7 @@ export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: numbe
     contactRadius_m: areas.radius_m, contactArea_m2: areas.area_m2,
   };
   const { radius_m: _r, area_m2: _a, ...areaSummary } = areas;
-  const rep = { particles, contacts, phases, profile, stressVsHeight: hBins, stressVsRadius: rBins, stressHeatMapXY: heat, heatMapExtent_m: ext, areas: areaSummary } as unknown as StateReport;
+  const rep = { particles, contacts, phases, profile, stressVsHeight: hBins, stressVsRadius: rBins, stressHeatMapXY: heat, heatMapExtent_m: ext, areas: areaSummary, box: stateB } as unknown as StateReport;
   // old names as non-enumerable getters: readable by existing callers, absent from the JSON written
   Object.defineProperties(rep, {
     sigmaZzVsHeight: { get: () => rep.stressVsHeight, enumerable: false },

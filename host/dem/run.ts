@@ -5,7 +5,8 @@
 import type { Kernels } from "../core/wasm.js";
 import { ConfigError, inputError } from "../config/errors.js";
 import { VERSION } from "../version.js";
-import { parseParticleTable } from "../pack/packing.js";
+import { parseParticleTable, type Packing } from "../pack/packing.js";
+import { demPacking, stateBox } from "./packing.js";
 import * as L from "../../assembly/dem/layout.js";
 import { type DemCase, axisIndex } from "./case.js";
 import { buildPairTable, rayleighTime, sphereMass, type Material } from "./materials.js";
@@ -173,6 +174,8 @@ export interface DemResult {
   config: DemCase;
   timeseries: { columns: string[]; rows: number[][] };
   particles: Record<string, number[] | string[]>;
+  /** the final state as the packing handed to the next stage (box narrowed to the walls, periodicity) */
+  packing: Packing;
   contacts: Record<string, number[]>;
   summary: {
     steps: number; time_s: number; dt_s: number; rayleighTime_s: number; dtOverRayleigh: number;
@@ -303,6 +306,7 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
     config: c,
     timeseries: { columns, rows },
     particles,
+    packing: demPacking(c, particles, stateBox(s, c), `dem ${c.name}: final state`),
     contacts,
     summary: {
       steps, time_s: s.time_s, dt_s: s.dt_s, rayleighTime_s: rc.rayleighTime_s, dtOverRayleigh: s.dt_s / rc.rayleighTime_s,

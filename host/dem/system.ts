@@ -351,6 +351,9 @@ export class DemSystem {
     this.setI(L.H_FORCE_REBUILD, 1);
   }
 
+  /** Periodicity along x and y now (isostatic stages switch it off). */
+  get periodic(): [boolean, boolean] { return [this.getI(L.H_PERX) === 1, this.getI(L.H_PERY) === 1]; }
+
   /** After changing radii, masses or dt from the host. */
   prepare(): void { this.kernels.demPrepare(this.sys); this.setI(L.H_FORCE_REBUILD, 1); }
 

@@ -43,8 +43,8 @@ export interface Packing {
   /** 3: spheres; 2: discs in the xy plane (z is the disc plane's height) */
   dimension: 2 | 3;
   box: PackingBox;
-  /** material name -> its phase */
-  materials: Record<string, { phase: Phase }>;
+  /** material name -> its phase (AM or SE; voxels and images need it, DEM does not) */
+  materials: Record<string, { phase?: Phase }>;
   particles: PackingParticles;
   seed?: number;
   /** where it came from (a file, a stage: "compact stage 1 uniaxial loaded") */
@@ -123,11 +123,11 @@ export function phaseOf(name: string, materials: Record<string, { phase?: string
 
 /**
  * Checks a packing before a stage uses it: at least one particle, columns of equal length, finite
- * coordinates, radii > 0, every material known with an AM/SE phase, a box with positive edges, and
- * every centre inside the box (within one radius on bounded axes; periodic axes may sit anywhere in
- * [lo - r, hi + r] because positions wrap). `source` names it in messages.
+ * coordinates, radii > 0, a box with positive edges, and every centre inside the box (within one
+ * radius on every axis; the DEM wraps periodic positions into the box). With `needPhases` (voxels, images)
+ * every material must have an AM or SE phase. `source` names it in messages.
  */
-export function checkPacking(p: Packing, source = "packing"): Packing {
+export function checkPacking(p: Packing, source = "packing", needPhases = false): Packing {
   const P = p.particles;
   const n = P.id.length;
   if (n === 0) throw new ConfigError(`${source}: no particles`);
@@ -140,7 +140,7 @@ export function checkPacking(p: Packing, source = "packing"): Packing {
     if (!(Number.isFinite(lo[a]) && Number.isFinite(hi[a]) && hi[a] > lo[a])) throw inputError(`${source}: box`, { lo_m: lo, hi_m: hi }, `finite corners with hi > lo on every axis`, "m");
   }
   for (const m of new Set(P.material)) {
-    if (!phaseOf(m, p.materials)) throw inputError(`${source}: material`, m, `a material with a phase: name it AM or SE, or give materials.${m}.phase = AM | SE`);
+    if (needPhases && !phaseOf(m, p.materials)) throw inputError(`${source}: material`, m, `a material with a phase: name it AM or SE, or give materials.${m}.phase = AM | SE`);
   }
   const axes = ["x_m", "y_m", "z_m"] as const;
   for (let k = 0; k < n; k++) {

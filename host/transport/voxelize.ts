@@ -27,7 +27,7 @@ export interface VoxelizeOptions {
  * transport needs nothing retyped.
  */
 export function voxelize(packing: Packing, o: VoxelizeOptions = {}): Volume {
-  checkPacking(packing, packing.source ?? "voxelize");
+  checkPacking(packing, packing.source ?? "voxelize", true);
   if (packing.dimension !== 3) throw inputError(`voxelize: ${packing.source ?? "packing"} dimension`, packing.dimension, "a 3D packing of spheres (2D disc structures are imaged with assb image)");
   const P = packing.particles;
   const per = packing.box.periodic;

@@ -21,7 +21,7 @@ test("assb dem writes the time series, particles, contacts and a summary with co
   const out = mkdtempSync(join(tmpdir(), "assb-"));
   const r = assb("dem", fixture("dem/collision_equal.yaml"), "-o", out, "-q");
   assert.is(r.status, 0, r.stderr);
-  assert.equal(readdirSync(out).sort(), ["contacts.csv", "particles.csv", "particles.vtk", "summary.json", "timeseries.csv"]);
+  assert.equal(readdirSync(out).sort(), ["contacts.csv", "particles.csv", "particles.packing.json", "particles.vtk", "summary.json", "timeseries.csv"]);
   const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
   assert.is(s.version, VERSION);
   assert.is(s.seed, 1);

@@ -92,7 +92,7 @@ test("killed during stage 2: stage 1's outputs are complete when its restart fil
   const res = assb("compact", cfg, "-o", part, "--resume");
   assert.is(res.status, 0, res.stderr);
   assert.match(res.stdout, /resuming after stage 1 \(uniaxial\)/);
-  assert.match(res.stdout, /kept 19 files of stages 1-1/);
+  assert.match(res.stdout, /kept 21 files of stages 1-1/);
   assert.is(readFileSync(join(part, "particles.csv"), "utf8"), readFileSync(join(full, "particles.csv"), "utf8"));
   sameFolder(part, full);
 });

@@ -89,8 +89,8 @@ test("runCompactToDir: per-stage outputs and summaries, summary.json the union, 
     assert.is(rs.format, RESTART_FORMAT);
     assert.equal(rs.identity, caseIdentity(cfg, k));
   }
-  // 2 stages x (curve csv + png, 2 states x (particles csv, vtk, contacts, analysis, 4 plots)) + 2 summaries + particles + summary
-  assert.is(s.files.length, 2 * (2 + 2 * 8) + 2 + 2);
+  // 2 stages x (curve csv + png, 2 states x (particles csv + its packing sidecar, vtk, contacts, analysis, 4 plots)) + 2 summaries + particles (+ sidecar) + summary
+  assert.is(s.files.length, 2 * (2 + 2 * 9) + 2 + 3);
 });
 
 test("release not converged: released.converged false in the stage summary and summary.json, with the warning", async () => {
@@ -111,15 +111,17 @@ test("--resume after the last restart file writes the final particles.csv and su
   const k = await kernels("wasm");
   await runCompactToDir(k, cfg, dir);
   const particles = readFileSync(join(dir, "particles.csv"), "utf8");
+  const sidecar = readFileSync(join(dir, "particles.packing.json"), "utf8");
   const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as CompactSummary;
   const listing = readdirSync(dir).sort();
   // the folder a kill right after restart_stage2.json leaves
-  rmSync(join(dir, "particles.csv")); rmSync(join(dir, "summary.json"));
+  rmSync(join(dir, "particles.csv")); rmSync(join(dir, "particles.packing.json")); rmSync(join(dir, "summary.json"));
   const r = await runCompactToDir(k, cfg, dir, { resume: true });
   assert.is(r.resumedAfter, 2);
   assert.is(r.ran.length, 0);
-  assert.equal(r.written, ["particles.csv", "summary.json"]);
+  assert.equal(r.written, ["particles.csv", "particles.packing.json", "summary.json"]);
   assert.is(readFileSync(join(dir, "particles.csv"), "utf8"), particles, "bit-identical final particles (stresses included)");
+  assert.is(readFileSync(join(dir, "particles.packing.json"), "utf8"), sidecar, "the same box (wall positions) and periodicity");
   assert.equal(readdirSync(dir).sort(), listing);
   assert.equal(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")), summary);
 });
