@@ -1,26 +1,53 @@
-/** assbkit library API that runs in Node and in browsers. */
+/**
+ * assbkit library API that runs in Node and in browsers: every stage from packing to cell, each a
+ * function from a plain serializable object to another (Packing -> CompactResult.packing -> Volume ->
+ * TransportResult -> cell parameters -> CellResult). File helpers are in the Node entry (host/index.ts).
+ */
 export { VERSION } from "./version.js";
 export { loadCore, type Kernels, type LoadOptions } from "./core/wasm.js";
 export { ArrayHeap, WasmHeap, type Heap } from "./core/heap.js";
 export { Rng } from "./core/rng.js";
-export { ConfigError } from "./config/errors.js";
+export { AssbError, ConfigError, NotConvergedError, inputError } from "./config/errors.js";
 export { parseQuantity } from "./config/units.js";
+export { parseCsv, toCsv, columnsToTable } from "./io/csv.js";
+
+// packings (SPEC §1) and the packing hand-off
+export { generatePacking, parsePackSpec, packingCsvTyped, PackSpecSchema, type GeneratedPacking, type PackSpec } from "./pack/pack.js";
+export { checkPacking, packingCsv, packingSidecar, parseParticleTable, packingFromTable, checkSidecar, phaseOf, DEFAULT_TYPES, MAX_PARTICLES, type Packing, type PackingBox, type PackingParticles, type PackingSidecar, type Phase, type ParticleTable } from "./pack/packing.js";
+export { caseFromPacking } from "./pack/to_case.js";
+
+// DEM engine, protocols and reports (SPEC §2)
 export { createTwin } from "./dem/twin.js";
-export { DemSystem, DemUnstableError, type SystemInit, type WallInit } from "./dem/system.js";
+export { DemSystem, DemUnstableError, type SystemInit, type WallInit, type RestartState } from "./dem/system.js";
 export { DemCaseSchema, parseDemCase, type DemCase, type DemCaseInput } from "./dem/case.js";
 export { resolveCase, runCase, type DemResult, type ResolvedCase } from "./dem/run.js";
 export { CONTACT_MODELS, buildPairTable, yEff, gEff, betaEff, rayleighTime, sphereMass, hertzContactRadius, type Material } from "./dem/materials.js";
 export { demoCase } from "./dem/demo.js";
-export { parseCsv, toCsv, columnsToTable } from "./io/csv.js";
-export { generatePacking, parsePackSpec, packingCsvTyped, PackSpecSchema, type GeneratedPacking, type PackSpec } from "./pack/pack.js";
-export { checkPacking, packingCsv, packingSidecar, parseParticleTable, packingFromTable, checkSidecar, phaseOf, DEFAULT_TYPES, MAX_PARTICLES, type Packing, type PackingBox, type PackingParticles, type PackingSidecar, type Phase, type ParticleTable } from "./pack/packing.js";
-export { caseFromPacking } from "./pack/to_case.js";
-export { runUniaxial, UNIAXIAL_DEFAULTS, type UniaxialOptions, type UniaxialResult } from "./dem/protocol.js";
+export { runUniaxial, runIsostatic, runCycle, runDisplacement, packingHeight, UNIAXIAL_DEFAULTS, type UniaxialOptions, type UniaxialResult, type Progress, type ReleaseOutcome, type CurvePoint, type IsostaticResult, type CycleState } from "./dem/protocol.js";
+export { runCompact, compactStages, parseCompact, CompactSchema, UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema, Compress2dStageSchema, type CompactConfig, type CompactResult, type CompactStageResult, type UniaxialStageResult, type IsostaticStageResult, type CycleStageResult, type Compress2dStageResult, type StageDone, type CompactRunOptions } from "./dem/compact.js";
+export { stateReport, stressProfile, type StateReport, type StressProfile, type BinnedStress } from "./dem/report.js";
+export { demPacking, reportPacking, stateBox, materialPhases } from "./dem/packing.js";
 export { packingStats, type PackingStats } from "./dem/analysis.js";
+
+// images and voxels, transport (SPEC §3-4)
+export { sectionImage, GRAY, type Section, type SectionOptions, type SectionParticles } from "./image/section.js";
 export { type Volume, checkVolume } from "./transport/volume_type.js";
 export { GridSolver, SOLVER_DEFAULTS, levelShapes, solverBytes, type SolverOptions, type GridSolve } from "./transport/solver.js";
 export { transport, resultJson, type TransportRequest, type TransportResult } from "./transport/tortuosity.js";
+export { resolveAxis, resolvePeriodic, axisNames, type VolumeShape } from "./transport/defaults.js";
 export { solveImages, type ImageBatchOptions, type ImageResult } from "./transport/images.js";
-export { voxelize, surfaceStats, type SurfaceStats } from "./transport/voxelize.js";
+export { voxelize, voxelizeSpheres, surfaceStats, type SurfaceStats, type VoxelizeOptions } from "./transport/voxelize.js";
 export { createTransportTwin } from "./transport/twin.js";
+
+// P2D cell (SPEC §5)
+export { runExperiment, CellSim, CellSolveError, DEFAULT_NUMERICS, validateNumerics, rateToCurrent, OVERPOTENTIAL_KEYS, GALVANOSTATIC_CAP_HOURS_PER_C, HOLD_CAP_S, type CellNumerics, type CellResult, type RunOptions, type StepSummary, type CycleSummary, type Snapshot, type OverpotentialSeries } from "./cell/model.js";
+export { parseExperiment, parseStep, parseRate, parseDuration, parseTermination, fmt, EXPERIMENT_GRAMMAR, DURATION_UNITS, MAX_EXPANDED_STEPS, type ExperimentStep, type ExperimentTermination, type Rate } from "./cell/experiment.js";
+export { CellParamsSchema, parseCellParams, resolveCellParams, monotoneTable, PARAMETER_SETS, FARADAY, GAS_CONSTANT, type CellParams, type CellParamsInput, type ResolvedCellParams } from "./cell/params_core.js";
+export { FiniteVolumeParticles, UniformParticles, type ParticleModel, type ParticleModelFactory, type ParticleContext, type ParticleStep, type SurfaceResponse } from "./cell/particle.js";
+export { fromMicrostructure, type MicrostructureInput, type MicrostructureOverrides } from "./cell/microstructure.js";
+export { voltageCapacitySpec, rateSpec } from "./cell/plots.js";
+export { rateSweep, type RateRow } from "./cell/rates.js";
+export { createCellTwin } from "./cell/twin.js";
+
+// ML inference in the browser (training: the "assbkit/ml" entry)
 export { initMlBrowser, loadModelFromUrl, predict, type BrowserMlOptions, type LoadedModel, type AssbModelMeta } from "./ml/browser.js";

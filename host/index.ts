@@ -1,6 +1,17 @@
-/** assbkit library API (Node). The browser entry is host/browser.ts (no file-system helpers). */
+/**
+ * assbkit library API (Node): everything of the browser entry (host/browser.ts) plus the file
+ * helpers — case, packing, volume and parameter files in; results written atomically.
+ */
 export * from "./browser.js";
-export { loadDemCase, writeDemResult } from "./dem/node.js";
-export { writeFileAtomic } from "./io/atomic.js";
 export { readConfigFile } from "./config/load.js";
-export { readVolume, writeVolume, encodeTiff, decodeTiff, decodePng } from "./transport/volume.js";
+export { writeFileAtomic, prepareOutDir, prepareOutFile, cleanTemporaries } from "./io/atomic.js";
+export { loadDemCase, writeDemResult } from "./dem/node.js";
+export { readPacking, writePacking, readParticles, readSidecar, sidecarPath, type GeometryOverride } from "./pack/node.js";
+export { runCompactToDir, writeStageOutputs, writeParticlesCsv, writeRestartFile, readRestartFile, readStageSummary, writeCompactSummary, findRestarts, caseIdentity, identityDifference, canonicalJson, stageTag, RESTART_FORMAT, type CaseIdentity, type CompactRestartFile, type StageSummary, type CompactSummary, type CompactToDirOptions, type CompactToDirResult } from "./dem/compact_io.js";
+export { writeReportPlots } from "./plot/report_plots.js";
+export { readVolume, writeVolume, probeVolume, volumeByteLimit, encodeTiff, decodeTiff, decodePng, type VolumeHeader, type ReadVolumeOptions } from "./transport/volume.js";
+export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
+// the Node parameter loader reads OCV tables from files (the browser one refuses them)
+export { loadCellParams, resolveCellParams, readOcvTable, cellFixtureDir } from "./cell/params.js";
+export { writeCellResult, parseFormats, timeseriesCsv, snapshotsCsv } from "./cell/output.js";
+export { sweepParallel, sweepSerial } from "./cell/sweep.js";
