@@ -32,13 +32,13 @@ export async function main(args: string[]): Promise<void> {
   row("isostatic", iso.settled);
   for (const c of cyc.states) row(c.name, c);
   const rep = uni.reports.loaded;
-  const am = rep.sigmaZzVsRadius.groups.AM;
-  console.log(`  AM sigma_zz vs radius (uniaxial load): ${am.mean.map((m, k) => (am.count[k] ? `${((rep.sigmaZzVsRadius.edges[k] + rep.sigmaZzVsRadius.edges[k + 1]) * 5e5).toFixed(1)} um: ${(m / 1e6).toFixed(0)}` : "")).filter(Boolean).join(", ")} MPa`);
+  const am = rep.stressVsRadius.groups.AM;
+  console.log(`  AM sigma_zz vs radius (uniaxial load): ${am.mean.map((m, k) => (am.count[k] ? `${((rep.stressVsRadius.edges[k] + rep.stressVsRadius.edges[k + 1]) * 5e5).toFixed(1)} um: ${(m / 1e6).toFixed(0)}` : "")).filter(Boolean).join(", ")} MPa`);
   const D = cyc.states.filter((s) => s.name.startsWith("D")), C = cyc.states.filter((s) => s.name.startsWith("C"));
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
   console.log("  findings of paper 003:");
   console.log(`   1. AM carries about twice the SE stress (uniaxial): AM/SE mean pressure ${(pr(uni.loaded, "AM") / pr(uni.loaded, "SE")).toFixed(2)}, sigma_zz ${(zz(uni.loaded, "AM") / zz(uni.loaded, "SE")).toFixed(2)}`);
-  const rb = am.mean.map((m, k) => ({ r: (rep.sigmaZzVsRadius.edges[k] + rep.sigmaZzVsRadius.edges[k + 1]) / 2, m, n: am.count[k] })).filter((b) => b.n > 20);
+  const rb = am.mean.map((m, k) => ({ r: (rep.stressVsRadius.edges[k] + rep.stressVsRadius.edges[k + 1]) / 2, m, n: am.count[k] })).filter((b) => b.n > 20);
   console.log(`   2. smaller AM particles carry higher stress: sigma_zz ${(rb[1].m / 1e6).toFixed(0)} MPa at r = ${(rb[1].r * 1e6).toFixed(1)} um vs ${(rb[rb.length - 1].m / 1e6).toFixed(0)} MPa at r = ${(rb[rb.length - 1].r * 1e6).toFixed(1)} um`);
   console.log(`   3. isostatic stresses about two orders below uniaxial: AM pressure ${pr(iso.settled, "AM").toFixed(2)} vs ${pr(uni.loaded, "AM").toFixed(0)} MPa (ratio ${(pr(uni.loaded, "AM") / pr(iso.settled, "AM")).toFixed(0)}), SE ${pr(iso.settled, "SE").toFixed(2)} vs ${pr(uni.loaded, "SE").toFixed(0)} MPa`);
   console.log(`   4. stress shifts to SE on contraction: AM/SE pressure ratio ${mean(D.map((s) => pr(s, "AM") / pr(s, "SE"))).toFixed(2)} at D_i vs ${mean(C.map((s) => pr(s, "AM") / pr(s, "SE"))).toFixed(2)} at C_i (means over ${cycles} cycles)`);

@@ -25,7 +25,8 @@ export function register(program: Command): void {
       const base = dirname(resolve(file));
       const readText = (p: string) => { const full = resolve(base, p); try { return readFileSync(full, "utf8"); } catch (e) { throw fsError(e, full, "read"); } };
       // one bar per protocol phase, so its elapsed time and eta are the phase's own
-      let bar = progressBar(), phase = "";
+      const bar = progressBar();
+      let phase = "";
       const phaseLine = (phases: Phases) => {
         for (const [ph, p] of Object.entries(phases)) console.log(`    ${ph}: sigma xx/yy/zz = ${p.volWeightedStress_Pa.slice(0, 3).map((v) => (v / 1e6).toFixed(2)).join(" / ")} MPa, coordination ${p.meanCoordination.toFixed(2)}`);
       };
@@ -36,10 +37,10 @@ export function register(program: Command): void {
           if (f.version !== VERSION) console.error(`assb: note: ${path} was written by assbkit ${f.version}, running ${VERSION} (same restart format ${f.format})`);
           console.log(`resuming after stage ${after} (${cfg.stages[after - 1].type}) from ${path}${after === cfg.stages.length ? ": all stages had finished; writing the final particles and summary" : ""}`);
         },
-        // the bar shows the phase's own fraction (see Progress in host/dem/protocol.ts), in per mille
+        // the bar shows the phase's own fraction (see Progress in host/dem/protocol.ts); a new phase starts a new bar
         onProgress: (ph, _step, p, z, f) => {
-          if (ph !== phase) { if (phase) bar.done(); bar = progressBar(); phase = ph; }
-          bar.update(ph, Math.round(1000 * f), 1000, `P ${(p / 1e6).toFixed(2)} MPa wall ${(z * 1e6).toFixed(2)} um`);
+          phase = ph;
+          bar.fraction(ph, f, `P ${(p / 1e6).toFixed(2)} MPa wall ${(z * 1e6).toFixed(2)} um`);
         },
         onStageWritten: (k, _sum, st) => {
           if (phase) bar.done();

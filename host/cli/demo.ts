@@ -19,13 +19,15 @@ import { encodePng } from "../io/png.js";
 import { columnsToTable, toCsv } from "../io/csv.js";
 import { particlesVtk } from "../io/vtk.js";
 import type { StateReport } from "../dem/report.js";
+import type { DemCase } from "../dem/case.js";
+import { reportPacking } from "../dem/packing.js";
 import { progressBar } from "./progress.js";
 import { writeCurvePlot, writeReportPlots } from "../plot/report_plots.js";
 
-function writeState(dir: string, tag: string, rep: StateReport, files: string[]): void {
+function writeState(dir: string, tag: string, rep: StateReport, c: DemCase, files: string[]): void {
   const { particles, contacts, ...analysis } = rep;
+  files.push(...writePacking(join(dir, `${tag}_particles.csv`), reportPacking(c, rep, `demo ${tag}`)));
   const out: [string, string | Uint8Array][] = [
-    [`${tag}_particles.csv`, toCsv(columnsToTable(particles))],
     [`${tag}_contacts.csv`, toCsv(columnsToTable(contacts))],
     [`${tag}_particles.vtk`, particlesVtk(particles, `assbkit demo ${tag}`)],
     [`${tag}_analysis.json`, JSON.stringify(analysis, null, 1) + "\n"],
@@ -68,13 +70,13 @@ export function register(program: Command): void {
       c3.timestep = { dt_s: 2.5e-10 };
       c3.neighbor = { skin_m: 0.5e-6 };
       const r3 = runCompact(core, parseCompact({ case: c3, stages: [{ type: "uniaxial", wall: "top", targetPressure_Pa: "375 MPa", speed_m_s: 5, checkEvery: 250, holdSteps: 5000, releaseSpeed_m_s: 5, relaxSteps: 5000 }] }), undefined,
-        (ph, step, p, z) => bar.update(`3D ${ph}`, step, step, `P ${(p / 1e6).toFixed(1)} MPa, wall ${(z * 1e6).toFixed(1)} um`));
+        (ph, _step, p, z, f) => bar.fraction(`3D ${ph}`, f, `P ${(p / 1e6).toFixed(1)} MPa, wall ${(z * 1e6).toFixed(1)} um`));
       const u = r3.stages[0];
       if (u.type !== "uniaxial") throw new Error("demo: unexpected stage");
       writeFileAtomic(join(d3, "compaction_curve.csv"), toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: u.curve.map((c) => [c.step, c.time_s, c.wallPosition_m, c.pressure_Pa]) }));
       files.push(join(d3, "compaction_curve.csv"));
-      writeState(d3, "loaded", u.reports.loaded, files);
-      writeState(d3, "released", u.reports.released, files);
+      writeState(d3, "loaded", u.reports.loaded, r3.config.case, files);
+      writeState(d3, "released", u.reports.released, r3.config.case, files);
       const sec3 = section(u.reports.loaded, [0, 0], [45e-6, 45e-6], join(d3, "loaded_section_mid.png"), files);
       files.push(...await writeReportPlots(d3, "loaded", u.reports.loaded, { lx_m: 45e-6, ly_m: 45e-6 }, 3));
       files.push(await writeCurvePlot(join(d3, "compaction_curve.png"), u.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })), "top wall height [um]", "wall pressure [MPa]", "3D: compaction curve (press, hold, release)"));
@@ -84,10 +86,10 @@ export function register(program: Command): void {
       const d2 = join(o.out, "2d");
       files.push(...writePacking(join(d2, "initial_particles.csv"), p2, DEFAULT_TYPES));
       const r2 = runCompact(core, parseCompact({ case: caseFromPacking(p2, { name: "demo-2d" }), stages: [{ type: "compress2d", wall: "right", finalWidth_m: "40 um", speed_m_s: 2, holdSteps: 5000 }] }), undefined,
-        (ph, step) => bar.update(`2D ${ph}`, step, step));
+        (ph, _step, _p, _z, f) => bar.fraction(`2D ${ph}`, f));
       bar.done();
       const rep2 = r2.stages[0].reports.compressed;
-      writeState(d2, "compressed", rep2, files);
+      writeState(d2, "compressed", rep2, r2.config.case, files);
       const sec2 = section(rep2, [0, 0], [40e-6, 40e-6], join(d2, "section_224.png"), files);
       files.push(...await writeReportPlots(d2, "compressed", rep2, { lx_m: 40e-6, ly_m: 40e-6 }, 2));
       const s2 = p2.summary;

@@ -50,12 +50,6 @@ export interface StateReport {
   areas: Omit<ContactAreas, "radius_m" | "area_m2">;
   /** the box of this state: the case box narrowed to the active walls, and the periodicity now (what voxelize needs) */
   box: PackingBox;
-  /** @deprecated alias of stressVsHeight (not serialised; kept for callers written before the 2D convention) */
-  readonly sigmaZzVsHeight: BinnedStress;
-  /** @deprecated alias of stressVsRadius (not serialised) */
-  readonly sigmaZzVsRadius: BinnedStress;
-  /** @deprecated alias of stressHeatMapXY (not serialised) */
-  readonly sigmaZzHeatMapXY: number[][];
 }
 
 export function stressProfile(dimension: 2 | 3): StressProfile {
@@ -107,12 +101,6 @@ export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: numbe
     contactRadius_m: areas.radius_m, contactArea_m2: areas.area_m2,
   };
   const { radius_m: _r, area_m2: _a, ...areaSummary } = areas;
-  const rep = { particles, contacts, phases, profile, stressVsHeight: hBins, stressVsRadius: rBins, stressHeatMapXY: heat, heatMapExtent_m: ext, areas: areaSummary, box: stateB } as unknown as StateReport;
-  // old names as non-enumerable getters: readable by existing callers, absent from the JSON written
-  Object.defineProperties(rep, {
-    sigmaZzVsHeight: { get: () => rep.stressVsHeight, enumerable: false },
-    sigmaZzVsRadius: { get: () => rep.stressVsRadius, enumerable: false },
-    sigmaZzHeatMapXY: { get: () => rep.stressHeatMapXY, enumerable: false },
-  });
+  const rep = { particles, contacts, phases, profile, stressVsHeight: hBins, stressVsRadius: rBins, stressHeatMapXY: heat, heatMapExtent_m: ext, areas: areaSummary, box: stateB } satisfies StateReport;
   return rep;
 }

@@ -1,6 +1,6 @@
 /** vega-lite specs for the DEM reports: stress histograms per phase, stress vs height / radius, heat maps, curves. */
 import type { TopLevelSpec } from "vega-lite";
-import type { StateReport } from "../dem/report.js";
+import type { BinnedStress, StateReport } from "../dem/report.js";
 
 const W = 420, H = 280;
 const MPa = (v: number) => v / 1e6;
@@ -31,7 +31,7 @@ export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_P
 }
 
 /** Binned mean of sigma_zz per phase against height or radius (paper 003 Fig. 4-5). */
-export function binnedStress(b: StateReport["sigmaZzVsHeight"], xTitle: string, title: string, scaleX = 1e6): TopLevelSpec {
+export function binnedStress(b: BinnedStress, xTitle: string, title: string, scaleX = 1e6): TopLevelSpec {
   const values: { x: number; stress: number; phase: string }[] = [];
   for (const [ph, g] of Object.entries(b.groups)) g.mean.forEach((m, k) => { if (Number.isFinite(m)) values.push({ x: ((b.edges[k] + b.edges[k + 1]) / 2) * scaleX, stress: MPa(m), phase: ph }); });
   return {
