@@ -26,7 +26,7 @@ export const P_ALPHA = 16; //    ptr  f64[nx] surface theta at J = 0
 export const P_BETA = 17; //     ptr  f64[nx] d theta_surf / d J
 export const P_THS = 18; //      ptr  f64[nx] surface theta (after the step)
 export const P_ETA = 19; //      ptr  f64[nx] overpotential (after the step) [V]
-export const P_WK = 20; //       ptr  f64[8*nx] block-Thomas work
+export const P_WK = 20; //       ptr  f64[14*nx] Newton work (block Thomas, initial guess, safeguarded residuals)
 export const P_OCVX = 21; //     ptr  f64[nocv] OCV table stoichiometries (increasing)
 export const P_OCVU = 22; //     ptr  f64[nocv] OCV table potentials [V]
 export const P_OCVM = 23; //     ptr  f64[nocv] OCV table monotone Hermite slopes [V]
@@ -61,13 +61,16 @@ export const P_STATUS = 52; //   i32  output: CST_*
 export const P_SDXC = 53; //     f64  collector half-cell conductance 2 sigma_eff / dx [S m^-2]
 export const P_I0LI = 54; //      f64  Li-metal anode exchange current density [A m^-2] (0: no anode kinetics)
 export const P_STAGES = 55; //   i32  stages cellStep runs (STAGE_* bits); 0: all three, the update only on success
+export const P_SITERS = 56; //   i32  output: iterations of the safeguarded Newton (0: the plain one converged)
+export const P_SAFEONLY = 57; // i32  1: skip the plain Newton, safeguarded only (tests compare the two); 0: default
 export const HEADER_SLOTS = 64;
 
 // ---- status codes ----
 export const CST_OK = 0;
 export const CST_NOT_CONVERGED = 1; // Newton iteration limit reached
 export const CST_NONFINITE = 2; //     NaN / Inf in the Newton iterate (overpotential blow-up)
-export const CST_SATURATED = 3; //     a surface stoichiometry left (0, 1): particle full or empty
+export const CST_SATURATED = 3; //     a surface stoichiometry left (0, 1): particle full or empty, or the
+//                                     galvanostatic current exceeds what the particle surfaces can take
 
 // ---- cellStep stages (P_STAGES bits): the particle seam (host/cell/particle.ts) runs them one by one ----
 export const STAGE_PARTICLES = 1; // lagged D at the faces, then alpha, beta of every node (theta_s = alpha + beta J)

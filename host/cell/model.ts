@@ -14,7 +14,7 @@ import {
   P_NX, P_NR, P_NXP, P_TH, P_THPREV, P_THNEW, P_RHS, P_DF, P_U, P_W, P_CP, P_VOL, P_GF, P_J, P_PHI1, P_PHI2,
   P_ALPHA, P_BETA, P_THS, P_ETA, P_WK, P_OCVX, P_OCVU, P_OCVM, P_NOCV, P_DX_TAB, P_DV_TAB, P_ND, P_D0, P_RAD,
   P_C1MAX, P_K0, P_FRT, P_BV, P_FADX, P_SDX, P_KDX, P_GSEP, P_MODE, P_I, P_VSET, P_HEFF, P_BDFA, P_BDFB,
-  P_TOL, P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, HEADER_SLOTS, STAGE_NEWTON,
+  P_TOL, P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, P_SITERS, P_SAFEONLY, HEADER_SLOTS, STAGE_NEWTON,
   CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED,
 } from "../../assembly/cell/layout.js";
 import { FARADAY, type ResolvedCellParams } from "./params_core.js";
@@ -127,7 +127,8 @@ export interface CellResult {
   x_m: number[]; r_m: number[];
   snapshots: Snapshot[];
   lithium: { initial_mol_m2: number; final_mol_m2: number; passed_mol_m2: number; imbalance_rel: number };
-  stats: { steps: number; rejected: number; newton: number; wall_ms: number };
+  /** newton: iterations of all trials; safeguarded: trials the plain Newton could not solve (p2d.ts cellNewtonSafe) */
+  stats: { steps: number; rejected: number; newton: number; safeguarded: number; wall_ms: number };
 }
 
 const F = FARADAY;
@@ -144,7 +145,7 @@ export class CellSim implements CellMemory {
   // accepted-state scalars
   t = 0; q = 0; qPrev = 0; hPrev = 0; nhist = 0;
   private histT: number[] = []; private histY: Float64Array[] = [];
-  stats = { steps: 0, rejected: 0, newton: 0 };
+  stats = { steps: 0, rejected: 0, newton: 0, safeguarded: 0 };
   readonly particles: ParticleModel;
   private Jview: Float64Array | null = null;
 
@@ -158,7 +159,7 @@ export class CellSim implements CellMemory {
     const arr = (n: number) => h.alloc(n * 8, 16);
     const np = nr * this.nxp;
     const ptrs: [number, number][] = [[P_TH, np], [P_THPREV, np], [P_THNEW, np], [P_RHS, np], [P_DF, np], [P_U, np], [P_W, np], [P_CP, np],
-      [P_VOL, nr], [P_GF, nr], [P_J, this.nxp], [P_PHI1, nx], [P_PHI2, nx], [P_ALPHA, nx], [P_BETA, nx], [P_THS, nx], [P_ETA, nx], [P_WK, 8 * nx]];
+      [P_VOL, nr], [P_GF, nr], [P_J, this.nxp], [P_PHI1, nx], [P_PHI2, nx], [P_ALPHA, nx], [P_BETA, nx], [P_THS, nx], [P_ETA, nx], [P_WK, 14 * nx]];
     const got = ptrs.map(([slot, n]) => [slot, arr(n)] as const);
     const ocv = rp.ocv, nocv = ocv ? ocv.x.length : 0;
     const ox = arr(Math.max(1, nocv)), ou = arr(Math.max(1, nocv)), om = arr(Math.max(1, nocv));
@@ -184,7 +185,7 @@ export class CellSim implements CellMemory {
     setF(P_GSEP, 1 / (rp.Ls / rp.kappaSep + dx / (2 * rp.kappaEff)));
     setF(P_I0LI, rp.i0Li ?? 0);
     setF(P_TOL, num.newtonTol); setI(P_MAXIT, num.maxNewton);
-    setI(P_STAGES, 0);
+    setI(P_STAGES, 0); setI(P_SAFEONLY, 0); setI(P_SITERS, 0);
     this.Jacc = new Float64Array(this.nxp); this.p1acc = new Float64Array(nx); this.p2acc = new Float64Array(nx);
     this.particles = particles ? particles({ nx, nr, rp, x_m: Array.from({ length: nx }, (_, j) => (j + 0.5) * rp.Lc / nx) }) : new FiniteVolumeParticles(this, R);
     this.reset();
@@ -215,10 +216,15 @@ export class CellSim implements CellMemory {
     this.Jacc.fill(0); this.p1acc.fill(this.ocv(theta0)); this.p2acc.fill(0);
     this.t = 0; this.q = 0; this.qPrev = 0; this.hPrev = 0; this.nhist = 0;
     this.histT = []; this.histY = [];
-    this.stats = { steps: 0, rejected: 0, newton: 0 };
+    this.stats = { steps: 0, rejected: 0, newton: 0, safeguarded: 0 };
   }
 
   ocv(x: number): number { return this.k.cellOcv(this.sys, x); }
+
+  /** Newton variant (assembly/cell/p2d.ts cellNewton): false (default) the plain iteration first and the
+   *  safeguarded one only where it fails; true the safeguarded one alone (for comparisons). */
+  set safeguardedOnly(on: boolean) { this.view(); this.sI(P_SAFEONLY, on ? 1 : 0); }
+  get safeguardedOnly(): boolean { this.view(); return this.gI(P_SAFEONLY) === 1; }
 
   /** Lithium in the AM [mol/m^2]: sum over nodes of the mean stoichiometry c1max eps_AM dx. */
   lithium(): number {
@@ -270,6 +276,7 @@ export class CellSim implements CellMemory {
     if (ab.beta.buffer !== this.f.buffer || ab.beta.byteOffset !== pb) this.f.set(ab.beta.subarray(0, this.nx), pb >>> 3);
     const st = this.stage(STAGE_NEWTON);
     this.stats.newton += this.gI(P_ITERS);
+    if (this.gI(P_SITERS) > 0) this.stats.safeguarded++;
     if (st === CST_OK) {
       if (!this.Jview || this.Jview.buffer !== this.f.buffer) this.Jview = this.arr(P_J, this.nx);
       this.particles.commit(this.Jview);
@@ -286,11 +293,14 @@ export class CellSim implements CellMemory {
     this.stats.steps++;
   }
 
-  failure(what: string, h: number): CellSolveError {
-    const st = this.gI(P_STATUS), j = this.gI(P_WORST), res = this.gF(P_RES);
-    const why = st === CST_NOT_CONVERGED ? `Newton did not converge in ${this.num.maxNewton} iterations (last max |d phi| ${res.toExponential(2)} V)`
+  /** The failure of the last trial (its status, node and residual), or `why` when given. */
+  failure(what: string, h: number, whyGiven?: string): CellSolveError {
+    const st = this.gI(P_STATUS), j = this.gI(P_WORST), res = this.gF(P_RES), safe = this.gI(P_SITERS);
+    const why = whyGiven !== undefined ? whyGiven
+      : st === CST_NOT_CONVERGED ? `Newton did not converge in ${this.num.maxNewton} iterations${safe > 0 ? ` nor the safeguarded Newton in ${safe}` : ""} (last max |d phi| ${res.toExponential(2)} V)`
       : st === CST_NONFINITE ? "the Newton iterate became non-finite (overpotential blow-up)"
         : st === CST_SATURATED ? "a particle surface stoichiometry left (0, 1) (particle full or empty)" : `status ${st}`;
+    if (whyGiven !== undefined) return new CellSolveError(`cell: ${what}: ${why} at t = ${fmt(this.t)} s with step ${h.toExponential(2)} s`, { t_s: this.t, h_s: h, why });
     const x_um = ((j + 0.5) * this.rp.Lc / this.nx) * 1e6;
     return new CellSolveError(`cell: ${what}: ${why} at t = ${fmt(this.t)} s with step ${h.toExponential(2)} s, worst at node ${j} (x = ${fmt(x_um)} um from the separator)`,
       { status: st, node: j, x_um, t_s: this.t, h_s: h, residual_V: res, why });
@@ -461,20 +471,53 @@ export function runExperiment(k: CellKernels, rp: ResolvedCellParams, experiment
       const safeText = (V: number) => (V - vmin <= vmax - V ? `lower voltage cut-off ${fv(vmin)} V` : `upper voltage cut-off ${fv(vmax)} V`);
       sim.clearHistory();
       // consistent start: the algebraic state at t+ (a tiny backward-Euler step, not accepted)
-      const start = sim.trial(1e-9 * nominal, mode, value, false);
-      if (start.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}" at its start`, 1e-9 * nominal);
+      const h0 = 1e-9 * nominal;
+      let start = sim.trial(h0, mode, value, false);
+      // No admissible start: the particle surfaces cannot take this current at any overpotential (the
+      // kernel's feasibility check, or its safeguarded Newton ending on a saturated surface). The exchange
+      // current vanishes at a full or empty surface (eq 26-27), so the voltage under load runs away without
+      // bound as the current nears that limit: the step's voltage limit is passed at its start. The point
+      // recorded is the state at that limit (potentiostatic): the current the cell does carry there.
+      let noStart: string | null = null;
+      const Vlim = cut ?? (value > 0 ? vmin : vmax);
+      if (start.st === CST_SATURATED && mode === 0 && value !== 0) {
+        const atLim = sim.trial(h0, 1, Vlim, false);
+        if (atLim.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}" at its start`, h0);
+        const c3 = (x: number) => String(Number(x.toPrecision(3)));
+        noStart = `the particle surfaces cannot take ${c3(Math.abs(value))} A/m2 at any overpotential; at ${fv(Vlim)} V it carries ${c3(Math.abs(atLim.I))} A/m2 = ${c3(Math.abs(atLim.I) / rp.oneC_A_m2)}C`;
+        // The finite-volume surface value sits half a shell out along the flux gradient (J dr / 2D), which
+        // a layer thinner than the shell cannot have: with shells wider than ~1/5 of the diffusion length
+        // over the step's nominal duration the limit above is the grid's, not the particle's
+        const dr = rp.radius_m / sim.nr, ld = Math.sqrt(rp.D0 * nominal);
+        if (sim.particles.name === "finite-volume" && dr > 0.2 * ld) noStart += `; ${sim.nr} shells of ${c3(dr * 1e6)} um do not resolve the surface layer (diffusion length ${c3(ld * 1e6)} um over ${fmtDuration(nominal)}): more shells (nr) may let it run`;
+        start = atLim;
+      } else if (start.st !== CST_OK) throw sim.failure(`step ${si + 1} "${s.text}" at its start`, h0);
       const Vstart = start.V, Istart = start.I;
       const summary: StepSummary = { index: si + 1, text: s.text, kind: s.kind, termination: "", cycle: cycleNo, start_s: sim.t, end_s: sim.t, capacity_Ah_m2: 0, start_V: Vstart, end_V: Vstart };
       current = summary;
       q0 = sim.q;
       record(Vstart, Istart, si + 1);
       cy.minVoltage_V = Math.min(cy.minVoltage_V, Vstart); cy.maxVoltage_V = Math.max(cy.maxVoltage_V, Vstart);
-      if (ev(Vstart, Istart) <= 0) {
-        if (si === 0 && cut !== undefined && fUser(Vstart, Istart) <= 0) {
-          throw new ConfigError(`experiment step 1 "${s.text}": cut-off ${fv(cut)} V is ${s.kind === "discharge" ? "at or above" : "at or below"} the voltage at the start of the step (${Vstart.toFixed(4)} V under load; OCV ${sim.ocv(rp.theta0).toFixed(4)} V at stoichiometry ${rp.theta0}): expected a cut-off ${s.kind === "discharge" ? "below" : "above"} it`);
+      if (noStart !== null || ev(Vstart, Istart) <= 0) {
+        // A first step whose cut-off is on the wrong side of the OCV itself is a mistake in the input. A step
+        // that only the load puts past its limit ends at once, as in PyBaMM (Simulation.solve gives a step
+        // whose events are crossed at its initial conditions an empty solution and goes on); PyBaMM raises
+        // when every step of a cycle is so, here such a step still ends cleanly (a rate sweep's top rates
+        // report zero capacity instead of failing)
+        const ocv0 = sim.ocv(rp.theta0);
+        if (si === 0 && cut !== undefined && fUser(ocv0, 0) <= 0) {
+          throw new ConfigError(`experiment step 1 "${s.text}": cut-off ${fv(cut)} V is ${s.kind === "discharge" ? "at or above" : "at or below"} the voltage at the start of the step (${noStart === null ? `${Vstart.toFixed(4)} V under load` : "no solution under load"}; OCV ${ocv0.toFixed(4)} V at stoichiometry ${rp.theta0}): expected a cut-off ${s.kind === "discharge" ? "below" : "above"} it`);
         }
-        summary.termination = `${fUser(Vstart, Istart) <= 0 ? (cut !== undefined ? userText : "current limit") : safeText(Vstart)} reached at the start of the step`;
-        if (fUser(Vstart, Istart) > 0) warnings.push(`step ${si + 1} "${s.text}": ${summary.termination}`);
+        const userHit = fUser(Vstart, Istart) <= 0 || (noStart !== null && cut !== undefined);
+        let why = noStart;
+        if (why === null && mode === 0 && value !== 0) {
+          // the same state at zero current: on the right side of the limit, the load alone puts the cell past it
+          const rest = sim.trial(h0, 0, 0, false);
+          if (rest.st === CST_OK && ev(rest.V, 0) > 0) why = `${Vstart.toFixed(4)} V under load, ${rest.V.toFixed(4)} V at zero current`;
+        }
+        const rateText = mode === 0 && value !== 0 ? `${Number((Math.abs(value) / rp.oneC_A_m2).toPrecision(3))}C` : "";
+        summary.termination = `${userHit ? (cut !== undefined ? userText : "current limit") : safeText(noStart === null ? Vstart : Vlim)} reached at the start of the step${why === null ? "" : ` (the cell cannot carry ${rateText} here: ${why})`}`;
+        if (!userHit) warnings.push(`step ${si + 1} "${s.text}": ${summary.termination}`);
         summaries.push(summary);
         current = null;
         snap(si + 1);
@@ -520,6 +563,7 @@ export function runExperiment(k: CellKernels, rp: ResolvedCellParams, experiment
         const order = bdf2 ? 3 : 2;
         if (err > 1) {
           sim.stats.rejected++;
+          if (h < 1e-10 * nominal) throw sim.failure(`step ${si + 1} "${s.text}"`, h, `the local error tolerance (tolV ${num.tolV} V, tolTheta ${num.tolTheta}) is not met even at this step (scaled error ${err.toExponential(2)})`);
           h *= Math.max(0.2, 0.9 * err ** (-1 / order));
           continue;
         }

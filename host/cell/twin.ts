@@ -9,8 +9,8 @@ import {
   P_NX, P_NR, P_NXP, P_TH, P_THPREV, P_THNEW, P_DF, P_U, P_W, P_CP, P_VOL, P_GF, P_J, P_PHI1, P_PHI2, P_ALPHA,
   P_BETA, P_THS, P_ETA, P_WK, P_OCVX, P_OCVU, P_OCVM, P_NOCV, P_DX_TAB, P_DV_TAB, P_ND, P_D0, P_RAD, P_C1MAX,
   P_K0, P_FRT, P_BV, P_FADX, P_SDX, P_KDX, P_GSEP, P_MODE, P_I, P_VSET, P_HEFF, P_BDFA, P_BDFB, P_TOL,
-  P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, CST_OK, CST_NOT_CONVERGED,
-  CST_NONFINITE, CST_SATURATED, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE,
+  P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, P_SITERS, P_SAFEONLY, CST_OK,
+  CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE,
 } from "../../assembly/cell/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -225,8 +225,250 @@ function cellDiffusivity(sys: number): void {
   }
 }
 
-/** Newton on the macro system given alpha, beta (cellParticles); returns CST_*. */
+// Safeguarded solve (cellNewtonSafe): surface stoichiometries kept in [TH_LO, TH_HI] (the kinetics clamp of
+// the plain iteration); the change of phi1 - phi2 and phi2 per iteration limited to SAFE_CAP (~8 RT/F, the
+// plain iteration's cap) at first, doubled while capped steps are taken whole, up to SAFE_CAP_MAX; steps
+// below SAFE_FULL taken whole.
+const TH_LO: number = 1e-9;
+const TH_HI: number = 1.0 - 1e-9;
+const SAFE_CAP: number = 0.2;
+const SAFE_CAP_MAX: number = 3.2;
+const SAFE_FULL: number = 1e-6;
+let localP: number = 0.0;
+let localSat: boolean = false;
+
+/**
+ * Newton on the macro system given alpha, beta (cellParticles); returns CST_*. The plain iteration
+ * (J updated with its linearisation, cellNewtonPlain) runs first, so every result it reaches is
+ * unchanged. Only where it fails or stops on a clamped surface stoichiometry does the safeguarded
+ * iteration (cellNewtonSafe) restart from the same initial guess. A galvanostatic step whose current
+ * the particle surfaces cannot take at any overpotential (cellFeasible) returns CST_SATURATED at once.
+ * Work at 8nx..11nx: the initial guess (J, phi1, phi2).
+ */
 function cellNewton(sys: number): number {
+  const nx = gI(sys, P_NX);
+  const J = gP(sys, P_J), p1 = gP(sys, P_PHI1), p2 = gP(sys, P_PHI2), wk = gP(sys, P_WK);
+  sI(sys, P_SITERS, 0);
+  if (gI(sys, P_MODE) == 0 && !cellFeasible(sys)) {
+    sI(sys, P_ITERS, 0);
+    sF(sys, P_RES, 0.0);
+    return CST_SATURATED;
+  }
+  for (let j = 0; j < nx; j++) {
+    stF(wk, 8 * nx + j, ldF(J, j)); stF(wk, 9 * nx + j, ldF(p1, j)); stF(wk, 10 * nx + j, ldF(p2, j));
+  }
+  let status = CST_NOT_CONVERGED;
+  sI(sys, P_ITERS, 0);
+  if (gI(sys, P_SAFEONLY) == 0) {
+    status = cellNewtonPlain(sys);
+    if (status == CST_OK) status = cellNewtonOutputs(sys);
+    if (status == CST_OK) return status;
+  }
+  const it0 = gI(sys, P_ITERS);
+  for (let j = 0; j < nx; j++) {
+    stF(J, j, ldF(wk, 8 * nx + j)); stF(p1, j, ldF(wk, 9 * nx + j)); stF(p2, j, ldF(wk, 10 * nx + j));
+  }
+  status = cellNewtonSafe(sys);
+  sI(sys, P_SITERS, gI(sys, P_ITERS));
+  sI(sys, P_ITERS, it0 + gI(sys, P_ITERS));
+  if (status == CST_OK) status = cellNewtonOutputs(sys);
+  return status;
+}
+
+/** Galvanostatic feasibility: theta_s,j = alpha_j + beta_j J_j must stay in (0, 1), which bounds every J_j
+ *  (beta < 0: a flux out of the particle empties its surface); the fluxes must add up to -I / (F a dx).
+ *  Outside the reachable range there is no solution at any overpotential (the exchange current
+ *  vanishes at a full or empty surface, eq 26-27): the particles saturate at the start of the step. */
+function cellFeasible(sys: number): boolean {
+  const nx = gI(sys, P_NX);
+  const al = gP(sys, P_ALPHA), be = gP(sys, P_BETA);
+  const c = gF(sys, P_FADX), I = gF(sys, P_I);
+  let lo: number = 0.0, hi: number = 0.0, worst = 0;
+  let room: number = Infinity;
+  for (let j = 0; j < nx; j++) {
+    const a = ldF(al, j), b = ldF(be, j);
+    if (!(b < 0.0)) return true;
+    lo += (1.0 - a) / b; hi += -a / b;
+    // the node closest to its limit in the direction of the current (for the failure message)
+    const r = I >= 0.0 ? 1.0 - a : a;
+    if (r < room) { room = r; worst = j; }
+  }
+  sI(sys, P_WORST, worst);
+  return -I > c * lo && -I < c * hi;
+}
+
+/** Pore-wall flux of one node at a given phi1 - phi2: the root of g(J) = BV(dphi - U(theta), theta) - J
+ *  with theta = a + b J in [TH_LO, TH_HI]. g > 0 at the full end and < 0 at the empty end for both
+ *  Butler-Volmer forms (the exchange current vanishes there), so a root is bracketed: Newton,
+ *  bisecting whenever a step leaves the bracket. dJ/d(dphi) in localP; localSat when g has no root
+ *  inside (the surface would leave [TH_LO, TH_HI]). */
+function cellLocalFlux(sys: number, a: number, b: number, dphi: number, J0: number): number {
+  let lo: number = -1e300, hi: number = 1e300;
+  if (b != 0.0) {
+    const ja = (TH_LO - a) / b, jb = (TH_HI - a) / b;
+    lo = Math.min(ja, jb); hi = Math.max(ja, jb);
+  }
+  const lo0 = lo, hi0 = hi;
+  let J = J0;
+  if (!(J > lo && J < hi)) J = b != 0.0 ? 0.5 * (lo + hi) : 0.0;
+  let g: number = 0.0, den: number = 1.0, jbv: number = 0.0, deta: number = 0.0;
+  for (let it = 0; it < 200; it++) {
+    const x = Math.min(Math.max(a + b * J, TH_LO), TH_HI);
+    const U = cellOcv(sys, x), du = ocvSlope;
+    jbv = cellBv(sys, dphi - U, x);
+    deta = bvDeta;
+    g = jbv - J;
+    den = 1.0 + bvDeta * du * b - bvDx * b;
+    if (g > 0.0) lo = J; else if (g < 0.0) hi = J; else break;
+    let Jn = J + g / den;
+    if (!(Jn > lo && Jn < hi)) Jn = 0.5 * (lo + hi);
+    const dJ = Math.abs(Jn - J);
+    J = Jn;
+    if (dJ <= 1e-14 * Math.abs(J) || !(hi - lo > 1e-15 * Math.max(Math.abs(lo), Math.abs(hi)))) {
+      const x2 = Math.min(Math.max(a + b * J, TH_LO), TH_HI);
+      const U2 = cellOcv(sys, x2), du2 = ocvSlope;
+      jbv = cellBv(sys, dphi - U2, x2);
+      deta = bvDeta;
+      g = jbv - J;
+      den = 1.0 + bvDeta * du2 * b - bvDx * b;
+      break;
+    }
+  }
+  localP = den > 0.0 && deta < 1e300 ? deta / den : 0.0;
+  // no root inside: g kept one sign, so one end of the bracket never moved and J ran into it
+  const w = 1e-12 * (hi0 - lo0);
+  localSat = b != 0.0 && ((g > 0.0 && hi == hi0 && !(hi - J > w)) || (g < 0.0 && lo == lo0 && !(J - lo > w)));
+  return J;
+}
+
+/** Residuals of the safeguarded iteration: J of every node from cellLocalFlux (warm start: the J in
+ *  memory), dJ/d(phi1 - phi2) at 6nx, solid and electrolyte charge balances R1, R2 [A m^-2] at 11nx,
+ *  12nx, 1 at 13nx where the surface saturates; returns sum R1^2 + R2^2. */
+function cellSafeResidual(sys: number): number {
+  const nx = gI(sys, P_NX);
+  const J = gP(sys, P_J), p1 = gP(sys, P_PHI1), p2 = gP(sys, P_PHI2);
+  const al = gP(sys, P_ALPHA), be = gP(sys, P_BETA), wk = gP(sys, P_WK);
+  const c = gF(sys, P_FADX), s = gF(sys, P_SDX), k = gF(sys, P_KDX), G = gF(sys, P_GSEP), sc = gF(sys, P_SDXC);
+  const pot = gI(sys, P_MODE) == 1;
+  const I = gF(sys, P_I), Vs = gF(sys, P_VSET);
+  const anode = gF(sys, P_I0LI) > 0.0;
+  let m: number = 0.0;
+  for (let j = 0; j < nx; j++) {
+    const f1 = ldF(p1, j), f2 = ldF(p2, j);
+    const Jj = cellLocalFlux(sys, ldF(al, j), ldF(be, j), f1 - f2, ldF(J, j));
+    stF(J, j, Jj);
+    stF(wk, 6 * nx + j, localP);
+    stF(wk, 13 * nx + j, localSat ? 1.0 : 0.0);
+    const i1l = j > 0 ? -s * (f1 - ldF(p1, j - 1)) : 0.0;
+    let i2l = j > 0 ? -k * (f2 - ldF(p2, j - 1)) : -G * f2;
+    if (j == 0 && anode) i2l = cellAnode(sys, G, f2);
+    let i1r: number = 0.0, i2r: number = 0.0;
+    if (j < nx - 1) { i1r = -s * (ldF(p1, j + 1) - f1); i2r = -k * (ldF(p2, j + 1) - f2); }
+    else if (pot) i1r = -sc * (Vs - f1);
+    else i1r = I;
+    const r1 = i1r - i1l + c * Jj, r2 = i2r - i2l - c * Jj;
+    stF(wk, 11 * nx + j, r1); stF(wk, 12 * nx + j, r2);
+    m += r1 * r1 + r2 * r2;
+  }
+  return m;
+}
+
+/**
+ * Safeguarded Newton: J eliminated exactly node by node (cellLocalFlux: the stiff exponential of the
+ * kinetics and the surface limits are handled in the scalar problem), Newton on (phi1, phi2) with the
+ * same block-tridiagonal Jacobian, a change of at most SAFE_CAP in phi1 - phi2 and phi2 per iteration,
+ * and backtracking (Armijo, quadratic model) on the charge-balance residual sum R1^2 + R2^2. The same
+ * stopping rule (max |d phi| <= tol) and iteration limit as the plain iteration.
+ */
+function cellNewtonSafe(sys: number): number {
+  const nx = gI(sys, P_NX);
+  const J = gP(sys, P_J), p1 = gP(sys, P_PHI1), p2 = gP(sys, P_PHI2), wk = gP(sys, P_WK);
+  const c = gF(sys, P_FADX), s = gF(sys, P_SDX), k = gF(sys, P_KDX), G = gF(sys, P_GSEP), sc = gF(sys, P_SDXC);
+  const pot = gI(sys, P_MODE) == 1;
+  const tol = gF(sys, P_TOL), maxit = gI(sys, P_MAXIT);
+  const anode = gF(sys, P_I0LI) > 0.0;
+  let status = CST_NOT_CONVERGED;
+  let it = 0, worst = 0;
+  let maxd: number = 0.0;
+  let m0 = cellSafeResidual(sys);
+  let cap = SAFE_CAP;
+  while (it < maxit) {
+    it++;
+    if (!(m0 < 1e300)) { status = CST_NONFINITE; break; }
+    let c11: number = 0.0, c12: number = 0.0, c21: number = 0.0, c22: number = 0.0, r1: number = 0.0, r2: number = 0.0;
+    for (let j = 0; j < nx; j++) {
+      const pj = ldF(wk, 6 * nx + j);
+      const sl = j > 0 ? s : 0.0, kl = j > 0 ? k : 0.0;
+      const sr = j < nx - 1 ? s : 0.0, kr = j < nx - 1 ? k : 0.0;
+      let gl = G;
+      if (j == 0 && anode) { cellAnode(sys, G, ldF(p2, 0)); gl = -anodeDi; }
+      let a11 = sl + sr + c * pj, a22 = kl + kr + c * pj;
+      if (j == nx - 1 && pot) a11 += sc;
+      if (j == 0) a22 += gl;
+      const a12 = -c * pj, a21 = -c * pj;
+      const e1 = -ldF(wk, 11 * nx + j), e2 = -ldF(wk, 12 * nx + j);
+      const m11 = a11 + sl * c11, m12 = a12 + sl * c12, m21 = a21 + kl * c21, m22 = a22 + kl * c22;
+      const q1 = e1 + sl * r1, q2 = e2 + kl * r2;
+      const id = 1.0 / (m11 * m22 - m12 * m21);
+      const u1 = -sr, u2 = -kr;
+      c11 = m22 * u1 * id; c12 = -m12 * u2 * id; c21 = -m21 * u1 * id; c22 = m11 * u2 * id;
+      r1 = (m22 * q1 - m12 * q2) * id; r2 = (m11 * q2 - m21 * q1) * id;
+      stF(wk, 4 * j, c11); stF(wk, 4 * j + 1, c12); stF(wk, 4 * j + 2, c21); stF(wk, 4 * j + 3, c22);
+      stF(wk, 4 * nx + 2 * j, r1); stF(wk, 4 * nx + 2 * j + 1, r2);
+    }
+    let x1: number = 0.0, x2: number = 0.0, dmax: number = 0.0;
+    for (let j = nx - 1; j >= 0; j--) {
+      const y1 = ldF(wk, 4 * nx + 2 * j) - (ldF(wk, 4 * j) * x1 + ldF(wk, 4 * j + 1) * x2);
+      const y2 = ldF(wk, 4 * nx + 2 * j + 1) - (ldF(wk, 4 * j + 2) * x1 + ldF(wk, 4 * j + 3) * x2);
+      x1 = y1; x2 = y2;
+      stF(wk, 4 * nx + 2 * j, x1); stF(wk, 4 * nx + 2 * j + 1, x2);
+      const d = Math.abs(x1 - x2) + Math.abs(x2);
+      if (!(d <= dmax)) { dmax = d; worst = j; }
+    }
+    maxd = dmax;
+    if (!(dmax < 1e300)) { status = CST_NONFINITE; break; }
+    for (let j = 0; j < nx; j++) {
+      stF(wk, 8 * nx + j, ldF(J, j)); stF(wk, 9 * nx + j, ldF(p1, j)); stF(wk, 10 * nx + j, ldF(p2, j));
+    }
+    // a step below SAFE_FULL is taken whole: Newton's quadratic region, where the residual is at round-off
+    let lam = dmax > cap ? cap / dmax : 1.0;
+    let ok = false;
+    let m1: number = 0.0;
+    let bt = 0;
+    for (; bt < 40; bt++) {
+      for (let j = 0; j < nx; j++) {
+        stF(p1, j, ldF(wk, 9 * nx + j) + lam * ldF(wk, 4 * nx + 2 * j));
+        stF(p2, j, ldF(wk, 10 * nx + j) + lam * ldF(wk, 4 * nx + 2 * j + 1));
+        stF(J, j, ldF(wk, 8 * nx + j));
+      }
+      m1 = cellSafeResidual(sys);
+      if (m1 <= (1.0 - 2e-4 * lam) * m0 || dmax <= SAFE_FULL) { ok = true; break; }
+      // minimum of the quadratic through m(0), m'(0) = -2 m(0) and m(lam), kept in [0.1, 0.5] lam
+      let ln = m0 * lam * lam / (m1 - m0 + 2.0 * m0 * lam);
+      if (!(ln >= 0.1 * lam)) ln = 0.1 * lam;
+      if (ln > 0.5 * lam) ln = 0.5 * lam;
+      lam = ln;
+    }
+    if (!ok) break;
+    // the step limit widens while capped steps are taken whole (a long way to go on a flat residual) and
+    // narrows to the step taken after a backtrack
+    if (bt == 0) { if (lam * dmax >= cap) cap = Math.min(2.0 * cap, SAFE_CAP_MAX); }
+    else cap = Math.max(SAFE_CAP, lam * dmax);
+    m0 = m1;
+    if (dmax <= tol) {
+      status = CST_OK;
+      for (let j = 0; j < nx; j++) if (ldF(wk, 13 * nx + j) != 0.0) { status = CST_SATURATED; worst = j; }
+      break;
+    }
+  }
+  sI(sys, P_ITERS, it);
+  sF(sys, P_RES, maxd);
+  sI(sys, P_WORST, worst);
+  return status;
+}
+
+/** The plain iteration: J updated with its linearisation, the overpotential step capped at 0.2 V. */
+function cellNewtonPlain(sys: number): number {
   const nx = gI(sys, P_NX);
   const J = gP(sys, P_J), p1 = gP(sys, P_PHI1), p2 = gP(sys, P_PHI2);
   const al = gP(sys, P_ALPHA), be = gP(sys, P_BETA), wk = gP(sys, P_WK);
@@ -304,8 +546,18 @@ function cellNewton(sys: number): number {
   sI(sys, P_ITERS, it);
   sF(sys, P_RES, maxd);
   sI(sys, P_WORST, worst);
-  if (status != CST_OK) return status;
-  // outputs: surface theta, overpotential, terminal voltage (or current when potentiostatic)
+  return status;
+}
+
+/** Outputs of a converged iteration: surface theta, overpotential, terminal voltage (or current when
+ *  potentiostatic); CST_SATURATED when a surface stoichiometry is outside (0, 1). */
+function cellNewtonOutputs(sys: number): number {
+  const nx = gI(sys, P_NX);
+  const J = gP(sys, P_J), p1 = gP(sys, P_PHI1), p2 = gP(sys, P_PHI2);
+  const al = gP(sys, P_ALPHA), be = gP(sys, P_BETA);
+  const pot = gI(sys, P_MODE) == 1;
+  const I = gF(sys, P_I), Vs = gF(sys, P_VSET), sc = gF(sys, P_SDXC);
+  let status = CST_OK;
   const ths = gP(sys, P_THS), eta = gP(sys, P_ETA);
   for (let j = 0; j < nx; j++) {
     const x = ldF(al, j) + ldF(be, j) * ldF(J, j);

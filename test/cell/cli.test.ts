@@ -98,14 +98,16 @@ test("assb cell: --tol-v / --tol-theta validated and recorded; --area for absolu
 
 test("assb cell: a failed step exits 3 with one line and keeps the solution up to it (result.json records the failure)", () => {
   const dir = join(out, "fail");
-  const r = assb("cell", "Asheri2023", "-e", "Discharge at 1C for 10 minutes; Charge at 1C for 3 hours", "--set", "Upper voltage cut-off [V]=20", "--nx", "8", "--nr", "4", "-o", dir);
+  // a voltage tolerance no step can meet: the hold (whose error is measured on the current) runs, the
+  // discharge after it fails once the step size falls below 1e-10 of its nominal duration
+  const r = assb("cell", "Asheri2023", "-e", "Hold at 3.6 V for 10 minutes; Discharge at 1C for 3 hours", "--tol-v", "1e-300", "--nx", "8", "--nr", "4", "-o", dir);
   assert.is(r.status, 3, r.stderr);
-  assert.match(r.stderr, /^assb: error: cell: step 2 "Charge at 1C for 3 hours": .* at t = [\d.]+ s .*; the solution up to it is in .*fail\n$/);
-  assert.match(r.stdout, /step 1 "Discharge at 1C for 10 minutes": duration after 600\.0 s/);
-  assert.match(r.stdout, /step 2 "Charge at 1C for 3 hours": failed: /);
+  assert.match(r.stderr, /^assb: error: cell: step 2 "Discharge at 1C for 3 hours": the local error tolerance \(tolV 1e-300 V, tolTheta 0\.000005\) is not met even at this step .* at t = [\d.]+ s .*; the solution up to it is in .*fail\n$/);
+  assert.match(r.stdout, /step 1 "Hold at 3\.6 V for 10 minutes": duration after 600\.0 s/);
+  assert.match(r.stdout, /step 2 "Discharge at 1C for 3 hours": failed: /);
   assert.equal(readdirSync(dir).sort(), ["result.json", "snapshots.csv", "snapshots.parquet", "timeseries.csv", "timeseries.parquet", "voltage_capacity.png"]);
   const res = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
-  assert.equal([res.failure.step, res.failure.text], [2, "Charge at 1C for 3 hours"]);
+  assert.equal([res.failure.step, res.failure.text], [2, "Discharge at 1C for 3 hours"]);
   assert.ok(res.failure.t_s > 600);
   const csv = parseCsv(readFileSync(join(dir, "timeseries.csv"), "utf8"));
   assert.ok(csv.rows.some((row) => Number(row[5]) === 2), "the failed step's accepted points are in the time series");

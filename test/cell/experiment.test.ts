@@ -7,6 +7,7 @@ import { loadCore } from "../../host/core/wasm.js";
 import { ConfigError, NotConvergedError } from "../../host/config/errors.js";
 import { loadCellParams, resolveCellParams } from "../../host/cell/params.js";
 import { runExperiment, CellSolveError, type CellResult } from "../../host/cell/model.js";
+import { UniformParticles, type ParticleStep, type SurfaceResponse } from "../../host/cell/particle.js";
 import { voltageCapacitySpec } from "../../host/cell/output.js";
 import { renderPng } from "../../host/plot/render.js";
 
@@ -113,10 +114,18 @@ test("experiment termination '3.3 V': cycling stops after the first cycle whose 
 });
 
 test("a failed step keeps the earlier steps: CellSolveError (exit 3) carries the partial result with the failure recorded", () => {
-  // with the upper cut-off moved out of the way, a 3 h charge empties the particle surfaces and Newton fails
+  // a particle model behind the seam that breaks down mid-charge (NaN surface response once its mean
+  // stoichiometry falls below 0.45): Newton's iterate turns non-finite at every step length. (Emptying the
+  // particle surfaces no longer fails: that step ends with "particle surface saturated", test/cell/robust.test.ts.)
   const p = resolveCellParams(loadCellParams("Asheri2023", { "Upper voltage cut-off [V]": 20 }));
+  class Breaking extends UniformParticles {
+    prepare(step: ParticleStep): SurfaceResponse {
+      const ab = super.prepare(step);
+      return this.meanStoichiometry().some((x) => x < 0.45) ? { alpha: ab.alpha, beta: ab.beta.map(() => NaN) } : ab;
+    }
+  }
   let err: unknown;
-  try { runExperiment(k, p, "Discharge at 1C for 10 minutes; Charge at 1C for 3 hours; Rest for 1 minute"); } catch (e) { err = e; }
+  try { runExperiment(k, p, "Discharge at 1C for 10 minutes; Charge at 1C for 3 hours; Rest for 1 minute", { particles: (ctx) => new Breaking(ctx) }); } catch (e) { err = e; }
   assert.instance(err, CellSolveError);
   assert.instance(err, NotConvergedError);
   const e = err as CellSolveError;
