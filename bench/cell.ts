@@ -3,7 +3,9 @@
  *  1. One 1C discharge to 3.0 V of the Asheri2023 half cell (paper 001) at 20 x 10 and 80 x 40:
  *     wall time per discharge (median and mean over repeated runs, one CellSim reused), wasm core
  *     (SIMD particle batch) and the plain-TS twin in the same run. Anchors measured elsewhere:
- *     PyBaMM (IDAKLU) 50-100 ms at 20 x 10; PETLION ~3 ms. Target <= 3 ms at 20 x 10 on one core.
+ *     PyBaMM (IDAKLU) 50-100 ms at 20 x 10; PETLION ~3 ms. Target <= 3 ms at 20 x 10 on one core (set with
+ *     step tolerances of 2e-4; the defaults are now 1e-5 V / 5e-6 so that capacity is within 1e-4 up to 5C,
+ *     which costs ~2.4x the steps at 1C: `--tol-v 2e-4 --tol-theta 2e-4` is the old speed).
  *  2. A C-rate x parameter sweep (default 1,000 discharges: 40 rates 0.1-5C x 25 variants of AM
  *     radius and AM fraction): discharges per second on one thread, on the old pool (workers only,
  *     chunks of 20) and on the pool with the main thread working while the workers start.

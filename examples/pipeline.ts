@@ -19,7 +19,8 @@ const se = transport(core, volume, { phase: "SE" });                          //
 const am = transport(core, volume, { phase: "AM" });
 const surface = surfaceStats(volume);
 const params = resolveCellParams(loadCellParams("Asheri2023", fromMicrostructure({ se, am, surface })));
-const cell = runExperiment(core, params, "Discharge at C/10 until 3.0 V");
+// R = D_SCA/2 is large for spheres touching at points (paper 004 measured D_SCA on CT): resolve the particle with 80 shells
+const cell = runExperiment(core, params, "Discharge at C/10 until 3.0 V", { numerics: { nr: 80 } });
 
 const u = pressed.stages[0].type === "uniaxial" ? pressed.stages[0] : undefined;
 console.log(`packed ${packed.particles.id.length} particles; pressed: solid fraction ${u?.loaded.solidFraction.toFixed(3)} loaded, ${u?.released.solidFraction.toFixed(3)} released`);
