@@ -21,7 +21,8 @@ type Stats = ReturnType<typeof runUniaxial>;
 async function runOnce(pack: string, skin: number, targetPosition_m?: number): Promise<{ r: Stats; sec: number; n: number }> {
   const boxTxt = readFileSync(`fixtures/dem/${pack}_box.txt`, "utf8");
   const get = (k: string) => Number(new RegExp(`${k}\\s+(\\S+)`).exec(boxTxt)![1]);
-  const Lxy = get("Lxy_m"), H0 = get("H0_m");
+  const Lxy = get("Lxy_m"),
+    H0 = get("H0_m");
   const cfg = parseDemCase({
     name: `${pack}-compaction`,
     materials: MATERIALS_COMPACTION,
@@ -41,9 +42,19 @@ async function runOnce(pack: string, skin: number, targetPosition_m?: number): P
   s.ids = rc.particles.id;
   const t0 = performance.now();
   let last = 0;
-  const r = runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: Lxy * Lxy, targetPressure_Pa: 375e6, targetPosition_m }, (ph, step, p, z) => {
-    if (performance.now() - last > 500) { last = performance.now(); process.stderr.write(`\r  skin ${(skin * 1e6).toFixed(2)} um: ${ph.padEnd(8)} step ${step}  P ${(p / 1e6).toFixed(2)} MPa  top wall ${(z * 1e6).toFixed(2)} um   `); }
-  });
+  const r = runUniaxial(
+    s,
+    rc.materialNames,
+    { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: Lxy * Lxy, targetPressure_Pa: 375e6, targetPosition_m },
+    (ph, step, p, z) => {
+      if (performance.now() - last > 500) {
+        last = performance.now();
+        process.stderr.write(
+          `\r  skin ${(skin * 1e6).toFixed(2)} um: ${ph.padEnd(8)} step ${step}  P ${(p / 1e6).toFixed(2)} MPa  top wall ${(z * 1e6).toFixed(2)} um   `,
+        );
+      }
+    },
+  );
   process.stderr.write("\n");
   return { r, sec: (performance.now() - t0) / 1000, n: s.n };
 }
@@ -60,22 +71,39 @@ export async function main(args: string[]): Promise<void> {
   // displacement control to LIGGGHTS's loaded wall height (removes the one-check quantisation of the stop)
   const variants: { name: string; height?: number }[] = [];
   if (!args.includes("--matched-height")) variants.push({ name: "protocol as written (stop at the first check >= 375 MPa)" });
-  if (!args.includes("--protocol-only")) variants.push({ name: `top wall pressed to LIGGGHTS's loaded height ${(ref.loaded.height_m * 1e6).toFixed(3)} um`, height: ref.loaded.height_m });
-  let steps = 0, sec = 0, n = 0;
+  if (!args.includes("--protocol-only"))
+    variants.push({
+      name: `top wall pressed to LIGGGHTS's loaded height ${(ref.loaded.height_m * 1e6).toFixed(3)} um`,
+      height: ref.loaded.height_m,
+    });
+  let steps = 0,
+    sec = 0,
+    n = 0;
   const verdicts: string[] = [];
   for (const variant of variants) {
     const runs: { r: Stats; sec: number; n: number }[] = [];
     for (const skin of skins) runs.push(await runOnce(pack, skin, variant.height));
-    steps += runs.reduce((a, x) => a + x.r.steps, 0); sec += runs.reduce((a, x) => a + x.sec, 0); n = runs[0].n;
-    const ok = table(pack, variant.name, skins, runs.map((x) => x.r), ref);
+    steps += runs.reduce((a, x) => a + x.r.steps, 0);
+    sec += runs.reduce((a, x) => a + x.sec, 0);
+    n = runs[0].n;
+    const ok = table(
+      pack,
+      variant.name,
+      skins,
+      runs.map((x) => x.r),
+      ref,
+    );
     verdicts.push(`  ${variant.name}: replica means within the tolerances: ${ok ? "yes" : "NO"}`);
   }
   console.log(verdicts.join("\n"));
   const ps = (n * steps) / sec;
-  console.log(`  whole protocol: ${(sec / (skins.length * variants.length)).toFixed(1)} s per run (LIGGGHTS ${ref.timing_np1.steps} steps, ${ref.timing_np1.loop_time_s.toFixed(1)} s) -> ${(ps / 1e6).toFixed(2)}e6 particle-steps/s; LIGGGHTS ${(LIGGGHTS_WHOLE_PS / 1e6).toFixed(2)}e6 -> ratio ${(ps / LIGGGHTS_WHOLE_PS).toFixed(2)}`);
+  console.log(
+    `  whole protocol: ${(sec / (skins.length * variants.length)).toFixed(1)} s per run (LIGGGHTS ${ref.timing_np1.steps} steps, ${ref.timing_np1.loop_time_s.toFixed(1)} s) -> ${(ps / 1e6).toFixed(2)}e6 particle-steps/s; LIGGGHTS ${(LIGGGHTS_WHOLE_PS / 1e6).toFixed(2)}e6 -> ratio ${(ps / LIGGGHTS_WHOLE_PS).toFixed(2)}`,
+  );
 }
 
 /** Prints one comparison table; z = (LIGGGHTS - replica mean)/replica SD. Returns whether every mean is within tolerance. */
+// biome-ignore lint/suspicious/noExplicitAny: the LIGGGHTS summary JSON as read (fixtures/dem/pack2k_summary.json)
 function table(pack: string, title: string, skins: number[], runs: Stats[], ref: any): boolean {
   const fmt = (x: number) => x.toPrecision(5).padStart(10);
   let allOk = true;
@@ -83,23 +111,36 @@ function table(pack: string, title: string, skins: number[], runs: Stats[], ref:
     const v = runs.map(f);
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
     const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
-    const ok = !tol || (tol.abs !== undefined ? Math.abs(mean - theirs) <= tol.abs : Math.abs(mean - theirs) <= tol.rel! * Math.abs(theirs));
+    const ok =
+      !tol || (tol.abs !== undefined ? Math.abs(mean - theirs) <= tol.abs : Math.abs(mean - theirs) <= tol.rel! * Math.abs(theirs));
     if (!ok) allOk = false;
     const tolText = !tol ? "-" : tol.abs !== undefined ? `±${tol.abs}` : `${tol.rel! * 100} %`;
     const z = sd > 0 ? ((theirs - mean) / sd).toFixed(1) : "-";
     const dev = tol?.rel !== undefined ? `${(((mean - theirs) / Math.abs(theirs)) * 100).toFixed(1)} %` : (mean - theirs).toPrecision(2);
-    console.log(`  ${name.padEnd(30)} ${v.map(fmt).join("")} ${fmt(mean)} ±${sd.toPrecision(2).padEnd(7)} ${fmt(theirs)} ${z.padStart(5)} ${dev.padStart(8)}  ${tolText.padEnd(6)} ${tol ? (ok ? "ok" : "OUTSIDE") : ""}`);
+    console.log(
+      `  ${name.padEnd(30)} ${v.map(fmt).join("")} ${fmt(mean)} ±${sd.toPrecision(2).padEnd(7)} ${fmt(theirs)} ${z.padStart(5)} ${dev.padStart(8)}  ${tolText.padEnd(6)} ${tol ? (ok ? "ok" : "OUTSIDE") : ""}`,
+    );
   };
   console.log(`\n${pack} uniaxial compaction vs LIGGGHTS 3.8.0 (compaction.in, same start, ${runs.length} replicas): ${title}`);
-  console.log(`  ${"quantity".padEnd(30)} ${skins.map((s) => `skin${(s * 1e6).toFixed(2)}`.padStart(10)).join("")} ${"mean".padStart(10)} ${"sd".padEnd(8)} ${"LIGGGHTS".padStart(10)} ${"z".padStart(5)} ${"mean-ref".padStart(8)}  tol`);
-  const RL = ref.loaded, RR = ref.released;
+  console.log(
+    `  ${"quantity".padEnd(30)} ${skins.map((s) => `skin${(s * 1e6).toFixed(2)}`.padStart(10)).join("")} ${"mean".padStart(10)} ${"sd".padEnd(8)} ${"LIGGGHTS".padStart(10)} ${"z".padStart(5)} ${"mean-ref".padStart(8)}  tol`,
+  );
+  const RL = ref.loaded,
+    RR = ref.released;
   row("loaded: top-wall height [um]", (r) => r.loaded.height_m * 1e6, RL.height_m * 1e6);
   row("loaded: P_top [MPa]", (r) => r.loaded.pressure_Pa / 1e6, RL.P_top_Pa / 1e6);
   row("loaded: solid fraction", (r) => r.loaded.solidFraction, RL.solid_fraction, { abs: 0.01 });
   row("loaded: mean coordination", (r) => r.loaded.meanCoordination, RL.mean_coordination_pp_all, { abs: 0.2 });
   for (const ph of ["AM", "SE"]) {
     row(`loaded: ${ph} coordination`, (r) => r.loaded.phases[ph].meanCoordination, RL[ph].mean_coordination_pp);
-    ["xx", "yy", "zz"].forEach((c, k) => row(`loaded: ${ph} sigma_${c} [MPa]`, (r) => r.loaded.phases[ph].volWeightedStress_Pa[k] / 1e6, RL[ph].vol_weighted_mean_stress_Pa_xx_yy_zz_xy_xz_yz[k] / 1e6, { rel: 0.05 }));
+    ["xx", "yy", "zz"].forEach((c, k) =>
+      row(
+        `loaded: ${ph} sigma_${c} [MPa]`,
+        (r) => r.loaded.phases[ph].volWeightedStress_Pa[k] / 1e6,
+        RL[ph].vol_weighted_mean_stress_Pa_xx_yy_zz_xy_xz_yz[k] / 1e6,
+        { rel: 0.05 },
+      ),
+    );
   }
   row("released: top-wall height [um]", (r) => r.released.height_m * 1e6, RR.height_m * 1e6);
   row("released: solid fraction", (r) => r.released.solidFraction, RR.solid_fraction, { abs: 0.01 });

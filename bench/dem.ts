@@ -14,7 +14,6 @@ import { MATERIALS_COMPACTION, PAIRS_COMPACTION } from "../host/dem/presets.js";
 import { parseDemCase, type DemCaseInput } from "../host/dem/case.js";
 import { resolveCase } from "../host/dem/run.js";
 import { DemSystem } from "../host/dem/system.js";
-import { parseCsv } from "../host/io/csv.js";
 import * as L from "../assembly/dem/layout.js";
 
 const LIGGGHTS_PS = 4.0e6;
@@ -24,7 +23,12 @@ function arg(args: string[], name: string, def: string): string {
   return k >= 0 && k + 1 < args.length ? args[k + 1] : def;
 }
 
-function benchCase(pack: string, particlesCsv: string, box: { Lxy: number; H0: number }, top: { pos: number; motion: NonNullable<DemCaseInput["walls"]>[number]["motion"] }): DemCaseInput {
+function benchCase(
+  pack: string,
+  particlesCsv: string,
+  box: { Lxy: number; H0: number },
+  top: { pos: number; motion: NonNullable<DemCaseInput["walls"]>[number]["motion"] },
+): DemCaseInput {
   return {
     name: `${pack}-dense`,
     materials: MATERIALS_COMPACTION,
@@ -50,7 +54,9 @@ function readBox(pack: string): { Lxy: number; H0: number } {
 /** Press to 375 MPa with a servo wall and hold; returns the dense state as CSV text + wall height. */
 async function densify(pack: string, k: Kernels): Promise<{ csv: string; zTop: number }> {
   const box = readBox(pack);
-  const cfg = parseDemCase(benchCase(pack, `${pack}_init.csv`, box, { pos: box.H0, motion: { type: "servo", targetPressure_Pa: 375e6, maxSpeed_m_s: 10 } }));
+  const cfg = parseDemCase(
+    benchCase(pack, `${pack}_init.csv`, box, { pos: box.H0, motion: { type: "servo", targetPressure_Pa: 375e6, maxSpeed_m_s: 10 } }),
+  );
   const rc = resolveCase(cfg, (p) => readFileSync(`fixtures/dem/${p}`, "utf8"));
   const s = new DemSystem(k, rc.init);
   s.setup();
@@ -59,20 +65,34 @@ async function densify(pack: string, k: Kernels): Promise<{ csv: string; zTop: n
   for (let chunk = 0; chunk < 2000; chunk++) {
     s.run(500);
     const w = s.wall(1);
-    if (chunk % 10 === 0) process.stderr.write(`\r  densify ${pack}: step ${s.step}, top wall ${(w.position_m * 1e6).toFixed(1)} um, P ${(w.load_N / A / 1e6).toFixed(1)} MPa   `);
+    if (chunk % 10 === 0)
+      process.stderr.write(
+        `\r  densify ${pack}: step ${s.step}, top wall ${(w.position_m * 1e6).toFixed(1)} um, P ${(w.load_N / A / 1e6).toFixed(1)} MPa   `,
+      );
     if (w.load_N / A > 370e6 && Math.abs(w.velocity_m_s[2]) < 0.05) break;
   }
   // hold: fix the wall where it is and let the bed settle a little
   s.setWall(1, { mode: "fixed", velocity_m_s: [0, 0, 0] });
   s.run(3000);
-  process.stderr.write(`\r  densify ${pack}: done after ${s.step} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s, P ${(s.wall(1).load_N / A / 1e6).toFixed(1)} MPa\n`);
-  const x = s.f64(L.P_X), y = s.f64(L.P_Y), z = s.f64(L.P_Z), r = s.f64(L.P_R);
+  process.stderr.write(
+    `\r  densify ${pack}: done after ${s.step} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s, P ${(s.wall(1).load_N / A / 1e6).toFixed(1)} MPa\n`,
+  );
+  const x = s.f64(L.P_X),
+    y = s.f64(L.P_Y),
+    z = s.f64(L.P_Z),
+    r = s.f64(L.P_R);
   const lines = ["id,type,x_m,y_m,z_m,radius_m,density_kg_m3"];
-  for (let i = 0; i < s.n; i++) lines.push(`${rc.particles.id[i]},${rc.particles.material[i] + 1},${x[i]},${y[i]},${z[i]},${r[i]},${rc.particles.density_kg_m3[i]}`);
+  for (let i = 0; i < s.n; i++)
+    lines.push(`${rc.particles.id[i]},${rc.particles.material[i] + 1},${x[i]},${y[i]},${z[i]},${r[i]},${rc.particles.density_kg_m3[i]}`);
   return { csv: lines.join("\n") + "\n", zTop: s.wall(1).position_m };
 }
 
-function timeSteps(k: Kernels, pack: string, dense: { csv: string; zTop: number }, steps: number): { ps: number; seconds: number; contacts: number; builds: number; n: number } {
+function timeSteps(
+  k: Kernels,
+  pack: string,
+  dense: { csv: string; zTop: number },
+  steps: number,
+): { ps: number; seconds: number; contacts: number; builds: number; n: number } {
   const box = readBox(pack);
   const cfg = parseDemCase(benchCase(pack, "dense.csv", box, { pos: dense.zTop, motion: { type: "fixed" } }));
   const rc = resolveCase(cfg, () => dense.csv);
@@ -102,9 +122,13 @@ export async function main(args: string[]): Promise<void> {
   }
   console.log(`DEM benchmark: ${pack} dense state, hertz + tangential history, dt 2.5e-10 s, skin 0.5 um, walls fixed`);
   const w = timeSteps(await loadCore(), pack, dense, steps);
-  console.log(`  wasm core   : ${steps} steps in ${w.seconds.toFixed(2)} s -> ${(w.ps / 1e6).toFixed(2)}e6 particle-steps/s (${w.n} particles, ${w.contacts} contacts, mean coordination ${(2 * w.contacts / w.n).toFixed(2)}, ${w.builds} neighbour builds)`);
+  console.log(
+    `  wasm core   : ${steps} steps in ${w.seconds.toFixed(2)} s -> ${(w.ps / 1e6).toFixed(2)}e6 particle-steps/s (${w.n} particles, ${w.contacts} contacts, mean coordination ${((2 * w.contacts) / w.n).toFixed(2)}, ${w.builds} neighbour builds)`,
+  );
   const t = timeSteps(createTwin(new ArrayHeap()), pack, dense, twinSteps);
   console.log(`  TS twin     : ${twinSteps} steps in ${t.seconds.toFixed(2)} s -> ${(t.ps / 1e6).toFixed(2)}e6 particle-steps/s`);
-  console.log(`  ratios      : wasm / TS twin = ${(w.ps / t.ps).toFixed(2)}; wasm / LIGGGHTS 3.8.0 (${(LIGGGHTS_PS / 1e6).toFixed(1)}e6 /s, 1 core, this machine) = ${(w.ps / LIGGGHTS_PS).toFixed(2)}`);
+  console.log(
+    `  ratios      : wasm / TS twin = ${(w.ps / t.ps).toFixed(2)}; wasm / LIGGGHTS 3.8.0 (${(LIGGGHTS_PS / 1e6).toFixed(1)}e6 /s, 1 core, this machine) = ${(w.ps / LIGGGHTS_PS).toFixed(2)}`,
+  );
   console.log(`  target      : >= 6.0e6 particle-steps/s (1.5x LIGGGHTS) on one core: ${w.ps >= 6e6 ? "met" : "NOT met"}`);
 }

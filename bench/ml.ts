@@ -13,7 +13,8 @@ import type { LayersModel } from "@tensorflow/tfjs";
 
 function images(n: number, size: number, outs: number, seed: number): Scaled {
   const rng = new Rng(seed);
-  const x = new Float32Array(n * size * size), y = new Float32Array(n * outs);
+  const x = new Float32Array(n * size * size),
+    y = new Float32Array(n * outs);
   for (let i = 0; i < x.length; i++) x[i] = Math.floor(rng.next() * 3) / 2;
   for (let i = 0; i < y.length; i++) y[i] = rng.next();
   return { x, y, n };
@@ -35,30 +36,41 @@ function inferRate(model: LayersModel, data: Scaled, batch: number): number {
 
 export async function main(args: string[]): Promise<void> {
   const arg = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
-  const nA = arg("--images-a", 48), nB = arg("--images-b", 320);
+  const nA = arg("--images-a", 48),
+    nB = arg("--images-b", 320);
   const { tf, info } = await initMl();
-  console.log(`backend: ${info.backend} (${info.package}), simd ${info.simd ?? "-"}, threads ${info.threads ?? "-"}; not used: ${info.notUsed.map((c) => c.name).join(", ")}`);
+  console.log(
+    `backend: ${info.backend} (${info.package}), simd ${info.simd ?? "-"}, threads ${info.threads ?? "-"}; not used: ${info.notUsed.map((c) => c.name).join(", ")}`,
+  );
 
   const A = buildModelA({ outputs: 9 }, 1);
   const dA = images(nA, 224, 9, 1);
   const a = await trainRate(A, dA, 16);
   const aInf = inferRate(A, dA, 16);
-  console.log(`model A (224x224x1, ${A.countParams()} weights), train batch 16: ${a.rate.toFixed(2)} img/s (target >= 8; PyTorch 1.13 CPU 1 thread 12.9; first kernel pack 5.6), loss ${a.loss.map((l) => l.toExponential(2)).join(" -> ")}; inference ${aInf.toFixed(1)} img/s`);
+  console.log(
+    `model A (224x224x1, ${A.countParams()} weights), train batch 16: ${a.rate.toFixed(2)} img/s (target >= 8; PyTorch 1.13 CPU 1 thread 12.9; first kernel pack 5.6), loss ${a.loss.map((l) => l.toExponential(2)).join(" -> ")}; inference ${aInf.toFixed(1)} img/s`,
+  );
 
   const B = buildModelB({ outputs: 1 }, 1);
   const dB = images(nB, 64, 1, 2);
   const b = await trainRate(B, dB, 16);
   const bInf = inferRate(B, dB, 32);
-  console.log(`model B (64x64x1, ${B.countParams()} weights), train batch 16: ${b.rate.toFixed(1)} img/s (target >= 35; first kernel pack 27), loss ${b.loss.map((l) => l.toExponential(2)).join(" -> ")}; inference ${bInf.toFixed(0)} img/s`);
+  console.log(
+    `model B (64x64x1, ${B.countParams()} weights), train batch 16: ${b.rate.toFixed(1)} img/s (target >= 35; first kernel pack 27), loss ${b.loss.map((l) => l.toExponential(2)).join(" -> ")}; inference ${bInf.toFixed(0)} img/s`,
+  );
 
   for (const hidden of [128, 1024, 3072]) {
     const C = buildModelC({ inputs: 4, outputs: 3, hidden }, 1);
     const rng = new Rng(hidden);
-    const n = 8192, x = new Float32Array(n * 4), y = new Float32Array(n * 3);
+    const n = 8192,
+      x = new Float32Array(n * 4),
+      y = new Float32Array(n * 3);
     for (let i = 0; i < x.length; i++) x[i] = rng.next();
     for (let i = 0; i < n; i++) for (let o = 0; o < 3; o++) y[i * 3 + o] = 0.5 + 0.3 * Math.sin(x[i * 4] * (o + 1)) * x[i * 4 + 1];
     const c = await trainRate(C, { x, y, n }, 32);
-    console.log(`model C (MLP 4 -> ${hidden} -> 3), train batch 32: ${c.rate.toFixed(0)} samples/s (stock wasm probe: 4061 / 8205 / 1024-1808 for H = 128 / 1024 / 3072)`);
+    console.log(
+      `model C (MLP 4 -> ${hidden} -> 3), train batch 32: ${c.rate.toFixed(0)} samples/s (stock wasm probe: 4061 / 8205 / 1024-1808 for H = 128 / 1024 / 3072)`,
+    );
     C.dispose();
   }
 
@@ -72,7 +84,9 @@ export async function main(args: string[]): Promise<void> {
     const t1 = performance.now();
     await train(Bc, { train: images(4, 64, 1, 2) }, { epochs: 1, batchSize: 4, warmupEpochs: 0, progress: false });
     const cpuB = 4 / ((performance.now() - t1) / 1000);
-    console.log(`stock tfjs 'cpu' backend, one training step in this run: model A ${cpuA.toFixed(3)} img/s (batch 1) -> ${info.backend} is ${(a.rate / cpuA).toFixed(0)}x faster; model B ${cpuB.toFixed(2)} img/s (batch 4) -> ${(b.rate / cpuB).toFixed(0)}x`);
+    console.log(
+      `stock tfjs 'cpu' backend, one training step in this run: model A ${cpuA.toFixed(3)} img/s (batch 1) -> ${info.backend} is ${(a.rate / cpuA).toFixed(0)}x faster; model B ${cpuB.toFixed(2)} img/s (batch 4) -> ${(b.rate / cpuB).toFixed(0)}x`,
+    );
   }
   void tf;
 }

@@ -26,27 +26,43 @@ import { fileURLToPath } from "node:url";
 export function twoSphereVolume(n: number, seed: number, r_am = 8, r_se = 4, amTarget = 0.5, solidTarget = 0.8): Volume {
   const rng = new Rng(seed);
   const data = new Uint8Array(n * n * n);
-  let nAm = 0, nSolid = 0;
+  let nAm = 0,
+    nSolid = 0;
   const put = (code: number, r: number) => {
-    const cx = rng.next() * n, cy = rng.next() * n, cz = rng.next() * n;
+    const cx = rng.next() * n,
+      cy = rng.next() * n,
+      cz = rng.next() * n;
     let added = 0;
-    for (let z = Math.ceil(cz - r - 0.5); z <= Math.floor(cz + r - 0.5); z++) for (let y = Math.ceil(cy - r - 0.5); y <= Math.floor(cy + r - 0.5); y++) for (let x = Math.ceil(cx - r - 0.5); x <= Math.floor(cx + r - 0.5); x++) {
-      const dx = x + 0.5 - cx, dy = y + 0.5 - cy, dz = z + 0.5 - cz;
-      if (dx * dx + dy * dy + dz * dz > r * r) continue;
-      const c = ((((z % n) + n) % n) * n + (((y % n) + n) % n)) * n + (((x % n) + n) % n);
-      if (data[c] === 0) { data[c] = code; added++; }
-    }
+    for (let z = Math.ceil(cz - r - 0.5); z <= Math.floor(cz + r - 0.5); z++)
+      for (let y = Math.ceil(cy - r - 0.5); y <= Math.floor(cy + r - 0.5); y++)
+        for (let x = Math.ceil(cx - r - 0.5); x <= Math.floor(cx + r - 0.5); x++) {
+          const dx = x + 0.5 - cx,
+            dy = y + 0.5 - cy,
+            dz = z + 0.5 - cz;
+          if (dx * dx + dy * dy + dz * dz > r * r) continue;
+          const c = ((((z % n) + n) % n) * n + (((y % n) + n) % n)) * n + (((x % n) + n) % n);
+          if (data[c] === 0) {
+            data[c] = code;
+            added++;
+          }
+        }
     return added;
   };
   const N = n * n * n;
-  while (nAm < amTarget * N) { const a = put(1, r_am); nAm += a; nSolid += a; }
+  while (nAm < amTarget * N) {
+    const a = put(1, r_am);
+    nAm += a;
+    nSolid += a;
+  }
   while (nSolid < solidTarget * N) nSolid += put(2, r_se);
   return { shape: [n, n, n], data, phases: { "0": "pore", "1": "AM", "2": "SE" } };
 }
 
 function triadBandwidth(): number {
   const m = 8 * 1024 * 1024;
-  const a = new Float64Array(m), b = new Float64Array(m).fill(1), c = new Float64Array(m).fill(2);
+  const a = new Float64Array(m),
+    b = new Float64Array(m).fill(1),
+    c = new Float64Array(m).fill(2);
   let best = Infinity;
   for (let rep = 0; rep < 5; rep++) {
     const t0 = performance.now();
@@ -65,58 +81,95 @@ export async function main(args: string[]): Promise<void> {
   let t0 = performance.now();
   const v = twoSphereVolume(n, 2024);
   const frac = (c: number) => v.data.reduce((a, x) => a + (x === c ? 1 : 0), 0) / v.data.length;
-  console.log(`${n}^3 two-sphere volume (AM r 8, SE r 4 voxels; seed 2024): AM ${frac(1).toFixed(3)}, SE ${frac(2).toFixed(3)}, pore ${frac(0).toFixed(3)} (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${n}^3 two-sphere volume (AM r 8, SE r 4 voxels; seed 2024): AM ${frac(1).toFixed(3)}, SE ${frac(2).toFixed(3)}, pore ${frac(0).toFixed(3)} (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   const tight = transport(k, v, { phase: "SE", axis: 0, solver: { rtol: 1e-11 } });
-  console.log(`  reference solve (rtol 1e-11): tau = ${tight.tauFactor.toPrecision(10)}, ${tight.solve.iterations} CG iterations, ${tight.solve.seconds.toFixed(1)} s, percolating ${(100 * tight.percolatingFraction).toFixed(1)} %`);
+  console.log(
+    `  reference solve (rtol 1e-11): tau = ${tight.tauFactor.toPrecision(10)}, ${tight.solve.iterations} CG iterations, ${tight.solve.seconds.toFixed(1)} s, percolating ${(100 * tight.percolatingFraction).toFixed(1)} %`,
+  );
   // set-up alone (labelling, masks, coarse levels, compact arrays; no iteration), then the solves
   const setup = Math.min(...[0, 1, 2].map(() => transport(k, v, { phase: "SE", axis: 0, solver: { rtol: 0.99 } }).solve.seconds));
   // the default path: best of 3 (this machine is shared; the spread is printed), the others once
-  for (const [cycle, rtol, aggregation, compact, reps] of [["K", 1e-7, "components", true, 3], ["K", 3e-7, "components", true, 3], ["K", 1e-8, "components", true, 1], ["K", 1e-9, "components", true, 1], ["K", 1e-7, "components", false, 1], ["K", 1e-7, "blocks", false, 1], ["V", 1e-9, "blocks", false, 1]] as const) {
-    let best: ReturnType<typeof transport> | undefined, wall = Infinity;
+  for (const [cycle, rtol, aggregation, compact, reps] of [
+    ["K", 1e-7, "components", true, 3],
+    ["K", 3e-7, "components", true, 3],
+    ["K", 1e-8, "components", true, 1],
+    ["K", 1e-9, "components", true, 1],
+    ["K", 1e-7, "components", false, 1],
+    ["K", 1e-7, "blocks", false, 1],
+    ["V", 1e-9, "blocks", false, 1],
+  ] as const) {
+    let best: ReturnType<typeof transport> | undefined,
+      wall = Infinity;
     const all: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
       const t1 = performance.now();
       const ri = transport(k, v, { phase: "SE", axis: 0, solver: { rtol, cycle, aggregation, compact } });
       const w = (performance.now() - t1) / 1000;
       all.push(ri.solve.seconds);
-      if (!best || ri.solve.seconds < best.solve.seconds) { best = ri; wall = w; }
+      if (!best || ri.solve.seconds < best.solve.seconds) {
+        best = ri;
+        wall = w;
+      }
     }
     const r = best!;
     const err = Math.abs(r.tauFactor - tight.tauFactor) / tight.tauFactor;
-    const path = aggregation === "blocks" ? "2x2x2 blocks" : compact ? "connected pieces of blocks, compact level 0" : "connected pieces of blocks, grid level 0";
+    const path =
+      aggregation === "blocks"
+        ? "2x2x2 blocks"
+        : compact
+          ? "connected pieces of blocks, compact level 0"
+          : "connected pieces of blocks, grid level 0";
     const per = (r.solve.seconds - setup) / Math.max(1, r.solve.iterations);
-    console.log(`  pcg + ${cycle}-cycle, ${path}, rtol ${rtol.toExponential(0)}: tau rel. error ${err.toExponential(2)}${err <= 1e-6 ? " (<= 1e-6)" : " (> 1e-6)"}, ${r.solve.iterations} iterations, ${r.solve.seconds.toFixed(2)} s${reps > 1 ? ` (best of ${reps}: ${all.map((x) => x.toFixed(2)).join(", ")})` : ""} (${wall.toFixed(2)} s with the volume's conductivities and the workspace) -> TauFactor 37 s: ${(37 / r.solve.seconds).toFixed(1)}x, scipy CG 100 s: ${(100 / r.solve.seconds).toFixed(1)}x, target 2 s${aggregation === "components" && compact ? `; set-up ${setup.toFixed(2)} s + ${(1000 * per).toFixed(0)} ms per iteration` : ""}`);
+    console.log(
+      `  pcg + ${cycle}-cycle, ${path}, rtol ${rtol.toExponential(0)}: tau rel. error ${err.toExponential(2)}${err <= 1e-6 ? " (<= 1e-6)" : " (> 1e-6)"}, ${r.solve.iterations} iterations, ${r.solve.seconds.toFixed(2)} s${reps > 1 ? ` (best of ${reps}: ${all.map((x) => x.toFixed(2)).join(", ")})` : ""} (${wall.toFixed(2)} s with the volume's conductivities and the workspace) -> TauFactor 37 s: ${(37 / r.solve.seconds).toFixed(1)}x, scipy CG 100 s: ${(100 / r.solve.seconds).toFixed(1)}x, target 2 s${aggregation === "components" && compact ? `; set-up ${setup.toFixed(2)} s + ${(1000 * per).toFixed(0)} ms per iteration` : ""}`,
+    );
   }
 
   // ---- 2. images ----
   const base = readVolume("fixtures/transport/img64_batch100.json");
-  const B = nImages, H = 64, W = 64;
+  const B = nImages,
+    H = 64,
+    W = 64;
   const data = new Uint8Array(B * H * W);
   for (let b = 0; b < B; b++) {
-    const src = base.data.subarray((b % 100) * H * W, ((b % 100) + 1) * H * W), o = Math.floor(b / 100) % 8;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      let yy = o & 1 ? H - 1 - y : y, xx = o & 2 ? W - 1 - x : x;
-      if (o & 4) [yy, xx] = [xx, yy];
-      data[b * H * W + y * W + x] = src[yy * W + xx];
-    }
+    const src = base.data.subarray((b % 100) * H * W, ((b % 100) + 1) * H * W),
+      o = Math.floor(b / 100) % 8;
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        let yy = o & 1 ? H - 1 - y : y,
+          xx = o & 2 ? W - 1 - x : x;
+        if (o & 4) [yy, xx] = [xx, yy];
+        data[b * H * W + y * W + x] = src[yy * W + xx];
+      }
   }
   const imgOpts = { axis: 0 as const, solver: { rtol: 1e-8 } };
   t0 = performance.now();
   const rows = solveImages(k, { shape: [B, H, W], data, phases: {} }, imgOpts);
   const sec = (performance.now() - t0) / 1000;
   // images 0-99 are the fixture images unturned: their currents against the reference CSV (measured, not claimed)
-  const ref = readFileSync("fixtures/transport/img64_batch100_reference.csv", "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(",")[3]));
+  const ref = readFileSync("fixtures/transport/img64_batch100_reference.csv", "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => Number(l.split(",")[3]));
   const imgErr = Math.max(...ref.map((c, i) => (c > 0 ? Math.abs(rows[i].current_A - c) / c : rows[i].current_A)));
-  console.log(`${B} images 64x64, one thread (pcg + V-cycle, rtol 1e-8; the 100 fixture images' currents within ${imgErr.toExponential(1)} of the reference): ${sec.toFixed(2)} s, ${((1000 * sec) / B).toFixed(2)} ms each, ${rows.filter((r) => !r.percolates).length} non-percolating; sparse direct 16 s: ${(16 / sec).toFixed(1)}x, paper ~600 s: ${(600 / sec).toFixed(0)}x, target 1 s`);
+  console.log(
+    `${B} images 64x64, one thread (pcg + V-cycle, rtol 1e-8; the 100 fixture images' currents within ${imgErr.toExponential(1)} of the reference): ${sec.toFixed(2)} s, ${((1000 * sec) / B).toFixed(2)} ms each, ${rows.filter((r) => !r.percolates).length} non-percolating; sparse direct 16 s: ${(16 / sec).toFixed(1)}x, paper ~600 s: ${(600 / sec).toFixed(0)}x, target 1 s`,
+  );
   const nw = availableParallelism();
-  let pooled: Awaited<ReturnType<typeof solveImagesParallel>> = [], secP = Infinity;
+  let pooled: Awaited<ReturnType<typeof solveImagesParallel>> = [],
+    secP = Infinity;
   for (let rep = 0; rep < 2; rep++) {
     t0 = performance.now();
     pooled = await solveImagesParallel(k, { shape: [B, H, W], data, phases: {} }, imgOpts, { workers: nw });
     secP = Math.min(secP, (performance.now() - t0) / 1000);
   }
   const same = pooled.every((r, i) => r.current_A === rows[i].current_A);
-  console.log(`${B} images on ${nw} worker threads (start-up included, best of 2; results ${same ? "identical" : "DIFFER"}): ${secP.toFixed(2)} s -> ${(sec / secP).toFixed(2)}x one thread; sparse direct 16 s: ${(16 / secP).toFixed(1)}x, target 1 s`);
+  console.log(
+    `${B} images on ${nw} worker threads (start-up included, best of 2; results ${same ? "identical" : "DIFFER"}): ${secP.toFixed(2)} s -> ${(sec / secP).toFixed(2)}x one thread; sparse direct 16 s: ${(16 / secP).toFixed(1)}x, target 1 s`,
+  );
   // what a user runs: the compiled CLI (its workers start without the TypeScript loader), whole process
   const cli = fileURLToPath(new URL("../dist/host/cli/main.js", import.meta.url));
   if (existsSync(cli)) {
@@ -124,21 +177,55 @@ export async function main(args: string[]): Promise<void> {
     try {
       writeVolume(join(dir, "batch.json"), { shape: [B, H, W], data, phases: {} });
       t0 = performance.now();
-      const run = spawnSync(process.execPath, [cli, "transport-images", join(dir, "batch.json"), "--axis", "0", "--rtol", "1e-8", "--workers", String(nw), "-o", join(dir, "currents.csv")], { encoding: "utf8" });
+      const run = spawnSync(
+        process.execPath,
+        [
+          cli,
+          "transport-images",
+          join(dir, "batch.json"),
+          "--axis",
+          "0",
+          "--rtol",
+          "1e-8",
+          "--workers",
+          String(nw),
+          "-o",
+          join(dir, "currents.csv"),
+        ],
+        { encoding: "utf8" },
+      );
       const secCli = (performance.now() - t0) / 1000;
-      if (run.status === 0) console.log(`  the same batch through the CLI (assb transport-images, compiled, ${nw} workers; whole process incl. Node start, reading the batch, writing the CSV): ${secCli.toFixed(2)} s, target 1 s`);
+      if (run.status === 0)
+        console.log(
+          `  the same batch through the CLI (assb transport-images, compiled, ${nw} workers; whole process incl. Node start, reading the batch, writing the CSV): ${secCli.toFixed(2)} s, target 1 s`,
+        );
       else console.log(`  CLI run failed (exit ${run.status}): ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   } else console.log("  (dist/ not built: npm run build, to time the CLI as well)");
 
   // ---- 3. bandwidth of one SOR sweep ----
   const bw = triadBandwidth();
-  const s = new GridSolver(k, gridOrder(v.shape, 0).shape3, [false, false], { ...SOLVER_DEFAULTS, method: "sor", rtol: 1e-300, maxIterations: 10, checkEvery: 1000 });
-  const table = new Float64Array(256); table[2] = 1;
+  const s = new GridSolver(k, gridOrder(v.shape, 0).shape3, [false, false], {
+    ...SOLVER_DEFAULTS,
+    method: "sor",
+    rtol: 1e-300,
+    maxIterations: 10,
+    checkEvery: 1000,
+  });
+  const table = new Float64Array(256);
+  table[2] = 1;
   fillSigma(v, 0, table, s.sigmaView());
   const r = s.solve();
   s.dispose();
-  const s2 = new GridSolver(k, gridOrder(v.shape, 0).shape3, [false, false], { ...SOLVER_DEFAULTS, method: "sor", rtol: 1e-300, maxIterations: 1, checkEvery: 1000 });
+  const s2 = new GridSolver(k, gridOrder(v.shape, 0).shape3, [false, false], {
+    ...SOLVER_DEFAULTS,
+    method: "sor",
+    rtol: 1e-300,
+    maxIterations: 1,
+    checkEvery: 1000,
+  });
   fillSigma(v, 0, table, s2.sigmaView());
   const r1 = s2.solve();
   s2.dispose();
@@ -147,5 +234,7 @@ export async function main(args: string[]): Promise<void> {
   // runs): read the i32 mask, b and x and write x = 4 + 3 x 8 bytes per cell of the grid (the network's runs leave
   // no whole cache line of the grid untouched often enough to count less)
   const bytes = (4 + 3 * 8) * v.data.length;
-  console.log(`red-black SOR sweep on ${n}^3 (link mask): ${(sweep * 1000).toFixed(1)} ms -> ${(bytes / sweep / 1e9).toFixed(2)} GB/s (4 + 3 x 8 B per cell); triad loop ${(bw / 1e9).toFixed(2)} GB/s -> ${((bytes / sweep) / bw).toFixed(2)} of the machine's streaming bandwidth`);
+  console.log(
+    `red-black SOR sweep on ${n}^3 (link mask): ${(sweep * 1000).toFixed(1)} ms -> ${(bytes / sweep / 1e9).toFixed(2)} GB/s (4 + 3 x 8 B per cell); triad loop ${(bw / 1e9).toFixed(2)} GB/s -> ${(bytes / sweep / bw).toFixed(2)} of the machine's streaming bandwidth`,
+  );
 }

@@ -13,7 +13,23 @@ export { parseCsv, toCsv, columnsToTable } from "./io/csv.js";
 
 // packings (SPEC §1) and the packing hand-off
 export { generatePacking, parsePackSpec, packingCsvTyped, PackSpecSchema, type GeneratedPacking, type PackSpec } from "./pack/pack.js";
-export { checkPacking, packingCsv, packingSidecar, parseParticleTable, packingFromTable, checkSidecar, phaseOf, DEFAULT_TYPES, MAX_PARTICLES, type Packing, type PackingBox, type PackingParticles, type PackingSidecar, type Phase, type ParticleTable } from "./pack/packing.js";
+export {
+  checkPacking,
+  packingCsv,
+  packingSidecar,
+  parseParticleTable,
+  packingFromTable,
+  checkSidecar,
+  phaseOf,
+  DEFAULT_TYPES,
+  MAX_PARTICLES,
+  type Packing,
+  type PackingBox,
+  type PackingParticles,
+  type PackingSidecar,
+  type Phase,
+  type ParticleTable,
+} from "./pack/packing.js";
 export { caseFromPacking } from "./pack/to_case.js";
 
 // DEM engine, protocols and reports (SPEC §2)
@@ -21,10 +37,52 @@ export { createTwin } from "./dem/twin.js";
 export { DemSystem, DemUnstableError, type SystemInit, type WallInit, type RestartState } from "./dem/system.js";
 export { DemCaseSchema, parseDemCase, type DemCase, type DemCaseInput } from "./dem/case.js";
 export { resolveCase, runCase, type DemResult, type ResolvedCase } from "./dem/run.js";
-export { CONTACT_MODELS, buildPairTable, yEff, gEff, betaEff, rayleighTime, sphereMass, hertzContactRadius, type Material } from "./dem/materials.js";
+export {
+  CONTACT_MODELS,
+  buildPairTable,
+  yEff,
+  gEff,
+  betaEff,
+  rayleighTime,
+  sphereMass,
+  hertzContactRadius,
+  type Material,
+} from "./dem/materials.js";
 export { demoCase } from "./dem/demo.js";
-export { runUniaxial, runIsostatic, runCycle, runDisplacement, packingHeight, UNIAXIAL_DEFAULTS, type UniaxialOptions, type UniaxialResult, type Progress, type ReleaseOutcome, type CurvePoint, type IsostaticResult, type CycleState } from "./dem/protocol.js";
-export { runCompact, compactStages, parseCompact, CompactSchema, UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema, Compress2dStageSchema, type CompactConfig, type CompactResult, type CompactStageResult, type UniaxialStageResult, type IsostaticStageResult, type CycleStageResult, type Compress2dStageResult, type StageDone, type CompactRunOptions } from "./dem/compact.js";
+export {
+  runUniaxial,
+  runIsostatic,
+  runCycle,
+  runDisplacement,
+  packingHeight,
+  UNIAXIAL_DEFAULTS,
+  type UniaxialOptions,
+  type UniaxialResult,
+  type Progress,
+  type ReleaseOutcome,
+  type CurvePoint,
+  type IsostaticResult,
+  type CycleState,
+} from "./dem/protocol.js";
+export {
+  runCompact,
+  compactStages,
+  parseCompact,
+  CompactSchema,
+  UniaxialStageSchema,
+  IsostaticStageSchema,
+  CycleStageSchema,
+  Compress2dStageSchema,
+  type CompactConfig,
+  type CompactResult,
+  type CompactStageResult,
+  type UniaxialStageResult,
+  type IsostaticStageResult,
+  type CycleStageResult,
+  type Compress2dStageResult,
+  type StageDone,
+  type CompactRunOptions,
+} from "./dem/compact.js";
 export { stateReport, stressProfile, type StateReport, type StressProfile, type BinnedStress } from "./dem/report.js";
 export { demPacking, reportPacking, stateBox, materialPhases } from "./dem/packing.js";
 export { packingStats, type PackingStats } from "./dem/analysis.js";
@@ -40,10 +98,59 @@ export { voxelize, voxelizeSpheres, surfaceStats, type SurfaceStats, type Voxeli
 export { createTransportTwin } from "./transport/twin.js";
 
 // P2D cell (SPEC §5)
-export { runExperiment, CellSim, CellSolveError, DEFAULT_NUMERICS, validateNumerics, rateToCurrent, OVERPOTENTIAL_KEYS, GALVANOSTATIC_CAP_HOURS_PER_C, HOLD_CAP_S, type CellNumerics, type CellResult, type RunOptions, type StepSummary, type CycleSummary, type Snapshot, type OverpotentialSeries } from "./cell/model.js";
-export { parseExperiment, parseStep, parseRate, parseDuration, parseTermination, fmt, EXPERIMENT_GRAMMAR, DURATION_UNITS, MAX_EXPANDED_STEPS, type ExperimentStep, type ExperimentTermination, type Rate } from "./cell/experiment.js";
-export { CellParamsSchema, parseCellParams, resolveCellParams, monotoneTable, PARAMETER_SETS, FARADAY, GAS_CONSTANT, type CellParams, type CellParamsInput, type ResolvedCellParams } from "./cell/params_core.js";
-export { FiniteVolumeParticles, UniformParticles, type ParticleModel, type ParticleModelFactory, type ParticleContext, type ParticleStep, type SurfaceResponse } from "./cell/particle.js";
+export {
+  runExperiment,
+  CellSim,
+  CellSolveError,
+  DEFAULT_NUMERICS,
+  validateNumerics,
+  rateToCurrent,
+  OVERPOTENTIAL_KEYS,
+  GALVANOSTATIC_CAP_HOURS_PER_C,
+  HOLD_CAP_S,
+  type CellNumerics,
+  type CellResult,
+  type RunOptions,
+  type StepSummary,
+  type CycleSummary,
+  type Snapshot,
+  type OverpotentialSeries,
+} from "./cell/model.js";
+export {
+  parseExperiment,
+  parseStep,
+  parseRate,
+  parseDuration,
+  parseTermination,
+  fmt,
+  EXPERIMENT_GRAMMAR,
+  DURATION_UNITS,
+  MAX_EXPANDED_STEPS,
+  type ExperimentStep,
+  type ExperimentTermination,
+  type Rate,
+} from "./cell/experiment.js";
+export {
+  CellParamsSchema,
+  parseCellParams,
+  resolveCellParams,
+  monotoneTable,
+  PARAMETER_SETS,
+  FARADAY,
+  GAS_CONSTANT,
+  type CellParams,
+  type CellParamsInput,
+  type ResolvedCellParams,
+} from "./cell/params_core.js";
+export {
+  FiniteVolumeParticles,
+  UniformParticles,
+  type ParticleModel,
+  type ParticleModelFactory,
+  type ParticleContext,
+  type ParticleStep,
+  type SurfaceResponse,
+} from "./cell/particle.js";
 export { fromMicrostructure, type MicrostructureInput, type MicrostructureOverrides } from "./cell/microstructure.js";
 export { voltageCapacitySpec, rateSpec } from "./cell/plots.js";
 export { rateSweep, type RateRow } from "./cell/rates.js";

@@ -7,9 +7,39 @@ export { readConfigFile } from "./config/load.js";
 export { writeFileAtomic, prepareOutDir, prepareOutFile, cleanTemporaries } from "./io/atomic.js";
 export { loadDemCase, writeDemResult } from "./dem/node.js";
 export { readPacking, writePacking, readParticles, readSidecar, sidecarPath, type GeometryOverride } from "./pack/node.js";
-export { runCompactToDir, writeStageOutputs, writeParticlesCsv, writeRestartFile, readRestartFile, readStageSummary, writeCompactSummary, findRestarts, caseIdentity, identityDifference, canonicalJson, stageTag, RESTART_FORMAT, type CaseIdentity, type CompactRestartFile, type StageSummary, type CompactSummary, type CompactToDirOptions, type CompactToDirResult } from "./dem/compact_io.js";
+export {
+  runCompactToDir,
+  writeStageOutputs,
+  writeParticlesCsv,
+  writeRestartFile,
+  readRestartFile,
+  readStageSummary,
+  writeCompactSummary,
+  findRestarts,
+  caseIdentity,
+  identityDifference,
+  canonicalJson,
+  stageTag,
+  RESTART_FORMAT,
+  type CaseIdentity,
+  type CompactRestartFile,
+  type StageSummary,
+  type CompactSummary,
+  type CompactToDirOptions,
+  type CompactToDirResult,
+} from "./dem/compact_io.js";
 export { writeReportPlots } from "./plot/report_plots.js";
-export { readVolume, writeVolume, probeVolume, volumeByteLimit, encodeTiff, decodeTiff, decodePng, type VolumeHeader, type ReadVolumeOptions } from "./transport/volume.js";
+export {
+  readVolume,
+  writeVolume,
+  probeVolume,
+  volumeByteLimit,
+  encodeTiff,
+  decodeTiff,
+  decodePng,
+  type VolumeHeader,
+  type ReadVolumeOptions,
+} from "./transport/volume.js";
 export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
 // the Node parameter loader reads OCV tables from files (the browser one refuses them)
 export { loadCellParams, resolveCellParams, readOcvTable, cellFixtureDir } from "./cell/params.js";

@@ -5,35 +5,11 @@
 // `(a / b) | 0` so it means the same in both languages. Usage: node scripts/gen-twin.mjs [--check]
 import { readFileSync, writeFileSync } from "node:fs";
 
-const COMMON = "\n// Whole-buffer views, re-bound whenever the heap's buffer changes (growth).\nlet F64 = new Float64Array(0);\nlet I32 = new Int32Array(0);\nlet U32 = new Uint32Array(0);\nlet U8 = new Uint8Array(0);\nlet F32 = new Float32Array(0);\nfunction bind(buf: ArrayBuffer): void {\n  if (U8.buffer !== buf || U8.byteLength !== buf.byteLength) {\n    F64 = new Float64Array(buf, 0, buf.byteLength >>> 3);\n    I32 = new Int32Array(buf, 0, buf.byteLength >>> 2);\n    U32 = new Uint32Array(buf, 0, buf.byteLength >>> 2);\n    U8 = new Uint8Array(buf);\n    F32 = new Float32Array(buf, 0, buf.byteLength >>> 2);\n  }\n}\n// the AssemblyScript builtins used by the kernels, over the bound buffer\nconst memory = {\n  copy(dst: number, src: number, bytes: number): void { U8.copyWithin(dst, src, src + bytes); },\n  fill(dst: number, value: number, bytes: number): void { U8.fill(value, dst, dst + bytes); },\n};\nfunction gI(sys: number, slot: number): number { return I32[(sys >>> 2) + slot * 2]; }\nfunction sI(sys: number, slot: number, v: number): void { I32[(sys >>> 2) + slot * 2] = v; }\nfunction gF(sys: number, slot: number): number { return F64[(sys >>> 3) + slot]; }\nfunction sF(sys: number, slot: number, v: number): void { F64[(sys >>> 3) + slot] = v; }\nfunction gP(sys: number, slot: number): number { return U32[(sys >>> 2) + slot * 2]; }\nfunction sP(sys: number, slot: number, p: number): void { U32[(sys >>> 2) + slot * 2] = p; }\nfunction ldF(p: number, i: number): number { return F64[(p >>> 3) + i]; }\nfunction stF(p: number, i: number, v: number): void { F64[(p >>> 3) + i] = v; }\nfunction ldI(p: number, i: number): number { return I32[(p >>> 2) + i]; }\nfunction select(a: number, b: number, cond: boolean): number { return cond ? a : b; }\nfunction stI(p: number, i: number, v: number): void { I32[(p >>> 2) + i] = v; }\nfunction ldB(p: number, i: number): number { return U8[p + i]; }\nfunction stB(p: number, i: number, v: number): void { U8[p + i] = v; }\nfunction ldS(p: number, i: number): number { return F32[(p >>> 2) + i]; }\nfunction stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }\n\n";
+const COMMON =
+  "\n// Whole-buffer views, re-bound whenever the heap's buffer changes (growth).\nlet F64 = new Float64Array(0);\nlet I32 = new Int32Array(0);\nlet U32 = new Uint32Array(0);\nlet U8 = new Uint8Array(0);\nlet F32 = new Float32Array(0);\nfunction bind(buf: ArrayBuffer): void {\n  if (U8.buffer !== buf || U8.byteLength !== buf.byteLength) {\n    F64 = new Float64Array(buf, 0, buf.byteLength >>> 3);\n    I32 = new Int32Array(buf, 0, buf.byteLength >>> 2);\n    U32 = new Uint32Array(buf, 0, buf.byteLength >>> 2);\n    U8 = new Uint8Array(buf);\n    F32 = new Float32Array(buf, 0, buf.byteLength >>> 2);\n  }\n}\n// the AssemblyScript builtins used by the kernels, over the bound buffer\nconst memory = {\n  copy(dst: number, src: number, bytes: number): void { U8.copyWithin(dst, src, src + bytes); },\n  fill(dst: number, value: number, bytes: number): void { U8.fill(value, dst, dst + bytes); },\n};\nfunction gI(sys: number, slot: number): number { return I32[(sys >>> 2) + slot * 2]; }\nfunction sI(sys: number, slot: number, v: number): void { I32[(sys >>> 2) + slot * 2] = v; }\nfunction gF(sys: number, slot: number): number { return F64[(sys >>> 3) + slot]; }\nfunction sF(sys: number, slot: number, v: number): void { F64[(sys >>> 3) + slot] = v; }\nfunction gP(sys: number, slot: number): number { return U32[(sys >>> 2) + slot * 2]; }\nfunction sP(sys: number, slot: number, p: number): void { U32[(sys >>> 2) + slot * 2] = p; }\nfunction ldF(p: number, i: number): number { return F64[(p >>> 3) + i]; }\nfunction stF(p: number, i: number, v: number): void { F64[(p >>> 3) + i] = v; }\nfunction ldI(p: number, i: number): number { return I32[(p >>> 2) + i]; }\nfunction select(a: number, b: number, cond: boolean): number { return cond ? a : b; }\nfunction stI(p: number, i: number, v: number): void { I32[(p >>> 2) + i] = v; }\nfunction ldB(p: number, i: number): number { return U8[p + i]; }\nfunction stB(p: number, i: number, v: number): void { U8[p + i] = v; }\nfunction ldS(p: number, i: number): number { return F32[(p >>> 2) + i]; }\nfunction stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }\n\n";
 
-const TARGETS = [
-  {
-    out: "host/dem/twin.ts",
-    layout: "assembly/dem/layout.ts",
-    // contact_pairs.ts is the scalar reference of contact_pairs_simd.ts (which the wasm core runs; f64x2
-    // lanes = two contacts, same operations in the same order), so the twin translates the scalar one.
-    sources: ["assembly/dem/neighbor.ts", "assembly/dem/contact_pairs.ts", "assembly/dem/contact_hertz.ts", "assembly/dem/integrate.ts", "assembly/dem/step.ts"],
-    head: "/**\n * Plain-TypeScript twin of the DEM kernels in assembly/dem (neighbor.ts, contact_pairs.ts,\n * contact_hertz.ts, integrate.ts, step.ts): the same memory layout, the same operations in the same order, so the\n * wasm core and this twin agree bit for bit. It is the reference in tests and the baseline in\n * benchmarks. GENERATED by scripts/gen-twin.mjs from the AssemblyScript sources: do not edit by\n * hand; run `node scripts/gen-twin.mjs` after changing assembly/dem (a test checks it is current).\n */\nimport type { Heap } from \"../core/heap.js\";\nimport type { Kernels } from \"../core/wasm.js\";\n",
-    tail: "\n\n/** The twin as a `Kernels` object over a heap laid out like wasm memory. */\nexport function createTwin(heap: Heap): Kernels {\n  return {\n    name: \"ts\",\n    heap,\n    demPrepare(sys: number): void { bind(heap.buffer); demPrepare(sys); },\n    demSetup(sys: number): number { bind(heap.buffer); return demSetup(sys); },\n    demStep(sys: number, nsteps: number): number { bind(heap.buffer); return demStep(sys, nsteps); },\n  };\n}\n",
-  },
-  {
-    out: "host/transport/twin.ts",
-    layout: "assembly/transport/layout.ts",
-    sources: ["assembly/transport/grid.ts"],
-    head: "/**\n * Plain-TypeScript twin of the transport kernels in assembly/transport/grid.ts: the same memory layout,\n * the same operations in the same order, so the wasm core and this twin agree bit for bit. GENERATED by\n * scripts/gen-twin.mjs: do not edit by hand (a test checks it is current).\n */\nimport type { Heap } from \"../core/heap.js\";\nimport type { TransportKernels } from \"../core/wasm.js\";\n",
-    tail: "\n\n/** The twin as a `TransportKernels` object over a heap laid out like wasm memory. */\nexport function createTransportTwin(heap: Heap): TransportKernels {\n  const on = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => { bind(heap.buffer); return f(...a); };\n  return {\n    name: \"ts\",\n    heap,\n    tpBuild: on(tpBuild),\n    tpPercolate: on(tpPercolate),\n    tpDiag: on(tpDiag),\n    tpMask: on(tpMask),\n    tpCoarsen: on(tpCoarsen),\n    tpComponentLevels: on(tpComponentLevels),\n    tpInitGuess: on(tpInitGuess),\n    tpFlux: on(tpFlux),\n    tpSolveSOR: on(tpSolveSOR),\n    tpSolvePCG: on(tpSolvePCG),\n  };\n}\n",
-  },
-  {
-    out: "host/cell/twin.ts",
-    layout: "assembly/cell/layout.ts",
-    // particle.ts is the scalar reference of particle_simd.ts (which the wasm core runs; f64x2 lanes =
-    // two macro nodes, same operations in the same order), so the twin translates the scalar one.
-    sources: ["assembly/cell/particle.ts", "assembly/cell/p2d.ts"],
-    head: "/**\n * Plain-TypeScript twin of the P2D cell kernels in assembly/cell (particle.ts, p2d.ts): the same memory\n * layout, the same operations in the same order (Math.exp/pow may differ from wasm in the last bit).\n * GENERATED by scripts/gen-twin.mjs: do not edit by hand (a test checks it is current).\n */\nimport type { Heap } from \"../core/heap.js\";\nimport type { CellKernels } from \"../core/wasm.js\";\n",
-    tail: "\n\n/** The twin as a `CellKernels` object over a heap laid out like wasm memory. */\nexport function createCellTwin(heap: Heap): CellKernels {\n  return {\n    name: \"ts\",\n    heap,\n    cellStep(sys: number): number { bind(heap.buffer); return cellStep(sys); },\n    cellOcv(sys: number, x: number): number { bind(heap.buffer); return cellOcv(sys, x); },\n  };\n}\n",
-  },
-];
+// one file per kernel family (scripts/twin-targets/<family>.mjs), so each family's sources are listed beside nothing else
+const TARGETS = await Promise.all(["dem", "transport", "cell"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default));
 
 function translate(src) {
   let s = src.replace(/^import[\s\S]*?;\n/gm, "");
@@ -50,16 +26,26 @@ let stale = false;
 for (const t of TARGETS) {
   const body = t.sources.map((f) => `// ---- twin of ${f} ----\n` + translate(readFileSync(f, "utf8"))).join("\n");
   // import exactly the layout constants the kernels use
-  const names = [...readFileSync(t.layout, "utf8").matchAll(/^export const (\w+)/gm)].map((m) => m[1]).filter((n) => new RegExp(`\\b${n}\\b`).test(body));
+  const names = [...readFileSync(t.layout, "utf8").matchAll(/^export const (\w+)/gm)]
+    .map((m) => m[1])
+    .filter((n) => new RegExp(`\\b${n}\\b`).test(body));
   const lines = [];
   let line = " ";
-  for (const n of names) { if (line.length + n.length + 2 > 110) { lines.push(line); line = " "; } line += ` ${n},`; }
+  for (const n of names) {
+    if (line.length + n.length + 2 > 110) {
+      lines.push(line);
+      line = " ";
+    }
+    line += ` ${n},`;
+  }
   lines.push(line);
   const imports = `import {\n${lines.join("\n")}\n} from "../../${t.layout.replace(/\.ts$/, ".js")}";\n`;
   const out = t.head + imports + COMMON + body + t.tail;
   if (process.argv.includes("--check")) {
-    if (readFileSync(t.out, "utf8") !== out) { console.error(`${t.out} is out of date: run node scripts/gen-twin.mjs`); stale = true; }
-    else console.log(`${t.out} is current`);
+    if (readFileSync(t.out, "utf8") !== out) {
+      console.error(`${t.out} is out of date: run node scripts/gen-twin.mjs`);
+      stale = true;
+    } else console.log(`${t.out} is current`);
   } else {
     writeFileSync(t.out, out);
     console.log(`wrote ${t.out}`);

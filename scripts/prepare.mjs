@@ -13,8 +13,15 @@ const newest = (p) => {
   return readdirSync(p).reduce((m, f) => Math.max(m, newest(join(p, f))), s.mtimeMs);
 };
 const sources = ["assembly", "host", "scripts", "package.json", "package-lock.json", "asconfig.json", "tsconfig.json"].map(newest);
-const outputs = ["build/assbkit.wasm", "build/assbkit.debug.wasm", "build/assbkit-ml.wasm", "dist/host/cli/main.js", "dist/host/index.js", "dist/browser/assbkit.js", "dist/build/assbkit.wasm"]
-  .map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
+const outputs = [
+  "build/assbkit.wasm",
+  "build/assbkit.debug.wasm",
+  "build/assbkit-ml.wasm",
+  "dist/host/cli/main.js",
+  "dist/host/index.js",
+  "dist/browser/assbkit.js",
+  "dist/build/assbkit.wasm",
+].map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
 if (Math.min(...outputs) > Math.max(...sources)) {
   console.log("assbkit: build outputs are up to date (npm run build rebuilds)");
   process.exit(0);

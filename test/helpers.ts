@@ -28,8 +28,12 @@ export function relErr(a: number, b: number): number {
 /** Largest |a - b| over the column, relative to the column's largest |b| (the fixture README's measure). */
 export function colErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0, e = 0;
-  for (let k = 0; k < b.length; k++) { m = Math.max(m, Math.abs(b[k])); e = Math.max(e, Math.abs(a[k] - b[k])); }
+  let m = 0,
+    e = 0;
+  for (let k = 0; k < b.length; k++) {
+    m = Math.max(m, Math.abs(b[k]));
+    e = Math.max(e, Math.abs(a[k] - b[k]));
+  }
   return e / (m || 1);
 }
 

@@ -10,7 +10,18 @@ import { writeFileAtomic, prepareOutDir, prepareOutFile, cleanTemporaries } from
 import { ConfigError, fsError } from "../host/config/errors.js";
 
 test("VTK: points, vertices, vectors from x/y/z triples, scalars and material codes", () => {
-  const v = particlesVtk({ id: [1, 2], material: ["AM", "SE"], x_m: [0, 1e-6], y_m: [0, 0], z_m: [0, 2e-6], radius_m: [5e-6, 1e-6], vx_m_s: [1, 2], vy_m_s: [0, 0], vz_m_s: [3, 4], szz_Pa: [-1e6, NaN] });
+  const v = particlesVtk({
+    id: [1, 2],
+    material: ["AM", "SE"],
+    x_m: [0, 1e-6],
+    y_m: [0, 0],
+    z_m: [0, 2e-6],
+    radius_m: [5e-6, 1e-6],
+    vx_m_s: [1, 2],
+    vy_m_s: [0, 0],
+    vz_m_s: [3, 4],
+    szz_Pa: [-1e6, NaN],
+  });
   const L = v.trim().split("\n");
   assert.is(L[0], "# vtk DataFile Version 3.0");
   assert.is(L[3], "DATASET POLYDATA");
@@ -25,7 +36,15 @@ test("VTK: points, vertices, vectors from x/y/z triples, scalars and material co
 
 test("CSV round trip keeps full double precision", () => {
   const x = 0.1 + 0.2;
-  const t = parseCsv(toCsv({ columns: ["a", "b"], rows: [[x, "AM"], [1e-300, "SE"]] }));
+  const t = parseCsv(
+    toCsv({
+      columns: ["a", "b"],
+      rows: [
+        [x, "AM"],
+        [1e-300, "SE"],
+      ],
+    }),
+  );
   assert.is(Number(t.rows[0][0]), x);
   assert.is(Number(t.rows[1][0]), 1e-300);
 });
@@ -38,13 +57,27 @@ test("atomic write leaves only the final file", () => {
 });
 
 test("CSV: reads back the quoted fields toCsv writes (commas, quotes, newlines, a leading #)", () => {
-  const rows = [["a,b", 1], ['say "hi"', 2], ["two\nlines", 3], ["#not a comment", 4]];
+  const rows = [
+    ["a,b", 1],
+    ['say "hi"', 2],
+    ["two\nlines", 3],
+    ["#not a comment", 4],
+  ];
   const t = parseCsv(toCsv({ columns: ["name", "x"], rows }), "q.csv");
-  assert.equal(t.rows, rows.map((r) => [r[0], String(r[1])]));
+  assert.equal(
+    t.rows,
+    rows.map((r) => [r[0], String(r[1])]),
+  );
 });
 
 const refuses = (f: () => unknown, re: RegExp) => {
-  try { f(); } catch (e) { assert.instance(e, ConfigError); assert.match((e as Error).message, re); return; }
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, re);
+    return;
+  }
   assert.unreachable("accepted");
 };
 
@@ -55,7 +88,10 @@ test("CSV: empty, truncated, ragged and non-numeric files are one-line ConfigErr
   refuses(() => parseCsv("a,b\n1,2,3\n4,5", "r.csv"), /^r\.csv: row 2 has 3 fields, the header has 2$/);
   refuses(() => parseCsv('a,b\n"1,2', "q.csv"), /^q\.csv: row \d+: .*truncated file\?/);
   refuses(() => parseCsv("a,a\n1,2", "d.csv"), /column 'a' appears twice/);
-  refuses(() => numericColumns(parseCsv("x_m,y_m\n1,NaN\n", "n.csv"), ["x_m", "y_m"], "n.csv"), /^n\.csv: row 2, column 'y_m' = 'NaN': expected a finite number$/);
+  refuses(
+    () => numericColumns(parseCsv("x_m,y_m\n1,NaN\n", "n.csv"), ["x_m", "y_m"], "n.csv"),
+    /^n\.csv: row 2, column 'y_m' = 'NaN': expected a finite number$/,
+  );
   refuses(() => numericColumns(parseCsv("x_m\n1\n", "m.csv"), ["x_m", "y_m"], "m.csv"), /column 'y_m' is missing/);
   const header = parseCsv("x_m,y_m\n", "h.csv");
   assert.equal(header, { columns: ["x_m", "y_m"], rows: [] });
@@ -71,7 +107,11 @@ test("output paths: a file where a folder is expected, a folder where a file is 
   refuses(() => writeFileAtomic(join(d, "file", "x.csv"), "1"), /file: cannot create the folder \(EEXIST: a file is in the way/);
   refuses(() => writeFileAtomic(join(d, "dir"), "1"), /dir: cannot write \(EISDIR/);
   // a read-only folder (root writes anywhere, so the errno is made here): the message names path and cause
-  const eacces = Object.assign(new Error("EACCES: permission denied, open '/ro/a.csv'"), { code: "EACCES", syscall: "open", path: "/ro/a.csv" });
+  const eacces = Object.assign(new Error("EACCES: permission denied, open '/ro/a.csv'"), {
+    code: "EACCES",
+    syscall: "open",
+    path: "/ro/a.csv",
+  });
   assert.is(fsError(eacces, "/ro/a.csv", "write").message, "/ro/a.csv: cannot write (EACCES: permission denied)");
 });
 

@@ -9,7 +9,23 @@ import { ConfigError } from "../config/errors.js";
 /** Most steps an experiment may expand to (repeats multiplied out); checked before expanding. */
 export const MAX_EXPANDED_STEPS = 100_000;
 
-export const DURATION_UNITS = ["s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours"] as const;
+export const DURATION_UNITS = [
+  "s",
+  "sec",
+  "secs",
+  "second",
+  "seconds",
+  "m",
+  "min",
+  "mins",
+  "minute",
+  "minutes",
+  "h",
+  "hr",
+  "hrs",
+  "hour",
+  "hours",
+] as const;
 
 export const EXPERIMENT_GRAMMAR = [
   "Discharge at <rate> [for <duration>] [[or] until <V>] [(<duration> period)]",
@@ -34,10 +50,12 @@ interface StepCommon {
   cycle?: number;
 }
 
-export type ExperimentStep = StepCommon & (
-  | { kind: "discharge" | "charge"; rate: Rate; until_V?: number; duration_s?: number }
-  | { kind: "hold"; voltage_V: number; untilRate?: Rate; duration_s?: number }
-  | { kind: "rest"; duration_s: number });
+export type ExperimentStep = StepCommon &
+  (
+    | { kind: "discharge" | "charge"; rate: Rate; until_V?: number; duration_s?: number }
+    | { kind: "hold"; voltage_V: number; untilRate?: Rate; duration_s?: number }
+    | { kind: "rest"; duration_s: number }
+  );
 
 const NUM = String.raw`([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)`;
 
@@ -67,7 +85,8 @@ export function parseRate(s: string, text: string): Rate {
     if (!(x > 0) || !Number.isFinite(x)) throw bad(text, `current ${s} must be positive`);
     return { current_A: x };
   }
-  if (new RegExp(`^${NUM}(m?W|m?Ohm)$`, "i").test(t)) throw bad(text, `'${s}': power and resistance steps are not supported (give a C-rate or a current)`);
+  if (new RegExp(`^${NUM}(m?W|m?Ohm)$`, "i").test(t))
+    throw bad(text, `'${s}': power and resistance steps are not supported (give a C-rate or a current)`);
   throw bad(text, `'${s}' is not a rate`);
 }
 
@@ -94,12 +113,18 @@ export function parseStep(text: string): ExperimentStep {
   // PyBaMM's output-period suffix: "<step> (<duration> period)"
   let period_s: number | undefined;
   const pm = /^(.*?) ?\(([^()]*?) period\)$/i.exec(t);
-  if (pm) { period_s = parseDuration(pm[2], text); t = pm[1].trim(); }
+  if (pm) {
+    period_s = parseDuration(pm[2], text);
+    t = pm[1].trim();
+  }
   const withPeriod = <S extends ExperimentStep>(s: S): S => (period_s !== undefined ? { ...s, period_s } : s);
   const clauses = (rest: string) => {
     const forM = /\bfor ([^]*?)(?= (?:or )?until |$)/i.exec(rest);
     const untilM = /\buntil ([^]*)$/i.exec(rest);
-    const leftover = rest.replace(/\bfor [^]*?(?= (?:or )?until |$)/i, "").replace(/ ?(?:or )?until [^]*$/i, "").trim();
+    const leftover = rest
+      .replace(/\bfor [^]*?(?= (?:or )?until |$)/i, "")
+      .replace(/ ?(?:or )?until [^]*$/i, "")
+      .trim();
     if (leftover) throw bad(text, `unexpected '${leftover}'`);
     return { forS: forM?.[1]?.trim(), until: untilM?.[1]?.trim() };
   };
@@ -108,13 +133,25 @@ export function parseStep(text: string): ExperimentStep {
     const kind = m[1].toLowerCase() as "discharge" | "charge";
     const c = clauses(m[3]);
     if (!c.forS && !c.until) throw bad(text, `a ${kind} needs 'until <V> V' or 'for <duration>'`);
-    return withPeriod({ kind, text: full, rate: parseRate(m[2], text), until_V: c.until ? parseVoltage(c.until, text) : undefined, duration_s: c.forS ? parseDuration(c.forS, text) : undefined });
+    return withPeriod({
+      kind,
+      text: full,
+      rate: parseRate(m[2], text),
+      until_V: c.until ? parseVoltage(c.until, text) : undefined,
+      duration_s: c.forS ? parseDuration(c.forS, text) : undefined,
+    });
   }
   m = /^hold at (.+? ?m?V)(?= for | until | or until |$)(.*)$/i.exec(t);
   if (m) {
     const c = clauses(m[2]);
     if (!c.forS && !c.until) throw bad(text, `a hold needs 'until <rate>' or 'for <duration>'`);
-    return withPeriod({ kind: "hold", text: full, voltage_V: parseVoltage(m[1], text), untilRate: c.until ? parseRate(c.until, text) : undefined, duration_s: c.forS ? parseDuration(c.forS, text) : undefined });
+    return withPeriod({
+      kind: "hold",
+      text: full,
+      voltage_V: parseVoltage(m[1], text),
+      untilRate: c.until ? parseRate(c.until, text) : undefined,
+      duration_s: c.forS ? parseDuration(c.forS, text) : undefined,
+    });
   }
   m = /^rest for (.+)$/i.exec(t);
   if (m) return withPeriod({ kind: "rest", text: full, duration_s: parseDuration(m[1], text) });
@@ -124,11 +161,15 @@ export function parseStep(text: string): ExperimentStep {
 /** Splits on ';' / new lines outside parentheses. */
 function split(s: string): string[] {
   const out: string[] = [];
-  let depth = 0, cur = "";
+  let depth = 0,
+    cur = "";
   for (const ch of s) {
     if (ch === "(") depth++;
     if (ch === ")") depth--;
-    if ((ch === ";" || ch === "\n") && depth === 0) { out.push(cur); cur = ""; } else cur += ch;
+    if ((ch === ";" || ch === "\n") && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
   }
   out.push(cur);
   return out.map((x) => x.trim()).filter(Boolean);
@@ -143,7 +184,10 @@ function repeatOf(it: string): [number, string] | null {
   return null;
 }
 
-interface Node { rep?: { n: number; inner: Node[]; text: string }; step?: string }
+interface Node {
+  rep?: { n: number; inner: Node[]; text: string };
+  step?: string;
+}
 
 /** Parses the repeat structure (no expansion) and checks each repeat count. */
 function structure(s: string): Node[] {
@@ -181,8 +225,10 @@ function expand(nodes: Node[], out: ExperimentStep[], cycle: number | null, next
 /** Parses an experiment (string with ';'-separated steps, or an array of step strings / cycles). The
  *  expanded size is bounded (MAX_EXPANDED_STEPS) before anything is expanded. */
 export function parseExperiment(input: string | (string | string[])[]): ExperimentStep[] {
-  const items: (Node[] | { cycle: Node[] })[] = typeof input === "string" ? [structure(input)]
-    : input.map((x) => (Array.isArray(x) ? { cycle: x.flatMap((s) => structure(s)) } : structure(x)));
+  const items: (Node[] | { cycle: Node[] })[] =
+    typeof input === "string"
+      ? [structure(input)]
+      : input.map((x) => (Array.isArray(x) ? { cycle: x.flatMap((s) => structure(s)) } : structure(x)));
   const total = items.reduce((s, it) => s + expandedCount(Array.isArray(it) ? it : it.cycle), 0);
   if (total > MAX_EXPANDED_STEPS) {
     throw new ConfigError(`experiment: expands to ${total} steps (repeats multiplied out): expected at most ${MAX_EXPANDED_STEPS}`);
@@ -191,7 +237,10 @@ export function parseExperiment(input: string | (string | string[])[]): Experime
   const next = { c: 0 };
   for (const it of items) {
     if (Array.isArray(it)) expand(it, steps, null, next);
-    else { expand(it.cycle, steps, next.c, next); next.c++; }
+    else {
+      expand(it.cycle, steps, next.c, next);
+      next.c++;
+    }
   }
   if (steps.length === 0) throw bad(String(input), "no steps");
   return steps;
@@ -220,13 +269,19 @@ export interface ExperimentTermination {
 /** "80% capacity", "3.0 V", or both comma separated. */
 export function parseTermination(s: string, where = "--termination"): ExperimentTermination {
   const out: ExperimentTermination = { text: s.trim() };
-  const parts = s.split(",").map((x) => x.trim()).filter(Boolean);
+  const parts = s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new ConfigError(`${where} = "${s}": expected "<x>% capacity" and/or "<x> V" (comma separated)`);
   for (const p of parts) {
     let m = new RegExp(`^${NUM}\\s*%\\s*capacity$`, "i").exec(p);
     if (m) {
       const f = Number(m[1]) / 100;
-      if (!(f > 0 && f <= 1)) throw new ConfigError(`${where} = "${s}": capacity ${m[1]}%: expected a percentage in (0, 100] [% of the first discharge capacity]`);
+      if (!(f > 0 && f <= 1))
+        throw new ConfigError(
+          `${where} = "${s}": capacity ${m[1]}%: expected a percentage in (0, 100] [% of the first discharge capacity]`,
+        );
       out.capacityFraction = f;
       continue;
     }
@@ -237,7 +292,9 @@ export function parseTermination(s: string, where = "--termination"): Experiment
       out.minVoltage_V = v;
       continue;
     }
-    throw new ConfigError(`${where} = "${s}": '${p}' is not a termination; expected "<x>% capacity" (of the first discharge) and/or "<x> V" (minimum voltage of a cycle), comma separated`);
+    throw new ConfigError(
+      `${where} = "${s}": '${p}' is not a termination; expected "<x>% capacity" (of the first discharge) and/or "<x> V" (minimum voltage of a cycle), comma separated`,
+    );
   }
   return out;
 }

@@ -8,7 +8,13 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config/errors.js";
 import { readConfigFile } from "../config/load.js";
-import { parseCellParams, resolveCellParams as resolveCore, PARAMETER_SETS, type CellParams, type ResolvedCellParams } from "./params_core.js";
+import {
+  parseCellParams,
+  resolveCellParams as resolveCore,
+  PARAMETER_SETS,
+  type CellParams,
+  type ResolvedCellParams,
+} from "./params_core.js";
 
 export * from "./params_core.js";
 
@@ -26,7 +32,8 @@ export function cellFixtureDir(): string {
 export function loadCellParams(nameOrPath: string, overrides: Record<string, unknown> = {}): CellParams {
   const named = join(cellFixtureDir(), "params", `${nameOrPath}.json`);
   const path = existsSync(named) ? named : nameOrPath;
-  if (!existsSync(path)) throw new ConfigError(`cell parameters: '${nameOrPath}' is neither a parameter set (${PARAMETER_SETS.join(", ")}) nor a file`);
+  if (!existsSync(path))
+    throw new ConfigError(`cell parameters: '${nameOrPath}' is neither a parameter set (${PARAMETER_SETS.join(", ")}) nor a file`);
   const raw = readConfigFile(path) as Record<string, unknown>;
   const p = parseCellParams({ ...raw, ...overrides });
   const ocv = p["Open-circuit potential"];
@@ -44,7 +51,10 @@ export function readOcvTable(path: string): [number, number][] {
   const rows: [number, number][] = [];
   for (const l of lines) {
     const f = l.split(",").map((s) => Number(s.trim()));
-    if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) { if (rows.length === 0) continue; throw new ConfigError(`cell parameters: OCV table ${path}: bad row '${l}'`); }
+    if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) {
+      if (rows.length === 0) continue;
+      throw new ConfigError(`cell parameters: OCV table ${path}: bad row '${l}'`);
+    }
     rows.push([f[0], f[1]]);
   }
   return rows;

@@ -40,7 +40,10 @@ export interface ParticleStep {
 }
 
 /** theta_s = alpha + beta J per node for the step being tried (length nx; beta in m^2 s mol^-1). */
-export interface SurfaceResponse { alpha: Float64Array; beta: Float64Array }
+export interface SurfaceResponse {
+  alpha: Float64Array;
+  beta: Float64Array;
+}
 
 export interface ParticleModel {
   readonly name: string;
@@ -61,14 +64,21 @@ export interface ParticleModel {
 }
 
 /** What a particle model is built from. */
-export interface ParticleContext { nx: number; nr: number; rp: ResolvedCellParams; x_m: number[] }
+export interface ParticleContext {
+  nx: number;
+  nr: number;
+  rp: ResolvedCellParams;
+  x_m: number[];
+}
 export type ParticleModelFactory = (ctx: ParticleContext) => ParticleModel;
 
 /** The kernel memory of a CellSim, as the finite-volume particles use it. */
 export interface CellMemory {
   readonly k: CellKernels;
   readonly sys: number;
-  readonly nx: number; readonly nr: number; readonly nxp: number;
+  readonly nx: number;
+  readonly nr: number;
+  readonly nxp: number;
   ptr(slot: number): number;
   setPtr(slot: number, p: number): void;
   arr(slot: number, n: number): Float64Array;
@@ -80,8 +90,11 @@ export interface CellMemory {
 export class FiniteVolumeParticles implements ParticleModel {
   readonly name = "finite-volume";
   readonly r_m: number[];
-  constructor(private readonly m: CellMemory, radius_m: number) {
-    this.r_m = Array.from({ length: m.nr }, (_, s) => (s + 0.5) * radius_m / m.nr);
+  constructor(
+    private readonly m: CellMemory,
+    radius_m: number,
+  ) {
+    this.r_m = Array.from({ length: m.nr }, (_, s) => ((s + 0.5) * radius_m) / m.nr);
   }
   reset(theta0: number): void {
     const np = this.m.nr * this.m.nxp;
@@ -92,21 +105,33 @@ export class FiniteVolumeParticles implements ParticleModel {
     // heff and the BDF weights are already in the header (CellSim.trial writes them for the Newton stage too)
     this.m.stage(STAGE_PARTICLES);
     const a = this.ab;
-    if (!a || a.alpha.buffer !== this.m.k.heap.buffer) this.ab = { alpha: this.m.arr(P_ALPHA, this.m.nx), beta: this.m.arr(P_BETA, this.m.nx) };
+    if (!a || a.alpha.buffer !== this.m.k.heap.buffer)
+      this.ab = { alpha: this.m.arr(P_ALPHA, this.m.nx), beta: this.m.arr(P_BETA, this.m.nx) };
     return this.ab!;
   }
   private ab: SurfaceResponse | null = null;
   /** theta_new = u + w J (J is already in the kernel memory: the Newton stage wrote it there) */
-  commit(_J: Float64Array): void { this.m.stage(STAGE_UPDATE); }
+  commit(_J: Float64Array): void {
+    this.m.stage(STAGE_UPDATE);
+  }
   accept(): void {
-    const pTh = this.m.ptr(P_TH), pPrev = this.m.ptr(P_THPREV), pNew = this.m.ptr(P_THNEW);
-    this.m.setPtr(P_THPREV, pTh); this.m.setPtr(P_TH, pNew); this.m.setPtr(P_THNEW, pPrev);
+    const pTh = this.m.ptr(P_TH),
+      pPrev = this.m.ptr(P_THPREV),
+      pNew = this.m.ptr(P_THNEW);
+    this.m.setPtr(P_THPREV, pTh);
+    this.m.setPtr(P_TH, pNew);
+    this.m.setPtr(P_THNEW, pPrev);
   }
   meanStoichiometry(): Float64Array {
     const { nx, nr, nxp } = this.m;
-    const th = this.m.arr(P_TH, nr * nxp), vol = this.m.arr(P_VOL, nr);
+    const th = this.m.arr(P_TH, nr * nxp),
+      vol = this.m.arr(P_VOL, nr);
     const out = new Float64Array(nx);
-    for (let j = 0; j < nx; j++) { let sj = 0; for (let r = 0; r < nr; r++) sj += vol[r] * th[r * nxp + j]; out[j] = sj; }
+    for (let j = 0; j < nx; j++) {
+      let sj = 0;
+      for (let r = 0; r < nr; r++) sj += vol[r] * th[r * nxp + j];
+      out[j] = sj;
+    }
     return out;
   }
   theta(): number[][] {
@@ -125,24 +150,45 @@ export class FiniteVolumeParticles implements ParticleModel {
 export class UniformParticles implements ParticleModel {
   readonly name = "uniform";
   readonly r_m: number[];
-  private cur: Float64Array; private prev: Float64Array; private cand: Float64Array;
-  private alpha: Float64Array; private beta: Float64Array;
+  private cur: Float64Array;
+  private prev: Float64Array;
+  private cand: Float64Array;
+  private alpha: Float64Array;
+  private beta: Float64Array;
   private readonly k: number;
   constructor(ctx: ParticleContext) {
     const n = ctx.nx;
-    this.cur = new Float64Array(n); this.prev = new Float64Array(n); this.cand = new Float64Array(n);
-    this.alpha = new Float64Array(n); this.beta = new Float64Array(n);
+    this.cur = new Float64Array(n);
+    this.prev = new Float64Array(n);
+    this.cand = new Float64Array(n);
+    this.alpha = new Float64Array(n);
+    this.beta = new Float64Array(n);
     this.k = 3 / (ctx.rp.radius_m * ctx.rp.c1max);
     this.r_m = [0.5 * ctx.rp.radius_m];
   }
-  reset(theta0: number): void { this.cur.fill(theta0); this.prev.fill(theta0); this.cand.fill(theta0); }
+  reset(theta0: number): void {
+    this.cur.fill(theta0);
+    this.prev.fill(theta0);
+    this.cand.fill(theta0);
+  }
   prepare(step: ParticleStep): SurfaceResponse {
     for (let j = 0; j < this.cur.length; j++) this.alpha[j] = step.A * this.cur[j] - step.B * this.prev[j];
     this.beta.fill(-this.k * step.heff_s);
     return { alpha: this.alpha, beta: this.beta };
   }
-  commit(J: Float64Array): void { for (let j = 0; j < this.cand.length; j++) this.cand[j] = this.alpha[j] + this.beta[j] * J[j]; }
-  accept(): void { const p = this.prev; this.prev = this.cur; this.cur = this.cand; this.cand = p; }
-  meanStoichiometry(): Float64Array { return this.cur.slice(); }
-  theta(): number[][] { return Array.from(this.cur, (x) => [x]); }
+  commit(J: Float64Array): void {
+    for (let j = 0; j < this.cand.length; j++) this.cand[j] = this.alpha[j] + this.beta[j] * J[j];
+  }
+  accept(): void {
+    const p = this.prev;
+    this.prev = this.cur;
+    this.cur = this.cand;
+    this.cand = p;
+  }
+  meanStoichiometry(): Float64Array {
+    return this.cur.slice();
+  }
+  theta(): number[][] {
+    return Array.from(this.cur, (x) => [x]);
+  }
 }

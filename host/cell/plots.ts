@@ -10,7 +10,10 @@ import type { CellResult } from "./model.js";
 export function voltageCapacitySpec(series: { label: string; r: CellResult }[], title: string): TopLevelSpec {
   const values = series.flatMap(({ label, r }) => r.capacity_Ah_m2.map((c, i) => ({ t: r.time_s[i], c, v: r.voltage_V[i], run: label })));
   return {
-    width: 520, height: 340, title, data: { values },
+    width: 520,
+    height: 340,
+    title,
+    data: { values },
     mark: { type: "line" },
     encoding: {
       x: { field: "c", type: "quantitative", title: "capacity, net discharged [Ah/m^2]" },
@@ -23,7 +26,10 @@ export function voltageCapacitySpec(series: { label: string; r: CellResult }[], 
 
 export function rateSpec(rows: { cRate: number; capacity_Ah_m2: number; capacity_mAh_g: number }[], title: string): TopLevelSpec {
   return {
-    width: 520, height: 340, title, data: { values: rows },
+    width: 520,
+    height: 340,
+    title,
+    data: { values: rows },
     layer: [{ mark: { type: "line", point: true } }],
     encoding: {
       x: { field: "cRate", type: "quantitative", title: "C-rate", scale: { type: "log" } },

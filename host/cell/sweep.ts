@@ -14,14 +14,31 @@ import { loadCellParams, resolveCellParams, type ResolvedCellParams } from "./pa
 import { CellSim, DEFAULT_NUMERICS, runExperiment, type CellNumerics } from "./model.js";
 import { parseExperiment } from "./experiment.js";
 
-export interface SweepJob { params: string; overrides?: Record<string, unknown>; cRate: number; cutoff_V: number }
-export interface SweepRow { index: number; cRate: number; capacity_Ah_m2: number; capacity_mAh_g: number; time_s: number; steps: number; termination: string }
+export interface SweepJob {
+  params: string;
+  overrides?: Record<string, unknown>;
+  cRate: number;
+  cutoff_V: number;
+}
+export interface SweepRow {
+  index: number;
+  cRate: number;
+  capacity_Ah_m2: number;
+  capacity_mAh_g: number;
+  time_s: number;
+  steps: number;
+  termination: string;
+}
 
 /** Runs sweep jobs on one set of kernels, keeping one CellSim per parameter variant across calls. */
 export class SweepRunner {
   private sims = new Map<string, { rp: ResolvedCellParams; sim: CellSim }>();
   private num: CellNumerics;
-  constructor(readonly k: CellKernels, readonly jobs: SweepJob[], numerics: Partial<CellNumerics> = {}) {
+  constructor(
+    readonly k: CellKernels,
+    readonly jobs: SweepJob[],
+    numerics: Partial<CellNumerics> = {},
+  ) {
     this.num = { ...DEFAULT_NUMERICS, overpotentials: false, ...numerics };
   }
   /** Jobs [first, last). */
@@ -36,15 +53,32 @@ export class SweepRunner {
         e = { rp, sim: new CellSim(this.k, rp, this.num) };
         this.sims.set(key, e);
       }
-      const r = runExperiment(this.k, e.rp, parseExperiment(`Discharge at ${j.cRate}C until ${j.cutoff_V} V`), { numerics: this.num, sim: e.sim });
-      rows.push({ index: i, cRate: j.cRate, capacity_Ah_m2: r.capacity_Ah_m2.at(-1)!, capacity_mAh_g: r.capacity_mAh_g.at(-1)!, time_s: r.time_s.at(-1)!, steps: r.stats.steps, termination: r.steps[0].termination });
+      const r = runExperiment(this.k, e.rp, parseExperiment(`Discharge at ${j.cRate}C until ${j.cutoff_V} V`), {
+        numerics: this.num,
+        sim: e.sim,
+      });
+      rows.push({
+        index: i,
+        cRate: j.cRate,
+        capacity_Ah_m2: r.capacity_Ah_m2.at(-1)!,
+        capacity_mAh_g: r.capacity_mAh_g.at(-1)!,
+        time_s: r.time_s.at(-1)!,
+        steps: r.stats.steps,
+        termination: r.steps[0].termination,
+      });
     }
     return rows;
   }
 }
 
 /** Runs jobs [first, last) on one set of kernels, reusing one CellSim per parameter variant. */
-export function sweepSerial(k: CellKernels, jobs: SweepJob[], numerics: Partial<CellNumerics> = {}, first = 0, last = jobs.length): SweepRow[] {
+export function sweepSerial(
+  k: CellKernels,
+  jobs: SweepJob[],
+  numerics: Partial<CellNumerics> = {},
+  first = 0,
+  last = jobs.length,
+): SweepRow[] {
   return new SweepRunner(k, jobs, numerics).run(first, last);
 }
 
@@ -66,7 +100,13 @@ export interface SweepOptions {
   stats?: SweepStats;
 }
 
-export interface SweepStats { main: number; workers: number[]; workerReady_ms: (number | null)[]; poolStarted: boolean; estimatedSerial_s: number }
+export interface SweepStats {
+  main: number;
+  workers: number[];
+  workerReady_ms: (number | null)[];
+  poolStarted: boolean;
+  estimatedSerial_s: number;
+}
 
 /**
  * Sweep on a pool: the calling thread runs jobs from the queue in small chunks (yielding to the event
@@ -81,12 +121,18 @@ export interface SweepStats { main: number; workers: number[]; workerReady_ms: (
 export async function sweepParallel(jobs: SweepJob[], opts: SweepOptions = {}): Promise<SweepRow[]> {
   const helps = opts.mainThread ?? true;
   const want = opts.workers ?? Math.max(helps ? availableParallelism() - 1 : availableParallelism(), helps ? 0 : 1);
-  if (!Number.isInteger(want) || want < 0 || (want === 0 && !helps)) throw new ConfigError(`cell sweep: workers = ${want}: expected an integer >= ${helps ? 0 : 1} [threads]`);
-  if (opts.chunk !== undefined && (!Number.isInteger(opts.chunk) || opts.chunk < 1)) throw new ConfigError(`cell sweep: chunk = ${opts.chunk}: expected a positive integer [discharges]`);
+  if (!Number.isInteger(want) || want < 0 || (want === 0 && !helps))
+    throw new ConfigError(`cell sweep: workers = ${want}: expected an integer >= ${helps ? 0 : 1} [threads]`);
+  if (opts.chunk !== undefined && (!Number.isInteger(opts.chunk) || opts.chunk < 1))
+    throw new ConfigError(`cell sweep: chunk = ${opts.chunk}: expected a positive integer [discharges]`);
   const n = jobs.length;
   const out: SweepRow[] = new Array(n);
   const stats: SweepStats = opts.stats ?? { main: 0, workers: [], workerReady_ms: [], poolStarted: false, estimatedSerial_s: 0 };
-  stats.main = 0; stats.workers = Array(want).fill(0); stats.workerReady_ms = Array(want).fill(null); stats.poolStarted = false; stats.estimatedSerial_s = 0;
+  stats.main = 0;
+  stats.workers = Array(want).fill(0);
+  stats.workerReady_ms = Array(want).fill(null);
+  stats.poolStarted = false;
+  stats.estimatedSerial_s = 0;
   const minWork = opts.minPoolWork_s ?? 1;
   if (!(minWork >= 0)) throw new ConfigError(`cell sweep: minPoolWork_s = ${minWork}: expected a time >= 0 [s]`);
   let next = 0;
@@ -94,7 +140,9 @@ export async function sweepParallel(jobs: SweepJob[], opts: SweepOptions = {}): 
   const take = (cap: number) => {
     if (next >= n) return null;
     const size = opts.chunk ?? Math.max(4, Math.min(200, Math.ceil((n - next) / (2 * threads))));
-    const j = { first: next, last: Math.min(n, next + Math.min(size, cap)) }; next = j.last; return j;
+    const j = { first: next, last: Math.min(n, next + Math.min(size, cap)) };
+    next = j.last;
+    return j;
   };
   const t0 = performance.now();
   const workers: Worker[] = [];
@@ -103,24 +151,48 @@ export async function sweepParallel(jobs: SweepJob[], opts: SweepOptions = {}): 
   let done: Promise<void>[] = [];
   const startPool = () => {
     stats.poolStarted = true;
-    done = Array.from({ length: want }, (_, wi) => new Promise<void>((resolve) => {
-      const w = startWorker(import.meta.url, "sweep_worker", { jobs, numerics: opts.numerics ?? {} });
-      workers.push(w);
-      w.on("message", (m: { rows?: SweepRow[]; error?: string; ready?: boolean }) => {
-        if (m.error) { failed ??= new Error(m.error); resolve(); return; }
-        if (m.ready) stats.workerReady_ms[wi] = performance.now() - t0;
-        if (m.rows) { for (const r of m.rows) out[r.index] = r; stats.workers[wi] += m.rows.length; inFlight[wi] = 0; }
-        const job = failed ? null : take(Infinity);
-        if (job) { inFlight[wi] = job.last - job.first; w.postMessage(job); } else { void w.terminate(); resolve(); }
-      });
-      w.on("error", (e) => { failed ??= e; resolve(); });
-      w.on("exit", () => { if (inFlight[wi]) failed ??= new Error(`cell sweep: worker ${wi} exited with ${inFlight[wi]} jobs in flight`); resolve(); });
-    }));
+    done = Array.from(
+      { length: want },
+      (_, wi) =>
+        new Promise<void>((resolve) => {
+          const w = startWorker(import.meta.url, "sweep_worker", { jobs, numerics: opts.numerics ?? {} });
+          workers.push(w);
+          w.on("message", (m: { rows?: SweepRow[]; error?: string; ready?: boolean }) => {
+            if (m.error) {
+              failed ??= new Error(m.error);
+              resolve();
+              return;
+            }
+            if (m.ready) stats.workerReady_ms[wi] = performance.now() - t0;
+            if (m.rows) {
+              for (const r of m.rows) out[r.index] = r;
+              stats.workers[wi] += m.rows.length;
+              inFlight[wi] = 0;
+            }
+            const job = failed ? null : take(Infinity);
+            if (job) {
+              inFlight[wi] = job.last - job.first;
+              w.postMessage(job);
+            } else {
+              void w.terminate();
+              resolve();
+            }
+          });
+          w.on("error", (e) => {
+            failed ??= e;
+            resolve();
+          });
+          w.on("exit", () => {
+            if (inFlight[wi]) failed ??= new Error(`cell sweep: worker ${wi} exited with ${inFlight[wi]} jobs in flight`);
+            resolve();
+          });
+        }),
+    );
   };
   if (!helps || minWork === 0) startPool();
   try {
     if (helps) {
-      const runner = new SweepRunner(opts.kernels ?? await loadCore(), jobs, opts.numerics ?? {});
+      const runner = new SweepRunner(opts.kernels ?? (await loadCore()), jobs, opts.numerics ?? {});
       // main-thread chunks: small (about 10-20 ms of work) so that worker messages wait little
       let first = true;
       for (let job = take(8); job && !failed; job = take(8)) {
@@ -129,14 +201,16 @@ export async function sweepParallel(jobs: SweepJob[], opts: SweepOptions = {}): 
         stats.main += job.last - job.first;
         if (first && want > 0 && !stats.poolStarted) {
           // the first chunk includes the one-off set-up of its CellSims: an upper estimate per discharge
-          stats.estimatedSerial_s = (n - next) * (performance.now() - tc) / 1000 / (job.last - job.first);
+          stats.estimatedSerial_s = ((n - next) * (performance.now() - tc)) / 1000 / (job.last - job.first);
           if (stats.estimatedSerial_s > minWork) startPool();
         }
         first = false;
         await new Promise((r) => setImmediate(r));
       }
       // queue empty: workers that are not running a chunk (still starting, or idle) are not needed
-      workers.forEach((w, wi) => { if (!inFlight[wi]) void w.terminate(); });
+      workers.forEach((w, wi) => {
+        if (!inFlight[wi]) void w.terminate();
+      });
     }
     await Promise.all(done);
   } finally {

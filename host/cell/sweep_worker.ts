@@ -7,7 +7,10 @@ import type { CellNumerics } from "./model.js";
 const { jobs, numerics } = workerData as { jobs: SweepJob[]; numerics: Partial<CellNumerics> };
 const runner = new SweepRunner(await loadCore(), jobs, numerics);
 parentPort!.on("message", (job: { first: number; last: number }) => {
-  try { parentPort!.postMessage({ rows: runner.run(job.first, job.last) }); }
-  catch (e) { parentPort!.postMessage({ error: (e as Error).message }); }
+  try {
+    parentPort!.postMessage({ rows: runner.run(job.first, job.last) });
+  } catch (e) {
+    parentPort!.postMessage({ error: (e as Error).message });
+  }
 });
 parentPort!.postMessage({ ready: true });

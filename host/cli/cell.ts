@@ -14,13 +14,24 @@ import { writeCellResult, rateSpec, voltageCapacitySpec, parseFormats } from "..
 import { writeParquet } from "../io/parquet.js";
 import { rateSweep } from "../cell/rates.js";
 
-interface Common { nx: string; nr: string; tolV?: string; tolTheta?: string; bv?: string; set?: string[]; area?: string; out: string }
+interface Common {
+  nx: string;
+  nr: string;
+  tolV?: string;
+  tolTheta?: string;
+  bv?: string;
+  set?: string[];
+  area?: string;
+  out: string;
+}
 
 const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
 
 function numerics(o: Common): Partial<CellNumerics> {
-  const nx = Number(o.nx), nr = Number(o.nr);
-  if (!Number.isInteger(nx) || nx < 2) throw new ConfigError(`--nx = ${o.nx}: expected an integer >= 2 [finite volumes across the cathode]`);
+  const nx = Number(o.nx),
+    nr = Number(o.nr);
+  if (!Number.isInteger(nx) || nx < 2)
+    throw new ConfigError(`--nx = ${o.nx}: expected an integer >= 2 [finite volumes across the cathode]`);
   if (!Number.isInteger(nr) || nr < 2) throw new ConfigError(`--nr = ${o.nr}: expected an integer >= 2 [shells per particle]`);
   const tol = (s: string | undefined, opt: string, unit: string): number | undefined => {
     if (s === undefined) return undefined;
@@ -29,7 +40,8 @@ function numerics(o: Common): Partial<CellNumerics> {
     return x;
   };
   const num: Partial<CellNumerics> = { nx, nr };
-  const tv = tol(o.tolV, "--tol-v", "V"), tt = tol(o.tolTheta, "--tol-theta", "stoichiometry");
+  const tv = tol(o.tolV, "--tol-v", "V"),
+    tt = tol(o.tolTheta, "--tol-theta", "stoichiometry");
   if (tv !== undefined) num.tolV = tv;
   if (tt !== undefined) num.tolTheta = tt;
   validateNumerics({ ...DEFAULT_NUMERICS, ...num });
@@ -43,7 +55,8 @@ function parseArea(s: string): number {
   const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z^0-9]*)\s*$/i.exec(s);
   const f = m ? AREA_UNITS[m[2]] : undefined;
   const x = m && f !== undefined ? Number(m[1]) * f : NaN;
-  if (!(x > 0 && Number.isFinite(x))) throw inputError("--area", s, "a positive electrode area, a number in m^2 or with a unit (m2, cm2, mm2)", "m^2");
+  if (!(x > 0 && Number.isFinite(x)))
+    throw inputError("--area", s, "a positive electrode area, a number in m^2 or with a unit (m2, cm2, mm2)", "m^2");
   return x;
 }
 
@@ -54,7 +67,11 @@ function overrides(o: Common): Record<string, unknown> {
     const i = s.indexOf("=");
     if (i < 1) throw new ConfigError(`--set ${s}: expected "Key [unit]=value"`);
     const v = s.slice(i + 1).trim();
-    try { ov[s.slice(0, i).trim()] = JSON.parse(v); } catch { ov[s.slice(0, i).trim()] = v; }
+    try {
+      ov[s.slice(0, i).trim()] = JSON.parse(v);
+    } catch {
+      ov[s.slice(0, i).trim()] = v;
+    }
   }
   if (o.bv) ov["Butler-Volmer form"] = o.bv;
   if (o.area !== undefined) ov["Electrode area [m2]"] = parseArea(o.area);
@@ -64,25 +81,40 @@ function overrides(o: Common): Record<string, unknown> {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function printSteps(r: CellResult): void {
-  for (const s of r.steps) console.log(`step ${s.index} "${s.text}": ${s.termination} after ${(s.end_s - s.start_s).toFixed(1)} s, ${fmt(s.capacity_Ah_m2)} Ah/m2, ${fmt(s.start_V)} -> ${fmt(s.end_V)} V`);
+  for (const s of r.steps)
+    console.log(
+      `step ${s.index} "${s.text}": ${s.termination} after ${(s.end_s - s.start_s).toFixed(1)} s, ${fmt(s.capacity_Ah_m2)} Ah/m2, ${fmt(s.start_V)} -> ${fmt(s.end_V)} V`,
+    );
   for (const w of r.warnings) console.log(`warning: ${w}`);
-  if (r.experimentTermination) console.log(`experiment stopped (termination "${r.experimentTermination.condition}"): ${r.experimentTermination.reason}`);
+  if (r.experimentTermination)
+    console.log(`experiment stopped (termination "${r.experimentTermination.condition}"): ${r.experimentTermination.reason}`);
 }
 
 export function register(program: Command): void {
   program
     .command("cell")
-    .description("P2D discharge/charge of a Li | SE | composite-cathode half cell (paper 001 model); writes timeseries.csv/.parquet (with the overpotential breakdown), snapshots.csv/.parquet, result.json, voltage_capacity.png; a failed step keeps the results before it (exit 3)")
+    .description(
+      "P2D discharge/charge of a Li | SE | composite-cathode half cell (paper 001 model); writes timeseries.csv/.parquet (with the overpotential breakdown), snapshots.csv/.parquet, result.json, voltage_capacity.png; a failed step keeps the results before it (exit 3)",
+    )
     .argument("<params>", "parameter set (Asheri2023, NCA_LPS_2023) or a JSON/YAML file with the same keys")
-    .requiredOption("-e, --experiment <steps>", `PyBaMM-style steps separated by ';', e.g. "Discharge at 1C until 3.0 V; Rest for 10 minutes". Grammar:\n  ${EXPERIMENT_GRAMMAR}\nEvery discharge/charge/rest also ends at the set's 'Lower/Upper voltage cut-off [V]'; a step with only 'until' ends at its time cap (2 h / C-rate; holds 24 h)`)
+    .requiredOption(
+      "-e, --experiment <steps>",
+      `PyBaMM-style steps separated by ';', e.g. "Discharge at 1C until 3.0 V; Rest for 10 minutes". Grammar:\n  ${EXPERIMENT_GRAMMAR}\nEvery discharge/charge/rest also ends at the set's 'Lower/Upper voltage cut-off [V]'; a step with only 'until' ends at its time cap (2 h / C-rate; holds 24 h)`,
+    )
     .option("--nx <n>", "finite volumes across the cathode", "20")
     .option("--nr <n>", "shells per particle", "10")
     .option("--tol-v <V>", `local error tolerance of the time stepper on the voltage per step [V] (default ${DEFAULT_NUMERICS.tolV})`)
     .option("--tol-theta <x>", `local error tolerance on the surface stoichiometries per step (default ${DEFAULT_NUMERICS.tolTheta})`)
     .option("--bv <form>", "Butler-Volmer form: symmetric | asheri2023")
-    .option("--area <m2>", "electrode area for absolute currents ('1 A', '50 mA'): a number in m^2 or with a unit, e.g. 2cm2 (sets 'Electrode area [m2]')")
-    .option("--termination <cond>", "stop the experiment after a cycle: \"80% capacity\" (discharge capacity below 80% of the first cycle's), \"3.0 V\" (a cycle's minimum voltage at or below it), or both comma separated")
-    .option("--set <key=value>", "override a parameter, e.g. --set \"Active material volume fraction=0.4\" (repeatable)", collect)
+    .option(
+      "--area <m2>",
+      "electrode area for absolute currents ('1 A', '50 mA'): a number in m^2 or with a unit, e.g. 2cm2 (sets 'Electrode area [m2]')",
+    )
+    .option(
+      "--termination <cond>",
+      'stop the experiment after a cycle: "80% capacity" (discharge capacity below 80% of the first cycle\'s), "3.0 V" (a cycle\'s minimum voltage at or below it), or both comma separated',
+    )
+    .option("--set <key=value>", 'override a parameter, e.g. --set "Active material volume fraction=0.4" (repeatable)', collect)
     .option("--format <list>", "result formats, comma separated: csv, json, parquet", "csv,json,parquet")
     .option("-o, --out <dir>", "output folder", "cell-out")
     .action(async (params: string, o: Common & { experiment: string; format: string; termination?: string }) => {
@@ -106,12 +138,16 @@ export function register(program: Command): void {
       }
       const files = await writeCellResult(o.out, r, true, formats);
       printSteps(r);
-      console.log(`capacity ${fmt(r.capacity_Ah_m2.at(-1)!)} Ah/m2 = ${fmt(r.capacity_mAh_g.at(-1)!)} mAh/g (AM), ${r.stats.steps} steps in ${r.stats.wall_ms.toFixed(1)} ms; wrote ${files.join(", ")}`);
+      console.log(
+        `capacity ${fmt(r.capacity_Ah_m2.at(-1)!)} Ah/m2 = ${fmt(r.capacity_mAh_g.at(-1)!)} mAh/g (AM), ${r.stats.steps} steps in ${r.stats.wall_ms.toFixed(1)} ms; wrote ${files.join(", ")}`,
+      );
     });
 
   program
     .command("cell-rates")
-    .description("discharge capacity vs C-rate: one discharge per rate to the lower cut-off; writes rates.csv, rates.parquet, rates.json, capacity_vs_rate.png, voltage_capacity.png")
+    .description(
+      "discharge capacity vs C-rate: one discharge per rate to the lower cut-off; writes rates.csv, rates.parquet, rates.json, capacity_vs_rate.png, voltage_capacity.png",
+    )
     .argument("<params>", "parameter set (Asheri2023, NCA_LPS_2023) or a JSON/YAML file")
     .option("--rates <list>", "C-rates, comma separated", "0.1,1,2,5")
     .option("--cutoff <V>", "lower cut-off voltage [V], at or above the set's 'Lower voltage cut-off [V]' (default: that)")
@@ -124,28 +160,66 @@ export function register(program: Command): void {
     .option("-o, --out <dir>", "output folder", "cell-rates")
     .action(async (params: string, o: Common & { rates: string; cutoff?: string }) => {
       const rates = o.rates.split(",").map((s) => Number(s.trim()));
-      for (const [i, c] of rates.entries()) if (!(c > 0)) throw new ConfigError(`--rates: entry ${i + 1} = '${o.rates.split(",")[i]}': expected a positive C-rate [1/h]`);
+      for (const [i, c] of rates.entries())
+        if (!(c > 0)) throw new ConfigError(`--rates: entry ${i + 1} = '${o.rates.split(",")[i]}': expected a positive C-rate [1/h]`);
       const num = numerics(o);
       const rp = resolveCellParams(loadCellParams(params, overrides(o)));
       const cutoff = o.cutoff !== undefined ? Number(o.cutoff) : rp.vmin;
       if (!(cutoff > 0)) throw new ConfigError(`--cutoff = ${o.cutoff}: expected a voltage > 0 [V]`);
-      if (cutoff < rp.vmin || cutoff > rp.vmax) throw inputError("--cutoff", o.cutoff, `a voltage within the set's safety limits [${fmt(rp.vmin)}, ${fmt(rp.vmax)}] (to go lower: --set "Lower voltage cut-off [V]=${fmt(cutoff)}")`, "V");
+      if (cutoff < rp.vmin || cutoff > rp.vmax)
+        throw inputError(
+          "--cutoff",
+          o.cutoff,
+          `a voltage within the set's safety limits [${fmt(rp.vmin)}, ${fmt(rp.vmax)}] (to go lower: --set "Lower voltage cut-off [V]=${fmt(cutoff)}")`,
+          "V",
+        );
       prepareOutDir(o.out);
       const k = await loadCore();
       const { rows, results } = rateSweep(k, rp, rates, cutoff, num);
-      const table = { columns: ["c_rate", "current_A_m2", "capacity_Ah_m2", "capacity_mAh_g", "time_s", "termination"], rows: rows.map((r) => [r.cRate, r.current_A_m2, r.capacity_Ah_m2, r.capacity_mAh_g, r.time_s, r.termination]) };
+      const table = {
+        columns: ["c_rate", "current_A_m2", "capacity_Ah_m2", "capacity_mAh_g", "time_s", "termination"],
+        rows: rows.map((r) => [r.cRate, r.current_A_m2, r.capacity_Ah_m2, r.capacity_mAh_g, r.time_s, r.termination]),
+      };
       writeFileAtomic(join(o.out, "rates.csv"), toCsv(table));
-      writeFileAtomic(join(o.out, "rates.parquet"), writeParquet([
-        { name: "c_rate", type: "double", values: rows.map((r) => r.cRate) }, { name: "current_A_m2", type: "double", values: rows.map((r) => r.current_A_m2) },
-        { name: "capacity_Ah_m2", type: "double", values: rows.map((r) => r.capacity_Ah_m2) }, { name: "capacity_mAh_g", type: "double", values: rows.map((r) => r.capacity_mAh_g) },
-        { name: "time_s", type: "double", values: rows.map((r) => r.time_s) }, { name: "termination", type: "string", values: rows.map((r) => r.termination) },
-      ], { keyValue: { "assbkit.version": VERSION, "assbkit.parameter_set": rp.params.name, "assbkit.cutoff_V": String(cutoff) } }));
-      writeFileAtomic(join(o.out, "rates.json"), JSON.stringify({ version: VERSION, seed: null, params: rp.params, cutoff_V: cutoff, numerics: results[0].numerics, rows }, null, 1));
-      writeFileAtomic(join(o.out, "capacity_vs_rate.png"), await renderPng(rateSpec(rows, `${rp.params.name}: discharge capacity to ${fmt(cutoff)} V vs C-rate`)));
-      writeFileAtomic(join(o.out, "voltage_capacity.png"), await renderPng(voltageCapacitySpec(results.map((r, i) => ({ label: `${rates[i]}C`, r })), `${rp.params.name}: discharge curves`)));
+      writeFileAtomic(
+        join(o.out, "rates.parquet"),
+        writeParquet(
+          [
+            { name: "c_rate", type: "double", values: rows.map((r) => r.cRate) },
+            { name: "current_A_m2", type: "double", values: rows.map((r) => r.current_A_m2) },
+            { name: "capacity_Ah_m2", type: "double", values: rows.map((r) => r.capacity_Ah_m2) },
+            { name: "capacity_mAh_g", type: "double", values: rows.map((r) => r.capacity_mAh_g) },
+            { name: "time_s", type: "double", values: rows.map((r) => r.time_s) },
+            { name: "termination", type: "string", values: rows.map((r) => r.termination) },
+          ],
+          { keyValue: { "assbkit.version": VERSION, "assbkit.parameter_set": rp.params.name, "assbkit.cutoff_V": String(cutoff) } },
+        ),
+      );
+      writeFileAtomic(
+        join(o.out, "rates.json"),
+        JSON.stringify({ version: VERSION, seed: null, params: rp.params, cutoff_V: cutoff, numerics: results[0].numerics, rows }, null, 1),
+      );
+      writeFileAtomic(
+        join(o.out, "capacity_vs_rate.png"),
+        await renderPng(rateSpec(rows, `${rp.params.name}: discharge capacity to ${fmt(cutoff)} V vs C-rate`)),
+      );
+      writeFileAtomic(
+        join(o.out, "voltage_capacity.png"),
+        await renderPng(
+          voltageCapacitySpec(
+            results.map((r, i) => ({ label: `${rates[i]}C`, r })),
+            `${rp.params.name}: discharge curves`,
+          ),
+        ),
+      );
       console.log(`${rp.params.name}: discharge capacity to ${fmt(cutoff)} V (${num.nx} x ${num.nr})`);
       console.log("  C-rate   I [A/m2]   Ah/m2      mAh/g     t [s]");
-      for (const r of rows) console.log(`  ${String(r.cRate).padEnd(7)}  ${r.current_A_m2.toFixed(3).padStart(8)}  ${r.capacity_Ah_m2.toFixed(4).padStart(8)}  ${r.capacity_mAh_g.toFixed(2).padStart(8)}  ${r.time_s.toFixed(1).padStart(8)}  ${r.termination}`);
-      console.log(`wrote ${["rates.csv", "rates.parquet", "rates.json", "capacity_vs_rate.png", "voltage_capacity.png"].map((f) => join(o.out, f)).join(", ")}`);
+      for (const r of rows)
+        console.log(
+          `  ${String(r.cRate).padEnd(7)}  ${r.current_A_m2.toFixed(3).padStart(8)}  ${r.capacity_Ah_m2.toFixed(4).padStart(8)}  ${r.capacity_mAh_g.toFixed(2).padStart(8)}  ${r.time_s.toFixed(1).padStart(8)}  ${r.termination}`,
+        );
+      console.log(
+        `wrote ${["rates.csv", "rates.parquet", "rates.json", "capacity_vs_rate.png", "voltage_capacity.png"].map((f) => join(o.out, f)).join(", ")}`,
+      );
     });
 }

@@ -23,19 +23,35 @@ export function register(program: Command): void {
       const cfg = parseCompact(readConfigFile(file), file);
       // runCompactToDir checks the particles (and a restart file) first, then calls prepareOutDir(o.out)
       const base = dirname(resolve(file));
-      const readText = (p: string) => { const full = resolve(base, p); try { return readFileSync(full, "utf8"); } catch (e) { throw fsError(e, full, "read"); } };
+      const readText = (p: string) => {
+        const full = resolve(base, p);
+        try {
+          return readFileSync(full, "utf8");
+        } catch (e) {
+          throw fsError(e, full, "read");
+        }
+      };
       // one bar per protocol phase, so its elapsed time and eta are the phase's own
       const bar = progressBar();
       let phase = "";
       const phaseLine = (phases: Phases) => {
-        for (const [ph, p] of Object.entries(phases)) console.log(`    ${ph}: sigma xx/yy/zz = ${p.volWeightedStress_Pa.slice(0, 3).map((v) => (v / 1e6).toFixed(2)).join(" / ")} MPa, coordination ${p.meanCoordination.toFixed(2)}`);
+        for (const [ph, p] of Object.entries(phases))
+          console.log(
+            `    ${ph}: sigma xx/yy/zz = ${p.volWeightedStress_Pa
+              .slice(0, 3)
+              .map((v) => (v / 1e6).toFixed(2))
+              .join(" / ")} MPa, coordination ${p.meanCoordination.toFixed(2)}`,
+          );
       };
       const r = await runCompactToDir(await loadCore(), cfg, o.out, {
         readText,
         resume: o.resume,
         onResume: (after, f, path) => {
-          if (f.version !== VERSION) console.error(`assb: note: ${path} was written by assbkit ${f.version}, running ${VERSION} (same restart format ${f.format})`);
-          console.log(`resuming after stage ${after} (${cfg.stages[after - 1].type}) from ${path}${after === cfg.stages.length ? ": all stages had finished; writing the final particles and summary" : ""}`);
+          if (f.version !== VERSION)
+            console.error(`assb: note: ${path} was written by assbkit ${f.version}, running ${VERSION} (same restart format ${f.format})`);
+          console.log(
+            `resuming after stage ${after} (${cfg.stages[after - 1].type}) from ${path}${after === cfg.stages.length ? ": all stages had finished; writing the final particles and summary" : ""}`,
+          );
         },
         // the bar shows the phase's own fraction (see Progress in host/dem/protocol.ts); a new phase starts a new bar
         onProgress: (ph, _step, p, z, f) => {
@@ -46,18 +62,30 @@ export function register(program: Command): void {
           if (phase) bar.done();
           phase = "";
           if (st.type === "uniaxial") {
-            console.log(`stage ${k} uniaxial: loaded at ${(st.loaded.pressure_Pa / 1e6).toFixed(1)} MPa, solid fraction ${st.loaded.solidFraction.toFixed(4)}, coordination ${st.loaded.meanCoordination.toFixed(2)}; released solid fraction ${st.released.solidFraction.toFixed(4)}${st.released.converged ? "" : " (NOT released: still loaded)"}`);
+            console.log(
+              `stage ${k} uniaxial: loaded at ${(st.loaded.pressure_Pa / 1e6).toFixed(1)} MPa, solid fraction ${st.loaded.solidFraction.toFixed(4)}, coordination ${st.loaded.meanCoordination.toFixed(2)}; released solid fraction ${st.released.solidFraction.toFixed(4)}${st.released.converged ? "" : " (NOT released: still loaded)"}`,
+            );
             phaseLine(st.loaded.phases);
           } else if (st.type === "isostatic") {
-            console.log(`stage ${k} isostatic: settled after ${st.steps} steps, faces ${st.settled.facePressure_Pa.map((p) => (p / 1e6).toFixed(2)).join("/")} MPa, box ${st.settled.L_m.map((l) => (l * 1e6).toFixed(1)).join(" x ")} um, solid fraction ${st.settled.solidFraction.toFixed(4)}`);
+            console.log(
+              `stage ${k} isostatic: settled after ${st.steps} steps, faces ${st.settled.facePressure_Pa.map((p) => (p / 1e6).toFixed(2)).join("/")} MPa, box ${st.settled.L_m.map((l) => (l * 1e6).toFixed(1)).join(" x ")} um, solid fraction ${st.settled.solidFraction.toFixed(4)}`,
+            );
             phaseLine(st.settled.phases);
           } else if (st.type === "compress2d") {
             console.log(`stage ${k} compress2d: width ${(st.width_m * 1e6).toFixed(1)} um, wall load ${st.load_N.toExponential(3)} N`);
           } else {
-            for (const c of st.states) { console.log(`stage ${k} cycle ${c.name}: solid fraction ${c.solidFraction.toFixed(4)}, coordination ${c.meanCoordination.toFixed(2)}`); phaseLine(c.phases); }
+            for (const c of st.states) {
+              console.log(
+                `stage ${k} cycle ${c.name}: solid fraction ${c.solidFraction.toFixed(4)}, coordination ${c.meanCoordination.toFixed(2)}`,
+              );
+              phaseLine(c.phases);
+            }
           }
           const a = Object.values(st.reports)[0]?.areas;
-          if (a) console.log(`    AM-SE reaction area ${(a.reactionArea_m2 * 1e12).toFixed(1)} um^2, SE coverage of AM ${(100 * a.seCoverage).toFixed(2)} %`);
+          if (a)
+            console.log(
+              `    AM-SE reaction area ${(a.reactionArea_m2 * 1e12).toFixed(1)} um^2, SE coverage of AM ${(100 * a.seCoverage).toFixed(2)} %`,
+            );
           for (const w of st.warnings) console.error(`assb: warning: ${w}`);
         },
       });

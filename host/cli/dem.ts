@@ -27,7 +27,9 @@ export function register(program: Command): void {
       bar?.done();
       const files = writeDemResult(o.out, result);
       const s = result.summary;
-      console.log(`${resolved.config.name}: ${s.particles} particles, ${s.steps} steps (dt = ${s.dt_s.toExponential(3)} s = ${s.dtOverRayleigh.toFixed(3)} T_Rayleigh), ${s.contacts} contacts, ${(s.particleSteps_per_s / 1e6).toFixed(2)}e6 particle-steps/s`);
+      console.log(
+        `${resolved.config.name}: ${s.particles} particles, ${s.steps} steps (dt = ${s.dt_s.toExponential(3)} s = ${s.dtOverRayleigh.toFixed(3)} T_Rayleigh), ${s.contacts} contacts, ${(s.particleSteps_per_s / 1e6).toFixed(2)}e6 particle-steps/s`,
+      );
       for (const f of files) console.log(`  wrote ${f}`);
     });
 }

@@ -32,12 +32,24 @@ function writeState(dir: string, tag: string, rep: StateReport, c: DemCase, file
     [`${tag}_particles.vtk`, particlesVtk(particles, `assbkit demo ${tag}`)],
     [`${tag}_analysis.json`, JSON.stringify(analysis, null, 1) + "\n"],
   ];
-  for (const [f, data] of out) { writeFileAtomic(join(dir, f), data); files.push(join(dir, f)); }
+  for (const [f, data] of out) {
+    writeFileAtomic(join(dir, f), data);
+    files.push(join(dir, f));
+  }
 }
 
 function section(rep: StateReport, lo: [number, number], hi: [number, number], file: string, files: string[]): string {
   const P = rep.particles;
-  const s = sectionImage({ x_m: P.x_m as number[], y_m: P.y_m as number[], z_m: P.z_m as number[], radius_m: P.radius_m as number[], phase: P.material as string[] }, { lo, hi, crop_m: 2e-6, size: 224 });
+  const s = sectionImage(
+    {
+      x_m: P.x_m as number[],
+      y_m: P.y_m as number[],
+      z_m: P.z_m as number[],
+      radius_m: P.radius_m as number[],
+      phase: P.material as string[],
+    },
+    { lo, hi, crop_m: 2e-6, size: 224 },
+  );
   writeFileAtomic(file, encodePng(s.pixels, 224, 224));
   files.push(file);
   return `AM ${(100 * s.amFraction).toFixed(1)} %, SE ${(100 * s.seFraction).toFixed(1)} %, void ${(100 * s.voidFraction).toFixed(1)} %`;
@@ -46,7 +58,9 @@ function section(rep: StateReport, lo: [number, number], hi: [number, number], f
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("run the built-in demo: a 3D AM/SE electrode pressed at 375 MPa (paper 003) and a 2D structure compressed to 40 um (paper 000)")
+    .description(
+      "run the built-in demo: a 3D AM/SE electrode pressed at 375 MPa (paper 003) and a 2D structure compressed to 40 um (paper 000)",
+    )
     .option("-o, --out <dir>", "output folder", "assb-demo")
     .option("--seed <n>", "random seed", "1")
     .action(async (o: { out: string; seed: string }) => {
@@ -58,53 +72,122 @@ export function register(program: Command): void {
       const t0 = performance.now();
 
       // 3D: pack -> uniaxial 375 MPa -> hold -> release -> relax
-      const p3 = generatePacking(parsePackSpec({
-        kind: "3d", seed, particles: 300, amMassFraction: 0.733,
-        am: { size: { dist: "uniform", min_m: "3 um", max_m: "10 um" }, density_kg_m3: 4750 },
-        se: { size: { dist: "uniform", min_m: "6 um", max_m: "13 um" }, density_kg_m3: 1990 },
-        box: { lx_m: "45 um", ly_m: "45 um" }, initialSolidFraction: 0.35,
-      }));
+      const p3 = generatePacking(
+        parsePackSpec({
+          kind: "3d",
+          seed,
+          particles: 300,
+          amMassFraction: 0.733,
+          am: { size: { dist: "uniform", min_m: "3 um", max_m: "10 um" }, density_kg_m3: 4750 },
+          se: { size: { dist: "uniform", min_m: "6 um", max_m: "13 um" }, density_kg_m3: 1990 },
+          box: { lx_m: "45 um", ly_m: "45 um" },
+          initialSolidFraction: 0.35,
+        }),
+      );
       const d3 = join(o.out, "3d");
       files.push(...writePacking(join(d3, "initial_particles.csv"), p3, DEFAULT_TYPES));
       const c3 = caseFromPacking(p3, { name: "demo-3d" });
       c3.timestep = { dt_s: 2.5e-10 };
       c3.neighbor = { skin_m: 0.5e-6 };
-      const r3 = runCompact(core, parseCompact({ case: c3, stages: [{ type: "uniaxial", wall: "top", targetPressure_Pa: "375 MPa", speed_m_s: 5, checkEvery: 250, holdSteps: 5000, releaseSpeed_m_s: 5, relaxSteps: 5000 }] }), undefined,
-        (ph, _step, p, z, f) => bar.fraction(`3D ${ph}`, f, `P ${(p / 1e6).toFixed(1)} MPa, wall ${(z * 1e6).toFixed(1)} um`));
+      const r3 = runCompact(
+        core,
+        parseCompact({
+          case: c3,
+          stages: [
+            {
+              type: "uniaxial",
+              wall: "top",
+              targetPressure_Pa: "375 MPa",
+              speed_m_s: 5,
+              checkEvery: 250,
+              holdSteps: 5000,
+              releaseSpeed_m_s: 5,
+              relaxSteps: 5000,
+            },
+          ],
+        }),
+        undefined,
+        (ph, _step, p, z, f) => bar.fraction(`3D ${ph}`, f, `P ${(p / 1e6).toFixed(1)} MPa, wall ${(z * 1e6).toFixed(1)} um`),
+      );
       const u = r3.stages[0];
       if (u.type !== "uniaxial") throw new Error("demo: unexpected stage");
-      writeFileAtomic(join(d3, "compaction_curve.csv"), toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: u.curve.map((c) => [c.step, c.time_s, c.wallPosition_m, c.pressure_Pa]) }));
+      writeFileAtomic(
+        join(d3, "compaction_curve.csv"),
+        toCsv({
+          columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"],
+          rows: u.curve.map((c) => [c.step, c.time_s, c.wallPosition_m, c.pressure_Pa]),
+        }),
+      );
       files.push(join(d3, "compaction_curve.csv"));
       writeState(d3, "loaded", u.reports.loaded, r3.config.case, files);
       writeState(d3, "released", u.reports.released, r3.config.case, files);
       const sec3 = section(u.reports.loaded, [0, 0], [45e-6, 45e-6], join(d3, "loaded_section_mid.png"), files);
-      files.push(...await writeReportPlots(d3, "loaded", u.reports.loaded, { lx_m: 45e-6, ly_m: 45e-6 }, 3));
-      files.push(await writeCurvePlot(join(d3, "compaction_curve.png"), u.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })), "top wall height [um]", "wall pressure [MPa]", "3D: compaction curve (press, hold, release)"));
+      files.push(...(await writeReportPlots(d3, "loaded", u.reports.loaded, { lx_m: 45e-6, ly_m: 45e-6 }, 3)));
+      files.push(
+        await writeCurvePlot(
+          join(d3, "compaction_curve.png"),
+          u.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })),
+          "top wall height [um]",
+          "wall pressure [MPa]",
+          "3D: compaction curve (press, hold, release)",
+        ),
+      );
 
       // 2D: paper 000 structure -> compression to 40 um -> section image + labels
       const p2 = generatePacking(parsePackSpec({ kind: "2d", seed, amAreaFraction: 0.63 }));
       const d2 = join(o.out, "2d");
       files.push(...writePacking(join(d2, "initial_particles.csv"), p2, DEFAULT_TYPES));
-      const r2 = runCompact(core, parseCompact({ case: caseFromPacking(p2, { name: "demo-2d" }), stages: [{ type: "compress2d", wall: "right", finalWidth_m: "40 um", speed_m_s: 2, holdSteps: 5000 }] }), undefined,
-        (ph, _step, _p, _z, f) => bar.fraction(`2D ${ph}`, f));
+      const r2 = runCompact(
+        core,
+        parseCompact({
+          case: caseFromPacking(p2, { name: "demo-2d" }),
+          stages: [{ type: "compress2d", wall: "right", finalWidth_m: "40 um", speed_m_s: 2, holdSteps: 5000 }],
+        }),
+        undefined,
+        (ph, _step, _p, _z, f) => bar.fraction(`2D ${ph}`, f),
+      );
       bar.done();
       const rep2 = r2.stages[0].reports.compressed;
       writeState(d2, "compressed", rep2, r2.config.case, files);
       const sec2 = section(rep2, [0, 0], [40e-6, 40e-6], join(d2, "section_224.png"), files);
-      files.push(...await writeReportPlots(d2, "compressed", rep2, { lx_m: 40e-6, ly_m: 40e-6 }, 2));
+      files.push(...(await writeReportPlots(d2, "compressed", rep2, { lx_m: 40e-6, ly_m: 40e-6 }, 2)));
       const s2 = p2.summary;
-      const labels = { seed, frameWidth_m: s2.width_m, amMeanDiameter_m: s2.amMeanDiameter_m, amSd_m: s2.amSd_m, amAreaFraction: s2.amAreaFraction,
-        AM_pressure_mean_Pa: rep2.phases.AM.pressure_Pa.mean, AM_pressure_sd_Pa: rep2.phases.AM.pressure_Pa.sd, SE_pressure_mean_Pa: rep2.phases.SE.pressure_Pa.mean, SE_pressure_sd_Pa: rep2.phases.SE.pressure_Pa.sd,
-        reactionArea_m2: rep2.areas.reactionArea_m2, seCoverage: rep2.areas.seCoverage };
+      const labels = {
+        seed,
+        frameWidth_m: s2.width_m,
+        amMeanDiameter_m: s2.amMeanDiameter_m,
+        amSd_m: s2.amSd_m,
+        amAreaFraction: s2.amAreaFraction,
+        AM_pressure_mean_Pa: rep2.phases.AM.pressure_Pa.mean,
+        AM_pressure_sd_Pa: rep2.phases.AM.pressure_Pa.sd,
+        SE_pressure_mean_Pa: rep2.phases.SE.pressure_Pa.mean,
+        SE_pressure_sd_Pa: rep2.phases.SE.pressure_Pa.sd,
+        reactionArea_m2: rep2.areas.reactionArea_m2,
+        seCoverage: rep2.areas.seCoverage,
+      };
       writeFileAtomic(join(d2, "section_224_labels.csv"), toCsv({ columns: Object.keys(labels), rows: [Object.values(labels)] }));
       files.push(join(d2, "section_224_labels.csv"));
 
       const L = u.loaded;
-      console.log(`3D: ${p3.summary.particles} particles pressed to ${(L.pressure_Pa / 1e6).toFixed(0)} MPa: solid fraction ${L.solidFraction.toFixed(3)}, coordination ${L.meanCoordination.toFixed(2)}; released ${u.released.solidFraction.toFixed(3)}`);
-      for (const [ph, s] of Object.entries(L.phases)) console.log(`    ${ph}: sigma xx/yy/zz = ${s.volWeightedStress_Pa.slice(0, 3).map((v) => (v / 1e6).toFixed(0)).join(" / ")} MPa`);
-      console.log(`    AM-SE reaction area ${(u.reports.loaded.areas.reactionArea_m2 * 1e12).toFixed(0)} um^2, SE coverage ${(100 * u.reports.loaded.areas.seCoverage).toFixed(2)} %; mid-height section: ${sec3}`);
+      console.log(
+        `3D: ${p3.summary.particles} particles pressed to ${(L.pressure_Pa / 1e6).toFixed(0)} MPa: solid fraction ${L.solidFraction.toFixed(3)}, coordination ${L.meanCoordination.toFixed(2)}; released ${u.released.solidFraction.toFixed(3)}`,
+      );
+      for (const [ph, s] of Object.entries(L.phases))
+        console.log(
+          `    ${ph}: sigma xx/yy/zz = ${s.volWeightedStress_Pa
+            .slice(0, 3)
+            .map((v) => (v / 1e6).toFixed(0))
+            .join(" / ")} MPa`,
+        );
+      console.log(
+        `    AM-SE reaction area ${(u.reports.loaded.areas.reactionArea_m2 * 1e12).toFixed(0)} um^2, SE coverage ${(100 * u.reports.loaded.areas.seCoverage).toFixed(2)} %; mid-height section: ${sec3}`,
+      );
       console.log(`2D: ${s2.particles} discs (${s2.am} AM), frame ${(s2.width_m * 1e6).toFixed(1)} -> 40 um; section: ${sec2}`);
-      console.log(`    AM pressure ${(labels.AM_pressure_mean_Pa / 1e6).toFixed(0)} ± ${(labels.AM_pressure_sd_Pa / 1e6).toFixed(0)} MPa, SE ${(labels.SE_pressure_mean_Pa / 1e6).toFixed(0)} ± ${(labels.SE_pressure_sd_Pa / 1e6).toFixed(0)} MPa`);
-      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${files.length} files under ${o.out}/ (open *.vtk in ParaView with a Glyph filter scaled by radius_m)`);
+      console.log(
+        `    AM pressure ${(labels.AM_pressure_mean_Pa / 1e6).toFixed(0)} ± ${(labels.AM_pressure_sd_Pa / 1e6).toFixed(0)} MPa, SE ${(labels.SE_pressure_mean_Pa / 1e6).toFixed(0)} ± ${(labels.SE_pressure_sd_Pa / 1e6).toFixed(0)} MPa`,
+      );
+      console.log(
+        `done in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${files.length} files under ${o.out}/ (open *.vtk in ParaView with a Glyph filter scaled by radius_m)`,
+      );
     });
 }

@@ -9,7 +9,9 @@ export function reportError(e: unknown, debug = false, stream: NodeJS.WritableSt
     return e.exitCode;
   }
   if (isFsError(e) && e.path) {
-    stream.write(`assb: error: ${fsError(e, e.path, e.syscall === "open" && /w/.test(String((e as { flags?: string }).flags ?? "")) ? "write" : e.syscall === "mkdir" ? "create the folder" : "read").message}${stack}\n`);
+    stream.write(
+      `assb: error: ${fsError(e, e.path, e.syscall === "open" && /w/.test(String((e as { flags?: string }).flags ?? "")) ? "write" : e.syscall === "mkdir" ? "create the folder" : "read").message}${stack}\n`,
+    );
     return 2;
   }
   const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);

@@ -22,7 +22,9 @@ program
   .version(VERSION)
   .option("--debug", "print stack traces with errors")
   // one line for usage errors too ("assb: error: unknown command 'foo'"), with commander's "did you mean"
-  .configureOutput({ outputError: (str, write) => write(`assb: ${str.trim().replace(/\s*\n\s*/g, " ")} (assb --help lists the commands and options)\n`) })
+  .configureOutput({
+    outputError: (str, write) => write(`assb: ${str.trim().replace(/\s*\n\s*/g, " ")} (assb --help lists the commands and options)\n`),
+  })
   // usage errors (unknown subcommand or option, missing argument) exit 2 like every other input error
   .exitOverride();
 registerDemo(program);

@@ -5,9 +5,10 @@ import { parseBackend } from "../ml/names.js";
 
 export function register(program: Command): void {
   const ml = program.command("ml").description("machine learning: backend information (training and prediction: assb train, assb predict)");
-  ml
-    .command("info")
-    .description("show the tfjs backend that runs (auto order: tfjs-node-gpu with a GPU, tfjs-node, wasm + kernel pack), why the others were not used, tfjs version, SIMD, threads and the kernel pack")
+  ml.command("info")
+    .description(
+      "show the tfjs backend that runs (auto order: tfjs-node-gpu with a GPU, tfjs-node, wasm + kernel pack), why the others were not used, tfjs version, SIMD, threads and the kernel pack",
+    )
     .option("--backend <name>", "auto, tensorflow, wasm or cpu", "auto")
     .option("--json", "print the information as JSON", false)
     .action(async (o: { backend: string; json: boolean }) => {

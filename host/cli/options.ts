@@ -3,11 +3,21 @@ import { parseQuantity } from "../config/units.js";
 import { inputError } from "../config/errors.js";
 
 /** A quantity in SI `unit` ("20 um" or a bare SI number), optionally bounded below. */
-export function quantityOption(option: string, value: string, unit: string, o: { min?: number; minExclusive?: boolean; example?: string } = {}): number {
+export function quantityOption(
+  option: string,
+  value: string,
+  unit: string,
+  o: { min?: number; minExclusive?: boolean; example?: string } = {},
+): number {
   const x = parseQuantity(value, unit);
   const lo = o.min === undefined ? "" : ` ${o.minExclusive ? ">" : ">="} ${o.min}`;
   if (!Number.isFinite(x) || (o.min !== undefined && (o.minExclusive ? !(x > o.min) : !(x >= o.min)))) {
-    throw inputError(option, value, `a ${unit === "m" ? "length" : "value"}${lo} in ${unit} or with a unit, e.g. ${o.example ?? (unit === "m" ? "20um" : `1 ${unit}`)}`, unit);
+    throw inputError(
+      option,
+      value,
+      `a ${unit === "m" ? "length" : "value"}${lo} in ${unit} or with a unit, e.g. ${o.example ?? (unit === "m" ? "20um" : `1 ${unit}`)}`,
+      unit,
+    );
   }
   return x;
 }
@@ -16,7 +26,8 @@ export function quantityOption(option: string, value: string, unit: string, o: {
 export function quantityList(option: string, value: string, unit: string, n: number, example: string): number[] {
   const parts = value.split(",").map((v) => v.trim());
   const xs = parts.map((v) => parseQuantity(v, unit));
-  if (parts.length !== n || xs.some((x) => !Number.isFinite(x))) throw inputError(option, value, `${n} comma-separated values in ${unit} or with units, e.g. ${example}`, unit);
+  if (parts.length !== n || xs.some((x) => !Number.isFinite(x)))
+    throw inputError(option, value, `${n} comma-separated values in ${unit} or with units, e.g. ${example}`, unit);
   return xs;
 }
 

@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .option("--seed <n>", "override the spec's seed")
     .action((file: string, o: { out: string; seed?: string }) => {
       const raw = readConfigFile(file);
-      if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw inputError(file, raw, "a mapping with kind: 3d | 2d and the packing fields");
+      if (!raw || typeof raw !== "object" || Array.isArray(raw))
+        throw inputError(file, raw, "a mapping with kind: 3d | 2d and the packing fields");
       if (o.seed !== undefined) {
         const seed = Number(o.seed);
         if (!Number.isInteger(seed) || seed < 0) throw inputError("--seed", o.seed, "a non-negative integer");

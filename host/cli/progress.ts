@@ -8,14 +8,21 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
     if (!on) return;
     const now = Date.now();
     // a new phase gets its own bar and its own ETA
-    if (label !== current) { if (current) stream.write("\n"); current = label; t0 = now; last = 0; }
+    if (label !== current) {
+      if (current) stream.write("\n");
+      current = label;
+      t0 = now;
+      last = 0;
+    }
     if (now - last < 100 && !final) return;
     last = now;
     const w = 28;
     const fill = Math.round(Math.min(1, Math.max(0, f)) * w);
     const el = (now - t0) / 1000;
     const eta = f > 0 ? el * (1 / f - 1) : 0;
-    stream.write(`\r${label.padEnd(12).slice(0, 12)} [${"#".repeat(fill)}${".".repeat(w - fill)}] ${(100 * f).toFixed(0).padStart(3)}%${counts} ${extra} ${el.toFixed(1)}s eta ${eta.toFixed(1)}s   `);
+    stream.write(
+      `\r${label.padEnd(12).slice(0, 12)} [${"#".repeat(fill)}${".".repeat(w - fill)}] ${(100 * f).toFixed(0).padStart(3)}%${counts} ${extra} ${el.toFixed(1)}s eta ${eta.toFixed(1)}s   `,
+    );
   };
   return {
     /** `done` of `total` items (images, epochs, steps). */
@@ -26,6 +33,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
     fraction(label: string, f: number, extra = ""): void {
       draw(label, f, "", extra, f >= 1);
     },
-    done(): void { if (on && current) stream.write("\n"); current = ""; },
+    done(): void {
+      if (on && current) stream.write("\n");
+      current = "";
+    },
   };
 }

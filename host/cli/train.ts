@@ -10,14 +10,15 @@ import { parseBackend, safeFileName } from "../ml/names.js";
 // TensorFlow.js loads only when an ML command runs (about 0.3 s that every other command would pay)
 const ml = () => import("../ml/index.js");
 
-
 /** A metric for the console: its value, or why it is undefined. */
-const metric = (v: number | null, why: string | undefined, fmt: (x: number) => string) => (v === null ? why ?? "undefined" : fmt(v));
+const metric = (v: number | null, why: string | undefined, fmt: (x: number) => string) => (v === null ? (why ?? "undefined") : fmt(v));
 
 export function register(program: Command): void {
   program
     .command("train")
-    .description("train a model (A: paper 000 CNN, B: EfficientNetV2-style CNN, C: MLP) from a config; writes model/, result.json, history.csv, test_predictions.csv")
+    .description(
+      "train a model (A: paper 000 CNN, B: EfficientNetV2-style CNN, C: MLP) from a config; writes model/, result.json, history.csv, test_predictions.csv",
+    )
     .argument("<config>", "training config (YAML or JSON): model, data, split, train, seed")
     .option("-o, --out <dir>", "output folder", "train-out")
     .option("--resume", "continue from <out>/checkpoint/checkpoint.bin (needs train.checkpointEvery > 0 in the run that wrote it)", false)
@@ -33,19 +34,38 @@ export function register(program: Command): void {
       const { info } = await initMl({ backend });
       if (!o.quiet) console.log(describeBackend(info)[0]);
       const t0 = performance.now();
-      const { result, files } = await runTrainConfig({ ...cfg, backend }, {
-        outDir: o.out, baseDir: dirname(resolve(file)), resume: o.resume, progress: !o.quiet,
-        onEpoch: o.quiet || process.stderr.isTTY || process.env.ASSB_PROGRESS === "1" ? undefined : (e) => console.log(`epoch ${e.epoch}: loss ${e.loss.toExponential(4)}${e.valLoss !== null ? `, val_loss ${e.valLoss.toExponential(4)}` : ""}, lr ${e.lr.toExponential(2)}, ${e.seconds.toFixed(1)} s`),
-      });
+      const { result, files } = await runTrainConfig(
+        { ...cfg, backend },
+        {
+          outDir: o.out,
+          baseDir: dirname(resolve(file)),
+          resume: o.resume,
+          progress: !o.quiet,
+          onEpoch:
+            o.quiet || process.stderr.isTTY || process.env.ASSB_PROGRESS === "1"
+              ? undefined
+              : (e) =>
+                  console.log(
+                    `epoch ${e.epoch}: loss ${e.loss.toExponential(4)}${e.valLoss !== null ? `, val_loss ${e.valLoss.toExponential(4)}` : ""}, lr ${e.lr.toExponential(2)}, ${e.seconds.toFixed(1)} s`,
+                  ),
+        },
+      );
       const s = result.samples;
-      console.log(`${cfg.name}: model ${result.model.kind} (${result.model.params} parameters) on ${s.train}/${s.val}/${s.test} samples, ${result.epochsRun} epochs${result.stoppedEarly ? " (early stop)" : ""}${result.resumedFromEpoch ? `, resumed after epoch ${result.resumedFromEpoch}` : ""}, best epoch ${result.bestEpoch}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      for (const m of result.metrics.test) console.log(`  test ${m.name}: R² ${metric(m.r2, m.reason?.r2, (x) => x.toFixed(5))}, MSE ${m.mse.toExponential(3)}, MAPE ${metric(m.mape_pct, m.reason?.mape_pct, (x) => `${x.toFixed(2)} %`)}`);
+      console.log(
+        `${cfg.name}: model ${result.model.kind} (${result.model.params} parameters) on ${s.train}/${s.val}/${s.test} samples, ${result.epochsRun} epochs${result.stoppedEarly ? " (early stop)" : ""}${result.resumedFromEpoch ? `, resumed after epoch ${result.resumedFromEpoch}` : ""}, best epoch ${result.bestEpoch}, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      for (const m of result.metrics.test)
+        console.log(
+          `  test ${m.name}: R² ${metric(m.r2, m.reason?.r2, (x) => x.toFixed(5))}, MSE ${m.mse.toExponential(3)}, MAPE ${metric(m.mape_pct, m.reason?.mape_pct, (x) => `${x.toFixed(2)} %`)}`,
+        );
       for (const f of files) console.log(`  wrote ${f}`);
     });
 
   program
     .command("predict")
-    .description("predict with a trained model folder; inputs: a CSV with the model's input columns, or images (a PNG, a folder of PNGs, a raw tensor sidecar)")
+    .description(
+      "predict with a trained model folder; inputs: a CSV with the model's input columns, or images (a PNG, a folder of PNGs, a raw tensor sidecar)",
+    )
     .argument("<model>", "model folder (model.json, weights.bin, assb-model.json)")
     .argument("<inputs>", "inputs CSV, PNG image(s) or .json/.raw tensor")
     .option("-o, --out <file>", "predictions CSV", "predictions.csv")
@@ -71,13 +91,19 @@ export function register(program: Command): void {
           if (c < 0) throw new ConfigError(`${inputs}: column '${n}' is missing; the model takes ${m.meta.inputNames.join(", ")}`);
           return c;
         });
-        const rows = t.rows.map((r, k) => cols.map((c, j) => {
-          const v = Number(r[c]);
-          if (r[c] === "" || !Number.isFinite(v)) throw new ConfigError(`${inputs}: row ${k + 2}, column '${m.meta.inputNames[j]}' = '${r[c]}' is not a finite number`);
-          return v;
-        }));
+        const rows = t.rows.map((r, k) =>
+          cols.map((c, j) => {
+            const v = Number(r[c]);
+            if (r[c] === "" || !Number.isFinite(v))
+              throw new ConfigError(`${inputs}: row ${k + 2}, column '${m.meta.inputNames[j]}' = '${r[c]}' is not a finite number`);
+            return v;
+          }),
+        );
         const p = predict(m, rows);
-        table = { columns: [...m.meta.inputNames, ...names.map((n) => `${n}_pred`)], rows: rows.map((r, k) => [...r, ...names.map((_, j) => p[k * names.length + j])]) };
+        table = {
+          columns: [...m.meta.inputNames, ...names.map((n) => `${n}_pred`)],
+          rows: rows.map((r, k) => [...r, ...names.map((_, j) => p[k * names.length + j])]),
+        };
       } else {
         if (isCsv) throw new ConfigError(`predict: model ${dir} takes ${m.meta.inputShape.join("x")} images, not a CSV`);
         const im = readImages(inputs);
@@ -86,17 +112,27 @@ export function register(program: Command): void {
         // Grad-CAM file names are checked before predicting (output names come from the model's files)
         const k = o.output ? names.indexOf(o.output) : 0;
         if (o.gradcam && k < 0) throw new ConfigError(`--output = ${o.output}: not an output of the model (${names.join(", ")})`);
-        const camFile = (i: number) => `${safeFileName(im.ids[i].replace(/\.png$/i, ""), `${inputs}: sample`)}_${safeFileName(names[k], `model ${dir}: output name`)}.png`;
+        const camFile = (i: number) =>
+          `${safeFileName(im.ids[i].replace(/\.png$/i, ""), `${inputs}: sample`)}_${safeFileName(names[k], `model ${dir}: output name`)}.png`;
         if (o.gradcam) im.ids.forEach((_, i) => camFile(i));
         const p = predict(m, im.x);
-        table = { columns: ["sample", ...names.map((n) => `${n}_pred`)], rows: im.ids.map((id, r) => [id, ...names.map((_, j) => p[r * names.length + j])]) };
+        table = {
+          columns: ["sample", ...names.map((n) => `${n}_pred`)],
+          rows: im.ids.map((id, r) => [id, ...names.map((_, j) => p[r * names.length + j])]),
+        };
         if (o.gradcam) {
           const div = (m.scalers.input as { divisor?: number }).divisor ?? 255;
           for (let i = 0; i < im.ids.length; i++) {
             const gray = im.x.subarray(i * h * w, (i + 1) * h * w);
             const cam = gradCam(m.model, m.scalers.input.transform(gray), k);
             const f = join(o.gradcam, camFile(i));
-            writeFileAtomic(f, heatmapPng(cam, Uint8Array.from(gray, (v) => Math.min(255, Math.round((v * 255) / div)))));
+            writeFileAtomic(
+              f,
+              heatmapPng(
+                cam,
+                Uint8Array.from(gray, (v) => Math.min(255, Math.round((v * 255) / div))),
+              ),
+            );
           }
           console.log(`  wrote ${im.ids.length} Grad-CAM maps to ${o.gradcam}`);
         }

@@ -14,13 +14,25 @@ export class AssbError extends Error {
 
 /** Bad input: a config field, a file, a command-line option. Exit code 2. */
 export class ConfigError extends AssbError {
-  constructor(message: string, readonly issues: string[] = [message]) { super(message); this.name = "ConfigError"; }
+  constructor(
+    message: string,
+    readonly issues: string[] = [message],
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
 }
 
 /** A computation that did not converge within its limits (solver, protocol, time stepper). Exit code 3. */
 export class NotConvergedError extends AssbError {
   override readonly exitCode = 3;
-  constructor(message: string, readonly detail: Record<string, unknown> = {}) { super(message); this.name = "NotConvergedError"; }
+  constructor(
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "NotConvergedError";
+  }
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -37,7 +49,11 @@ export function show(v: unknown): string {
   if (v === undefined) return "missing";
   if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   let s: string | undefined;
-  try { s = JSON.stringify(v); } catch { s = String(v); }
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = String(v);
+  }
   if (s === undefined) s = String(v);
   return s.length > 60 ? s.slice(0, 57) + "..." : s;
 }
@@ -61,7 +77,10 @@ export function formatIssues(err: z.ZodError, input: unknown, prefix = ""): stri
 
 export function configErrorFrom(err: z.ZodError, input: unknown, what: string, prefix = ""): ConfigError {
   const lines = formatIssues(err, input, prefix);
-  return new ConfigError(`${what}: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join("; ")})` : ""}`, lines);
+  return new ConfigError(
+    `${what}: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join("; ")})` : ""}`,
+    lines,
+  );
 }
 
 const FS_CODES: Record<string, string> = {
@@ -80,7 +99,7 @@ const FS_CODES: Record<string, string> = {
 /** Node file-system errors (errno codes) as one line naming the path and what went wrong. */
 export function fsError(e: unknown, path: string, action: "read" | "write" | "create the folder" | "list" = "read"): ConfigError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const why = code ? `${code}: ${FS_CODES[code] ?? (e as Error).message}` : (e as Error)?.message ?? String(e);
+  const why = code ? `${code}: ${FS_CODES[code] ?? (e as Error).message}` : ((e as Error)?.message ?? String(e));
   return new ConfigError(`${path}: cannot ${action} (${why})`);
 }
 

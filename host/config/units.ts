@@ -2,11 +2,18 @@
 
 // decimal exponents, applied by multiplying or dividing by an exact power of ten so that
 // "5 um" gives exactly the double 5e-6
-const PREFIX: Record<string, number> = { "": 0, k: 3, M: 6, G: 9, m: -3, u: -6, "µ": -6, n: -9, p: -12 };
+const PREFIX: Record<string, number> = { "": 0, k: 3, M: 6, G: 9, m: -3, u: -6, µ: -6, n: -9, p: -12 };
 const BASE: Record<string, { dim: string; exp: number; mult: number }> = {
-  m: { dim: "m", exp: 0, mult: 1 }, s: { dim: "s", exp: 0, mult: 1 }, Pa: { dim: "Pa", exp: 0, mult: 1 }, N: { dim: "N", exp: 0, mult: 1 },
-  g: { dim: "kg", exp: -3, mult: 1 }, J: { dim: "J", exp: 0, mult: 1 }, K: { dim: "K", exp: 0, mult: 1 },
-  bar: { dim: "Pa", exp: 5, mult: 1 }, min: { dim: "s", exp: 0, mult: 60 }, h: { dim: "s", exp: 0, mult: 3600 },
+  m: { dim: "m", exp: 0, mult: 1 },
+  s: { dim: "s", exp: 0, mult: 1 },
+  Pa: { dim: "Pa", exp: 0, mult: 1 },
+  N: { dim: "N", exp: 0, mult: 1 },
+  g: { dim: "kg", exp: -3, mult: 1 },
+  J: { dim: "J", exp: 0, mult: 1 },
+  K: { dim: "K", exp: 0, mult: 1 },
+  bar: { dim: "Pa", exp: 5, mult: 1 },
+  min: { dim: "s", exp: 0, mult: 60 },
+  h: { dim: "s", exp: 0, mult: 3600 },
 };
 const scale = (x: number, e: number) => (e >= 0 ? x * 10 ** e : x / 10 ** -e);
 

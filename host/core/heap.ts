@@ -26,16 +26,25 @@ abstract class BumpHeap implements Heap {
   protected top: number;
   /** End of the highest region ever handed out: memory above it has never been written (fresh pages are zero). */
   private dirtyEnd: number;
-  constructor(protected readonly base: number) { this.top = base; this.dirtyEnd = base; }
+  constructor(protected readonly base: number) {
+    this.top = base;
+    this.dirtyEnd = base;
+  }
   abstract get buffer(): ArrayBuffer;
   protected abstract ensure(bytes: number): void;
-  get used(): number { return this.top; }
-  reset(mark: number): void { this.top = Math.max(this.base, Math.min(this.top, mark)); }
+  get used(): number {
+    return this.top;
+  }
+  reset(mark: number): void {
+    this.top = Math.max(this.base, Math.min(this.top, mark));
+  }
   alloc(bytes: number, align = 16, zero = true): number {
     const p = Math.ceil(this.top / align) * align;
     const end = p + Math.max(0, Math.ceil(bytes));
     if (end > MAX_HEAP_BYTES) {
-      throw new HeapOverflowError(`memory: ${(end / 2 ** 20).toFixed(0)} MiB needed, but wasm32 memory is limited to 4096 MiB; use fewer particles or a smaller grid`);
+      throw new HeapOverflowError(
+        `memory: ${(end / 2 ** 20).toFixed(0)} MiB needed, but wasm32 memory is limited to 4096 MiB; use fewer particles or a smaller grid`,
+      );
     }
     this.ensure(end);
     // only what was handed out before needs zeroing (after a reset); fresh memory is zero, and not touching it
@@ -49,8 +58,15 @@ abstract class BumpHeap implements Heap {
 
 /** The wasm module's own memory; grows by whole pages. */
 export class WasmHeap extends BumpHeap {
-  constructor(private readonly memory: WebAssembly.Memory, base: number) { super(base); }
-  get buffer(): ArrayBuffer { return this.memory.buffer as ArrayBuffer; }
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
+    super(base);
+  }
+  get buffer(): ArrayBuffer {
+    return this.memory.buffer as ArrayBuffer;
+  }
   protected ensure(bytes: number): void {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
@@ -62,8 +78,13 @@ export class WasmHeap extends BumpHeap {
 /** A plain ArrayBuffer with the wasm layout, for the TypeScript twin. */
 export class ArrayHeap extends BumpHeap {
   private buf: ArrayBuffer;
-  constructor(base = 1024) { super(base); this.buf = new ArrayBuffer(Math.max(PAGE, base)); }
-  get buffer(): ArrayBuffer { return this.buf; }
+  constructor(base = 1024) {
+    super(base);
+    this.buf = new ArrayBuffer(Math.max(PAGE, base));
+  }
+  get buffer(): ArrayBuffer {
+    return this.buf;
+  }
   protected ensure(bytes: number): void {
     if (bytes <= this.buf.byteLength) return;
     const next = new ArrayBuffer(Math.ceil(Math.max(bytes, this.buf.byteLength * 1.25) / PAGE) * PAGE);

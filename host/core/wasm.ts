@@ -91,7 +91,9 @@ async function compile(src: BufferSource | URL | string): Promise<WebAssembly.Mo
       try {
         bytes = await fs.readFile(url);
       } catch (e) {
-        throw new Error(`core: cannot read ${url.pathname} (${(e as Error).message}); run 'npm run build' (npm ci does it) to compile the wasm core`);
+        throw new Error(
+          `core: cannot read ${url.pathname} (${(e as Error).message}); run 'npm run build' (npm ci does it) to compile the wasm core`,
+        );
       }
       return WebAssembly.compile(bytes as BufferSource);
     }

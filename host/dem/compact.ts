@@ -12,87 +12,146 @@ import { VERSION } from "../version.js";
 import { DemCaseSchema } from "./case.js";
 import { particleColumns, resolveCase, type TextReader } from "./run.js";
 import { DemSystem } from "./system.js";
-import { runUniaxial, runIsostatic, runCycle, runDisplacement, type CurvePoint, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult, type IsostaticResult, type CycleState, type BoxWalls } from "./protocol.js";
+import {
+  runUniaxial,
+  runIsostatic,
+  runCycle,
+  runDisplacement,
+  type CurvePoint,
+  UNIAXIAL_DEFAULTS,
+  type Progress,
+  type UniaxialResult,
+  type IsostaticResult,
+  type CycleState,
+  type BoxWalls,
+} from "./protocol.js";
 import type { WallInit, RestartState } from "./system.js";
 import { demPacking, stateBox } from "./packing.js";
 import type { Packing } from "../pack/packing.js";
 import { stateReport, type StateReport } from "./report.js";
 
-export const UniaxialStageSchema = z.object({
-  type: z.literal("uniaxial"),
-  /** the moving wall (a wall of the case, e.g. "top") */
-  wall: z.string(),
-  targetPressure_Pa: quantity("Pa", { min: 0, minExclusive: true }, "target pressure"),
-  speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "pressing speed").default(UNIAXIAL_DEFAULTS.speed_m_s),
-  checkEvery: z.number().int().positive().default(UNIAXIAL_DEFAULTS.checkEvery),
-  holdSteps: z.number().int().nonnegative().default(UNIAXIAL_DEFAULTS.holdSteps),
-  releaseSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "release speed").default(UNIAXIAL_DEFAULTS.releaseSpeed_m_s),
-  releasePressure_Pa: quantity("Pa", { min: 0 }, "release pressure").default(UNIAXIAL_DEFAULTS.releasePressure_Pa),
-  maxReleaseChunks: z.number().int().positive().default(UNIAXIAL_DEFAULTS.maxReleaseChunks),
-  relaxSteps: z.number().int().nonnegative().default(UNIAXIAL_DEFAULTS.relaxSteps),
-  maxCompressionSteps: z.number().int().positive().default(UNIAXIAL_DEFAULTS.maxCompressionSteps),
-}).strict();
+export const UniaxialStageSchema = z
+  .object({
+    type: z.literal("uniaxial"),
+    /** the moving wall (a wall of the case, e.g. "top") */
+    wall: z.string(),
+    targetPressure_Pa: quantity("Pa", { min: 0, minExclusive: true }, "target pressure"),
+    speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "pressing speed").default(UNIAXIAL_DEFAULTS.speed_m_s),
+    checkEvery: z.number().int().positive().default(UNIAXIAL_DEFAULTS.checkEvery),
+    holdSteps: z.number().int().nonnegative().default(UNIAXIAL_DEFAULTS.holdSteps),
+    releaseSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "release speed").default(UNIAXIAL_DEFAULTS.releaseSpeed_m_s),
+    releasePressure_Pa: quantity("Pa", { min: 0 }, "release pressure").default(UNIAXIAL_DEFAULTS.releasePressure_Pa),
+    maxReleaseChunks: z.number().int().positive().default(UNIAXIAL_DEFAULTS.maxReleaseChunks),
+    relaxSteps: z.number().int().nonnegative().default(UNIAXIAL_DEFAULTS.relaxSteps),
+    maxCompressionSteps: z.number().int().positive().default(UNIAXIAL_DEFAULTS.maxCompressionSteps),
+  })
+  .strict();
 
-export const IsostaticStageSchema = z.object({
-  type: z.literal("isostatic"),
-  /** pressure on all six faces (paper 003: 1, 3, 5 MPa) */
-  pressure_Pa: quantity("Pa", { min: 0, minExclusive: true }, "isostatic pressure"),
-  /** material of the four side walls added for this stage (default: the case's z walls' material) */
-  wallMaterial: z.string().optional(),
-  maxSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "servo speed limit").default(1),
-  checkEvery: z.number().int().positive().default(250),
-  tolerance: quantity("-", { min: 0, minExclusive: true }, "relative pressure tolerance").default(0.02),
-  maxSteps: z.number().int().positive().default(2_000_000),
-  holdSteps: z.number().int().nonnegative().default(2000),
-}).strict();
+export const IsostaticStageSchema = z
+  .object({
+    type: z.literal("isostatic"),
+    /** pressure on all six faces (paper 003: 1, 3, 5 MPa) */
+    pressure_Pa: quantity("Pa", { min: 0, minExclusive: true }, "isostatic pressure"),
+    /** material of the four side walls added for this stage (default: the case's z walls' material) */
+    wallMaterial: z.string().optional(),
+    maxSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "servo speed limit").default(1),
+    checkEvery: z.number().int().positive().default(250),
+    tolerance: quantity("-", { min: 0, minExclusive: true }, "relative pressure tolerance").default(0.02),
+    maxSteps: z.number().int().positive().default(2_000_000),
+    holdSteps: z.number().int().nonnegative().default(2000),
+  })
+  .strict();
 
-export const CycleStageSchema = z.object({
-  type: z.literal("cycle"),
-  /** the swelling phase (paper 003: AM) */
-  material: z.string().default("AM"),
-  /** diameter change on discharge (paper 003: 6 %) */
-  diameterStrain: quantity("-", { min: -0.5, max: 0.5 }, "diameter strain").default(0.06),
-  cycles: z.number().int().positive().default(5),
-  rampSteps: z.number().int().positive().default(20000),
-  holdSteps: z.number().int().nonnegative().default(2000),
-  checkEvery: z.number().int().positive().default(250),
-}).strict();
+export const CycleStageSchema = z
+  .object({
+    type: z.literal("cycle"),
+    /** the swelling phase (paper 003: AM) */
+    material: z.string().default("AM"),
+    /** diameter change on discharge (paper 003: 6 %) */
+    diameterStrain: quantity("-", { min: -0.5, max: 0.5 }, "diameter strain").default(0.06),
+    cycles: z.number().int().positive().default(5),
+    rampSteps: z.number().int().positive().default(20000),
+    holdSteps: z.number().int().nonnegative().default(2000),
+    checkEvery: z.number().int().positive().default(250),
+  })
+  .strict();
 
-export const Compress2dStageSchema = z.object({
-  type: z.literal("compress2d"),
-  /** the moving wall (e.g. "right"); the opposite wall along the same axis stays */
-  wall: z.string(),
-  /** frame width after compression (paper 000: 40 um) */
-  finalWidth_m: quantity("m", { min: 0, minExclusive: true }, "final width").default(40e-6),
-  speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "wall speed").default(1),
-  holdSteps: z.number().int().nonnegative().default(5000),
-  checkEvery: z.number().int().positive().default(500),
-}).strict();
+export const Compress2dStageSchema = z
+  .object({
+    type: z.literal("compress2d"),
+    /** the moving wall (e.g. "right"); the opposite wall along the same axis stays */
+    wall: z.string(),
+    /** frame width after compression (paper 000: 40 um) */
+    finalWidth_m: quantity("m", { min: 0, minExclusive: true }, "final width").default(40e-6),
+    speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "wall speed").default(1),
+    holdSteps: z.number().int().nonnegative().default(5000),
+    checkEvery: z.number().int().positive().default(500),
+  })
+  .strict();
 
-export const CompactSchema = z.object({
-  /** the DEM case; its own `stages` are not used (give `stages: [{steps: 1}]`) */
-  case: DemCaseSchema,
-  stages: z.array(z.discriminatedUnion("type", [UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema, Compress2dStageSchema], {
-    error: (iss) => (iss.code === "invalid_union" ? `unknown stage type; available: uniaxial, isostatic, cycle, compress2d` : undefined),
-  })).min(1),
-}).strict().superRefine((c, ctx) => {
-  const walls = c.case.walls.map((w) => w.name);
-  const mats = Object.keys(c.case.materials);
-  c.stages.forEach((st, k) => {
-    if (st.type === "compress2d") {
-      const w = c.case.walls.find((x) => x.name === st.wall);
-      if (!w) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}` });
-      else if (!c.case.walls.some((x) => x.axis === w.axis && x.side !== w.side)) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `needs an opposite wall along ${w.axis} to measure the width from` });
-    }
-    if (st.type === "uniaxial" && !walls.includes(st.wall)) ctx.addIssue({ code: "custom", path: ["stages", k, "wall"], message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}` });
-    if (st.type === "isostatic") {
-      if (c.case.dimension !== 3) ctx.addIssue({ code: "custom", path: ["stages", k, "type"], message: "isostatic pressing needs a 3D case" });
-      if (!c.case.walls.some((w) => w.axis === "z" && w.side === "+") || !c.case.walls.some((w) => w.axis === "z" && w.side === "-")) ctx.addIssue({ code: "custom", path: ["stages", k, "type"], message: "isostatic pressing needs a bottom (side +) and a top (side -) wall along z" });
-      if (st.wallMaterial !== undefined && !mats.includes(st.wallMaterial)) ctx.addIssue({ code: "custom", path: ["stages", k, "wallMaterial"], message: `unknown material; defined materials: ${mats.join(", ")}` });
-    }
-    if (st.type === "cycle" && !mats.includes(st.material)) ctx.addIssue({ code: "custom", path: ["stages", k, "material"], message: `unknown material; defined materials: ${mats.join(", ")}` });
+export const CompactSchema = z
+  .object({
+    /** the DEM case; its own `stages` are not used (give `stages: [{steps: 1}]`) */
+    case: DemCaseSchema,
+    stages: z
+      .array(
+        z.discriminatedUnion("type", [UniaxialStageSchema, IsostaticStageSchema, CycleStageSchema, Compress2dStageSchema], {
+          error: (iss) =>
+            iss.code === "invalid_union" ? `unknown stage type; available: uniaxial, isostatic, cycle, compress2d` : undefined,
+        }),
+      )
+      .min(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const walls = c.case.walls.map((w) => w.name);
+    const mats = Object.keys(c.case.materials);
+    c.stages.forEach((st, k) => {
+      if (st.type === "compress2d") {
+        const w = c.case.walls.find((x) => x.name === st.wall);
+        if (!w)
+          ctx.addIssue({
+            code: "custom",
+            path: ["stages", k, "wall"],
+            message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}`,
+          });
+        else if (!c.case.walls.some((x) => x.axis === w.axis && x.side !== w.side))
+          ctx.addIssue({
+            code: "custom",
+            path: ["stages", k, "wall"],
+            message: `needs an opposite wall along ${w.axis} to measure the width from`,
+          });
+      }
+      if (st.type === "uniaxial" && !walls.includes(st.wall))
+        ctx.addIssue({
+          code: "custom",
+          path: ["stages", k, "wall"],
+          message: `unknown wall; walls of the case: ${walls.join(", ") || "none"}`,
+        });
+      if (st.type === "isostatic") {
+        if (c.case.dimension !== 3)
+          ctx.addIssue({ code: "custom", path: ["stages", k, "type"], message: "isostatic pressing needs a 3D case" });
+        if (!c.case.walls.some((w) => w.axis === "z" && w.side === "+") || !c.case.walls.some((w) => w.axis === "z" && w.side === "-"))
+          ctx.addIssue({
+            code: "custom",
+            path: ["stages", k, "type"],
+            message: "isostatic pressing needs a bottom (side +) and a top (side -) wall along z",
+          });
+        if (st.wallMaterial !== undefined && !mats.includes(st.wallMaterial))
+          ctx.addIssue({
+            code: "custom",
+            path: ["stages", k, "wallMaterial"],
+            message: `unknown material; defined materials: ${mats.join(", ")}`,
+          });
+      }
+      if (st.type === "cycle" && !mats.includes(st.material))
+        ctx.addIssue({
+          code: "custom",
+          path: ["stages", k, "material"],
+          message: `unknown material; defined materials: ${mats.join(", ")}`,
+        });
+    });
   });
-});
 export type CompactConfig = z.output<typeof CompactSchema>;
 
 export function parseCompact(input: unknown, source = "compact"): CompactConfig {
@@ -102,12 +161,22 @@ export function parseCompact(input: unknown, source = "compact"): CompactConfig 
 }
 
 /** What every stage result carries: its state reports, warnings a user must see, and its compute time. */
-interface StageCommon { reports: Record<string, StateReport>; warnings: string[]; wallClock_s: number }
+interface StageCommon {
+  reports: Record<string, StateReport>;
+  warnings: string[];
+  wallClock_s: number;
+}
 
 export type UniaxialStageResult = { type: "uniaxial" } & StageCommon & UniaxialResult;
 export type IsostaticStageResult = { type: "isostatic" } & StageCommon & IsostaticResult;
 export type CycleStageResult = { type: "cycle"; states: CycleState[]; steps: number } & StageCommon;
-export type Compress2dStageResult = { type: "compress2d"; steps: number; load_N: number; width_m: number; curve: CurvePoint[] } & StageCommon;
+export type Compress2dStageResult = {
+  type: "compress2d";
+  steps: number;
+  load_N: number;
+  width_m: number;
+  curve: CurvePoint[];
+} & StageCommon;
 export type CompactStageResult = UniaxialStageResult | IsostaticStageResult | CycleStageResult | Compress2dStageResult;
 
 export interface CompactResult {
@@ -150,8 +219,13 @@ export interface CompactRunOptions {
 }
 
 /** Runs the stages and returns the result (see compactStages to act between stages). */
-export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, onProgressOrOpts?: Progress | CompactRunOptions): CompactResult {
-  const opts: CompactRunOptions = typeof onProgressOrOpts === "function" ? { onProgress: onProgressOrOpts } : onProgressOrOpts ?? {};
+export function runCompact(
+  kernels: Kernels,
+  cfg: CompactConfig,
+  readText?: TextReader,
+  onProgressOrOpts?: Progress | CompactRunOptions,
+): CompactResult {
+  const opts: CompactRunOptions = typeof onProgressOrOpts === "function" ? { onProgress: onProgressOrOpts } : (onProgressOrOpts ?? {});
   const run = compactStages(kernels, cfg, readText, opts);
   for (;;) {
     const r = run.next();
@@ -167,7 +241,12 @@ export function runCompact(kernels: Kernels, cfg: CompactConfig, readText?: Text
  * yields nothing and returns the final particles of that state. The case is resolved and the restart
  * state loaded when this is called (input errors surface before any stage runs), the stages on `next()`.
  */
-export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: TextReader, opts: Omit<CompactRunOptions, "onStageDone"> = {}): Generator<StageDone, CompactResult, void> {
+export function compactStages(
+  kernels: Kernels,
+  cfg: CompactConfig,
+  readText?: TextReader,
+  opts: Omit<CompactRunOptions, "onStageDone"> = {},
+): Generator<StageDone, CompactResult, void> {
   const onProgress = opts.onProgress;
   const rc = resolveCase(cfg.case, readText);
   // isostatic stages need die walls on x and y: added switched off, turned on by the stage
@@ -177,13 +256,30 @@ export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: T
     const zWall = cfg.case.walls.find((w) => w.axis === "z")!;
     const material = rc.materialNames.indexOf(iso.wallMaterial ?? zWall.material);
     const b = cfg.case.box;
-    const side = (name: string, axis: 0 | 1, sgn: 1 | -1, pos: number): WallInit => ({ name, axis, side: sgn, position_m: pos, velocity_m_s: [0, 0, 0], mode: "off", targetLoad_N: 0, gain_m_per_s_N: 0, maxSpeed_m_s: 0, material });
-    rc.init.walls.push(side("xlo", 0, 1, b.lo_m[0]), side("xhi", 0, -1, b.hi_m[0]), side("ylo", 1, 1, b.lo_m[1]), side("yhi", 1, -1, b.hi_m[1]));
+    const side = (name: string, axis: 0 | 1, sgn: 1 | -1, pos: number): WallInit => ({
+      name,
+      axis,
+      side: sgn,
+      position_m: pos,
+      velocity_m_s: [0, 0, 0],
+      mode: "off",
+      targetLoad_N: 0,
+      gain_m_per_s_N: 0,
+      maxSpeed_m_s: 0,
+      material,
+    });
+    rc.init.walls.push(
+      side("xlo", 0, 1, b.lo_m[0]),
+      side("xhi", 0, -1, b.hi_m[0]),
+      side("ylo", 1, 1, b.lo_m[1]),
+      side("yhi", 1, -1, b.hi_m[1]),
+    );
   }
   const s = new DemSystem(kernels, rc.init);
   s.ids = rc.particles.id;
   const box = cfg.case.box;
-  const zlo = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "+"), zhi = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "-");
+  const zlo = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "+"),
+    zhi = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "-");
   const boxWalls: BoxWalls = { xlo: wallsBefore, xhi: wallsBefore + 1, ylo: wallsBefore + 2, yhi: wallsBefore + 3, zlo, zhi };
   let isoState: { walls: BoxWalls; pressure_Pa: number; maxSpeed_m_s: number } | undefined;
   let first = 0;
@@ -191,19 +287,26 @@ export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: T
     s.loadState(opts.resume.state);
     first = opts.resume.after + 1;
     // the servo context of an isostatic stage already run
-    for (const st of cfg.stages.slice(0, first)) if (st.type === "isostatic") isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
+    for (const st of cfg.stages.slice(0, first))
+      if (st.type === "isostatic") isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
   }
   return (function* (): Generator<StageDone, CompactResult, void> {
     const stages: CompactResult["stages"] = [];
-    let steps = 0, sec = 0;
+    let steps = 0,
+      sec = 0;
     for (const [k, st] of cfg.stages.entries()) {
       if (k < first) continue;
       const t0 = performance.now();
       const reports: Record<string, StateReport> = {};
-      const snap = (state: string) => { reports[state] = stateReport(s, rc); };
+      const snap = (state: string) => {
+        reports[state] = stateReport(s, rc);
+      };
       let done: CompactStageResult;
       if (st.type === "uniaxial") {
-        if (cfg.case.dimension === 2) throw new ConfigError(`stages.${k}.type = "uniaxial": needs a 3D case (pressure = force / wall area); this case has dimension = 2 (use compress2d)`);
+        if (cfg.case.dimension === 2)
+          throw new ConfigError(
+            `stages.${k}.type = "uniaxial": needs a 3D case (pressure = force / wall area); this case has dimension = 2 (use compress2d)`,
+          );
         const wi = s.wallNames.indexOf(st.wall);
         const axis = s.wall(wi).axis;
         const ext = box.hi_m.map((h, a) => h - box.lo_m[a]);
@@ -222,11 +325,31 @@ export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: T
         const opp = cfg.case.walls.findIndex((x) => x.axis === w.axis && x.side !== w.side);
         const base = s.wall(opp).position_m;
         const target = base + (w.side === "-" ? 1 : -1) * st.finalWidth_m;
-        const r = runDisplacement(s, { wall: wi, targetPosition_m: target, speed_m_s: st.speed_m_s, holdSteps: st.holdSteps, checkEvery: st.checkEvery }, onProgress, snap);
+        const r = runDisplacement(
+          s,
+          { wall: wi, targetPosition_m: target, speed_m_s: st.speed_m_s, holdSteps: st.holdSteps, checkEvery: st.checkEvery },
+          onProgress,
+          snap,
+        );
         steps += r.steps;
-        done = { type: "compress2d", reports, steps: r.steps, load_N: r.load_N, width_m: st.finalWidth_m, curve: r.curve, warnings: [], wallClock_s: 0 };
+        done = {
+          type: "compress2d",
+          reports,
+          steps: r.steps,
+          load_N: r.load_N,
+          width_m: st.finalWidth_m,
+          curve: r.curve,
+          warnings: [],
+          wallClock_s: 0,
+        };
       } else {
-        const r = runCycle(s, rc.materialNames, { ...st, materials: [rc.materialNames.indexOf(st.material)], isostatic: isoState }, onProgress, snap);
+        const r = runCycle(
+          s,
+          rc.materialNames,
+          { ...st, materials: [rc.materialNames.indexOf(st.material)], isostatic: isoState },
+          onProgress,
+          snap,
+        );
         steps += r.steps;
         done = { type: "cycle", reports, ...r, warnings: [], wallClock_s: 0 };
       }
@@ -237,8 +360,17 @@ export function compactStages(kernels: Kernels, cfg: CompactConfig, readText?: T
     }
     const finalParticles = particleColumns(s, rc);
     return {
-      kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages, firstStage: first,
-      particles: finalParticles, packing: demPacking(cfg.case, finalParticles, stateBox(s, cfg.case), "compact: final state"), warnings: stages.flatMap((st) => st.warnings), wallClock_s: sec, particleSteps_per_s: sec > 0 ? (s.n * steps) / sec : 0,
+      kind: "assbkit.compact.result",
+      version: VERSION,
+      seed: cfg.case.seed,
+      config: cfg,
+      stages,
+      firstStage: first,
+      particles: finalParticles,
+      packing: demPacking(cfg.case, finalParticles, stateBox(s, cfg.case), "compact: final state"),
+      warnings: stages.flatMap((st) => st.warnings),
+      wallClock_s: sec,
+      particleSteps_per_s: sec > 0 ? (s.n * steps) / sec : 0,
     };
   })();
 }

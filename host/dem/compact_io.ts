@@ -91,7 +91,11 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonicalJson(x))).join(",")}]`;
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v) ?? "null";
 }
@@ -100,7 +104,11 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
 
 /** Hashes of the case and of stages 0..upTo-1 (and of the particle CSV, read through `readText`). */
 export function caseIdentity(cfg: CompactConfig, upTo: number, readText?: TextReader): CaseIdentity {
-  const id: CaseIdentity = { algorithm: "sha-256", case: sha256(canonicalJson(cfg.case)), stages: cfg.stages.slice(0, upTo).map((st) => sha256(canonicalJson(st))) };
+  const id: CaseIdentity = {
+    algorithm: "sha-256",
+    case: sha256(canonicalJson(cfg.case)),
+    stages: cfg.stages.slice(0, upTo).map((st) => sha256(canonicalJson(st))),
+  };
   const p = cfg.case.particles;
   if (!Array.isArray(p) && readText) id.particles = sha256(readText(p.csv));
   return id;
@@ -111,7 +119,8 @@ export function identityDifference(file: CaseIdentity | undefined, now: CaseIden
   if (!file || typeof file !== "object" || !Array.isArray(file.stages)) return "it carries no case hash";
   if (file.algorithm !== now.algorithm) return `its case hash uses ${file.algorithm}, this assbkit ${now.algorithm}`;
   if (file.case !== now.case) return "the case (materials, particles, box, walls, time step, ...) was edited since";
-  if (file.particles !== now.particles) return `the particle file ${Array.isArray(cfg.case.particles) ? "" : `${cfg.case.particles.csv} `}was changed since`;
+  if (file.particles !== now.particles)
+    return `the particle file ${Array.isArray(cfg.case.particles) ? "" : `${cfg.case.particles.csv} `}was changed since`;
   if (file.stages.length !== now.stages.length) return `it was written after ${file.stages.length} stages, expected ${now.stages.length}`;
   const k = file.stages.findIndex((h, j) => h !== now.stages[j]);
   if (k >= 0) return `stage ${k + 1} (${cfg.stages[k].type}) was edited since`;
@@ -131,10 +140,29 @@ export function writeParticlesCsv(file: string, packing: Packing): void {
 }
 
 function curveCsv(st: CompactStageResult): string {
-  if (st.type === "uniaxial") return toCsv({ columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]) });
-  if (st.type === "isostatic") return toCsv({ columns: ["step", "time_s", "Lx_m", "Ly_m", "Lz_m", "p_xlo_Pa", "p_xhi_Pa", "p_ylo_Pa", "p_yhi_Pa", "p_zlo_Pa", "p_zhi_Pa"], rows: st.curve.map((p) => [p.step, p.time_s, ...p.L_m, ...p.facePressure_Pa]) });
-  if (st.type === "compress2d") return toCsv({ columns: ["step", "time_s", "wallPosition_m"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m]) });
-  return toCsv({ columns: ["state", "step", "solidFraction", "meanCoordination", "AM_szz_Pa", "SE_szz_Pa"], rows: st.states.map((c) => [c.name, c.step, c.solidFraction, c.meanCoordination, c.phases.AM?.volWeightedStress_Pa[2] ?? NaN, c.phases.SE?.volWeightedStress_Pa[2] ?? NaN]) });
+  if (st.type === "uniaxial")
+    return toCsv({
+      columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"],
+      rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m, p.pressure_Pa]),
+    });
+  if (st.type === "isostatic")
+    return toCsv({
+      columns: ["step", "time_s", "Lx_m", "Ly_m", "Lz_m", "p_xlo_Pa", "p_xhi_Pa", "p_ylo_Pa", "p_yhi_Pa", "p_zlo_Pa", "p_zhi_Pa"],
+      rows: st.curve.map((p) => [p.step, p.time_s, ...p.L_m, ...p.facePressure_Pa]),
+    });
+  if (st.type === "compress2d")
+    return toCsv({ columns: ["step", "time_s", "wallPosition_m"], rows: st.curve.map((p) => [p.step, p.time_s, p.wallPosition_m]) });
+  return toCsv({
+    columns: ["state", "step", "solidFraction", "meanCoordination", "AM_szz_Pa", "SE_szz_Pa"],
+    rows: st.states.map((c) => [
+      c.name,
+      c.step,
+      c.solidFraction,
+      c.meanCoordination,
+      c.phases.AM?.volWeightedStress_Pa[2] ?? NaN,
+      c.phases.SE?.volWeightedStress_Pa[2] ?? NaN,
+    ]),
+  });
 }
 
 /** The stage's results for the summaries: no per-particle reports and no curves (those are files). */
@@ -148,10 +176,20 @@ function stageResultSummary(st: CompactStageResult): Record<string, unknown> {
  * Steps 1 and 2 of the write order: the stage's outputs, then its summary (which names them). Returns the
  * summary. `index` is 0-based.
  */
-export async function writeStageOutputs(dir: string, cfg: CompactConfig, index: number, st: CompactStageResult, n: number, identity: CaseIdentity): Promise<StageSummary> {
+export async function writeStageOutputs(
+  dir: string,
+  cfg: CompactConfig,
+  index: number,
+  st: CompactStageResult,
+  n: number,
+  identity: CaseIdentity,
+): Promise<StageSummary> {
   const tag = stageTag(index, st);
   const files: string[] = [];
-  const put = (name: string, data: string) => { writeFileAtomic(join(dir, name), data); files.push(name); };
+  const put = (name: string, data: string) => {
+    writeFileAtomic(join(dir, name), data);
+    files.push(name);
+  };
   put(`${tag}_curve.csv`, curveCsv(st));
   const box = cfg.case.box;
   for (const [state, rep] of Object.entries(st.reports)) {
@@ -162,18 +200,38 @@ export async function writeStageOutputs(dir: string, cfg: CompactConfig, index: 
     put(`${tag}_${state}_contacts.csv`, toCsv(columnsToTable(rep.contacts)));
     const { particles: _pp, contacts: _cc, ...analysis } = rep;
     put(`${tag}_${state}_analysis.json`, JSON.stringify(analysis, null, 1) + "\n");
-    const plots = await writeReportPlots(dir, `${tag}_${state}`, rep, { lx_m: box.hi_m[0] - box.lo_m[0], ly_m: box.hi_m[1] - box.lo_m[1] }, cfg.case.dimension);
+    const plots = await writeReportPlots(
+      dir,
+      `${tag}_${state}`,
+      rep,
+      { lx_m: box.hi_m[0] - box.lo_m[0], ly_m: box.hi_m[1] - box.lo_m[1] },
+      cfg.case.dimension,
+    );
     files.push(...plots.map((f) => basename(f)));
   }
   if (st.type === "uniaxial") {
-    await writeCurvePlot(join(dir, `${tag}_curve.png`), st.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })), "wall position [um]", "wall pressure [MPa]", `${tag}: compaction curve`);
+    await writeCurvePlot(
+      join(dir, `${tag}_curve.png`),
+      st.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })),
+      "wall position [um]",
+      "wall pressure [MPa]",
+      `${tag}: compaction curve`,
+    );
     files.push(`${tag}_curve.png`);
   }
   const steps = "steps" in st ? st.steps : 0;
   const summary: StageSummary = {
-    kind: "assbkit.compact.stage", version: VERSION, stage: index + 1, type: st.type, tag, identity,
-    result: stageResultSummary(st), warnings: st.warnings, wallClock_s: st.wallClock_s,
-    particleSteps_per_s: st.wallClock_s > 0 ? (n * steps) / st.wallClock_s : 0, files,
+    kind: "assbkit.compact.stage",
+    version: VERSION,
+    stage: index + 1,
+    type: st.type,
+    tag,
+    identity,
+    result: stageResultSummary(st),
+    warnings: st.warnings,
+    wallClock_s: st.wallClock_s,
+    particleSteps_per_s: st.wallClock_s > 0 ? (n * steps) / st.wallClock_s : 0,
+    files,
   };
   writeFileAtomic(join(dir, stageSummaryName(index + 1)), JSON.stringify(summary, null, 1) + "\n");
   return summary;
@@ -181,7 +239,15 @@ export async function writeStageOutputs(dir: string, cfg: CompactConfig, index: 
 
 /** Step 3: the restart file after stage `index` (0-based). */
 export function writeRestartFile(dir: string, cfg: CompactConfig, index: number, state: RestartState, identity: CaseIdentity): string {
-  const file: CompactRestartFile = { kind: "assbkit.compact.restart", format: RESTART_FORMAT, version: VERSION, stage: index + 1, stageType: cfg.stages[index].type, identity, state };
+  const file: CompactRestartFile = {
+    kind: "assbkit.compact.restart",
+    format: RESTART_FORMAT,
+    version: VERSION,
+    stage: index + 1,
+    stageType: cfg.stages[index].type,
+    identity,
+    state,
+  };
   const path = join(dir, restartName(index + 1));
   writeFileAtomic(path, JSON.stringify(file));
   return path;
@@ -189,19 +255,36 @@ export function writeRestartFile(dir: string, cfg: CompactConfig, index: number,
 
 /** File names in `dir` ([] when it does not exist yet). */
 function listDir(dir: string): string[] {
-  try { return readdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code === "ENOENT") return []; throw fsError(e, dir, "list"); }
+  try {
+    return readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw fsError(e, dir, "list");
+  }
 }
 
 /** Stage numbers (1-based) of the restart files in `dir`. */
 export function findRestarts(dir: string): number[] {
-  return listDir(dir).map((f) => /^restart_stage(\d+)\.json$/.exec(f)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
+  return listDir(dir)
+    .map((f) => /^restart_stage(\d+)\.json$/.exec(f))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
 }
 
 function readJson(path: string, what: string): unknown {
   let text: string;
-  try { text = readFileSync(path, "utf8"); } catch (e) { throw fsError(e, path, "read"); }
-  try { return JSON.parse(text); } catch (e) {
-    throw new ConfigError(`${path}: not a complete ${what} (truncated or corrupt JSON: ${(e as Error).message.split("\n")[0]}); delete it to resume from the stage before, or rerun without --resume`);
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw fsError(e, path, "read");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(
+      `${path}: not a complete ${what} (truncated or corrupt JSON: ${(e as Error).message.split("\n")[0]}); delete it to resume from the stage before, or rerun without --resume`,
+    );
   }
 }
 
@@ -213,9 +296,16 @@ export function readRestartFile(dir: string, stage: number, cfg: CompactConfig, 
   const path = join(dir, restartName(stage));
   const f = readJson(path, "restart file") as Omit<Partial<CompactRestartFile>, "kind"> & { kind?: unknown };
   const rerun = "; rerun without --resume";
-  if (f?.kind === "assbkit.dem.restart") throw new ConfigError(`${path}: restart format 1 (assbkit ${String((f as { version?: unknown }).version)}, before restart files carried a format and a case hash); this assbkit ${VERSION} reads format ${RESTART_FORMAT}${rerun}`);
-  if (f?.kind !== "assbkit.compact.restart") throw new ConfigError(`${path}: not an assbkit compaction restart file (kind = ${JSON.stringify(f?.kind)})${rerun}`);
-  if (f.format !== RESTART_FORMAT) throw new ConfigError(`${path}: restart format ${JSON.stringify(f.format)} (assbkit ${f.version}); this assbkit ${VERSION} reads format ${RESTART_FORMAT}${rerun}`);
+  if (f?.kind === "assbkit.dem.restart")
+    throw new ConfigError(
+      `${path}: restart format 1 (assbkit ${String((f as { version?: unknown }).version)}, before restart files carried a format and a case hash); this assbkit ${VERSION} reads format ${RESTART_FORMAT}${rerun}`,
+    );
+  if (f?.kind !== "assbkit.compact.restart")
+    throw new ConfigError(`${path}: not an assbkit compaction restart file (kind = ${JSON.stringify(f?.kind)})${rerun}`);
+  if (f.format !== RESTART_FORMAT)
+    throw new ConfigError(
+      `${path}: restart format ${JSON.stringify(f.format)} (assbkit ${f.version}); this assbkit ${VERSION} reads format ${RESTART_FORMAT}${rerun}`,
+    );
   const diff = identityDifference(f.identity, caseIdentity(cfg, stage, readText), cfg);
   if (diff) throw new ConfigError(`${path}: written for another case: ${diff}${rerun}`);
   if (!f.state || typeof f.state !== "object") throw new ConfigError(`${path}: the restart state is missing${rerun}`);
@@ -226,7 +316,8 @@ export function readRestartFile(dir: string, stage: number, cfg: CompactConfig, 
 export function readStageSummary(dir: string, stage: number, cfg: CompactConfig, readText?: TextReader): StageSummary {
   const path = join(dir, stageSummaryName(stage));
   const s = readJson(path, "stage summary") as StageSummary;
-  if (s?.kind !== "assbkit.compact.stage" || s.stage !== stage) throw new ConfigError(`${path}: not the summary of stage ${stage} of an assbkit compaction; rerun without --resume`);
+  if (s?.kind !== "assbkit.compact.stage" || s.stage !== stage)
+    throw new ConfigError(`${path}: not the summary of stage ${stage} of an assbkit compaction; rerun without --resume`);
   const diff = identityDifference(s.identity, caseIdentity(cfg, stage, readText), cfg);
   if (diff) throw new ConfigError(`${path}: written for another case: ${diff}; rerun without --resume`);
   return s;
@@ -238,8 +329,14 @@ export function writeCompactSummary(dir: string, cfg: CompactConfig, stageSummar
   const wall = stages.reduce((a, s) => a + s.wallClock_s, 0);
   const work = stages.reduce((a, s) => a + s.particleSteps_per_s * s.wallClock_s, 0);
   const summary: CompactSummary = {
-    kind: "assbkit.compact.result", version: VERSION, seed: cfg.case.seed, config: cfg, stages,
-    warnings: stages.flatMap((s) => s.warnings), wallClock_s: wall, particleSteps_per_s: wall > 0 ? work / wall : 0,
+    kind: "assbkit.compact.result",
+    version: VERSION,
+    seed: cfg.case.seed,
+    config: cfg,
+    stages,
+    warnings: stages.flatMap((s) => s.warnings),
+    wallClock_s: wall,
+    particleSteps_per_s: wall > 0 ? work / wall : 0,
     files: [...stages.flatMap((s) => [...s.files, stageSummaryName(s.stage)]), ...extraFiles, "summary.json"],
   };
   writeFileAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 1) + "\n");
@@ -275,7 +372,12 @@ export interface CompactToDirResult {
  * removed) and a fresh run removes restart and summary files of an earlier run there; `resume` continues
  * after the last restart file. See the file comment for the write order.
  */
-export async function runCompactToDir(kernels: Kernels, cfg: CompactConfig, dir: string, opts: CompactToDirOptions = {}): Promise<CompactToDirResult> {
+export async function runCompactToDir(
+  kernels: Kernels,
+  cfg: CompactConfig,
+  dir: string,
+  opts: CompactToDirOptions = {},
+): Promise<CompactToDirResult> {
   const N = cfg.stages.length;
   let after = 0;
   let resume: { state: RestartState; after: number } | undefined;
@@ -284,7 +386,10 @@ export async function runCompactToDir(kernels: Kernels, cfg: CompactConfig, dir:
     const done = findRestarts(dir);
     if (done.length === 0) throw new ConfigError(`--resume: no restart_stageN.json in ${dir}; run without --resume first`);
     after = done[done.length - 1];
-    if (after > N) throw new ConfigError(`--resume: ${join(dir, restartName(after))} is the restart after stage ${after}, but the config has ${N} stages; rerun without --resume`);
+    if (after > N)
+      throw new ConfigError(
+        `--resume: ${join(dir, restartName(after))} is the restart after stage ${after}, but the config has ${N} stages; rerun without --resume`,
+      );
     const f = readRestartFile(dir, after, cfg, opts.readText);
     for (let k = 1; k <= after; k++) summaries.push(readStageSummary(dir, k, cfg, opts.readText));
     resume = { state: f.state, after: after - 1 };
@@ -320,8 +425,11 @@ export async function runCompactToDir(kernels: Kernels, cfg: CompactConfig, dir:
 
 /** Setting up a resumed run restores the state: its ConfigErrors name the restart file. */
 function loadResumed<T>(next: () => T, dir: string, after: number): T {
-  try { return next(); } catch (e) {
-    if (after > 0 && e instanceof ConfigError && /^restart:/.test(e.message)) throw new ConfigError(`${join(dir, restartName(after))}: ${e.message.replace(/^restart: /, "")}; rerun without --resume`);
+  try {
+    return next();
+  } catch (e) {
+    if (after > 0 && e instanceof ConfigError && /^restart:/.test(e.message))
+      throw new ConfigError(`${join(dir, restartName(after))}: ${e.message.replace(/^restart: /, "")}; rerun without --resume`);
     throw e;
   }
 }

@@ -9,7 +9,8 @@ import { MATERIALS_COMPACTION, PAIRS_COMPACTION } from "./presets.js";
 
 export function demoCase(opts: { seed?: number; nx?: number; layers?: number; pressure_Pa?: number } = {}): DemCaseInput {
   const seed = opts.seed ?? 1;
-  const nx = opts.nx ?? 6, layers = opts.layers ?? 8;
+  const nx = opts.nx ?? 6,
+    layers = opts.layers ?? 8;
   const rng = new Rng(seed);
   const rmax = 5e-6;
   const pitch = 2 * rmax * 1.05;
@@ -23,8 +24,14 @@ export function demoCase(opts: { seed?: number; nx?: number; layers?: number; pr
         const r = am ? rng.uniform(3e-6, 5e-6) : rng.uniform(2e-6, 3.5e-6);
         const slack = pitch / 2 - r;
         particles.push({
-          id: id++, material: am ? "AM" : "SE", radius_m: r,
-          position_m: [(i + 0.5) * pitch + rng.uniform(-slack, slack) * 0.9, (j + 0.5) * pitch + rng.uniform(-slack, slack) * 0.9, (k + 0.5) * pitch + rng.uniform(-slack, slack) * 0.9],
+          id: id++,
+          material: am ? "AM" : "SE",
+          radius_m: r,
+          position_m: [
+            (i + 0.5) * pitch + rng.uniform(-slack, slack) * 0.9,
+            (j + 0.5) * pitch + rng.uniform(-slack, slack) * 0.9,
+            (k + 0.5) * pitch + rng.uniform(-slack, slack) * 0.9,
+          ],
         });
       }
     }
@@ -40,7 +47,14 @@ export function demoCase(opts: { seed?: number; nx?: number; layers?: number; pr
     box: { lo_m: [0, 0, 0], hi_m: [L, L, H * 1.01], periodic: [true, true] },
     walls: [
       { name: "bottom", axis: "z", position_m: 0, side: "+", material: "steel" },
-      { name: "top", axis: "z", position_m: H, side: "-", material: "steel", motion: { type: "servo", targetPressure_Pa: opts.pressure_Pa ?? 20e6, maxSpeed_m_s: 10 } },
+      {
+        name: "top",
+        axis: "z",
+        position_m: H,
+        side: "-",
+        material: "steel",
+        motion: { type: "servo", targetPressure_Pa: opts.pressure_Pa ?? 20e6, maxSpeed_m_s: 10 },
+      },
     ],
     timestep: { rayleighFraction: 0.2 },
     neighbor: { skin_m: 0.5e-6 },

@@ -33,7 +33,15 @@ export function writeDemResult(dir: string, r: DemResult): string[] {
     ["contacts.csv", toCsv(columnsToTable(r.contacts))],
     ["particles.vtk", particlesVtk(r.particles, `assbkit ${r.config.name}`)],
   ];
-  const summary = { kind: r.kind, version: r.version, seed: r.seed, backend: r.backend, summary: r.summary, config: r.config, files: files.map((f) => f[0]) };
+  const summary = {
+    kind: r.kind,
+    version: r.version,
+    seed: r.seed,
+    backend: r.backend,
+    summary: r.summary,
+    config: r.config,
+    files: files.map((f) => f[0]),
+  };
   files.push(["summary.json", JSON.stringify(summary, null, 1) + "\n"]);
   for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
   return files.map((f) => join(dir, f[0]));

@@ -17,11 +17,17 @@ function spread10(v: number): number {
 /** Permutation (new index -> old index) sorting particles along a Morton curve. */
 export function mortonOrder(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, cell_m: number): Int32Array {
   const n = x.length;
-  let lx = Infinity, ly = Infinity, lz = Infinity;
-  for (let i = 0; i < n; i++) { lx = Math.min(lx, x[i]); ly = Math.min(ly, y[i]); lz = Math.min(lz, z[i]); }
+  let lx = Infinity,
+    ly = Infinity,
+    lz = Infinity;
+  for (let i = 0; i < n; i++) {
+    lx = Math.min(lx, x[i]);
+    ly = Math.min(ly, y[i]);
+    lz = Math.min(lz, z[i]);
+  }
   const key = new Float64Array(n);
   const c = (v: number, lo: number) => Math.min(1023, Math.max(0, Math.floor((v - lo) / cell_m)));
-  for (let i = 0; i < n; i++) key[i] = (spread10(c(z[i], lz)) << 2 | spread10(c(y[i], ly)) << 1 | spread10(c(x[i], lx))) >>> 0;
+  for (let i = 0; i < n; i++) key[i] = ((spread10(c(z[i], lz)) << 2) | (spread10(c(y[i], ly)) << 1) | spread10(c(x[i], lx))) >>> 0;
   const idx = Array.from({ length: n }, (_, i) => i);
   idx.sort((a, b) => key[a] - key[b] || a - b);
   return Int32Array.from(idx);

@@ -32,9 +32,23 @@ export interface UniaxialOptions {
   maxCompressionSteps: number;
 }
 
-export const UNIAXIAL_DEFAULTS = { speed_m_s: 5, checkEvery: 250, holdSteps: 5000, releaseSpeed_m_s: 5, releasePressure_Pa: 0.1e6, maxReleaseChunks: 40, relaxSteps: 5000, maxCompressionSteps: 2_000_000 };
+export const UNIAXIAL_DEFAULTS = {
+  speed_m_s: 5,
+  checkEvery: 250,
+  holdSteps: 5000,
+  releaseSpeed_m_s: 5,
+  releasePressure_Pa: 0.1e6,
+  maxReleaseChunks: 40,
+  relaxSteps: 5000,
+  maxCompressionSteps: 2_000_000,
+};
 
-export interface CurvePoint { step: number; time_s: number; wallPosition_m: number; pressure_Pa: number }
+export interface CurvePoint {
+  step: number;
+  time_s: number;
+  wallPosition_m: number;
+  pressure_Pa: number;
+}
 
 /** How the release phase ended: below the release pressure, or stopped by maxReleaseChunks with load left. */
 export interface ReleaseOutcome {
@@ -67,6 +81,7 @@ export interface UniaxialResult {
  */
 export type Progress = (phase: string, step: number, pressure_Pa: number, wallPosition_m: number, fraction: number) => void;
 
+// biome-ignore lint/complexity/useMathMinMax: a NaN fraction must become 0, which Math.min/max would not do
 const clamp01 = (f: number) => (f > 1 ? 1 : f >= 0 ? f : 0);
 
 /** Runs `steps` steps in chunks of `chunk` (same steps as one call; only the last one is recorded when `record`). */
@@ -85,7 +100,8 @@ function runChunks(s: DemSystem, steps: number, chunk: number, record: boolean, 
  * the particles' side, not switched off), or to the box's opposite face when there is no such wall.
  */
 export function packingHeight(s: DemSystem, k: number): number {
-  const w = s.wall(k), side = s.wallSide(k);
+  const w = s.wall(k),
+    side = s.wallSide(k);
   let best = Infinity;
   for (let q = 0; q < s.nWalls; q++) {
     if (q === k) continue;
@@ -99,15 +115,28 @@ export function packingHeight(s: DemSystem, k: number): number {
   return Math.abs(face - w.position_m);
 }
 
-export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOptions, onProgress?: Progress, onState?: (state: "loaded" | "released") => void): UniaxialResult {
+export function runUniaxial(
+  s: DemSystem,
+  materialNames: string[],
+  o: UniaxialOptions,
+  onProgress?: Progress,
+  onState?: (state: "loaded" | "released") => void,
+): UniaxialResult {
   const w0 = s.wall(o.wall);
   const side = s.wallSide(o.wall);
   const axis = w0.axis;
-  const vel = (speedInto: number): [number, number, number] => { const v: [number, number, number] = [0, 0, 0]; v[axis] = side * speedInto; return v; };
+  const vel = (speedInto: number): [number, number, number] => {
+    const v: [number, number, number] = [0, 0, 0];
+    v[axis] = side * speedInto;
+    return v;
+  };
   const P = () => s.wall(o.wall).load_N / o.area_m2;
   const curve: CurvePoint[] = [];
   const warnings: string[] = [];
-  const point = () => { const w = s.wall(o.wall); curve.push({ step: s.step, time_s: s.time_s, wallPosition_m: w.position_m, pressure_Pa: w.load_N / o.area_m2 }); };
+  const point = () => {
+    const w = s.wall(o.wall);
+    curve.push({ step: s.step, time_s: s.time_s, wallPosition_m: w.position_m, pressure_Pa: w.load_N / o.area_m2 });
+  };
   const report = (phase: string, f: number) => onProgress?.(phase, s.step, P(), s.wall(o.wall).position_m, f);
   const height = () => packingHeight(s, o.wall);
 
@@ -118,7 +147,10 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   if (o.targetPosition_m !== undefined) {
     const dist = Math.abs(s.wall(o.wall).position_m - o.targetPosition_m);
     const total = Math.round(dist / (o.speed_m_s * s.dt_s));
-    if (total > o.maxCompressionSteps) throw new ConfigError(`uniaxial: targetPosition_m = ${o.targetPosition_m} m is ${total} steps away at ${o.speed_m_s} m/s, more than maxCompressionSteps = ${o.maxCompressionSteps}; raise maxCompressionSteps or speed_m_s`);
+    if (total > o.maxCompressionSteps)
+      throw new ConfigError(
+        `uniaxial: targetPosition_m = ${o.targetPosition_m} m is ${total} steps away at ${o.speed_m_s} m/s, more than maxCompressionSteps = ${o.maxCompressionSteps}; raise maxCompressionSteps or speed_m_s`,
+      );
     let left = total;
     while (left > 0) {
       const k = Math.min(left, o.checkEvery);
@@ -129,14 +161,17 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
     }
   }
   let fCompress = 0;
-  for (; o.targetPosition_m === undefined;) {
+  for (; o.targetPosition_m === undefined; ) {
     s.run(o.checkEvery);
     point();
     fCompress = Math.max(fCompress, clamp01(P() / o.targetPressure_Pa));
     report("compress", fCompress);
     if (P() >= o.targetPressure_Pa) break;
     if (s.step - start > o.maxCompressionSteps) {
-      throw new NotConvergedError(`uniaxial: the wall pressure reached only ${(P() / 1e6).toFixed(3)} MPa of targetPressure_Pa = ${o.targetPressure_Pa} Pa within ${o.maxCompressionSteps} steps; the target is unreachable at this speed, or raise maxCompressionSteps`, { pressure_Pa: P(), steps: s.step - start });
+      throw new NotConvergedError(
+        `uniaxial: the wall pressure reached only ${(P() / 1e6).toFixed(3)} MPa of targetPressure_Pa = ${o.targetPressure_Pa} Pa within ${o.maxCompressionSteps} steps; the target is unreachable at this speed, or raise maxCompressionSteps`,
+        { pressure_Pa: P(), steps: s.step - start },
+      );
     }
   }
   // B: hold
@@ -150,7 +185,9 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
   // C: release until P <= releasePressure (at most maxReleaseChunks checks, LIGGGHTS maxC)
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: vel(-o.releaseSpeed_m_s) });
   s.setup();
-  let chunks = 0, converged = false, fRelease = 0;
+  let chunks = 0,
+    converged = false,
+    fRelease = 0;
   const drop = pLoaded - o.releasePressure_Pa;
   while (chunks < o.maxReleaseChunks) {
     s.run(o.checkEvery);
@@ -162,9 +199,19 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
     if (converged) break;
   }
   const wStop = s.wall(o.wall);
-  const release: ReleaseOutcome = { converged, chunks, maxChunks: o.maxReleaseChunks, releasePressure_Pa: o.releasePressure_Pa, pressureAtStop_Pa: P(), loadAtStop_N: wStop.load_N, wallPosition_m: wStop.position_m };
+  const release: ReleaseOutcome = {
+    converged,
+    chunks,
+    maxChunks: o.maxReleaseChunks,
+    releasePressure_Pa: o.releasePressure_Pa,
+    pressureAtStop_Pa: P(),
+    loadAtStop_N: wStop.load_N,
+    wallPosition_m: wStop.position_m,
+  };
   if (!converged) {
-    warnings.push(`uniaxial: the release did not reach releasePressure_Pa = ${o.releasePressure_Pa} Pa within maxReleaseChunks = ${o.maxReleaseChunks} (x ${o.checkEvery} steps): the wall pressure was still ${(release.pressureAtStop_Pa / 1e6).toPrecision(4)} MPa (load ${release.loadAtStop_N.toPrecision(4)} N), so the "released" state is still loaded; raise maxReleaseChunks or releaseSpeed_m_s`);
+    warnings.push(
+      `uniaxial: the release did not reach releasePressure_Pa = ${o.releasePressure_Pa} Pa within maxReleaseChunks = ${o.maxReleaseChunks} (x ${o.checkEvery} steps): the wall pressure was still ${(release.pressureAtStop_Pa / 1e6).toPrecision(4)} MPa (load ${release.loadAtStop_N.toPrecision(4)} N), so the "released" state is still loaded; raise maxReleaseChunks or releaseSpeed_m_s`,
+    );
   }
   // D: relax with the wall where it stopped
   s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0] });
@@ -180,13 +227,32 @@ export function runUniaxial(s: DemSystem, materialNames: string[], o: UniaxialOp
 // Isostatic pressing and AM cycling (paper 003 §2.1.3): all six box faces are pressure-controlled
 // walls; the AM particles then grow and shrink by a diameter strain for N cycles under that pressure.
 
-export interface BoxWalls { xlo: number; xhi: number; ylo: number; yhi: number; zlo: number; zhi: number }
+export interface BoxWalls {
+  xlo: number;
+  xhi: number;
+  ylo: number;
+  yhi: number;
+  zlo: number;
+  zhi: number;
+}
 
 /** Current face areas from the wall separations, and the servo targets P x area on every face. */
-export function retargetIsostatic(s: DemSystem, w: BoxWalls, pressure_Pa: number, maxSpeed_m_s: number): { L: [number, number, number]; p: number[] } {
+export function retargetIsostatic(
+  s: DemSystem,
+  w: BoxWalls,
+  pressure_Pa: number,
+  maxSpeed_m_s: number,
+): { L: [number, number, number]; p: number[] } {
   const pos = (k: number) => s.wall(k).position_m;
   const L: [number, number, number] = [pos(w.xhi) - pos(w.xlo), pos(w.yhi) - pos(w.ylo), pos(w.zhi) - pos(w.zlo)];
-  const faces: [number, number][] = [[w.xlo, 0], [w.xhi, 0], [w.ylo, 1], [w.yhi, 1], [w.zlo, 2], [w.zhi, 2]];
+  const faces: [number, number][] = [
+    [w.xlo, 0],
+    [w.xhi, 0],
+    [w.ylo, 1],
+    [w.yhi, 1],
+    [w.zlo, 2],
+    [w.zhi, 2],
+  ];
   const p: number[] = [];
   for (const [k, axis] of faces) {
     const area = L.filter((_, a) => a !== axis).reduce((a, b) => a * b, 1);
@@ -207,39 +273,77 @@ export interface IsostaticOptions {
   holdSteps: number;
 }
 
-export interface IsostaticPoint { step: number; time_s: number; L_m: [number, number, number]; facePressure_Pa: number[] }
-export interface IsostaticResult { curve: IsostaticPoint[]; settled: PackingStats & { step: number; L_m: [number, number, number]; facePressure_Pa: number[] }; steps: number }
+export interface IsostaticPoint {
+  step: number;
+  time_s: number;
+  L_m: [number, number, number];
+  facePressure_Pa: number[];
+}
+export interface IsostaticResult {
+  curve: IsostaticPoint[];
+  settled: PackingStats & { step: number; L_m: [number, number, number]; facePressure_Pa: number[] };
+  steps: number;
+}
 
-export function runIsostatic(s: DemSystem, materialNames: string[], w: BoxWalls, o: IsostaticOptions, onProgress?: Progress, onState?: (state: string) => void): IsostaticResult {
+export function runIsostatic(
+  s: DemSystem,
+  materialNames: string[],
+  w: BoxWalls,
+  o: IsostaticOptions,
+  onProgress?: Progress,
+  onState?: (state: string) => void,
+): IsostaticResult {
   // leave periodicity: die walls at the particle extents along x and y (no overlap at the switch)
-  const x = s.f64(L.P_X), y = s.f64(L.P_Y), r = s.f64(L.P_R);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (let i = 0; i < s.n; i++) { x0 = Math.min(x0, x[i] - r[i]); x1 = Math.max(x1, x[i] + r[i]); y0 = Math.min(y0, y[i] - r[i]); y1 = Math.max(y1, y[i] + r[i]); }
+  const x = s.f64(L.P_X),
+    y = s.f64(L.P_Y),
+    r = s.f64(L.P_R);
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
+  for (let i = 0; i < s.n; i++) {
+    x0 = Math.min(x0, x[i] - r[i]);
+    x1 = Math.max(x1, x[i] + r[i]);
+    y0 = Math.min(y0, y[i] - r[i]);
+    y1 = Math.max(y1, y[i] + r[i]);
+  }
   if (s.getI(L.H_PERX) || s.getI(L.H_PERY)) s.setPeriodic(false, false);
-  for (const [k, p] of [[w.xlo, x0], [w.xhi, x1], [w.ylo, y0], [w.yhi, y1]] as [number, number][]) {
+  for (const [k, p] of [
+    [w.xlo, x0],
+    [w.xhi, x1],
+    [w.ylo, y0],
+    [w.yhi, y1],
+  ] as [number, number][]) {
     if (s.wall(k).mode === "off") s.setWall(k, { mode: "fixed", position_m: p, velocity_m_s: [0, 0, 0] });
   }
   const start = s.step;
   const curve: IsostaticPoint[] = [];
   let state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
   s.setup();
-  let calm = 0, f = 0;
+  let calm = 0,
+    f = 0;
   for (;;) {
     s.run(o.checkEvery);
     state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
     curve.push({ step: s.step, time_s: s.time_s, L_m: state.L, facePressure_Pa: state.p });
     f = Math.max(f, clamp01(Math.min(...state.p) / o.pressure_Pa));
     onProgress?.("isostatic", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2], f);
-    const ok = state.p.every((p) => Math.abs(p - o.pressure_Pa) <= o.tolerance * o.pressure_Pa)
-      && Object.values(w).every((k) => Math.abs(s.wall(k).velocity_m_s[s.wall(k).axis]) < 0.01 * o.maxSpeed_m_s);
+    const ok =
+      state.p.every((p) => Math.abs(p - o.pressure_Pa) <= o.tolerance * o.pressure_Pa) &&
+      Object.values(w).every((k) => Math.abs(s.wall(k).velocity_m_s[s.wall(k).axis]) < 0.01 * o.maxSpeed_m_s);
     calm = ok ? calm + 1 : 0;
     if (calm >= 2) break;
     if (s.step - start > o.maxSteps) {
-      throw new NotConvergedError(`isostatic: not settled at pressure_Pa = ${o.pressure_Pa} Pa within maxSteps = ${o.maxSteps}: face pressures ${state.p.map((p) => (p / 1e6).toFixed(3)).join(", ")} MPa (tolerance ${o.tolerance}); raise maxSteps or maxSpeed_m_s`, { facePressure_Pa: state.p, steps: s.step - start });
+      throw new NotConvergedError(
+        `isostatic: not settled at pressure_Pa = ${o.pressure_Pa} Pa within maxSteps = ${o.maxSteps}: face pressures ${state.p.map((p) => (p / 1e6).toFixed(3)).join(", ")} MPa (tolerance ${o.tolerance}); raise maxSteps or maxSpeed_m_s`,
+        { facePressure_Pa: state.p, steps: s.step - start },
+      );
     }
   }
   const hold = Math.max(1, o.holdSteps);
-  runChunks(s, hold, o.checkEvery, true, (done) => onProgress?.("isostatic hold", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2], done / hold));
+  runChunks(s, hold, o.checkEvery, true, (done) =>
+    onProgress?.("isostatic hold", s.step, state.p.reduce((a, b) => a + b, 0) / 6, state.L[2], done / hold),
+  );
   state = retargetIsostatic(s, w, o.pressure_Pa, o.maxSpeed_m_s);
   const area = state.L[0] * state.L[1];
   const settled = { ...packingStats(s, materialNames, area, state.L[2]), step: s.step, L_m: state.L, facePressure_Pa: state.p };
@@ -261,9 +365,19 @@ export interface CycleOptions {
   isostatic?: { walls: BoxWalls; pressure_Pa: number; maxSpeed_m_s: number };
 }
 
-export interface CycleState extends PackingStats { name: string; step: number; L_m?: [number, number, number] }
+export interface CycleState extends PackingStats {
+  name: string;
+  step: number;
+  L_m?: [number, number, number];
+}
 
-export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions, onProgress?: Progress, onState?: (state: string) => void): { states: CycleState[]; steps: number } {
+export function runCycle(
+  s: DemSystem,
+  materialNames: string[],
+  o: CycleOptions,
+  onProgress?: Progress,
+  onState?: (state: string) => void,
+): { states: CycleState[]; steps: number } {
   const r = s.f64(L.P_R);
   const mat = s.i32(L.P_MAT);
   const r0 = Float64Array.from(r);
@@ -273,7 +387,10 @@ export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions,
   const setScale = (f: number) => {
     const rr = s.f64(L.P_R);
     let rmax = 0;
-    for (let i = 0; i < s.n; i++) { if (grow[i]) rr[i] = r0[i] * f; rmax = Math.max(rmax, rr[i]); }
+    for (let i = 0; i < s.n; i++) {
+      if (grow[i]) rr[i] = r0[i] * f;
+      rmax = Math.max(rmax, rr[i]);
+    }
     s.setF(L.H_RMAX, rmax);
     s.prepare(); // mass kept: dt/(2m) unchanged, rotational factor follows R^2
   };
@@ -281,7 +398,10 @@ export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions,
     if (!o.isostatic) return undefined;
     return retargetIsostatic(s, o.isostatic.walls, o.isostatic.pressure_Pa, o.isostatic.maxSpeed_m_s).L;
   };
-  const area = () => { const d = dims(); return d ? [d[0] * d[1], d[2]] : [NaN, NaN]; };
+  const area = () => {
+    const d = dims();
+    return d ? [d[0] * d[1], d[2]] : [NaN, NaN];
+  };
   const nChunks = Math.max(1, Math.round(o.rampSteps / o.checkEvery));
   const ramp = (from: number, to: number, label: string) => {
     for (let c = 1; c <= nChunks; c++) {
@@ -312,9 +432,20 @@ export function runCycle(s: DemSystem, materialNames: string[], o: CycleOptions,
 // ---------------------------------------------------------------------------------------------
 // Displacement-controlled compression (paper 000 §2.2: the 2D frame pressed from 46-55 um to 40 um wide).
 
-export interface DisplacementOptions { wall: number; targetPosition_m: number; speed_m_s: number; holdSteps: number; checkEvery: number }
+export interface DisplacementOptions {
+  wall: number;
+  targetPosition_m: number;
+  speed_m_s: number;
+  holdSteps: number;
+  checkEvery: number;
+}
 
-export function runDisplacement(s: DemSystem, o: DisplacementOptions, onProgress?: Progress, onState?: (state: string) => void): { steps: number; load_N: number; curve: CurvePoint[] } {
+export function runDisplacement(
+  s: DemSystem,
+  o: DisplacementOptions,
+  onProgress?: Progress,
+  onState?: (state: string) => void,
+): { steps: number; load_N: number; curve: CurvePoint[] } {
   const start = s.step;
   const w = s.wall(o.wall);
   const dir = Math.sign(o.targetPosition_m - w.position_m);
@@ -336,7 +467,10 @@ export function runDisplacement(s: DemSystem, o: DisplacementOptions, onProgress
   s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0], position_m: o.targetPosition_m });
   s.setup();
   const hold = Math.max(1, o.holdSteps);
-  runChunks(s, hold, o.checkEvery, true, (done) => { const ww = s.wall(o.wall); onProgress?.("hold", s.step, ww.load_N, ww.position_m, done / hold); });
+  runChunks(s, hold, o.checkEvery, true, (done) => {
+    const ww = s.wall(o.wall);
+    onProgress?.("hold", s.step, ww.load_N, ww.position_m, done / hold);
+  });
   onState?.("compressed");
   return { steps: s.step - start, load_N: s.wall(o.wall).load_N, curve };
 }

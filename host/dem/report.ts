@@ -8,7 +8,16 @@
  * z; 2D, the in-plane mean stress -(s_xx + s_yy)/2 against y (the frame height, paper 000 §2.2), since
  * s_zz is identically zero for discs held in the xy plane (see vonMisesAndPressure).
  */
-import { binned, contactAreas, heatMapXY, meanSd, vonMisesAndPressure, type ContactAreas, type MeanSd, type StressColumns } from "./analysis.js";
+import {
+  binned,
+  contactAreas,
+  heatMapXY,
+  meanSd,
+  vonMisesAndPressure,
+  type ContactAreas,
+  type MeanSd,
+  type StressColumns,
+} from "./analysis.js";
 import { particleColumns, type ResolvedCase } from "./run.js";
 import type { DemSystem } from "./system.js";
 import { stateBox } from "./packing.js";
@@ -55,11 +64,31 @@ export interface StateReport {
 export function stressProfile(dimension: 2 | 3): StressProfile {
   const volume = "per-particle tensor = LIGGGHTS stress/atom (-(m v v + sum 1/2 d F)) / (4/3 pi R^3), the particle's sphere volume";
   return dimension === 3
-    ? { quantity: "szz_Pa", label: "sigma_zz", compressionPositive: false, heightAxis: "z", pressure: "-(s_xx + s_yy + s_zz)/3", vonMises: "von Mises of the full tensor", volume }
-    : { quantity: "pressure_Pa", label: "in-plane mean stress -(s_xx + s_yy)/2", compressionPositive: true, heightAxis: "y", pressure: "-(s_xx + s_yy)/2 (in-plane mean; s_zz = 0 for discs in the xy plane)", vonMises: "plane-stress von Mises sqrt(s_xx^2 - s_xx s_yy + s_yy^2 + 3 s_xy^2)", volume };
+    ? {
+        quantity: "szz_Pa",
+        label: "sigma_zz",
+        compressionPositive: false,
+        heightAxis: "z",
+        pressure: "-(s_xx + s_yy + s_zz)/3",
+        vonMises: "von Mises of the full tensor",
+        volume,
+      }
+    : {
+        quantity: "pressure_Pa",
+        label: "in-plane mean stress -(s_xx + s_yy)/2",
+        compressionPositive: true,
+        heightAxis: "y",
+        pressure: "-(s_xx + s_yy)/2 (in-plane mean; s_zz = 0 for discs in the xy plane)",
+        vonMises: "plane-stress von Mises sqrt(s_xx^2 - s_xx s_yy + s_yy^2 + 3 s_xy^2)",
+        volume,
+      };
 }
 
-export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: number; heatMap?: number; am?: string; se?: string } = {}): StateReport {
+export function stateReport(
+  s: DemSystem,
+  rc: ResolvedCase,
+  opts: { bins?: number; heatMap?: number; am?: string; se?: string } = {},
+): StateReport {
   const bins = opts.bins ?? 10;
   const dim = rc.config.dimension;
   // about three particle centres per heat-map cell on average
@@ -74,18 +103,28 @@ export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: numbe
   for (const ph of [...new Set(mat)].sort()) {
     const idx = mat.flatMap((m, k) => (m === ph ? [k] : []));
     const ms = (col: number[]) => meanSd(idx.map((k) => col[k]));
-    phases[ph] = { sigmaXx_Pa: ms(st.sxx_Pa), sigmaYy_Pa: ms(st.syy_Pa), sigmaZz_Pa: ms(st.szz_Pa), pressure_Pa: ms(pressure_Pa), vonMises_Pa: ms(vonMises_Pa) };
+    phases[ph] = {
+      sigmaXx_Pa: ms(st.sxx_Pa),
+      sigmaYy_Pa: ms(st.syy_Pa),
+      sigmaZz_Pa: ms(st.szz_Pa),
+      pressure_Pa: ms(pressure_Pa),
+      vonMises_Pa: ms(vonMises_Pa),
+    };
   }
   const profile = stressProfile(dim);
   const value = profile.quantity === "szz_Pa" ? st.szz_Pa : pressure_Pa;
-  const h = particles[dim === 3 ? "z_m" : "y_m"] as number[], r = particles.radius_m as number[], x = particles.x_m as number[], y = particles.y_m as number[];
+  const h = particles[dim === 3 ? "z_m" : "y_m"] as number[],
+    r = particles.radius_m as number[],
+    x = particles.x_m as number[],
+    y = particles.y_m as number[];
   const box = rc.config.box;
   const ext = { lo: [box.lo_m[0], box.lo_m[1]] as [number, number], hi: [box.hi_m[0], box.hi_m[1]] as [number, number] };
   for (let k = 0; k < s.nWalls; k++) {
     const w = s.wall(k);
     if (w.mode === "off" || w.axis > 1) continue;
     const a = w.axis as 0 | 1;
-    if (s.wallSide(k) === 1) ext.lo[a] = Math.max(ext.lo[a], w.position_m); else ext.hi[a] = Math.min(ext.hi[a], w.position_m);
+    if (s.wallSide(k) === 1) ext.lo[a] = Math.max(ext.lo[a], w.position_m);
+    else ext.hi[a] = Math.min(ext.hi[a], w.position_m);
   }
   const hBins = binned(h, value, mat, Math.min(...h), Math.max(...h) + 1e-15, bins);
   const rBins = binned(r, value, mat, Math.min(...r), Math.max(...r) * (1 + 1e-12), bins);
@@ -95,12 +134,28 @@ export function stateReport(s: DemSystem, rc: ResolvedCase, opts: { bins?: numbe
   const areas = contactAreas(ct, s.f64(L.P_R), s.i32(L.P_MAT), rc.materialNames, rc.init.pairs.yEff_Pa, opts.am, opts.se);
   const ids = rc.particles.id;
   const contacts = {
-    i_id: Array.from(ct.i, (i) => ids[i]), j_id: Array.from(ct.j, (j) => ids[j]),
-    overlap_m: Array.from(ct.overlap_m), fn_N: Array.from(ct.fn_N),
-    ftx_N: Array.from(ct.ft_N[0]), fty_N: Array.from(ct.ft_N[1]), ftz_N: Array.from(ct.ft_N[2]),
-    contactRadius_m: areas.radius_m, contactArea_m2: areas.area_m2,
+    i_id: Array.from(ct.i, (i) => ids[i]),
+    j_id: Array.from(ct.j, (j) => ids[j]),
+    overlap_m: Array.from(ct.overlap_m),
+    fn_N: Array.from(ct.fn_N),
+    ftx_N: Array.from(ct.ft_N[0]),
+    fty_N: Array.from(ct.ft_N[1]),
+    ftz_N: Array.from(ct.ft_N[2]),
+    contactRadius_m: areas.radius_m,
+    contactArea_m2: areas.area_m2,
   };
   const { radius_m: _r, area_m2: _a, ...areaSummary } = areas;
-  const rep = { particles, contacts, phases, profile, stressVsHeight: hBins, stressVsRadius: rBins, stressHeatMapXY: heat, heatMapExtent_m: ext, areas: areaSummary, box: stateB } satisfies StateReport;
+  const rep = {
+    particles,
+    contacts,
+    phases,
+    profile,
+    stressVsHeight: hBins,
+    stressVsRadius: rBins,
+    stressHeatMapXY: heat,
+    heatMapExtent_m: ext,
+    areas: areaSummary,
+    box: stateB,
+  } satisfies StateReport;
   return rep;
 }

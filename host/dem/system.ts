@@ -58,12 +58,47 @@ export interface SystemInit {
 
 /** A run that blew up (input problem: time step or loading speed too large); exit code 2 in the CLI. */
 export class DemUnstableError extends AssbError {
-  constructor(message: string, readonly step: number, readonly particle: number, readonly partner: number) { super(message); this.name = "DemUnstableError"; }
+  constructor(
+    message: string,
+    readonly step: number,
+    readonly particle: number,
+    readonly partner: number,
+  ) {
+    super(message);
+    this.name = "DemUnstableError";
+  }
 }
 
-const PARTICLE_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_WY, L.P_WZ, L.P_FX, L.P_FY, L.P_FZ,
-  L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR,
-  L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ];
+const PARTICLE_F64 = [
+  L.P_X,
+  L.P_Y,
+  L.P_Z,
+  L.P_VX,
+  L.P_VY,
+  L.P_VZ,
+  L.P_WX,
+  L.P_WY,
+  L.P_WZ,
+  L.P_FX,
+  L.P_FY,
+  L.P_FZ,
+  L.P_TX,
+  L.P_TY,
+  L.P_TZ,
+  L.P_R,
+  L.P_MASS,
+  L.P_DTFM,
+  L.P_DTIR,
+  L.P_XR,
+  L.P_YR,
+  L.P_ZR,
+  L.P_WXX,
+  L.P_WYY,
+  L.P_WZZ,
+  L.P_WXY,
+  L.P_WXZ,
+  L.P_WYZ,
+];
 const PAIR_F64 = [L.P_HX, L.P_HY, L.P_HZ, L.P_HX2, L.P_HY2, L.P_HZ2, L.P_CDN, L.P_CFN, L.P_CFTX, L.P_CFTY, L.P_CFTZ];
 
 /**
@@ -82,9 +117,36 @@ export interface RestartState {
   walls: { block: string; hx: string; hy: string; hz: string }[];
 }
 
-const RESTART_F64 = [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_VY, L.P_VZ, L.P_WX, L.P_WY, L.P_WZ, L.P_FX, L.P_FY, L.P_FZ,
-  L.P_TX, L.P_TY, L.P_TZ, L.P_R, L.P_MASS, L.P_DTFM, L.P_DTIR, L.P_XR, L.P_YR, L.P_ZR,
-  L.P_WXX, L.P_WYY, L.P_WZZ, L.P_WXY, L.P_WXZ, L.P_WYZ];
+const RESTART_F64 = [
+  L.P_X,
+  L.P_Y,
+  L.P_Z,
+  L.P_VX,
+  L.P_VY,
+  L.P_VZ,
+  L.P_WX,
+  L.P_WY,
+  L.P_WZ,
+  L.P_FX,
+  L.P_FY,
+  L.P_FZ,
+  L.P_TX,
+  L.P_TY,
+  L.P_TZ,
+  L.P_R,
+  L.P_MASS,
+  L.P_DTFM,
+  L.P_DTIR,
+  L.P_XR,
+  L.P_YR,
+  L.P_ZR,
+  L.P_WXX,
+  L.P_WYY,
+  L.P_WZZ,
+  L.P_WXY,
+  L.P_WXZ,
+  L.P_WYZ,
+];
 const RESTART_HEADER_F = [L.H_DT, L.H_SKIN, L.H_TIME, L.H_STEP, L.H_RMAX, L.H_MAXDISP2, L.H_MAX_OVERLAP, L.H_MAX_STEPDISP, L.H_INERTIA];
 const RESTART_HEADER_I = [L.H_PERX, L.H_PERY, L.H_NREBUILD, L.H_FORCE_REBUILD];
 const WALL_POINTER_SLOTS = [L.W_HX, L.W_HY, L.W_HZ];
@@ -98,11 +160,30 @@ function checkRestartShape(st: RestartState, n: number): void {
     const m = b64.replace(/=+$/, "").length;
     if (Math.floor((m * 3) / 4) !== bytes) throw bad(what);
   };
-  if (!st.header || !st.particles || !st.neighbors || !Array.isArray(st.walls)) throw bad("a section (header, particles, neighbors, walls)");
+  if (!st.header || !st.particles || !st.neighbors || !Array.isArray(st.walls))
+    throw bad("a section (header, particles, neighbors, walls)");
   for (const sl of RESTART_HEADER_F) if (typeof st.header[`f${sl}`] !== "number") throw bad(`header slot ${sl}`);
   for (const sl of RESTART_HEADER_I) if (typeof st.header[`i${sl}`] !== "number") throw bad(`header slot ${sl}`);
-  const names: Record<number, string> = { [L.P_X]: "x", [L.P_Y]: "y", [L.P_Z]: "z", [L.P_VX]: "vx", [L.P_VY]: "vy", [L.P_VZ]: "vz", [L.P_WX]: "wx", [L.P_WY]: "wy", [L.P_WZ]: "wz",
-    [L.P_FX]: "fx", [L.P_FY]: "fy", [L.P_FZ]: "fz", [L.P_TX]: "tx", [L.P_TY]: "ty", [L.P_TZ]: "tz", [L.P_R]: "radius", [L.P_MASS]: "mass", [L.P_WXX]: "virial xx" };
+  const names: Record<number, string> = {
+    [L.P_X]: "x",
+    [L.P_Y]: "y",
+    [L.P_Z]: "z",
+    [L.P_VX]: "vx",
+    [L.P_VY]: "vy",
+    [L.P_VZ]: "vz",
+    [L.P_WX]: "wx",
+    [L.P_WY]: "wy",
+    [L.P_WZ]: "wz",
+    [L.P_FX]: "fx",
+    [L.P_FY]: "fy",
+    [L.P_FZ]: "fz",
+    [L.P_TX]: "tx",
+    [L.P_TY]: "ty",
+    [L.P_TZ]: "tz",
+    [L.P_R]: "radius",
+    [L.P_MASS]: "mass",
+    [L.P_WXX]: "virial xx",
+  };
   for (const sl of RESTART_F64) len(st.particles[`f${sl}`], n * 8, `the particle array ${names[sl] ?? `slot ${sl}`}`);
   len(st.particles.mat, n * 4, "the material array");
   len(st.particles.ncont, n * 4, "the coordination array");
@@ -111,7 +192,10 @@ function checkRestartShape(st: RestartState, n: number): void {
   len(st.neighbors.row, (n + 1) * 4, "the neighbour rows");
   len(st.neighbors.nbr, np * 4, "the neighbour list");
   for (const h of ["hx", "hy", "hz"] as const) len(st.neighbors[h], np * 8, "the contact history");
-  st.walls.forEach((w, k) => { len(w?.block, L.WALL_SLOTS * 8, `wall ${k}`); for (const h of ["hx", "hy", "hz"] as const) len(w[h], n * 8, `wall ${k} history`); });
+  st.walls.forEach((w, k) => {
+    len(w?.block, L.WALL_SLOTS * 8, `wall ${k}`);
+    for (const h of ["hx", "hy", "hz"] as const) len(w[h], n * 8, `wall ${k} history`);
+  });
 }
 
 export class DemSystem {
@@ -121,7 +205,10 @@ export class DemSystem {
   readonly wallNames: string[];
   private dv: DataView;
 
-  constructor(readonly kernels: Kernels, init: SystemInit) {
+  constructor(
+    readonly kernels: Kernels,
+    init: SystemInit,
+  ) {
     const n = init.radius_m.length;
     this.n = n;
     this.nWalls = init.walls.length;
@@ -167,9 +254,19 @@ export class DemSystem {
     for (let i = 0; i < n; i++) rmax = Math.max(rmax, init.radius_m[i]);
     this.setF(L.H_RMAX, rmax);
 
-    this.f64(L.P_X).set(init.position_m.x); this.f64(L.P_Y).set(init.position_m.y); this.f64(L.P_Z).set(init.position_m.z);
-    if (init.velocity_m_s) { this.f64(L.P_VX).set(init.velocity_m_s.x); this.f64(L.P_VY).set(init.velocity_m_s.y); this.f64(L.P_VZ).set(init.velocity_m_s.z); }
-    if (init.angularVelocity_rad_s) { this.f64(L.P_WX).set(init.angularVelocity_rad_s.x); this.f64(L.P_WY).set(init.angularVelocity_rad_s.y); this.f64(L.P_WZ).set(init.angularVelocity_rad_s.z); }
+    this.f64(L.P_X).set(init.position_m.x);
+    this.f64(L.P_Y).set(init.position_m.y);
+    this.f64(L.P_Z).set(init.position_m.z);
+    if (init.velocity_m_s) {
+      this.f64(L.P_VX).set(init.velocity_m_s.x);
+      this.f64(L.P_VY).set(init.velocity_m_s.y);
+      this.f64(L.P_VZ).set(init.velocity_m_s.z);
+    }
+    if (init.angularVelocity_rad_s) {
+      this.f64(L.P_WX).set(init.angularVelocity_rad_s.x);
+      this.f64(L.P_WY).set(init.angularVelocity_rad_s.y);
+      this.f64(L.P_WZ).set(init.angularVelocity_rad_s.z);
+    }
     this.f64(L.P_R).set(init.radius_m);
     this.f64(L.P_MASS).set(init.mass_kg);
     this.i32(L.P_MAT).set(init.material);
@@ -205,21 +302,40 @@ export class DemSystem {
     if (this.dv.buffer !== this.kernels.heap.buffer) this.dv = new DataView(this.kernels.heap.buffer);
     return this.dv;
   }
-  getI(slot: number): number { return this.view().getInt32(this.sys + slot * 8, true); }
-  setI(slot: number, v: number): void { this.view().setInt32(this.sys + slot * 8, v, true); }
-  getF(slot: number): number { return this.view().getFloat64(this.sys + slot * 8, true); }
-  setF(slot: number, v: number): void { this.view().setFloat64(this.sys + slot * 8, v, true); }
-  getP(slot: number): number { return this.view().getUint32(this.sys + slot * 8, true); }
-  private setP(slot: number, p: number): void { this.view().setUint32(this.sys + slot * 8, p, true); }
+  getI(slot: number): number {
+    return this.view().getInt32(this.sys + slot * 8, true);
+  }
+  setI(slot: number, v: number): void {
+    this.view().setInt32(this.sys + slot * 8, v, true);
+  }
+  getF(slot: number): number {
+    return this.view().getFloat64(this.sys + slot * 8, true);
+  }
+  setF(slot: number, v: number): void {
+    this.view().setFloat64(this.sys + slot * 8, v, true);
+  }
+  getP(slot: number): number {
+    return this.view().getUint32(this.sys + slot * 8, true);
+  }
+  private setP(slot: number, p: number): void {
+    this.view().setUint32(this.sys + slot * 8, p, true);
+  }
   /** A fresh view of a per-particle f64 array (valid until the next allocation). */
-  f64(slot: number, len = this.n): Float64Array { return new Float64Array(this.kernels.heap.buffer, this.getP(slot), len); }
-  i32(slot: number, len = this.n): Int32Array { return new Int32Array(this.kernels.heap.buffer, this.getP(slot), len); }
+  f64(slot: number, len = this.n): Float64Array {
+    return new Float64Array(this.kernels.heap.buffer, this.getP(slot), len);
+  }
+  i32(slot: number, len = this.n): Int32Array {
+    return new Int32Array(this.kernels.heap.buffer, this.getP(slot), len);
+  }
 
   // ---- capacities ----
   private allocPairs(cap: number, keep: boolean): void {
     const heap = this.kernels.heap;
-    const old = keep ? { nbr: this.getP(L.P_NBR), hx: this.getP(L.P_HX), hy: this.getP(L.P_HY), hz: this.getP(L.P_HZ), n: this.getI(L.H_NPAIRS) } : undefined;
-    const nbr = heap.alloc(cap * 4), nbr2 = heap.alloc(cap * 4);
+    const old = keep
+      ? { nbr: this.getP(L.P_NBR), hx: this.getP(L.P_HX), hy: this.getP(L.P_HY), hz: this.getP(L.P_HZ), n: this.getI(L.H_NPAIRS) }
+      : undefined;
+    const nbr = heap.alloc(cap * 4),
+      nbr2 = heap.alloc(cap * 4);
     this.setP(L.P_CK, heap.alloc(cap * 4));
     this.setP(L.P_CI, heap.alloc(cap * 4));
     const f = PAIR_F64.map(() => heap.alloc(cap * 8));
@@ -244,27 +360,52 @@ export class DemSystem {
   private handle(status: number, what: string): boolean {
     if (status === L.ST_OK) return false;
     const val = this.getF(L.H_STATUS_VAL);
-    if (status === L.ST_NEED_PAIRS) { this.allocPairs(Math.ceil(val * 1.3) + 64, true); return true; }
-    if (status === L.ST_NEED_CELLS) { this.allocCells(Math.ceil(val * 1.2) + 16); return true; }
+    if (status === L.ST_NEED_PAIRS) {
+      this.allocPairs(Math.ceil(val * 1.3) + 64, true);
+      return true;
+    }
+    if (status === L.ST_NEED_CELLS) {
+      this.allocCells(Math.ceil(val * 1.2) + 16);
+      return true;
+    }
     const step = this.getF(L.H_STEP);
-    const i = this.getI(L.H_STATUS_I), j = this.getI(L.H_STATUS_J);
+    const i = this.getI(L.H_STATUS_I),
+      j = this.getI(L.H_STATUS_J);
     const dt = this.getF(L.H_DT);
     if (status === L.ST_BAD_BOX) {
-      throw new ConfigError(`box: a periodic length of ${val.toExponential(3)} m is shorter than two neighbour cut-offs (2 x (2 R_max + skin) = ${(2 * (2 * this.getF(L.H_RMAX) + this.getF(L.H_SKIN))).toExponential(3)} m); enlarge the box or make that direction non-periodic`);
+      throw new ConfigError(
+        `box: a periodic length of ${val.toExponential(3)} m is shorter than two neighbour cut-offs (2 x (2 R_max + skin) = ${(2 * (2 * this.getF(L.H_RMAX) + this.getF(L.H_SKIN))).toExponential(3)} m); enlarge the box or make that direction non-periodic`,
+      );
     }
     const who = (k: number) => `particle ${this.ids ? this.ids[k] : k}`;
     // at a set-up nothing has moved yet: the overlap is in the positions the run started from
     const atSetup = what === "set-up";
     if (status === L.ST_UNSTABLE_SPEED) {
-      throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} moved ${val.toPrecision(3)} of its radius in one step (limit ${this.getF(L.H_MAX_STEPDISP)}). Reduce the time step (dt = ${dt.toExponential(3)} s), e.g. timestep.rayleighFraction: 0.1, or slow the walls down`, step, i, j);
+      throw new DemUnstableError(
+        `DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} moved ${val.toPrecision(3)} of its radius in one step (limit ${this.getF(L.H_MAX_STEPDISP)}). Reduce the time step (dt = ${dt.toExponential(3)} s), e.g. timestep.rayleighFraction: 0.1, or slow the walls down`,
+        step,
+        i,
+        j,
+      );
     }
     if (status === L.ST_UNSTABLE_OVERLAP) {
-      const partner = j >= 0 && j < this.n ? who(j) : j < 0 && -1 - j < this.nWalls ? `wall '${this.wallNames[-1 - j]}'` : "another particle or a wall";
+      const partner =
+        j >= 0 && j < this.n ? who(j) : j < 0 && -1 - j < this.nWalls ? `wall '${this.wallNames[-1 - j]}'` : "another particle or a wall";
       const limit = this.getF(L.H_MAX_OVERLAP);
       if (atSetup) {
-        throw new DemUnstableError(`DEM set-up at step ${step}: ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius before any time step (limit ${limit}): the ${step === 0 ? "initial positions overlap; fix the packing (positions, radii, wall positions)" : "state given to this stage overlaps (grown radii or moved walls)"} or raise limits.maxOverlapFraction`, step, i, j);
+        throw new DemUnstableError(
+          `DEM set-up at step ${step}: ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius before any time step (limit ${limit}): the ${step === 0 ? "initial positions overlap; fix the packing (positions, radii, wall positions)" : "state given to this stage overlaps (grown radii or moved walls)"} or raise limits.maxOverlapFraction`,
+          step,
+          i,
+          j,
+        );
       }
-      throw new DemUnstableError(`DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius (limit ${limit}). Reduce the time step (dt = ${dt.toExponential(3)} s) or the loading speed`, step, i, j);
+      throw new DemUnstableError(
+        `DEM run unstable during ${what} at step ${step} (t = ${this.getF(L.H_TIME).toExponential(4)} s): ${who(i)} overlaps ${partner} by ${val.toPrecision(3)} of the smaller radius (limit ${limit}). Reduce the time step (dt = ${dt.toExponential(3)} s) or the loading speed`,
+        step,
+        i,
+        j,
+      );
     }
     throw new Error(`dem: kernel returned unknown status ${status} (internal error)`);
   }
@@ -283,13 +424,19 @@ export class DemSystem {
     particles.ncont = toBase64(this.i32(L.P_NCONT));
     const np = this.getI(L.H_NPAIRS);
     const neighbors = {
-      npairs: np, row: toBase64(this.i32(L.P_ROW, this.n + 1)), nbr: toBase64(this.i32(L.P_NBR, np)),
-      hx: toBase64(this.f64(L.P_HX, np)), hy: toBase64(this.f64(L.P_HY, np)), hz: toBase64(this.f64(L.P_HZ, np)),
+      npairs: np,
+      row: toBase64(this.i32(L.P_ROW, this.n + 1)),
+      nbr: toBase64(this.i32(L.P_NBR, np)),
+      hx: toBase64(this.f64(L.P_HX, np)),
+      hy: toBase64(this.f64(L.P_HY, np)),
+      hz: toBase64(this.f64(L.P_HZ, np)),
     };
     const walls = Array.from({ length: this.nWalls }, (_, k) => {
       const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
       const dv = this.view();
-      const hist = WALL_POINTER_SLOTS.map((sl) => toBase64(new Float64Array(this.kernels.heap.buffer, dv.getUint32(b + sl * 8, true), this.n)));
+      const hist = WALL_POINTER_SLOTS.map((sl) =>
+        toBase64(new Float64Array(this.kernels.heap.buffer, dv.getUint32(b + sl * 8, true), this.n)),
+      );
       return { block: toBase64(new Uint8Array(this.kernels.heap.buffer, b, L.WALL_SLOTS * 8)), hx: hist[0], hy: hist[1], hz: hist[2] };
     });
     return { kind: "assbkit.dem.restart", version: VERSION, n: this.n, nWalls: this.nWalls, header, particles, neighbors, walls };
@@ -297,8 +444,12 @@ export class DemSystem {
 
   /** Restores a saved state into this system (built from the same case: same particles and walls). */
   loadState(st: RestartState): void {
-    if (st?.kind !== "assbkit.dem.restart") throw new ConfigError(`restart: not an assbkit DEM restart state (kind = ${JSON.stringify(st?.kind)})`);
-    if (st.n !== this.n || st.nWalls !== this.nWalls) throw new ConfigError(`restart: the file holds ${st.n} particles and ${st.nWalls} walls, this case ${this.n} and ${this.nWalls}; use the case that wrote it`);
+    if (st?.kind !== "assbkit.dem.restart")
+      throw new ConfigError(`restart: not an assbkit DEM restart state (kind = ${JSON.stringify(st?.kind)})`);
+    if (st.n !== this.n || st.nWalls !== this.nWalls)
+      throw new ConfigError(
+        `restart: the file holds ${st.n} particles and ${st.nWalls} walls, this case ${this.n} and ${this.nWalls}; use the case that wrote it`,
+      );
     checkRestartShape(st, this.n);
     for (const sl of RESTART_HEADER_F) this.setF(sl, st.header[`f${sl}`]);
     for (const sl of RESTART_HEADER_I) this.setI(sl, st.header[`i${sl}`]);
@@ -318,13 +469,18 @@ export class DemSystem {
       const dv = this.view();
       const ptrs = WALL_POINTER_SLOTS.map((sl) => dv.getUint32(b + sl * 8, true));
       new Uint8Array(this.kernels.heap.buffer, b, L.WALL_SLOTS * 8).set(new Uint8Array(f64FromBase64(w.block).buffer));
-      ptrs.forEach((p, j) => { dv.setUint32(b + WALL_POINTER_SLOTS[j] * 8, p, true); new Float64Array(this.kernels.heap.buffer, p, this.n).set(f64FromBase64([w.hx, w.hy, w.hz][j])); });
+      ptrs.forEach((p, j) => {
+        dv.setUint32(b + WALL_POINTER_SLOTS[j] * 8, p, true);
+        new Float64Array(this.kernels.heap.buffer, p, this.n).set(f64FromBase64([w.hx, w.hy, w.hz][j]));
+      });
     });
   }
 
   /** LIGGGHTS `run` set-up: neighbour build + force evaluation without advancing the history. */
   setup(): void {
-    for (;;) { if (!this.handle(this.kernels.demSetup(this.sys), "set-up")) break; }
+    for (;;) {
+      if (!this.handle(this.kernels.demSetup(this.sys), "set-up")) break;
+    }
   }
 
   /** Advances nsteps steps; `record` stores contacts, virial and coordination in the last one. */
@@ -340,7 +496,11 @@ export class DemSystem {
     if (record) {
       go(nsteps - 1);
       this.setI(L.H_RECORD, 1);
-      try { go(target - this.getF(L.H_STEP)); } finally { this.setI(L.H_RECORD, 0); }
+      try {
+        go(target - this.getF(L.H_STEP));
+      } finally {
+        this.setI(L.H_RECORD, 0);
+      }
     } else go(nsteps);
   }
 
@@ -352,16 +512,31 @@ export class DemSystem {
   }
 
   /** Periodicity along x and y now (isostatic stages switch it off). */
-  get periodic(): [boolean, boolean] { return [this.getI(L.H_PERX) === 1, this.getI(L.H_PERY) === 1]; }
+  get periodic(): [boolean, boolean] {
+    return [this.getI(L.H_PERX) === 1, this.getI(L.H_PERY) === 1];
+  }
 
   /** After changing radii, masses or dt from the host. */
-  prepare(): void { this.kernels.demPrepare(this.sys); this.setI(L.H_FORCE_REBUILD, 1); }
+  prepare(): void {
+    this.kernels.demPrepare(this.sys);
+    this.setI(L.H_FORCE_REBUILD, 1);
+  }
 
-  get time_s(): number { return this.getF(L.H_TIME); }
-  get step(): number { return this.getF(L.H_STEP); }
-  get dt_s(): number { return this.getF(L.H_DT); }
-  get neighborBuilds(): number { return this.getI(L.H_NREBUILD); }
-  get pairCount(): number { return this.getI(L.H_NPAIRS); }
+  get time_s(): number {
+    return this.getF(L.H_TIME);
+  }
+  get step(): number {
+    return this.getF(L.H_STEP);
+  }
+  get dt_s(): number {
+    return this.getF(L.H_DT);
+  }
+  get neighborBuilds(): number {
+    return this.getI(L.H_NREBUILD);
+  }
+  get pairCount(): number {
+    return this.getI(L.H_NPAIRS);
+  }
 
   wall(k: number) {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
@@ -384,7 +559,17 @@ export class DemSystem {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
     return this.view().getFloat64(b + L.W_SIDE * 8, true) > 0 ? 1 : -1;
   }
-  setWall(k: number, patch: { position_m?: number; velocity_m_s?: [number, number, number]; mode?: WallMode; targetLoad_N?: number; gain_m_per_s_N?: number; maxSpeed_m_s?: number }): void {
+  setWall(
+    k: number,
+    patch: {
+      position_m?: number;
+      velocity_m_s?: [number, number, number];
+      mode?: WallMode;
+      targetLoad_N?: number;
+      gain_m_per_s_N?: number;
+      maxSpeed_m_s?: number;
+    },
+  ): void {
     const b = this.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
     const dv = this.view();
     if (patch.mode && patch.mode !== "off" && dv.getInt32(b + L.W_MODE * 8, true) === WALL_MODE_CODE.off) {
@@ -400,20 +585,41 @@ export class DemSystem {
   }
 
   /** Neighbour-list pairs with the data of the last recorded step (contacts: overlap > 0). */
-  contacts(): { i: Int32Array; j: Int32Array; overlap_m: Float64Array; fn_N: Float64Array; ft_N: [Float64Array, Float64Array, Float64Array] } {
+  contacts(): {
+    i: Int32Array;
+    j: Int32Array;
+    overlap_m: Float64Array;
+    fn_N: Float64Array;
+    ft_N: [Float64Array, Float64Array, Float64Array];
+  } {
     const np = this.getI(L.H_NPAIRS);
-    const row = this.i32(L.P_ROW, this.n + 1), nbr = this.i32(L.P_NBR, np);
-    const dn = this.f64(L.P_CDN, np), fn = this.f64(L.P_CFN, np);
-    const tx = this.f64(L.P_CFTX, np), ty = this.f64(L.P_CFTY, np), tz = this.f64(L.P_CFTZ, np);
+    const row = this.i32(L.P_ROW, this.n + 1),
+      nbr = this.i32(L.P_NBR, np);
+    const dn = this.f64(L.P_CDN, np),
+      fn = this.f64(L.P_CFN, np);
+    const tx = this.f64(L.P_CFTX, np),
+      ty = this.f64(L.P_CFTY, np),
+      tz = this.f64(L.P_CFTZ, np);
     let m = 0;
     for (let k = 0; k < np; k++) if (dn[k] > 0) m++;
-    const out = { i: new Int32Array(m), j: new Int32Array(m), overlap_m: new Float64Array(m), fn_N: new Float64Array(m), ft_N: [new Float64Array(m), new Float64Array(m), new Float64Array(m)] as [Float64Array, Float64Array, Float64Array] };
+    const out = {
+      i: new Int32Array(m),
+      j: new Int32Array(m),
+      overlap_m: new Float64Array(m),
+      fn_N: new Float64Array(m),
+      ft_N: [new Float64Array(m), new Float64Array(m), new Float64Array(m)] as [Float64Array, Float64Array, Float64Array],
+    };
     let c = 0;
     for (let i = 0; i < this.n; i++) {
       for (let k = row[i]; k < row[i + 1]; k++) {
         if (!(dn[k] > 0)) continue;
-        out.i[c] = i; out.j[c] = nbr[k]; out.overlap_m[c] = dn[k]; out.fn_N[c] = fn[k];
-        out.ft_N[0][c] = tx[k]; out.ft_N[1][c] = ty[k]; out.ft_N[2][c] = tz[k];
+        out.i[c] = i;
+        out.j[c] = nbr[k];
+        out.overlap_m[c] = dn[k];
+        out.fn_N[c] = fn[k];
+        out.ft_N[0][c] = tx[k];
+        out.ft_N[1][c] = ty[k];
+        out.ft_N[2][c] = tz[k];
         c++;
       }
     }

@@ -13,5 +13,11 @@ export function fromBase64(s: string): Uint8Array {
   for (let i = 0; i < b.length; i++) u8[i] = b.charCodeAt(i);
   return u8;
 }
-export const f64FromBase64 = (s: string) => { const u = fromBase64(s); return new Float64Array(u.buffer, u.byteOffset, u.byteLength / 8); };
-export const i32FromBase64 = (s: string) => { const u = fromBase64(s); return new Int32Array(u.buffer, u.byteOffset, u.byteLength / 4); };
+export const f64FromBase64 = (s: string) => {
+  const u = fromBase64(s);
+  return new Float64Array(u.buffer, u.byteOffset, u.byteLength / 8);
+};
+export const i32FromBase64 = (s: string) => {
+  const u = fromBase64(s);
+  return new Int32Array(u.buffer, u.byteOffset, u.byteLength / 4);
+};

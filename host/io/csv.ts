@@ -6,22 +6,31 @@
 import Papa from "papaparse";
 import { ConfigError } from "../config/errors.js";
 
-export interface Table { columns: string[]; rows: (number | string)[][] }
+export interface Table {
+  columns: string[];
+  rows: (number | string)[][];
+}
 
 /** Parses CSV text: header + rows of strings. A row whose field count differs from the header's is refused (a truncated file ends that way). */
 export function parseCsv(text: string, source = "csv"): { columns: string[]; rows: string[][] } {
   const r = Papa.parse<string[]>(text, { header: false, skipEmptyLines: "greedy", comments: "#", dynamicTyping: false });
   const bad = r.errors.find((e) => e.type === "Quotes");
-  if (bad) throw new ConfigError(`${source}: row ${(bad.row ?? 0) + 1}: ${bad.message.toLowerCase()} (a quoted field is not closed: truncated file?)`);
+  if (bad)
+    throw new ConfigError(
+      `${source}: row ${(bad.row ?? 0) + 1}: ${bad.message.toLowerCase()} (a quoted field is not closed: truncated file?)`,
+    );
   const lines = r.data;
-  if (lines.length === 0 || lines[0].every((c) => c.trim() === "")) throw new ConfigError(`${source}: empty file; expected a header row of column names`);
+  if (lines.length === 0 || lines[0].every((c) => c.trim() === ""))
+    throw new ConfigError(`${source}: empty file; expected a header row of column names`);
   const columns = lines[0].map((s) => s.trim());
   const dup = columns.find((c, k) => columns.indexOf(c) !== k);
   if (dup !== undefined) throw new ConfigError(`${source}: column '${dup}' appears twice in the header`);
   const rows = lines.slice(1).map((l, k) => {
     if (l.length !== columns.length) {
       const last = k === lines.length - 2;
-      throw new ConfigError(`${source}: row ${k + 2} has ${l.length} fields, the header has ${columns.length}${last ? " (the last row: truncated file?)" : ""}`);
+      throw new ConfigError(
+        `${source}: row ${k + 2} has ${l.length} fields, the header has ${columns.length}${last ? " (the last row: truncated file?)" : ""}`,
+      );
     }
     return l.map((s) => s.trim());
   });
@@ -29,18 +38,27 @@ export function parseCsv(text: string, source = "csv"): { columns: string[]; row
 }
 
 /** Numeric columns by name; a bad number is refused naming the file, row and column. */
-export function numericColumns(t: { columns: string[]; rows: string[][] }, names: string[], source = "csv", optional: string[] = []): Record<string, Float64Array | undefined> {
+export function numericColumns(
+  t: { columns: string[]; rows: string[][] },
+  names: string[],
+  source = "csv",
+  optional: string[] = [],
+): Record<string, Float64Array | undefined> {
   const out: Record<string, Float64Array | undefined> = {};
   for (const name of [...names, ...optional]) {
     const c = t.columns.indexOf(name);
     if (c < 0) {
-      if (optional.includes(name)) { out[name] = undefined; continue; }
+      if (optional.includes(name)) {
+        out[name] = undefined;
+        continue;
+      }
       throw new ConfigError(`${source}: column '${name}' is missing; columns: ${t.columns.join(", ")}`);
     }
     const a = new Float64Array(t.rows.length);
     t.rows.forEach((r, k) => {
       const v = Number(r[c]);
-      if (r[c] === "" || !Number.isFinite(v)) throw new ConfigError(`${source}: row ${k + 2}, column '${name}' = '${r[c]}': expected a finite number`);
+      if (r[c] === "" || !Number.isFinite(v))
+        throw new ConfigError(`${source}: row ${k + 2}, column '${name}' = '${r[c]}': expected a finite number`);
       a[k] = v;
     });
     out[name] = a;

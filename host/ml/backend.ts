@@ -108,8 +108,10 @@ async function probeNative(pkg: string, whyMissing: string): Promise<NativeProbe
 
 const GPU_PKG = "@tensorflow/tfjs-node-gpu";
 const NODE_PKG = "@tensorflow/tfjs-node";
-const GPU_MISSING = "its install script downloads libtensorflow from storage.googleapis.com; where that fails npm drops the optional package";
-const NODE_MISSING = "not a dependency of assbkit; `npm install @tensorflow/tfjs-node@4.22.0` where its install script can download libtensorflow";
+const GPU_MISSING =
+  "its install script downloads libtensorflow from storage.googleapis.com; where that fails npm drops the optional package";
+const NODE_MISSING =
+  "not a dependency of assbkit; `npm install @tensorflow/tfjs-node@4.22.0` where its install script can download libtensorflow";
 
 let wasmReady: Promise<PackInfo> | undefined;
 
@@ -121,14 +123,16 @@ async function initWasm(): Promise<PackInfo> {
       // The Emscripten loader finds the .wasm files next to its own script in Node; set the
       // directory explicitly anyway so bundled copies of this module still find them.
       // module names in variables keep browser bundlers (esbuild) from trying to resolve them
-      const modName = "node:module", pathName = "node:path";
+      const modName = "node:module",
+        pathName = "node:path";
       const { createRequire } = (await import(/* @vite-ignore */ modName)) as typeof import("node:module");
       const { dirname, join } = (await import(/* @vite-ignore */ pathName)) as typeof import("node:path");
       const req = createRequire(import.meta.url);
       const dir = dirname(req.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
       wasm.setWasmPaths(join(dir, "dist") + "/");
     }
-    if (!(await tf.setBackend("wasm"))) throw new Error("ml: the tfjs 'wasm' backend failed to initialise (its .wasm files were not found or did not compile)");
+    if (!(await tf.setBackend("wasm")))
+      throw new Error("ml: the tfjs 'wasm' backend failed to initialise (its .wasm files were not found or did not compile)");
     return registerWasmPack(tf);
   })();
   return wasmReady;
@@ -145,11 +149,15 @@ async function select(requested: MlBackendRequest): Promise<{ tf: Tf; info: MlBa
     if (g.ok && g.gpu) return { tf, info: { ...base, backend: "tensorflow", package: GPU_PKG, gpu: true } };
     if (g.ok && requested === "tensorflow") return { tf, info: { ...base, backend: "tensorflow", package: GPU_PKG, gpu: false } };
     notUsed.push({ name: GPU_PKG, reason: g.ok ? "loaded, but libtensorflow sees no CUDA GPU" : g.reason! });
-    const n = g.ok ? { ok: false, gpu: false, reason: `skipped: ${GPU_PKG} already registered the 'tensorflow' backend (CPU build of libtensorflow)` } : await probeNative(NODE_PKG, NODE_MISSING);
+    const n = g.ok
+      ? { ok: false, gpu: false, reason: `skipped: ${GPU_PKG} already registered the 'tensorflow' backend (CPU build of libtensorflow)` }
+      : await probeNative(NODE_PKG, NODE_MISSING);
     if (n.ok) return { tf, info: { ...base, backend: "tensorflow", package: NODE_PKG, gpu: n.gpu } };
     notUsed.push({ name: NODE_PKG, reason: n.reason! });
     if (requested === "tensorflow") {
-      throw new ConfigError(`ml: backend 'tensorflow' requested but unavailable: ${notUsed.map((c) => `${c.name}: ${c.reason}`).join("; ")}`);
+      throw new ConfigError(
+        `ml: backend 'tensorflow' requested but unavailable: ${notUsed.map((c) => `${c.name}: ${c.reason}`).join("; ")}`,
+      );
     }
   }
   if (requested === "cpu") {
@@ -164,7 +172,16 @@ async function select(requested: MlBackendRequest): Promise<{ tf: Tf; info: MlBa
   if (requested === "auto") notUsed.push({ name: "cpu", reason: "pure-JS reference backend, used only when asked for (tests)" });
   return {
     tf,
-    info: { ...base, backend: "wasm", package: "@tensorflow/tfjs-backend-wasm", gpu: false, simd: pack.simd, threads: pack.threads, packKernels: pack.kernels, packGradients: pack.gradients },
+    info: {
+      ...base,
+      backend: "wasm",
+      package: "@tensorflow/tfjs-backend-wasm",
+      gpu: false,
+      simd: pack.simd,
+      threads: pack.threads,
+      packKernels: pack.kernels,
+      packGradients: pack.gradients,
+    },
   };
 }
 
@@ -195,7 +212,9 @@ export async function initMl(opts: InitMlOptions = {}): Promise<{ tf: Tf; info: 
 
 /** Human-readable lines for `assb ml info` and logs. */
 export function describeBackend(info: MlBackendInfo): string[] {
-  const lines = [`backend: ${info.backend} (${info.package})${info.gpu ? " on GPU" : ""}${info.requested !== "auto" ? ` [requested: ${info.requested}]` : ""}`];
+  const lines = [
+    `backend: ${info.backend} (${info.package})${info.gpu ? " on GPU" : ""}${info.requested !== "auto" ? ` [requested: ${info.requested}]` : ""}`,
+  ];
   for (const c of info.notUsed) lines.push(`  not used: ${c.name}: ${c.reason}`);
   lines.push(`tfjs: ${info.versions.tfjs ?? info.versions["tfjs-core"]}`);
   if (info.simd !== undefined) lines.push(`simd: ${info.simd ? "on" : "off"}`);

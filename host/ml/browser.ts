@@ -19,7 +19,10 @@ export async function initMlBrowser(o: BrowserMlOptions = {}): Promise<string> {
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "cpu") throw new ConfigError(`ml: backend = ${JSON.stringify(backend)}: expected "wasm" or "cpu"`);
   if (backend === "wasm" && o.wasmPaths) setWasmPaths(o.wasmPaths);
-  if (!(await tf.setBackend(backend))) throw new Error(`ml: the tfjs '${backend}' backend failed to initialise${backend === "wasm" ? " (are its .wasm files served at wasmPaths?)" : ""}`);
+  if (!(await tf.setBackend(backend)))
+    throw new Error(
+      `ml: the tfjs '${backend}' backend failed to initialise${backend === "wasm" ? " (are its .wasm files served at wasmPaths?)" : ""}`,
+    );
   await tf.ready();
   return tf.getBackend();
 }

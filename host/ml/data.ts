@@ -36,30 +36,67 @@ export interface Dataset {
 export const sampleSize = (ds: Pick<Dataset, "xShape">) => ds.xShape.reduce((a, b) => a * b, 1);
 
 /** (c) In-memory rows: x[n][d], y[n][m]. */
-export function tableDataset(x: ArrayLike<number>[], y: ArrayLike<number>[], opts: { inputNames?: string[]; outputNames?: string[]; inputUnits?: string[]; outputUnits?: string[]; source?: string } = {}): Dataset {
+export function tableDataset(
+  x: ArrayLike<number>[],
+  y: ArrayLike<number>[],
+  opts: { inputNames?: string[]; outputNames?: string[]; inputUnits?: string[]; outputUnits?: string[]; source?: string } = {},
+): Dataset {
   if (x.length !== y.length) throw new ConfigError(`dataset: ${x.length} input rows but ${y.length} output rows`);
   if (x.length === 0) throw new ConfigError("dataset: no rows");
-  const d = x[0].length, m = y[0].length;
-  const X = new Float64Array(x.length * d), Y = new Float64Array(y.length * m);
-  x.forEach((r, k) => { if (r.length !== d) throw new ConfigError(`dataset: input row ${k} has ${r.length} values, expected ${d}`); X.set(Array.from(r), k * d); });
-  y.forEach((r, k) => { if (r.length !== m) throw new ConfigError(`dataset: output row ${k} has ${r.length} values, expected ${m}`); Y.set(Array.from(r), k * m); });
+  const d = x[0].length,
+    m = y[0].length;
+  const X = new Float64Array(x.length * d),
+    Y = new Float64Array(y.length * m);
+  x.forEach((r, k) => {
+    if (r.length !== d) throw new ConfigError(`dataset: input row ${k} has ${r.length} values, expected ${d}`);
+    X.set(Array.from(r), k * d);
+  });
+  y.forEach((r, k) => {
+    if (r.length !== m) throw new ConfigError(`dataset: output row ${k} has ${r.length} values, expected ${m}`);
+    Y.set(Array.from(r), k * m);
+  });
   return {
-    kind: "table", n: x.length, xShape: [d], x: X, y: Y,
+    kind: "table",
+    n: x.length,
+    xShape: [d],
+    x: X,
+    y: Y,
     inputNames: opts.inputNames ?? Array.from({ length: d }, (_, j) => `x${j + 1}`),
     outputNames: opts.outputNames ?? Array.from({ length: m }, (_, j) => `y${j + 1}`),
-    inputUnits: opts.inputUnits, outputUnits: opts.outputUnits, source: opts.source ?? "memory",
+    inputUnits: opts.inputUnits,
+    outputUnits: opts.outputUnits,
+    source: opts.source ?? "memory",
   };
 }
 
 /** (c) In-memory images: n gray uint8 images of h x w (row-major, one after another) and y[n][m]. */
-export function imageDataset(x: Uint8Array, h: number, w: number, y: ArrayLike<number>[], opts: { outputNames?: string[]; outputUnits?: string[]; ids?: string[]; pixelDivisor?: number; source?: string } = {}): Dataset {
+export function imageDataset(
+  x: Uint8Array,
+  h: number,
+  w: number,
+  y: ArrayLike<number>[],
+  opts: { outputNames?: string[]; outputUnits?: string[]; ids?: string[]; pixelDivisor?: number; source?: string } = {},
+): Dataset {
   const n = y.length;
   if (x.length !== n * h * w) throw new ConfigError(`dataset: ${x.length} pixels for ${n} images of ${w}x${h}`);
-  const m = n ? y[0].length : 0, Y = new Float64Array(n * m);
-  y.forEach((r, k) => { if (r.length !== m) throw new ConfigError(`dataset: output row ${k} has ${r.length} values, expected ${m}`); Y.set(Array.from(r), k * m); });
+  const m = n ? y[0].length : 0,
+    Y = new Float64Array(n * m);
+  y.forEach((r, k) => {
+    if (r.length !== m) throw new ConfigError(`dataset: output row ${k} has ${r.length} values, expected ${m}`);
+    Y.set(Array.from(r), k * m);
+  });
   return {
-    kind: "images", n, xShape: [h, w, 1], x, y: Y, inputNames: ["image"], outputNames: opts.outputNames ?? Array.from({ length: m }, (_, j) => `y${j + 1}`),
-    outputUnits: opts.outputUnits, ids: opts.ids, pixelDivisor: opts.pixelDivisor ?? 255, source: opts.source ?? "memory",
+    kind: "images",
+    n,
+    xShape: [h, w, 1],
+    x,
+    y: Y,
+    inputNames: ["image"],
+    outputNames: opts.outputNames ?? Array.from({ length: m }, (_, j) => `y${j + 1}`),
+    outputUnits: opts.outputUnits,
+    ids: opts.ids,
+    pixelDivisor: opts.pixelDivisor ?? 255,
+    source: opts.source ?? "memory",
   };
 }
 
@@ -69,7 +106,8 @@ function numberColumn(t: { columns: string[]; rows: string[][] }, name: string, 
   const a = new Float64Array(t.rows.length);
   t.rows.forEach((r, k) => {
     const v = Number(r[c]);
-    if (r[c] === "" || !Number.isFinite(v)) throw new ConfigError(`${source}: row ${k + 2}, column '${name}' = '${r[c]}' is not a finite number`);
+    if (r[c] === "" || !Number.isFinite(v))
+      throw new ConfigError(`${source}: row ${k + 2}, column '${name}' = '${r[c]}' is not a finite number`);
     a[k] = v;
   });
   return a;
@@ -77,21 +115,43 @@ function numberColumn(t: { columns: string[]; rows: string[][] }, name: string, 
 
 function readTable(path: string): { columns: string[]; rows: string[][] } {
   if (!existsSync(path)) throw new ConfigError(`dataset: file ${path} does not exist`);
-  try { return parseCsv(readFileSync(path, "utf8"), path); } catch (e) { throw new ConfigError((e as Error).message); }
+  try {
+    return parseCsv(readFileSync(path, "utf8"), path);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
 }
 
 /** A numeric CSV: the named input and output columns. */
-export function readCsvDataset(path: string, inputs: string[], outputs: string[], units: { inputs?: string[]; outputs?: string[] } = {}): Dataset {
+export function readCsvDataset(
+  path: string,
+  inputs: string[],
+  outputs: string[],
+  units: { inputs?: string[]; outputs?: string[] } = {},
+): Dataset {
   const t = readTable(path);
   const n = t.rows.length;
   if (n === 0) throw new ConfigError(`${path}: no data rows`);
-  const cx = inputs.map((c) => numberColumn(t, c, path)), cy = outputs.map((c) => numberColumn(t, c, path));
-  const x = new Float64Array(n * inputs.length), y = new Float64Array(n * outputs.length);
+  const cx = inputs.map((c) => numberColumn(t, c, path)),
+    cy = outputs.map((c) => numberColumn(t, c, path));
+  const x = new Float64Array(n * inputs.length),
+    y = new Float64Array(n * outputs.length);
   for (let k = 0; k < n; k++) {
     cx.forEach((col, j) => (x[k * inputs.length + j] = col[k]));
     cy.forEach((col, j) => (y[k * outputs.length + j] = col[k]));
   }
-  return { kind: "table", n, xShape: [inputs.length], x, y, inputNames: inputs.slice(), outputNames: outputs.slice(), inputUnits: units.inputs, outputUnits: units.outputs, source: path };
+  return {
+    kind: "table",
+    n,
+    xShape: [inputs.length],
+    x,
+    y,
+    inputNames: inputs.slice(),
+    outputNames: outputs.slice(),
+    inputUnits: units.inputs,
+    outputUnits: units.outputs,
+    source: path,
+  };
 }
 
 /** Labels for images: the output columns, and the optional file / index column. */
@@ -102,7 +162,9 @@ function labelRows(labelsCsv: string, outputs: string[]): { t: { columns: string
 }
 
 function packImages(images: Uint8Array[], h: number, w: number, ys: Float64Array[], rows: number[]): { x: Uint8Array; y: Float64Array } {
-  const m = ys.length, x = new Uint8Array(images.length * h * w), y = new Float64Array(images.length * m);
+  const m = ys.length,
+    x = new Uint8Array(images.length * h * w),
+    y = new Float64Array(images.length * m);
   images.forEach((im, k) => {
     x.set(im, k * h * w);
     for (let j = 0; j < m; j++) y[k * m + j] = ys[j][rows[k]];
@@ -115,7 +177,12 @@ function packImages(images: Uint8Array[], h: number, w: number, ys: Float64Array
  * column (names relative to the folder) and the output columns. Without a `file` column the PNG
  * files are taken in sorted name order, one per label row.
  */
-export function readPngDataset(dir: string, labelsCsv: string, outputs: string[], opts: { fileColumn?: string; outputUnits?: string[] } = {}): Dataset {
+export function readPngDataset(
+  dir: string,
+  labelsCsv: string,
+  outputs: string[],
+  opts: { fileColumn?: string; outputUnits?: string[] } = {},
+): Dataset {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`dataset: image folder ${dir} does not exist`);
   const { t, y } = labelRows(labelsCsv, outputs);
   const fc = t.columns.indexOf(opts.fileColumn ?? "file");
@@ -123,55 +190,120 @@ export function readPngDataset(dir: string, labelsCsv: string, outputs: string[]
   if (fc >= 0) files = t.rows.map((r) => r[fc]);
   else {
     if (opts.fileColumn) throw new ConfigError(`${labelsCsv}: column '${opts.fileColumn}' is missing; columns: ${t.columns.join(", ")}`);
-    files = readdirSync(dir).filter((f) => extname(f).toLowerCase() === ".png").sort();
-    if (files.length !== t.rows.length) throw new ConfigError(`${labelsCsv}: ${t.rows.length} label rows but ${dir} has ${files.length} PNG files (add a 'file' column to pair them)`);
+    files = readdirSync(dir)
+      .filter((f) => extname(f).toLowerCase() === ".png")
+      .sort();
+    if (files.length !== t.rows.length)
+      throw new ConfigError(
+        `${labelsCsv}: ${t.rows.length} label rows but ${dir} has ${files.length} PNG files (add a 'file' column to pair them)`,
+      );
   }
-  let h = 0, w = 0;
+  let h = 0,
+    w = 0;
   const images = files.map((f, k) => {
     const p = join(dir, f);
     if (!existsSync(p)) throw new ConfigError(`${labelsCsv}: row ${k + 2}: image ${p} does not exist`);
     const im = decodePng(readFileSync(p), p);
-    if (k === 0) { h = im.height; w = im.width; }
-    else if (im.height !== h || im.width !== w) throw new ConfigError(`dataset: ${p} is ${im.width}x${im.height} but ${files[0]} is ${w}x${h}; all images must have the same size`);
+    if (k === 0) {
+      h = im.height;
+      w = im.width;
+    } else if (im.height !== h || im.width !== w)
+      throw new ConfigError(`dataset: ${p} is ${im.width}x${im.height} but ${files[0]} is ${w}x${h}; all images must have the same size`);
     return im.gray;
   });
-  const { x, y: Y } = packImages(images, h, w, y, files.map((_, k) => k));
-  return { kind: "images", n: files.length, xShape: [h, w, 1], x, y: Y, inputNames: ["image"], outputNames: outputs.slice(), outputUnits: opts.outputUnits, ids: files, pixelDivisor: 255, source: dir };
+  const { x, y: Y } = packImages(
+    images,
+    h,
+    w,
+    y,
+    files.map((_, k) => k),
+  );
+  return {
+    kind: "images",
+    n: files.length,
+    xShape: [h, w, 1],
+    x,
+    y: Y,
+    inputNames: ["image"],
+    outputNames: outputs.slice(),
+    outputUnits: opts.outputUnits,
+    ids: files,
+    pixelDivisor: 255,
+    source: dir,
+  };
 }
 
 /**
  * (b) One raw uint8 tensor [N, H, W] with its JSON sidecar (fixtures/transport format) and a labels
  * CSV: one row per image in order, or with an `index` column giving the image index.
  */
-export function readRawDataset(sidecar: string, labelsCsv: string, outputs: string[], opts: { indexColumn?: string; outputUnits?: string[] } = {}): Dataset {
+export function readRawDataset(
+  sidecar: string,
+  labelsCsv: string,
+  outputs: string[],
+  opts: { indexColumn?: string; outputUnits?: string[] } = {},
+): Dataset {
   const v = readVolume(sidecar);
   const [N, h, w] = v.shape.length === 3 ? v.shape : [1, v.shape[0], v.shape[1]];
   const { t, y } = labelRows(labelsCsv, outputs);
   const ic = t.columns.indexOf(opts.indexColumn ?? "index");
-  if (ic < 0 && opts.indexColumn) throw new ConfigError(`${labelsCsv}: column '${opts.indexColumn}' is missing; columns: ${t.columns.join(", ")}`);
-  const index = ic >= 0 ? t.rows.map((r, k) => {
-    const i = Number(r[ic]);
-    if (!Number.isInteger(i) || i < 0 || i >= N) throw new ConfigError(`${labelsCsv}: row ${k + 2}: index ${r[ic]} is not an image index 0-${N - 1}`);
-    return i;
-  }) : t.rows.map((_, k) => k);
-  if (ic < 0 && t.rows.length !== N) throw new ConfigError(`${labelsCsv}: ${t.rows.length} label rows but ${sidecar} holds ${N} images (add an 'index' column to pair them)`);
+  if (ic < 0 && opts.indexColumn)
+    throw new ConfigError(`${labelsCsv}: column '${opts.indexColumn}' is missing; columns: ${t.columns.join(", ")}`);
+  const index =
+    ic >= 0
+      ? t.rows.map((r, k) => {
+          const i = Number(r[ic]);
+          if (!Number.isInteger(i) || i < 0 || i >= N)
+            throw new ConfigError(`${labelsCsv}: row ${k + 2}: index ${r[ic]} is not an image index 0-${N - 1}`);
+          return i;
+        })
+      : t.rows.map((_, k) => k);
+  if (ic < 0 && t.rows.length !== N)
+    throw new ConfigError(
+      `${labelsCsv}: ${t.rows.length} label rows but ${sidecar} holds ${N} images (add an 'index' column to pair them)`,
+    );
   const images = index.map((i) => v.data.subarray(i * h * w, (i + 1) * h * w));
-  const { x, y: Y } = packImages(images, h, w, y, index.map((_, k) => k));
+  const { x, y: Y } = packImages(
+    images,
+    h,
+    w,
+    y,
+    index.map((_, k) => k),
+  );
   let maxCode = 0;
   for (let i = 0; i < v.data.length; i++) if (v.data[i] > maxCode) maxCode = v.data[i];
-  return { kind: "images", n: index.length, xShape: [h, w, 1], x, y: Y, inputNames: ["image"], outputNames: outputs.slice(), outputUnits: opts.outputUnits, ids: index.map(String), pixelDivisor: Math.max(1, maxCode), source: sidecar };
+  return {
+    kind: "images",
+    n: index.length,
+    xShape: [h, w, 1],
+    x,
+    y: Y,
+    inputNames: ["image"],
+    outputNames: outputs.slice(),
+    outputUnits: opts.outputUnits,
+    ids: index.map(String),
+    pixelDivisor: Math.max(1, maxCode),
+    source: sidecar,
+  };
 }
 
 /** Images only (for prediction): a PNG file, a folder of PNGs, or a raw tensor sidecar. */
 export function readImages(path: string): { ids: string[]; h: number; w: number; x: Uint8Array; pixelDivisor: number } {
   if (!existsSync(path)) throw new ConfigError(`images: ${path} does not exist`);
   if (statSync(path).isDirectory()) {
-    const files = readdirSync(path).filter((f) => extname(f).toLowerCase() === ".png").sort();
+    const files = readdirSync(path)
+      .filter((f) => extname(f).toLowerCase() === ".png")
+      .sort();
     if (files.length === 0) throw new ConfigError(`images: ${path} holds no .png files`);
-    let h = 0, w = 0;
+    let h = 0,
+      w = 0;
     const ims = files.map((f, k) => {
       const im = decodePng(readFileSync(join(path, f)), join(path, f));
-      if (k === 0) { h = im.height; w = im.width; } else if (im.height !== h || im.width !== w) throw new ConfigError(`images: ${f} is ${im.width}x${im.height}, ${files[0]} is ${w}x${h}`);
+      if (k === 0) {
+        h = im.height;
+        w = im.width;
+      } else if (im.height !== h || im.width !== w)
+        throw new ConfigError(`images: ${f} is ${im.width}x${im.height}, ${files[0]} is ${w}x${h}`);
       return im.gray;
     });
     const x = new Uint8Array(files.length * h * w);
@@ -191,7 +323,11 @@ export function readImages(path: string): { ids: string[]; h: number; w: number;
 
 // ---- splits ----
 
-export interface Split { train: number[]; val: number[]; test: number[] }
+export interface Split {
+  train: number[];
+  val: number[];
+  test: number[];
+}
 
 /**
  * Seeded split of 0..n-1: `sizes` as fractions summing to at most 1 (train gets the rest) or as
@@ -200,32 +336,46 @@ export interface Split { train: number[]; val: number[]; test: number[] }
  */
 export function splitIndices(n: number, sizes: { train?: number; val: number; test: number }, seed: number): Split {
   const given = [sizes.train, sizes.val, sizes.test].filter((v): v is number => v !== undefined);
-  if (!given.every((v) => v >= 0 && Number.isFinite(v))) throw new ConfigError(`split: sizes ${JSON.stringify(sizes)} must be non-negative`);
+  if (!given.every((v) => v >= 0 && Number.isFinite(v)))
+    throw new ConfigError(`split: sizes ${JSON.stringify(sizes)} must be non-negative`);
   const sum = given.reduce((a, b) => a + b, 0);
   const frac = given.every((v) => v < 1) || (sum === 1 && given.every((v) => v === 0 || v === 1));
-  if (!frac && !given.every(Number.isInteger)) throw new ConfigError(`split: sizes ${JSON.stringify(sizes)}: give fractions (each < 1) or whole counts`);
+  if (!frac && !given.every(Number.isInteger))
+    throw new ConfigError(`split: sizes ${JSON.stringify(sizes)}: give fractions (each < 1) or whole counts`);
   const nVal = frac ? Math.round(sizes.val * n) : sizes.val;
   const nTest = frac ? Math.round(sizes.test * n) : sizes.test;
   const nTrain = sizes.train === undefined ? n - nVal - nTest : frac ? Math.round(sizes.train * n) : sizes.train;
-  if (!(nTrain >= 1) || nVal < 0 || nTest < 0 || nTrain + nVal + nTest > n) throw new ConfigError(`split: train ${nTrain}, val ${nVal}, test ${nTest} samples do not fit in ${n} (give fractions of 1 or counts)`);
+  if (!(nTrain >= 1) || nVal < 0 || nTest < 0 || nTrain + nVal + nTest > n)
+    throw new ConfigError(`split: train ${nTrain}, val ${nVal}, test ${nTest} samples do not fit in ${n} (give fractions of 1 or counts)`);
   const idx = Array.from({ length: n }, (_, i) => i);
   const r = new Rng(seed);
-  for (let i = n - 1; i > 0; i--) { const j = r.u32() % (i + 1); const t = idx[i]; idx[i] = idx[j]; idx[j] = t; }
+  for (let i = n - 1; i > 0; i--) {
+    const j = r.u32() % (i + 1);
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
   return { train: idx.slice(0, nTrain), val: idx.slice(nTrain, nTrain + nVal), test: idx.slice(nTrain + nVal, nTrain + nVal + nTest) };
 }
 
 /** Fits input/output scalers on the training rows only. */
-export function fitScalers(ds: Dataset, train: number[], opts: { log10Inputs?: string[]; log10Outputs?: string[]; pixelDivisor?: number } = {}): Scalers {
-  const input = ds.kind === "images"
-    ? new ImageScaler(opts.pixelDivisor ?? ds.pixelDivisor ?? 255)
-    : MinMaxScaler.fit(ds.x, ds.inputNames, opts.log10Inputs ?? [], train);
+export function fitScalers(
+  ds: Dataset,
+  train: number[],
+  opts: { log10Inputs?: string[]; log10Outputs?: string[]; pixelDivisor?: number } = {},
+): Scalers {
+  const input =
+    ds.kind === "images"
+      ? new ImageScaler(opts.pixelDivisor ?? ds.pixelDivisor ?? 255)
+      : MinMaxScaler.fit(ds.x, ds.inputNames, opts.log10Inputs ?? [], train);
   const output = MinMaxScaler.fit(ds.y, ds.outputNames, opts.log10Outputs ?? [], train);
   return { input, output };
 }
 
 /** Scaled float32 arrays for the given rows: x [k, ...xShape], y [k, m]. */
 export function scaledRows(ds: Dataset, rows: number[], s: Scalers): { x: Float32Array; y: Float32Array; n: number } {
-  const d = sampleSize(ds), m = ds.outputNames.length;
+  const d = sampleSize(ds),
+    m = ds.outputNames.length;
   const xr = ds.x instanceof Uint8Array ? new Uint8Array(rows.length * d) : new Float64Array(rows.length * d);
   const yr = new Float64Array(rows.length * m);
   rows.forEach((r, k) => {

@@ -35,7 +35,8 @@ export function lastConvLayer(model: tf.LayersModel): string {
 export function gradCam(model: tf.LayersModel, image: Float32Array, index = 0, layerName = lastConvLayer(model)): GradCam {
   const shape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const [h, w] = shape;
-  if (image.length !== shape.reduce((a, b) => a * b, 1)) throw new ConfigError(`gradcam: image has ${image.length} values, the model takes ${shape.join("x")}`);
+  if (image.length !== shape.reduce((a, b) => a * b, 1))
+    throw new ConfigError(`gradcam: image has ${image.length} values, the model takes ${shape.join("x")}`);
   const li = model.layers.findIndex((l) => l.name === layerName);
   if (li < 0) throw new ConfigError(`gradcam: no layer '${layerName}'`);
   const nOut = (model.outputs[0].shape as number[])[1];
@@ -50,7 +51,7 @@ export function gradCam(model: tf.LayersModel, image: Float32Array, index = 0, l
       return t.slice([0, index], [1, 1]).sum() as tf.Scalar;
     };
     const { value, grad } = tf.valueAndGrad(f)(fm);
-    const weights = grad.mean([1, 2], true);                                // [1, 1, 1, C]
+    const weights = grad.mean([1, 2], true); // [1, 1, 1, C]
     const cam = tf.relu(tf.sum(tf.mul(fm, weights), -1, true)) as tf.Tensor4D; // [1, h', w', 1]
     const rawMax = cam.max();
     const up = tf.image.resizeBilinear(cam, [h, w], false);
@@ -72,7 +73,8 @@ export function heatmapPng(cam: GradCam, gray: Uint8Array, alpha = 0.5): Uint8Ar
   if (gray.length !== w * h) throw new ConfigError(`gradcam: gray image has ${gray.length} pixels, the map ${w}x${h}`);
   const rgb = new Uint8Array(w * h * 3);
   for (let i = 0; i < w * h; i++) {
-    const v = cam.heat[i], a = alpha * (0.3 + 0.7 * v);
+    const v = cam.heat[i],
+      a = alpha * (0.3 + 0.7 * v);
     const [r, g, b] = jet(v);
     rgb[3 * i] = Math.round((1 - a) * gray[i] + a * r);
     rgb[3 * i + 1] = Math.round((1 - a) * gray[i] + a * g);

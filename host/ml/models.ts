@@ -41,7 +41,13 @@ export interface ModelCOptions {
 }
 export type ModelOptions = ModelAOptions | ModelBOptions | ModelCOptions;
 
-export const MODEL_A_DEFAULTS: Omit<ModelAOptions, "outputs"> = { kind: "A", inputSize: 224, channels: 1, filters: [32, 32, 32, 64, 64], dense: [128, 128] };
+export const MODEL_A_DEFAULTS: Omit<ModelAOptions, "outputs"> = {
+  kind: "A",
+  inputSize: 224,
+  channels: 1,
+  filters: [32, 32, 32, 64, 64],
+  dense: [128, 128],
+};
 export const MODEL_B_DEFAULTS: Omit<ModelBOptions, "outputs"> = { kind: "B", inputSize: 64, channels: 1, dropout: 0.2, headChannels: 256 };
 export const MODEL_C_DEFAULTS: Omit<ModelCOptions, "inputs" | "outputs"> = { kind: "C", hidden: 128, l2: 1e-6, outputActivation: "relu" };
 
@@ -57,19 +63,30 @@ function seeds(seed: number) {
 
 export function buildModelA(o: Partial<ModelAOptions> & { outputs: number }, seed: number): tf.Sequential {
   const opt = { ...MODEL_A_DEFAULTS, ...o };
-  if (opt.filters.length !== 5) throw new ConfigError(`model A: filters = ${JSON.stringify(opt.filters)}: expected 5 values (one per conv block)`);
-  if (opt.inputSize % 32 !== 0) throw new ConfigError(`model A: inputSize = ${opt.inputSize}: expected a multiple of 32 (five 2x2 max-pools)`);
+  if (opt.filters.length !== 5)
+    throw new ConfigError(`model A: filters = ${JSON.stringify(opt.filters)}: expected 5 values (one per conv block)`);
+  if (opt.inputSize % 32 !== 0)
+    throw new ConfigError(`model A: inputSize = ${opt.inputSize}: expected a multiple of 32 (five 2x2 max-pools)`);
   const s = seeds(seed);
   const m = tf.sequential({ name: "modelA" });
   opt.filters.forEach((f, i) => {
-    m.add(tf.layers.conv2d({
-      ...(i === 0 ? { inputShape: [opt.inputSize, opt.inputSize, opt.channels] } : {}),
-      filters: f, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: s.glorot(), name: `conv${i + 1}`,
-    }));
+    m.add(
+      tf.layers.conv2d({
+        ...(i === 0 ? { inputShape: [opt.inputSize, opt.inputSize, opt.channels] } : {}),
+        filters: f,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: s.glorot(),
+        name: `conv${i + 1}`,
+      }),
+    );
     m.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${i + 1}` }));
   });
   m.add(tf.layers.flatten({ name: "flatten" }));
-  opt.dense.forEach((u, i) => m.add(tf.layers.dense({ units: u, activation: "relu", kernelInitializer: s.glorot(), name: `dense${i + 1}` })));
+  opt.dense.forEach((u, i) =>
+    m.add(tf.layers.dense({ units: u, activation: "relu", kernelInitializer: s.glorot(), name: `dense${i + 1}` })),
+  );
   m.add(tf.layers.dense({ units: opt.outputs, activation: "linear", kernelInitializer: s.glorot(), name: "out" }));
   return m;
 }
@@ -79,49 +96,60 @@ export function buildModelB(o: Partial<ModelBOptions> & { outputs?: number }, se
   const s = seeds(seed);
   let n = 0;
   const nm = (p: string) => `${p}_${++n}`;
-  const bn = (x: tf.SymbolicTensor) => tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, name: nm("bn") }).apply(x) as tf.SymbolicTensor;
+  const bn = (x: tf.SymbolicTensor) =>
+    tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, name: nm("bn") }).apply(x) as tf.SymbolicTensor;
   const act = (x: tf.SymbolicTensor) => tf.layers.activation({ activation: "swish", name: nm("swish") }).apply(x) as tf.SymbolicTensor;
   const conv = (x: tf.SymbolicTensor, filters: number, k: number, strides = 1) =>
-    tf.layers.conv2d({ filters, kernelSize: k, strides, padding: "same", useBias: false, kernelInitializer: s.he(), name: nm("conv") }).apply(x) as tf.SymbolicTensor;
+    tf.layers
+      .conv2d({ filters, kernelSize: k, strides, padding: "same", useBias: false, kernelInitializer: s.he(), name: nm("conv") })
+      .apply(x) as tf.SymbolicTensor;
   const channels = (x: tf.SymbolicTensor) => x.shape[x.shape.length - 1] as number;
 
   const fusedMb = (x: tf.SymbolicTensor, out: number, expand: number, strides: number) => {
     const cin = channels(x);
     let y = act(bn(conv(x, expand === 1 ? out : cin * expand, 3, strides)));
     if (expand !== 1) y = bn(conv(y, out, 1));
-    return strides === 1 && cin === out ? tf.layers.add({ name: nm("add") }).apply([x, y]) as tf.SymbolicTensor : y;
+    return strides === 1 && cin === out ? (tf.layers.add({ name: nm("add") }).apply([x, y]) as tf.SymbolicTensor) : y;
   };
   const squeezeExcite = (x: tf.SymbolicTensor, squeeze: number) => {
     const c = channels(x);
     let e = tf.layers.globalAveragePooling2d({ name: nm("se_gap") }).apply(x) as tf.SymbolicTensor;
     e = tf.layers.reshape({ targetShape: [1, 1, c], name: nm("se_reshape") }).apply(e) as tf.SymbolicTensor;
-    e = tf.layers.dense({ units: Math.max(1, squeeze), activation: "swish", kernelInitializer: s.glorot(), name: nm("se_reduce") }).apply(e) as tf.SymbolicTensor;
-    e = tf.layers.dense({ units: c, activation: "sigmoid", kernelInitializer: s.glorot(), name: nm("se_expand") }).apply(e) as tf.SymbolicTensor;
+    e = tf.layers
+      .dense({ units: Math.max(1, squeeze), activation: "swish", kernelInitializer: s.glorot(), name: nm("se_reduce") })
+      .apply(e) as tf.SymbolicTensor;
+    e = tf.layers
+      .dense({ units: c, activation: "sigmoid", kernelInitializer: s.glorot(), name: nm("se_expand") })
+      .apply(e) as tf.SymbolicTensor;
     return tf.layers.multiply({ name: nm("se_scale") }).apply([x, e]) as tf.SymbolicTensor;
   };
   const mb = (x: tf.SymbolicTensor, out: number, expand: number, strides: number) => {
     const cin = channels(x);
     let y = act(bn(conv(x, cin * expand, 1)));
-    y = tf.layers.depthwiseConv2d({ kernelSize: 3, strides, padding: "same", useBias: false, depthwiseInitializer: s.he(), name: nm("dwconv") }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers
+      .depthwiseConv2d({ kernelSize: 3, strides, padding: "same", useBias: false, depthwiseInitializer: s.he(), name: nm("dwconv") })
+      .apply(y) as tf.SymbolicTensor;
     y = act(bn(y));
     y = squeezeExcite(y, Math.round(cin * 0.25));
     y = bn(conv(y, out, 1));
-    return strides === 1 && cin === out ? tf.layers.add({ name: nm("add") }).apply([x, y]) as tf.SymbolicTensor : y;
+    return strides === 1 && cin === out ? (tf.layers.add({ name: nm("add") }).apply([x, y]) as tf.SymbolicTensor) : y;
   };
 
   const input = tf.input({ shape: [opt.inputSize, opt.inputSize, opt.channels], name: "image" });
-  let x = act(bn(conv(input, 24, 3, 2)));          // stem: /2
-  x = fusedMb(x, 24, 1, 1);                           // Fused-MBConv 1, residual
-  x = fusedMb(x, 48, 4, 2);                           // Fused-MBConv 4, /4
-  x = fusedMb(x, 48, 4, 1);                           // Fused-MBConv 4, residual
-  x = mb(x, 64, 4, 2);                                // MBConv 4 + SE, /8
-  x = mb(x, 64, 4, 1);                                // residual
-  x = mb(x, 96, 6, 2);                                // MBConv 6 + SE, /16
-  x = mb(x, 96, 6, 1);                                // residual
+  let x = act(bn(conv(input, 24, 3, 2))); // stem: /2
+  x = fusedMb(x, 24, 1, 1); // Fused-MBConv 1, residual
+  x = fusedMb(x, 48, 4, 2); // Fused-MBConv 4, /4
+  x = fusedMb(x, 48, 4, 1); // Fused-MBConv 4, residual
+  x = mb(x, 64, 4, 2); // MBConv 4 + SE, /8
+  x = mb(x, 64, 4, 1); // residual
+  x = mb(x, 96, 6, 2); // MBConv 6 + SE, /16
+  x = mb(x, 96, 6, 1); // residual
   x = act(bn(conv(x, opt.headChannels, 1)));
   x = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as tf.SymbolicTensor;
   if (opt.dropout > 0) x = tf.layers.dropout({ rate: opt.dropout, seed: s.next(), name: "dropout" }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: opt.outputs, activation: "linear", kernelInitializer: s.glorot(), name: "out" }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: opt.outputs, activation: "linear", kernelInitializer: s.glorot(), name: "out" })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "modelB" });
 }
 
@@ -130,28 +158,66 @@ export function buildModelC(o: Partial<ModelCOptions> & { inputs: number; output
   const s = seeds(seed);
   const reg = opt.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: opt.l2 }) } : {};
   const m = tf.sequential({ name: "modelC" });
-  m.add(tf.layers.dense({ inputShape: [opt.inputs], units: opt.hidden, activation: "relu", kernelInitializer: s.glorot(), ...reg, name: "hidden" }));
+  m.add(
+    tf.layers.dense({
+      inputShape: [opt.inputs],
+      units: opt.hidden,
+      activation: "relu",
+      kernelInitializer: s.glorot(),
+      ...reg,
+      name: "hidden",
+    }),
+  );
   // a ReLU output starts at mid-range of the [0, 1]-scaled targets, so that no output starts dead
   const bias = opt.outputActivation === "relu" ? { biasInitializer: tf.initializers.constant({ value: 0.5 }) } : {};
-  m.add(tf.layers.dense({ units: opt.outputs, activation: opt.outputActivation, kernelInitializer: s.glorot(), ...bias, ...reg, name: "out" }));
+  m.add(
+    tf.layers.dense({ units: opt.outputs, activation: opt.outputActivation, kernelInitializer: s.glorot(), ...bias, ...reg, name: "out" }),
+  );
   return m;
 }
 
 /** Builds any model from its resolved options. */
 export function buildModel(o: ModelOptions, seed: number): tf.LayersModel {
   switch (o.kind) {
-    case "A": return buildModelA(o, seed);
-    case "B": return buildModelB(o, seed);
-    case "C": return buildModelC(o, seed);
+    case "A":
+      return buildModelA(o, seed);
+    case "B":
+      return buildModelB(o, seed);
+    case "C":
+      return buildModelC(o, seed);
   }
 }
 
 /** Resolves partial options with the defaults of their kind (what goes into result files). */
-export function resolveModelOptions(o: Partial<ModelOptions> & { kind: ModelOptions["kind"] }, shape: { inputs?: number; outputs: number; inputSize?: number }): ModelOptions {
+export function resolveModelOptions(
+  o: Partial<ModelOptions> & { kind: ModelOptions["kind"] },
+  shape: { inputs?: number; outputs: number; inputSize?: number },
+): ModelOptions {
   switch (o.kind) {
-    case "A": return { ...MODEL_A_DEFAULTS, ...(shape.inputSize ? { inputSize: shape.inputSize } : {}), ...(o as Partial<ModelAOptions>), outputs: shape.outputs, kind: "A" };
-    case "B": return { ...MODEL_B_DEFAULTS, ...(shape.inputSize ? { inputSize: shape.inputSize } : {}), ...(o as Partial<ModelBOptions>), outputs: shape.outputs, kind: "B" };
-    case "C": return { ...MODEL_C_DEFAULTS, ...(o as Partial<ModelCOptions>), inputs: shape.inputs ?? (o as ModelCOptions).inputs, outputs: shape.outputs, kind: "C" };
+    case "A":
+      return {
+        ...MODEL_A_DEFAULTS,
+        ...(shape.inputSize ? { inputSize: shape.inputSize } : {}),
+        ...(o as Partial<ModelAOptions>),
+        outputs: shape.outputs,
+        kind: "A",
+      };
+    case "B":
+      return {
+        ...MODEL_B_DEFAULTS,
+        ...(shape.inputSize ? { inputSize: shape.inputSize } : {}),
+        ...(o as Partial<ModelBOptions>),
+        outputs: shape.outputs,
+        kind: "B",
+      };
+    case "C":
+      return {
+        ...MODEL_C_DEFAULTS,
+        ...(o as Partial<ModelCOptions>),
+        inputs: shape.inputs ?? (o as ModelCOptions).inputs,
+        outputs: shape.outputs,
+        kind: "C",
+      };
   }
 }
 

@@ -11,7 +11,8 @@ export type MlBackendChoice = (typeof ML_BACKENDS)[number];
 /** `--backend` (or a config's backend): one of ML_BACKENDS, else a one-line error listing them. */
 export function parseBackend(v: string | undefined, where = "--backend"): MlBackendChoice | undefined {
   if (v === undefined) return undefined;
-  if (!(ML_BACKENDS as readonly string[]).includes(v)) throw new ConfigError(`${where} = ${JSON.stringify(v)}: expected one of ${ML_BACKENDS.join(", ")}`);
+  if (!(ML_BACKENDS as readonly string[]).includes(v))
+    throw new ConfigError(`${where} = ${JSON.stringify(v)}: expected one of ${ML_BACKENDS.join(", ")}`);
   return v as MlBackendChoice;
 }
 
@@ -26,7 +27,9 @@ export function safeFileName(name: string, where: string): string {
   const escapes = s.includes("\0") || /^[\\/]/.test(s) || /^[A-Za-z]:/.test(s) || s.split(/[\\/]/).some((seg) => seg === "..");
   const out = s.replace(/[^\w.-]/g, "_");
   if (escapes || /^\.*$/.test(out)) {
-    throw new ConfigError(`${where} = ${JSON.stringify(s)}: cannot be used in a file name (it would leave the output folder or is empty); expected a plain name, e.g. letters, digits, _ . -`);
+    throw new ConfigError(
+      `${where} = ${JSON.stringify(s)}: cannot be used in a file name (it would leave the output folder or is empty); expected a plain name, e.g. letters, digits, _ . -`,
+    );
   }
   return out;
 }

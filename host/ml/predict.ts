@@ -30,7 +30,8 @@ export interface LoadedModel {
 }
 
 export function fromMeta(model: tf.LayersModel, meta: AssbModelMeta): LoadedModel {
-  if (meta?.kind !== "assbkit.model") throw new ConfigError(`model: assb-model.json has kind ${JSON.stringify(meta?.kind)}, expected "assbkit.model"`);
+  if (meta?.kind !== "assbkit.model")
+    throw new ConfigError(`model: assb-model.json has kind ${JSON.stringify(meta?.kind)}, expected "assbkit.model"`);
   return { model, scalers: scalersFromJSON(meta.scalers), meta };
 }
 
@@ -45,19 +46,24 @@ export function predict(m: LoadedModel, inputs: number[][] | ArrayLike<number>, 
     const rows = inputs as number[][];
     const f = new Float64Array(rows.length * d);
     rows.forEach((r, k) => {
-      if (r.length !== d) throw new ConfigError(`predict: row ${k} has ${r.length} values, the model takes ${d} (${m.meta.inputNames.join(", ")})`);
+      if (r.length !== d)
+        throw new ConfigError(`predict: row ${k} has ${r.length} values, the model takes ${d} (${m.meta.inputNames.join(", ")})`);
       f.set(r, k * d);
     });
     flat = f;
   } else flat = inputs as ArrayLike<number>;
-  if (flat.length % d !== 0) throw new ConfigError(`predict: ${flat.length} values are not a whole number of samples of ${m.meta.inputShape.join("x")}`);
-  const n = flat.length / d, outN = m.meta.outputNames.length;
+  if (flat.length % d !== 0)
+    throw new ConfigError(`predict: ${flat.length} values are not a whole number of samples of ${m.meta.inputShape.join("x")}`);
+  const n = flat.length / d,
+    outN = m.meta.outputNames.length;
   const x = m.scalers.input.transform(flat);
   const bs = batch ?? (d > 1024 ? 32 : 1024);
   const y = new Float32Array(n * outN);
   for (let i = 0; i < n; i += bs) {
     const b = Math.min(bs, n - i);
-    const part = tf.tidy(() => (m.model.predict(tf.tensor(x.subarray(i * d, (i + b) * d), [b, ...m.meta.inputShape])) as tf.Tensor).dataSync());
+    const part = tf.tidy(() =>
+      (m.model.predict(tf.tensor(x.subarray(i * d, (i + b) * d), [b, ...m.meta.inputShape])) as tf.Tensor).dataSync(),
+    );
     y.set(part as Float32Array, i * outN);
   }
   return m.scalers.output.inverse(y);

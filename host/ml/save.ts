@@ -24,7 +24,11 @@ export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", met
 function writeSynced(path: string, data: string | Uint8Array): void {
   writeFileSync(path, data);
   const fd = openSync(path, "r");
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface SaveInfo {
@@ -40,10 +44,12 @@ export interface SaveInfo {
 /** Writes model.json + weights.bin + assb-model.json into `dir` (atomically replaced). */
 export async function saveModel(dir: string, model: tf.LayersModel, info: SaveInfo): Promise<string[]> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
   if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error("saveModel: tfjs produced no weights");
   const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
   const modelJson = {
@@ -55,9 +61,16 @@ export async function saveModel(dir: string, model: tf.LayersModel, info: SaveIn
   };
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1).map((v) => v ?? 1);
   const meta: AssbModelMeta = {
-    kind: "assbkit.model", version: VERSION, model: info.model, inputShape,
-    inputNames: info.inputNames, inputUnits: info.inputUnits, outputNames: info.outputNames, outputUnits: info.outputUnits,
-    scalers: scalersToJSON(info.scalers), training: info.training,
+    kind: "assbkit.model",
+    version: VERSION,
+    model: info.model,
+    inputShape,
+    inputNames: info.inputNames,
+    inputUnits: info.inputUnits,
+    outputNames: info.outputNames,
+    outputUnits: info.outputUnits,
+    scalers: scalersToJSON(info.scalers),
+    training: info.training,
   };
   const target = resolve(dir);
   mkdirSync(dirname(target), { recursive: true });
@@ -82,28 +95,54 @@ export async function saveModel(dir: string, model: tf.LayersModel, info: SaveIn
 /** Loads a model folder written by saveModel: the tfjs model, its scalers and its metadata. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const p = (f: string) => join(dir, f);
-  for (const f of Object.values(MODEL_FILES)) if (!existsSync(p(f))) throw new ConfigError(`model ${dir}: ${f} is missing (a model folder holds ${Object.values(MODEL_FILES).join(", ")})`);
+  for (const f of Object.values(MODEL_FILES))
+    if (!existsSync(p(f)))
+      throw new ConfigError(`model ${dir}: ${f} is missing (a model folder holds ${Object.values(MODEL_FILES).join(", ")})`);
   let mj: tf.io.ModelJSON, meta: AssbModelMeta;
-  try { mj = JSON.parse(readFileSync(p(MODEL_FILES.topology), "utf8")); } catch (e) { throw new ConfigError(`model ${dir}: ${MODEL_FILES.topology} is not valid JSON (${(e as Error).message})`); }
-  try { meta = JSON.parse(readFileSync(p(MODEL_FILES.meta), "utf8")); } catch (e) { throw new ConfigError(`model ${dir}: ${MODEL_FILES.meta} is not valid JSON (${(e as Error).message})`); }
+  try {
+    mj = JSON.parse(readFileSync(p(MODEL_FILES.topology), "utf8"));
+  } catch (e) {
+    throw new ConfigError(`model ${dir}: ${MODEL_FILES.topology} is not valid JSON (${(e as Error).message})`);
+  }
+  try {
+    meta = JSON.parse(readFileSync(p(MODEL_FILES.meta), "utf8"));
+  } catch (e) {
+    throw new ConfigError(`model ${dir}: ${MODEL_FILES.meta} is not valid JSON (${(e as Error).message})`);
+  }
   const manifest = mj?.weightsManifest;
-  if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) throw new ConfigError(`model ${dir}: ${MODEL_FILES.topology} has no weightsManifest (paths and weights)`);
+  if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights)))
+    throw new ConfigError(`model ${dir}: ${MODEL_FILES.topology} has no weightsManifest (paths and weights)`);
   const specs = manifest.flatMap((g) => g.weights);
-  const buffers = manifest.flatMap((g) => g.paths.map((f) => {
-    // weight files lie in the model folder: a manifest path must not lead out of it
-    if (safeFileName(f, `model ${dir}: ${MODEL_FILES.topology} weightsManifest path`) !== f) throw new ConfigError(`model ${dir}: weightsManifest path ${JSON.stringify(f)}: expected a file name in the model folder`);
-    let b: Buffer;
-    try { b = readFileSync(p(f)); } catch (e) { throw fsError(e, p(f), "read"); }
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  }));
+  const buffers = manifest.flatMap((g) =>
+    g.paths.map((f) => {
+      // weight files lie in the model folder: a manifest path must not lead out of it
+      if (safeFileName(f, `model ${dir}: ${MODEL_FILES.topology} weightsManifest path`) !== f)
+        throw new ConfigError(`model ${dir}: weightsManifest path ${JSON.stringify(f)}: expected a file name in the model folder`);
+      let b: Buffer;
+      try {
+        b = readFileSync(p(f));
+      } catch (e) {
+        throw fsError(e, p(f), "read");
+      }
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    }),
+  );
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: mj.modelTopology, weightSpecs: specs, weightData: tf.io.CompositeArrayBuffer.join(buffers),
-      format: mj.format, generatedBy: mj.generatedBy, convertedBy: mj.convertedBy,
-    }));
+    model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: mj.modelTopology,
+        weightSpecs: specs,
+        weightData: tf.io.CompositeArrayBuffer.join(buffers),
+        format: mj.format,
+        generatedBy: mj.generatedBy,
+        convertedBy: mj.convertedBy,
+      }),
+    );
   } catch (e) {
-    throw new ConfigError(`model ${dir}: tfjs cannot build the model from ${MODEL_FILES.topology} and its weights (${((e as Error)?.message ?? String(e)).split("\n")[0]})`);
+    throw new ConfigError(
+      `model ${dir}: tfjs cannot build the model from ${MODEL_FILES.topology} and its weights (${((e as Error)?.message ?? String(e)).split("\n")[0]})`,
+    );
   }
   return fromMeta(model, meta);
 }

@@ -25,11 +25,19 @@ export interface ImageScalerJson {
 export type ScalerJson = MinMaxScalerJson | ImageScalerJson;
 
 export class MinMaxScaler {
-  constructor(readonly names: string[], readonly log10: boolean[], readonly min: number[], readonly max: number[]) {
+  constructor(
+    readonly names: string[],
+    readonly log10: boolean[],
+    readonly min: number[],
+    readonly max: number[],
+  ) {
     const d = names.length;
-    if (log10.length !== d || min.length !== d || max.length !== d) throw new ConfigError(`scaler: ${d} names but ${log10.length} log10 flags, ${min.length} min, ${max.length} max`);
+    if (log10.length !== d || min.length !== d || max.length !== d)
+      throw new ConfigError(`scaler: ${d} names but ${log10.length} log10 flags, ${min.length} min, ${max.length} max`);
   }
-  get dim(): number { return this.names.length; }
+  get dim(): number {
+    return this.names.length;
+  }
 
   /**
    * Fits on `n` rows of `names.length` columns (row-major). Columns named in `log10Names` must be
@@ -37,9 +45,11 @@ export class MinMaxScaler {
    */
   static fit(data: ArrayLike<number>, names: string[], log10Names: string[] = [], rows?: ArrayLike<number>): MinMaxScaler {
     const d = names.length;
-    for (const l of log10Names) if (!names.includes(l)) throw new ConfigError(`scaler: log10 column '${l}' is not one of ${names.join(", ")}`);
+    for (const l of log10Names)
+      if (!names.includes(l)) throw new ConfigError(`scaler: log10 column '${l}' is not one of ${names.join(", ")}`);
     const log = names.map((n) => log10Names.includes(n));
-    const min = new Array<number>(d).fill(Infinity), max = new Array<number>(d).fill(-Infinity);
+    const min = new Array<number>(d).fill(Infinity),
+      max = new Array<number>(d).fill(-Infinity);
     const n = rows ? rows.length : data.length / d;
     if (n < 1) throw new ConfigError("scaler: no rows to fit on");
     for (let k = 0; k < n; k++) {
@@ -60,7 +70,8 @@ export class MinMaxScaler {
 
   /** raw -> scaled, row-major, returns a new Float32Array */
   transform(data: ArrayLike<number>): Float32Array {
-    const d = this.dim, out = new Float32Array(data.length);
+    const d = this.dim,
+      out = new Float32Array(data.length);
     for (let i = 0; i < data.length; i++) {
       const j = i % d;
       const v = this.log10[j] ? Math.log10(data[i]) : data[i];
@@ -72,7 +83,8 @@ export class MinMaxScaler {
 
   /** scaled -> raw, row-major (float64 so that the log10 round trip keeps its digits) */
   inverse(data: ArrayLike<number>): Float64Array {
-    const d = this.dim, out = new Float64Array(data.length);
+    const d = this.dim,
+      out = new Float64Array(data.length);
     for (let i = 0; i < data.length; i++) {
       const j = i % d;
       const span = this.max[j] - this.min[j];
@@ -96,11 +108,14 @@ export class ImageScaler {
     if (!(divisor > 0)) throw new ConfigError(`image scaler: divisor ${divisor} must be > 0`);
   }
   transform(data: ArrayLike<number>): Float32Array {
-    const out = new Float32Array(data.length), s = 1 / this.divisor;
+    const out = new Float32Array(data.length),
+      s = 1 / this.divisor;
     for (let i = 0; i < data.length; i++) out[i] = data[i] * s;
     return out;
   }
-  toJSON(): ImageScalerJson { return { kind: "image", divisor: this.divisor }; }
+  toJSON(): ImageScalerJson {
+    return { kind: "image", divisor: this.divisor };
+  }
   static fromJSON(j: ImageScalerJson): ImageScaler {
     if (j?.kind !== "image") throw new ConfigError(`scaler: expected kind "image", got ${JSON.stringify(j?.kind)}`);
     return new ImageScaler(j.divisor);
@@ -109,8 +124,14 @@ export class ImageScaler {
 
 export type InputScaler = MinMaxScaler | ImageScaler;
 
-export interface ScalersJson { input: ScalerJson; output: MinMaxScalerJson }
-export interface Scalers { input: InputScaler; output: MinMaxScaler }
+export interface ScalersJson {
+  input: ScalerJson;
+  output: MinMaxScalerJson;
+}
+export interface Scalers {
+  input: InputScaler;
+  output: MinMaxScaler;
+}
 
 export function scalersToJSON(s: Scalers): ScalersJson {
   return { input: s.input.toJSON(), output: s.output.toJSON() };

@@ -83,13 +83,25 @@ export function parseParticleTable(text: string, source: string, types: Record<s
   if (t.rows.length === 0) throw new ConfigError(`${source}: no particles (a header row only); expected one row per particle`);
   if (t.rows.length > MAX_PARTICLES) throw new ConfigError(`${source}: ${t.rows.length} particles: expected at most ${MAX_PARTICLES}`);
   const has = (c: string) => t.columns.includes(c);
-  if (!has("material") && !has("type")) throw new ConfigError(`${source}: no 'material' or 'type' column; expected one of them (type codes: ${Object.entries(types).map(([k, v]) => `${k} ${v}`).join(", ")}); columns: ${t.columns.join(", ")}`);
+  if (!has("material") && !has("type"))
+    throw new ConfigError(
+      `${source}: no 'material' or 'type' column; expected one of them (type codes: ${Object.entries(types)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}); columns: ${t.columns.join(", ")}`,
+    );
   const numericNames = t.columns.filter((c) => c !== "material" && c !== "phase" && c !== "name");
-  const num = numericColumns(t, ["x_m", "y_m", "z_m", "radius_m"], source, numericNames.filter((c) => !["x_m", "y_m", "z_m", "radius_m"].includes(c)));
+  const num = numericColumns(
+    t,
+    ["x_m", "y_m", "z_m", "radius_m"],
+    source,
+    numericNames.filter((c) => !["x_m", "y_m", "z_m", "radius_m"].includes(c)),
+  );
   const columns: Record<string, number[] | string[]> = {};
   for (const [k, v] of Object.entries(num)) if (v) columns[k] = Array.from(v);
   const r = columns.radius_m as number[];
-  r.forEach((v, k) => { if (!(v > 0)) throw inputError(`${source} row ${k + 2}, radius_m`, v, "a radius > 0", "m"); });
+  r.forEach((v, k) => {
+    if (!(v > 0)) throw inputError(`${source} row ${k + 2}, radius_m`, v, "a radius > 0", "m");
+  });
   let material: string[];
   if (has("material")) {
     const c = t.columns.indexOf("material");
@@ -100,7 +112,14 @@ export function parseParticleTable(text: string, source: string, types: Record<s
   } else {
     material = (columns.type as number[]).map((code, k) => {
       const m = types[String(code)];
-      if (m === undefined) throw inputError(`${source} row ${k + 2}, type`, code, `a known type code (${Object.entries(types).map(([c, v]) => `${c} = ${v}`).join(", ")})`);
+      if (m === undefined)
+        throw inputError(
+          `${source} row ${k + 2}, type`,
+          code,
+          `a known type code (${Object.entries(types)
+            .map(([c, v]) => `${c} = ${v}`)
+            .join(", ")})`,
+        );
       return m;
     });
   }
@@ -132,15 +151,22 @@ export function checkPacking(p: Packing, source = "packing", needPhases = false)
   const n = P.id.length;
   if (n === 0) throw new ConfigError(`${source}: no particles`);
   for (const c of ["material", "x_m", "y_m", "z_m", "radius_m"] as const) {
-    if (!Array.isArray(P[c]) || P[c].length !== n) throw inputError(`${source}: particles.${c}`, `${(P[c] as unknown[] | undefined)?.length ?? "missing"} values`, `${n} values, one per particle`);
+    if (!Array.isArray(P[c]) || P[c].length !== n)
+      throw inputError(
+        `${source}: particles.${c}`,
+        `${(P[c] as unknown[] | undefined)?.length ?? "missing"} values`,
+        `${n} values, one per particle`,
+      );
   }
   if (p.dimension !== 2 && p.dimension !== 3) throw inputError(`${source}: dimension`, p.dimension, "2 (discs) or 3 (spheres)");
   const { lo_m: lo, hi_m: hi } = p.box;
   for (let a = 0; a < 3; a++) {
-    if (!(Number.isFinite(lo[a]) && Number.isFinite(hi[a]) && hi[a] > lo[a])) throw inputError(`${source}: box`, { lo_m: lo, hi_m: hi }, `finite corners with hi > lo on every axis`, "m");
+    if (!(Number.isFinite(lo[a]) && Number.isFinite(hi[a]) && hi[a] > lo[a]))
+      throw inputError(`${source}: box`, { lo_m: lo, hi_m: hi }, `finite corners with hi > lo on every axis`, "m");
   }
   for (const m of new Set(P.material)) {
-    if (needPhases && !phaseOf(m, p.materials)) throw inputError(`${source}: material`, m, `a material with a phase: name it AM or SE, or give materials.${m}.phase = AM | SE`);
+    if (needPhases && !phaseOf(m, p.materials))
+      throw inputError(`${source}: material`, m, `a material with a phase: name it AM or SE, or give materials.${m}.phase = AM | SE`);
   }
   const axes = ["x_m", "y_m", "z_m"] as const;
   for (let k = 0; k < n; k++) {
@@ -151,7 +177,12 @@ export function checkPacking(p: Packing, source = "packing", needPhases = false)
       if (!Number.isFinite(x)) throw inputError(`${source}: particle ${P.id[k]} ${axes[a]}`, x, "a finite coordinate", "m");
       if (a === 2 && p.dimension === 2) continue; // discs: z is the plane, not bounded by the frame
       if (x < lo[a] - r || x > hi[a] + r) {
-        throw inputError(`${source}: particle ${P.id[k]} ${axes[a]}`, x, `a centre inside the box [${lo[a]}, ${hi[a]}] (within one radius, ${r})`, "m");
+        throw inputError(
+          `${source}: particle ${P.id[k]} ${axes[a]}`,
+          x,
+          `a centre inside the box [${lo[a]}, ${hi[a]}] (within one radius, ${r})`,
+          "m",
+        );
       }
     }
   }
@@ -159,7 +190,11 @@ export function checkPacking(p: Packing, source = "packing", needPhases = false)
 }
 
 /** Packing from a validated particle table and its geometry. */
-export function packingFromTable(t: ParticleTable, geom: Omit<Packing, "kind" | "version" | "particles"> & { version?: string }, source = "particles"): Packing {
+export function packingFromTable(
+  t: ParticleTable,
+  geom: Omit<Packing, "kind" | "version" | "particles"> & { version?: string },
+  source = "particles",
+): Packing {
   const cols = { ...t.columns };
   delete cols.type;
   const particles = {
@@ -184,7 +219,8 @@ export function checkSidecar(s: unknown, source: string): PackingSidecar {
   const b = o.box;
   const vec = (v: unknown) => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === "number" && Number.isFinite(x));
   if (!b || !vec(b.lo_m) || !vec(b.hi_m)) throw inputError(`${source}: box`, b, "{lo_m: [x, y, z], hi_m: [x, y, z]}", "m");
-  if (!Array.isArray(b.periodic) || b.periodic.length !== 2 || !b.periodic.every((x) => typeof x === "boolean")) throw inputError(`${source}: box.periodic`, b.periodic, "[x, y] booleans");
+  if (!Array.isArray(b.periodic) || b.periodic.length !== 2 || !b.periodic.every((x) => typeof x === "boolean"))
+    throw inputError(`${source}: box.periodic`, b.periodic, "[x, y] booleans");
   if (!o.materials || typeof o.materials !== "object") throw inputError(`${source}: materials`, o.materials, "{name: {phase: AM | SE}}");
   return o as PackingSidecar;
 }
@@ -201,14 +237,23 @@ export function packingCsv(p: Packing, types?: Record<string, string>): string {
   const esc = (v: number | string) => (typeof v === "number" ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = [cols.join(",")];
   for (let k = 0; k < P.id.length; k++) {
-    lines.push(cols.map((c) => {
-      if (c === "type") {
-        const t = code![P.material[k]];
-        if (t === undefined) throw inputError(`packing particle ${P.id[k]} material`, P.material[k], `one of the type-coded materials ${Object.keys(code!).join(", ")}`);
-        return String(t);
-      }
-      return esc(P[c][k]);
-    }).join(","));
+    lines.push(
+      cols
+        .map((c) => {
+          if (c === "type") {
+            const t = code![P.material[k]];
+            if (t === undefined)
+              throw inputError(
+                `packing particle ${P.id[k]} material`,
+                P.material[k],
+                `one of the type-coded materials ${Object.keys(code!).join(", ")}`,
+              );
+            return String(t);
+          }
+          return esc(P[c][k]);
+        })
+        .join(","),
+    );
   }
   return lines.join("\n") + "\n";
 }

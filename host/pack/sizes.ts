@@ -6,16 +6,32 @@ import type { Rng } from "../core/rng.js";
 export const SizeDistSchema = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("fixed"), diameter_m: quantity("m", { min: 0, minExclusive: true }, "diameter") }).strict(),
   /** uniform in [min, max] (a "range") */
-  z.object({ dist: z.literal("uniform"), min_m: quantity("m", { min: 0, minExclusive: true }, "smallest diameter"), max_m: quantity("m", { min: 0, minExclusive: true }, "largest diameter") }).strict()
+  z
+    .object({
+      dist: z.literal("uniform"),
+      min_m: quantity("m", { min: 0, minExclusive: true }, "smallest diameter"),
+      max_m: quantity("m", { min: 0, minExclusive: true }, "largest diameter"),
+    })
+    .strict()
     .refine((d) => d.max_m >= d.min_m, { message: "max_m must be at least min_m [m]" }),
   /** log-normal by number: ln d ~ N(ln median, sigma^2), optionally truncated to [min, max] */
-  z.object({
-    dist: z.literal("lognormal"), median_m: quantity("m", { min: 0, minExclusive: true }, "median diameter"),
-    sigma: quantity("-", { min: 0 }, "standard deviation of ln d"),
-    min_m: quantity("m", { min: 0 }, "smallest diameter").optional(), max_m: quantity("m", { min: 0 }, "largest diameter").optional(),
-  }).strict(),
+  z
+    .object({
+      dist: z.literal("lognormal"),
+      median_m: quantity("m", { min: 0, minExclusive: true }, "median diameter"),
+      sigma: quantity("-", { min: 0 }, "standard deviation of ln d"),
+      min_m: quantity("m", { min: 0 }, "smallest diameter").optional(),
+      max_m: quantity("m", { min: 0 }, "largest diameter").optional(),
+    })
+    .strict(),
   /** a table of diameters with number fractions (normalised), sampled as given */
-  z.object({ dist: z.literal("table"), diameter_m: z.array(quantity("m", { min: 0, minExclusive: true }, "diameter")).min(1), numberFraction: z.array(quantity("-", { min: 0 }, "number fraction")).min(1) }).strict()
+  z
+    .object({
+      dist: z.literal("table"),
+      diameter_m: z.array(quantity("m", { min: 0, minExclusive: true }, "diameter")).min(1),
+      numberFraction: z.array(quantity("-", { min: 0 }, "number fraction")).min(1),
+    })
+    .strict()
     .refine((t) => t.diameter_m.length === t.numberFraction.length, { message: "diameter_m and numberFraction must have the same length" })
     .refine((t) => t.numberFraction.some((f) => f > 0), { message: "numberFraction needs a positive entry" }),
 ]);
@@ -30,8 +46,10 @@ export function gaussian(rng: Rng): number {
 
 export function sampleDiameter(d: SizeDist, rng: Rng): number {
   switch (d.dist) {
-    case "fixed": return d.diameter_m;
-    case "uniform": return d.min_m + (d.max_m - d.min_m) * rng.next();
+    case "fixed":
+      return d.diameter_m;
+    case "uniform":
+      return d.min_m + (d.max_m - d.min_m) * rng.next();
     case "lognormal": {
       for (let k = 0; k < 10000; k++) {
         const x = d.median_m * Math.exp(d.sigma * gaussian(rng));
@@ -42,7 +60,10 @@ export function sampleDiameter(d: SizeDist, rng: Rng): number {
     case "table": {
       const tot = d.numberFraction.reduce((a, b) => a + b, 0);
       let u = rng.next() * tot;
-      for (let k = 0; k < d.diameter_m.length; k++) { u -= d.numberFraction[k]; if (u < 0) return d.diameter_m[k]; }
+      for (let k = 0; k < d.diameter_m.length; k++) {
+        u -= d.numberFraction[k];
+        if (u < 0) return d.diameter_m[k];
+      }
       return d.diameter_m[d.diameter_m.length - 1];
     }
   }
@@ -51,6 +72,9 @@ export function sampleDiameter(d: SizeDist, rng: Rng): number {
 /** Mean of d^3 (for mass estimates), by sampling a fixed auxiliary stream. */
 export function meanCube(d: SizeDist, rng: Rng, n = 4000): number {
   let s = 0;
-  for (let k = 0; k < n; k++) { const x = sampleDiameter(d, rng); s += x * x * x; }
+  for (let k = 0; k < n; k++) {
+    const x = sampleDiameter(d, rng);
+    s += x * x * x;
+  }
   return s / n;
 }

@@ -2,24 +2,35 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { BinnedStress, StateReport } from "../dem/report.js";
 
-const W = 420, H = 280;
+const W = 420,
+  H = 280;
 const MPa = (v: number) => v / 1e6;
 
 /** Histogram of a per-particle stress (MPa) per phase, with the phase mean/SD in the title (paper 000 Fig. 4). */
 export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_Pa" | "vonMises_Pa", title: string): TopLevelSpec {
-  const v = rep.particles[column] as number[], m = rep.particles.material as string[];
+  const v = rep.particles[column] as number[],
+    m = rep.particles.material as string[];
   // axis over the 0.5-99.5 % range: a few extreme particles would squeeze the distribution into one bar
-  const sorted = v.filter(Number.isFinite).map(MPa).sort((a, b) => a - b);
+  const sorted = v
+    .filter(Number.isFinite)
+    .map(MPa)
+    .sort((a, b) => a - b);
   const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(f * (sorted.length - 1))))];
-  const lo = q(0.005), hi = q(0.995);
+  const lo = q(0.005),
+    hi = q(0.995);
   const values = v.map((x, k) => ({ stress: MPa(x), phase: m[k] })).filter((d) => d.stress >= lo && d.stress <= hi);
   const outside = v.length - values.length;
-  const stats = Object.entries(rep.phases).map(([ph, s]) => {
-    const ms = column === "szz_Pa" ? s.sigmaZz_Pa : column === "pressure_Pa" ? s.pressure_Pa : s.vonMises_Pa;
-    return `${ph} ${MPa(ms.mean).toFixed(0)} ± ${MPa(ms.sd).toFixed(0)} MPa`;
-  }).join(", ") + (outside ? `; ${outside} particles outside the axis` : "");
+  const stats =
+    Object.entries(rep.phases)
+      .map(([ph, s]) => {
+        const ms = column === "szz_Pa" ? s.sigmaZz_Pa : column === "pressure_Pa" ? s.pressure_Pa : s.vonMises_Pa;
+        return `${ph} ${MPa(ms.mean).toFixed(0)} ± ${MPa(ms.sd).toFixed(0)} MPa`;
+      })
+      .join(", ") + (outside ? `; ${outside} particles outside the axis` : "");
   return {
-    width: W, height: H, title: { text: title, subtitle: stats },
+    width: W,
+    height: H,
+    title: { text: title, subtitle: stats },
     data: { values },
     mark: { type: "bar", opacity: 0.6 },
     encoding: {
@@ -33,9 +44,15 @@ export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_P
 /** Binned mean of sigma_zz per phase against height or radius (paper 003 Fig. 4-5). */
 export function binnedStress(b: BinnedStress, xTitle: string, title: string, scaleX = 1e6): TopLevelSpec {
   const values: { x: number; stress: number; phase: string }[] = [];
-  for (const [ph, g] of Object.entries(b.groups)) g.mean.forEach((m, k) => { if (Number.isFinite(m)) values.push({ x: ((b.edges[k] + b.edges[k + 1]) / 2) * scaleX, stress: MPa(m), phase: ph }); });
+  for (const [ph, g] of Object.entries(b.groups))
+    g.mean.forEach((m, k) => {
+      if (Number.isFinite(m)) values.push({ x: ((b.edges[k] + b.edges[k + 1]) / 2) * scaleX, stress: MPa(m), phase: ph });
+    });
   return {
-    width: W, height: H, title, data: { values },
+    width: W,
+    height: H,
+    title,
+    data: { values },
     mark: { type: "line", point: true },
     encoding: {
       x: { field: "x", type: "quantitative", title: xTitle },
@@ -47,16 +64,27 @@ export function binnedStress(b: BinnedStress, xTitle: string, title: string, sca
 
 /** xy heat map of the volume-weighted sigma_zz (paper 003 Fig. 5b). */
 export function heatMap(grid: number[][], L: [number, number], title: string): TopLevelSpec {
-  const ny = grid.length, nx = grid[0]?.length ?? 0;
-  const dx = (L[0] * 1e6) / nx, dy = (L[1] * 1e6) / ny;
+  const ny = grid.length,
+    nx = grid[0]?.length ?? 0;
+  const dx = (L[0] * 1e6) / nx,
+    dy = (L[1] * 1e6) / ny;
   const values: { x: number; x2: number; y: number; y2: number; stress: number }[] = [];
-  grid.forEach((row, j) => row.forEach((v, i) => { if (Number.isFinite(v)) values.push({ x: i * dx, x2: (i + 1) * dx, y: j * dy, y2: (j + 1) * dy, stress: MPa(v) }); }));
+  grid.forEach((row, j) =>
+    row.forEach((v, i) => {
+      if (Number.isFinite(v)) values.push({ x: i * dx, x2: (i + 1) * dx, y: j * dy, y2: (j + 1) * dy, stress: MPa(v) });
+    }),
+  );
   return {
-    width: 320, height: 320, title: { text: title, subtitle: "volume-weighted mean per cell; empty cells white" }, data: { values },
+    width: 320,
+    height: 320,
+    title: { text: title, subtitle: "volume-weighted mean per cell; empty cells white" },
+    data: { values },
     mark: { type: "rect" },
     encoding: {
-      x: { field: "x", type: "quantitative", title: "x [um]", scale: { domain: [0, L[0] * 1e6], nice: false } }, x2: { field: "x2" },
-      y: { field: "y", type: "quantitative", title: "y [um]", scale: { domain: [0, L[1] * 1e6], nice: false } }, y2: { field: "y2" },
+      x: { field: "x", type: "quantitative", title: "x [um]", scale: { domain: [0, L[0] * 1e6], nice: false } },
+      x2: { field: "x2" },
+      y: { field: "y", type: "quantitative", title: "y [um]", scale: { domain: [0, L[1] * 1e6], nice: false } },
+      y2: { field: "y2" },
       color: { field: "stress", type: "quantitative", title: "sigma_zz [MPa]", scale: { scheme: "inferno", reverse: true } },
     },
   };
@@ -65,8 +93,14 @@ export function heatMap(grid: number[][], L: [number, number], title: string): T
 /** A line plot of y against x (e.g. wall pressure vs wall position: the compaction curve). */
 export function curve(points: { x: number; y: number }[], xTitle: string, yTitle: string, title: string): TopLevelSpec {
   return {
-    width: W, height: H, title, data: { values: points },
+    width: W,
+    height: H,
+    title,
+    data: { values: points },
     mark: { type: "line" },
-    encoding: { x: { field: "x", type: "quantitative", title: xTitle, scale: { zero: false } }, y: { field: "y", type: "quantitative", title: yTitle } },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: xTitle, scale: { zero: false } },
+      y: { field: "y", type: "quantitative", title: yTitle },
+    },
   };
 }

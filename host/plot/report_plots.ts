@@ -18,7 +18,12 @@ function retitle(spec: TopLevelSpec, titles: { x?: string; y?: string; color?: s
 }
 
 /** File names and chart specs of a state's plots (no rendering; see writeReportPlots). `box`: the xy extent used when the report has none. */
-export function reportPlotSpecs(tag: string, rep: StateReport, box: { lx_m: number; ly_m: number }, dimension: 2 | 3): [string, TopLevelSpec][] {
+export function reportPlotSpecs(
+  tag: string,
+  rep: StateReport,
+  box: { lx_m: number; ly_m: number },
+  dimension: 2 | 3,
+): [string, TopLevelSpec][] {
   // the heat map is drawn over the region it was computed on (the box narrowed to its walls)
   const e = rep.heatMapExtent_m;
   const L: [number, number] = e ? [e.hi[0] - e.lo[0], e.hi[1] - e.lo[1]] : [box.lx_m, box.ly_m];
@@ -33,20 +38,50 @@ export function reportPlotSpecs(tag: string, rep: StateReport, box: { lx_m: numb
   const pm = "in-plane mean stress -(sxx+syy)/2";
   return [
     [`${tag}_pressure_histogram.png`, retitle(stressHistogram(rep, "pressure_Pa", `${tag}: ${pm} per particle`), { x: `${pm} [MPa]` })],
-    [`${tag}_vonmises_histogram.png`, retitle(stressHistogram(rep, "vonMises_Pa", `${tag}: in-plane (plane-stress) von Mises stress per particle`), { x: "von Mises stress [MPa]" })],
-    [`${tag}_stress_vs_height.png`, retitle(binnedStress(rep.stressVsHeight, "height y [um]", `${tag}: ${pm} vs height`), { y: `mean ${pm} [MPa]` })],
-    [`${tag}_stress_vs_radius.png`, retitle(binnedStress(rep.stressVsRadius, "particle radius [um]", `${tag}: ${pm} vs radius`), { y: `mean ${pm} [MPa]` })],
-    [`${tag}_pressure_heatmap_xy.png`, retitle(heatMap(rep.stressHeatMapXY, L, `${tag}: ${pm} over the xy plane`), { color: `${pm} [MPa]` })],
+    [
+      `${tag}_vonmises_histogram.png`,
+      retitle(stressHistogram(rep, "vonMises_Pa", `${tag}: in-plane (plane-stress) von Mises stress per particle`), {
+        x: "von Mises stress [MPa]",
+      }),
+    ],
+    [
+      `${tag}_stress_vs_height.png`,
+      retitle(binnedStress(rep.stressVsHeight, "height y [um]", `${tag}: ${pm} vs height`), { y: `mean ${pm} [MPa]` }),
+    ],
+    [
+      `${tag}_stress_vs_radius.png`,
+      retitle(binnedStress(rep.stressVsRadius, "particle radius [um]", `${tag}: ${pm} vs radius`), { y: `mean ${pm} [MPa]` }),
+    ],
+    [
+      `${tag}_pressure_heatmap_xy.png`,
+      retitle(heatMap(rep.stressHeatMapXY, L, `${tag}: ${pm} over the xy plane`), { color: `${pm} [MPa]` }),
+    ],
   ];
 }
 
-export async function writeReportPlots(dir: string, tag: string, rep: StateReport, box: { lx_m: number; ly_m: number }, dimension: 2 | 3): Promise<string[]> {
+export async function writeReportPlots(
+  dir: string,
+  tag: string,
+  rep: StateReport,
+  box: { lx_m: number; ly_m: number },
+  dimension: 2 | 3,
+): Promise<string[]> {
   const files: string[] = [];
-  for (const [name, spec] of reportPlotSpecs(tag, rep, box, dimension)) { const f = join(dir, name); writeFileAtomic(f, await renderPng(spec)); files.push(f); }
+  for (const [name, spec] of reportPlotSpecs(tag, rep, box, dimension)) {
+    const f = join(dir, name);
+    writeFileAtomic(f, await renderPng(spec));
+    files.push(f);
+  }
   return files;
 }
 
-export async function writeCurvePlot(file: string, points: { x: number; y: number }[], xTitle: string, yTitle: string, title: string): Promise<string> {
+export async function writeCurvePlot(
+  file: string,
+  points: { x: number; y: number }[],
+  xTitle: string,
+  yTitle: string,
+  title: string,
+): Promise<string> {
   writeFileAtomic(file, await renderPng(curve(points, xTitle, yTitle, title)));
   return file;
 }

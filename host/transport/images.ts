@@ -35,10 +35,12 @@ export interface ImageResult {
 /** The conductor table (code -> 1 where the pixel conducts) of a batch; sigma scales the current afterwards. */
 function conductorTable(codes: number[] | undefined): Float64Array {
   const t = new Float64Array(256);
-  if (codes) for (const c of codes) {
-    if (!Number.isInteger(c) || c < 0 || c > 255) throw inputError("transport-images: conductor code", c, "an integer 0-255");
-    t[c] = 1;
-  } else for (let c = 1; c < 256; c++) t[c] = 1;
+  if (codes)
+    for (const c of codes) {
+      if (!Number.isInteger(c) || c < 0 || c > 255) throw inputError("transport-images: conductor code", c, "an integer 0-255");
+      t[c] = 1;
+    }
+  else for (let c = 1; c < 256; c++) t[c] = 1;
   return t;
 }
 
@@ -49,26 +51,39 @@ function conductorTable(codes: number[] | undefined): Float64Array {
 export function checkConductors(batch: Volume, codes: number[] | undefined, first = 0, last?: number): void {
   if (codes) return;
   const [B, H, W] = checkBatch(batch);
-  const seen = new Uint8Array(256), data = batch.data;
+  const seen = new Uint8Array(256),
+    data = batch.data;
   for (let i = first * H * W, end = Math.min(B, last ?? B) * H * W; i < end; i++) seen[data[i]] = 1;
   const nonzero = [...seen.keys()].filter((c) => c > 0 && seen[c]);
   if (nonzero.length > 1) {
     const named = nonzero.map((c) => (batch.phases[c] ? `${c} = ${batch.phases[c]}` : String(c))).join(", ");
-    throw new ConfigError(`transport-images: the images hold ${nonzero.length} non-zero codes (${named}); the default conductor (every non-zero code) would make them one conductor: name the conducting codes (--conductor, conductorCodes), e.g. ${nonzero[nonzero.length - 1]}`);
+    throw new ConfigError(
+      `transport-images: the images hold ${nonzero.length} non-zero codes (${named}); the default conductor (every non-zero code) would make them one conductor: name the conducting codes (--conductor, conductorCodes), e.g. ${nonzero[nonzero.length - 1]}`,
+    );
   }
 }
 
 export function checkBatch(b: Volume): [number, number, number] {
   if (b.shape.length === 2) return [1, b.shape[0], b.shape[1]];
-  if (b.shape.length !== 3) throw new ConfigError(`transport-images: shape = ${JSON.stringify(b.shape)}: expected [images, rows, cols] or [rows, cols]`);
+  if (b.shape.length !== 3)
+    throw new ConfigError(`transport-images: shape = ${JSON.stringify(b.shape)}: expected [images, rows, cols] or [rows, cols]`);
   return b.shape as [number, number, number];
 }
 
 /** Solves images [first, last) of a batch [B, H, W]. */
-export function solveImages(k: TransportKernels, batch: Volume, o: ImageBatchOptions, first = 0, last?: number, onProgress?: (done: number, total: number) => void): ImageResult[] {
+export function solveImages(
+  k: TransportKernels,
+  batch: Volume,
+  o: ImageBatchOptions,
+  first = 0,
+  last?: number,
+  onProgress?: (done: number, total: number) => void,
+): ImageResult[] {
   const [B, H, W] = checkBatch(batch);
-  if (o.axis !== 0 && o.axis !== 1) throw inputError("transport-images: axis", o.axis, "0 (across the rows) or 1 (across the columns) of each image");
-  const sigma = o.sigma_S_m ?? 1, V = o.voltage_V ?? 1;
+  if (o.axis !== 0 && o.axis !== 1)
+    throw inputError("transport-images: axis", o.axis, "0 (across the rows) or 1 (across the columns) of each image");
+  const sigma = o.sigma_S_m ?? 1,
+    V = o.voltage_V ?? 1;
   if (!(sigma > 0 && Number.isFinite(sigma))) throw inputError("transport-images: sigma_S_m", sigma, "a conductivity > 0", "S/m");
   if (!(V > 0 && Number.isFinite(V))) throw inputError("transport-images: voltage_V", V, "a potential difference > 0", "V");
   const unit = conductorTable(o.conductorCodes);
@@ -90,8 +105,15 @@ export function solveImages(k: TransportKernels, batch: Volume, o: ImageBatchOpt
       // unit square: I = sigma V (width/length) D_eff/D, width = length
       const I = sigma * V * deff;
       out.push({
-        index: b, conductiveFraction: nc / (H * W), deffRel: deff, current_A: I, resistance_ohm: I > 0 ? V / I : Infinity,
-        percolates: s.status !== "no-path", status: s.status, iterations: s.iterations, residual: s.residual,
+        index: b,
+        conductiveFraction: nc / (H * W),
+        deffRel: deff,
+        current_A: I,
+        resistance_ohm: I > 0 ? V / I : Infinity,
+        percolates: s.status !== "no-path",
+        status: s.status,
+        iterations: s.iterations,
+        residual: s.residual,
       });
       onProgress?.(b + 1 - first, end - first);
     }

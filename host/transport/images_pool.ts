@@ -22,12 +22,20 @@ export interface PoolOptions {
   crashTest?: { first: number; times: number };
 }
 
-export interface WorkerJob { first: number; last: number }
+export interface WorkerJob {
+  first: number;
+  last: number;
+}
 
 /** Starts of one chunk before the batch fails: a chunk whose worker died is handed to another worker once. */
 const MAX_TRIES = 2;
 
-export async function solveImagesParallel(k: TransportKernels, batch: Volume, o: ImageBatchOptions, p: PoolOptions = {}): Promise<ImageResult[]> {
+export async function solveImagesParallel(
+  k: TransportKernels,
+  batch: Volume,
+  o: ImageBatchOptions,
+  p: PoolOptions = {},
+): Promise<ImageResult[]> {
   const [B] = checkBatch(batch);
   const chunk = p.chunk ?? 25;
   if (!Number.isInteger(chunk) || chunk < 1) throw inputError("transport-images: chunk", chunk, "a positive integer", "images");
@@ -44,9 +52,12 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
   const module = await coreModule();
   const shared = new SharedArrayBuffer(batch.data.length);
   new Uint8Array(shared).set(batch.data);
-  const crash = p.crashTest ? { first: p.crashTest.first, count: new Int32Array(new SharedArrayBuffer(4)), times: p.crashTest.times } : undefined;
+  const crash = p.crashTest
+    ? { first: p.crashTest.first, count: new Int32Array(new SharedArrayBuffer(4)), times: p.crashTest.times }
+    : undefined;
   const out: ImageResult[] = new Array(B);
-  let next = 0, done = 0;
+  let next = 0,
+    done = 0;
   // chunks whose worker died before it answered, handed out again before new ones
   const again: WorkerJob[] = [];
   const tries = new Map<number, number>();
@@ -62,27 +73,45 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
-      const fail = (e: unknown) => { if (!settled) { settled = true; reject(e); } };
+      const fail = (e: unknown) => {
+        if (!settled) {
+          settled = true;
+          reject(e);
+        }
+      };
       const spawn = () => {
         started++;
         const w = startWorker(import.meta.url, "images_worker", { shape: batch.shape, data: shared, opts: o, module, crash });
         workers.add(w);
         // the chunk this worker is solving (null: none); `stopping`: we ended it
-        let job: WorkerJob | null = null, stopping = false, lastError = "";
+        let job: WorkerJob | null = null,
+          stopping = false,
+          lastError = "";
         w.on("message", (m: { rows?: ImageResult[]; ready?: boolean }) => {
           if (m.rows) {
             for (const r of m.rows) out[r.index] = r;
             done += m.rows.length;
             job = null;
             p.onProgress?.(done, B);
-            if (done >= B) { settled = true; resolve(); return; }
+            if (done >= B) {
+              settled = true;
+              resolve();
+              return;
+            }
           }
           job = take();
           if (job) w.postMessage(job);
-          else { stopping = true; workers.delete(w); void w.terminate(); }
+          else {
+            stopping = true;
+            workers.delete(w);
+            void w.terminate();
+          }
         });
         // an exception in the worker (bad input reaches every worker alike): fail with it
-        w.on("error", (e) => { lastError = e instanceof Error ? e.message : String(e); if (e instanceof ConfigError || (e as { name?: string })?.name === "ConfigError") fail(new ConfigError(lastError)); });
+        w.on("error", (e) => {
+          lastError = e instanceof Error ? e.message : String(e);
+          if (e instanceof ConfigError || (e as { name?: string })?.name === "ConfigError") fail(new ConfigError(lastError));
+        });
         w.on("exit", (code) => {
           workers.delete(w);
           if (stopping || settled) return;
@@ -91,7 +120,11 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
             const n = (tries.get(job.first) ?? 0) + 1;
             tries.set(job.first, n);
             if (n >= MAX_TRIES) {
-              fail(new ConfigError(`transport-images: a worker thread died ${n} times while solving images ${job.first}-${job.last - 1} (${why}); run with --workers 1 to solve them in this thread`));
+              fail(
+                new ConfigError(
+                  `transport-images: a worker thread died ${n} times while solving images ${job.first}-${job.last - 1} (${why}); run with --workers 1 to solve them in this thread`,
+                ),
+              );
               return;
             }
             again.push(job);
@@ -99,7 +132,8 @@ export async function solveImagesParallel(k: TransportKernels, batch: Volume, o:
           // a replacement takes the chunk of the dead worker (and the rest of the queue) when no live worker will
           const left = again.length > 0 || next < B;
           if (left && (workers.size === 0 || job)) {
-            if (started >= nw + MAX_TRIES * Math.ceil(B / chunk)) fail(new ConfigError(`transport-images: worker threads keep dying (${why}); run with --workers 1`));
+            if (started >= nw + MAX_TRIES * Math.ceil(B / chunk))
+              fail(new ConfigError(`transport-images: worker threads keep dying (${why}); run with --workers 1`));
             else spawn();
           } else if (!left && workers.size === 0 && done < B) {
             fail(new ConfigError(`transport-images: every worker thread stopped with ${B - done} images unsolved (${why})`));

@@ -5,7 +5,10 @@ import { solveImages, type ImageBatchOptions } from "./images.js";
 import type { WorkerJob } from "./images_pool.js";
 
 const { shape, data, opts, module, crash } = workerData as {
-  shape: number[]; data: SharedArrayBuffer; opts: ImageBatchOptions; module?: WebAssembly.Module;
+  shape: number[];
+  data: SharedArrayBuffer;
+  opts: ImageBatchOptions;
+  module?: WebAssembly.Module;
   crash?: { first: number; count: Int32Array; times: number };
 };
 const k = await loadCore({ module });

@@ -46,12 +46,25 @@ export interface SolverOptions {
 }
 
 export const SOLVER_DEFAULTS: SolverOptions = {
-  method: "pcg", rtol: 1e-10, maxIterations: 20000, checkEvery: 10, smoothingSweeps: 1, coarseSweeps: 6, coarseScale: 1.8, cycle: "K", linkMask: true, aggregation: "components", compact: true,
+  method: "pcg",
+  rtol: 1e-10,
+  maxIterations: 20000,
+  checkEvery: 10,
+  smoothingSweeps: 1,
+  coarseSweeps: 6,
+  coarseScale: 1.8,
+  cycle: "K",
+  linkMask: true,
+  aggregation: "components",
+  compact: true,
 };
 
 export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
 const STATUS: Record<number, SolveStatus> = {
-  [T.TST_OK]: "converged", [T.TST_NOT_CONVERGED]: "not-converged", [T.TST_BREAKDOWN]: "breakdown", [T.TST_NO_PATH]: "no-path",
+  [T.TST_OK]: "converged",
+  [T.TST_NOT_CONVERGED]: "not-converged",
+  [T.TST_BREAKDOWN]: "breakdown",
+  [T.TST_NO_PATH]: "no-path",
 };
 
 export interface GridSolve {
@@ -90,7 +103,8 @@ export function solverBytes(shape: [number, number, number], method: SolverMetho
 
 /** Refuses solver settings outside their ranges (a clear error instead of a breakdown or an endless solve). */
 function checkSolverNumbers(o: SolverOptions): void {
-  const bad = (field: string, v: unknown, want: string) => new ConfigError(`transport: solver.${field} = ${JSON.stringify(v)}: expected ${want}`);
+  const bad = (field: string, v: unknown, want: string) =>
+    new ConfigError(`transport: solver.${field} = ${JSON.stringify(v)}: expected ${want}`);
   const int = (field: keyof SolverOptions, min: number, why = "") => {
     const v = o[field];
     if (!(Number.isInteger(v) && (v as number) >= min)) throw bad(field, v, `an integer >= ${min}${why}`);
@@ -139,17 +153,22 @@ export class GridSolver {
     for (const [key, v] of Object.entries(options)) if (v !== undefined) (opts as unknown as Record<string, unknown>)[key] = v;
     this.opts = opts;
     const [n0, n1, n2] = shape;
-    if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1)) throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
+    if (![n0, n1, n2].every((v) => Number.isInteger(v) && v >= 1))
+      throw new ConfigError(`transport: grid shape [${shape}] must be positive integers [voxels]`);
     this.n = n0 * n1 * n2;
-    if (opts.cycle !== "K" && opts.cycle !== "V") throw new ConfigError(`transport: solver.cycle = ${JSON.stringify(opts.cycle)}: expected "K" or "V"`);
+    if (opts.cycle !== "K" && opts.cycle !== "V")
+      throw new ConfigError(`transport: solver.cycle = ${JSON.stringify(opts.cycle)}: expected "K" or "V"`);
     checkSolverNumbers(opts);
     const agg = opts.aggregation;
-    if (agg !== "blocks" && agg !== "components") throw new ConfigError(`transport: solver.aggregation = ${JSON.stringify(opts.aggregation)}: expected "blocks" or "components"`);
+    if (agg !== "blocks" && agg !== "components")
+      throw new ConfigError(`transport: solver.aggregation = ${JSON.stringify(opts.aggregation)}: expected "blocks" or "components"`);
     const comp = agg === "components" && opts.method === "pcg";
     const need = solverBytes(shape, opts.method);
     const heap = k.heap;
     if (heap.used + need > MAX_HEAP_BYTES) {
-      throw new ConfigError(`transport: grid ${n0}x${n1}x${n2} = ${this.n} voxels needs about ${(need / 2 ** 20).toFixed(0)} MiB for the ${opts.method} solver, more than the 4096 MiB of wasm32 memory (${((MAX_HEAP_BYTES - heap.used) / 2 ** 20).toFixed(0)} MiB free); crop the volume or use a coarser voxel size`);
+      throw new ConfigError(
+        `transport: grid ${n0}x${n1}x${n2} = ${this.n} voxels needs about ${(need / 2 ** 20).toFixed(0)} MiB for the ${opts.method} solver, more than the 4096 MiB of wasm32 memory (${((MAX_HEAP_BYTES - heap.used) / 2 ** 20).toFixed(0)} MiB free); crop the volume or use a coarser voxel size`,
+      );
     }
     this.mark0 = heap.used;
     this.levels = opts.method === "pcg" ? levelShapes(shape) : [shape];
@@ -161,27 +180,60 @@ export class GridSolver {
     const lvBlock = heap.alloc(this.levels.length * T.LEVEL_SLOTS * 8, 16);
     const m = n1 * n2;
     const ptrs: Record<number, number> = {
-      [T.S_GIN]: f64(m), [T.S_GOUT]: f64(m), [T.S_XS]: f64(this.n), [T.S_R]: f64(this.n),
-      [T.S_MARK]: heap.alloc(this.n, 16, false), [T.S_QUEUE]: i32(this.n + 1), [T.S_ZERO]: heap.alloc(n2 * 8, 16),
+      [T.S_GIN]: f64(m),
+      [T.S_GOUT]: f64(m),
+      [T.S_XS]: f64(this.n),
+      [T.S_R]: f64(this.n),
+      [T.S_MARK]: heap.alloc(this.n, 16, false),
+      [T.S_QUEUE]: i32(this.n + 1),
+      [T.S_ZERO]: heap.alloc(n2 * 8, 16),
       // runs of network cells along k: n0*n1 + 1 row starts, at most ceil(n2/2) runs of 2 i32 per row
       [T.S_RUNS]: i32(this.n + 2 * n0 * n1 + 3),
     };
     // (+1: the zero slot of the compact level, read where a node has no link)
-    if (opts.method === "pcg") { ptrs[T.S_P] = f64(this.n + 1); ptrs[T.S_Q] = f64(this.n); ptrs[T.S_Z] = f64(this.n + 1); }
+    if (opts.method === "pcg") {
+      ptrs[T.S_P] = f64(this.n + 1);
+      ptrs[T.S_Q] = f64(this.n);
+      ptrs[T.S_Z] = f64(this.n + 1);
+    }
     const lvSlots: Record<number, number>[] = [];
     this.levels.forEach((s, l) => {
       const nl = s[0] * s[1] * s[2];
       if (comp) {
         // components: level 0 as usual plus its aggregate map; coarse levels are built per solve
-        lvSlots.push(l === 0 ? { [T.L_GX]: f64(nl + 1), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl), [T.L_BPROB]: f64(nl), [T.L_AGG]: i32(nl) } : {});
+        lvSlots.push(
+          l === 0
+            ? {
+                [T.L_GX]: f64(nl + 1),
+                [T.L_GY]: f64(nl),
+                [T.L_GZ]: f64(nl),
+                [T.L_DD]: f64(nl),
+                [T.L_DIAG]: f64(nl),
+                [T.L_RW]: f64(nl),
+                [T.L_BPROB]: f64(nl),
+                [T.L_AGG]: i32(nl),
+              }
+            : {},
+        );
         return;
       }
       const slots: Record<number, number> = {
-        [T.L_GX]: f64(nl), [T.L_GY]: f64(nl), [T.L_GZ]: f64(nl), [T.L_DD]: f64(nl), [T.L_DIAG]: f64(nl), [T.L_RW]: f64(nl),
+        [T.L_GX]: f64(nl),
+        [T.L_GY]: f64(nl),
+        [T.L_GZ]: f64(nl),
+        [T.L_DD]: f64(nl),
+        [T.L_DIAG]: f64(nl),
+        [T.L_RW]: f64(nl),
       };
       if (l === 0) slots[T.L_BPROB] = f64(nl);
-      else { slots[T.L_X] = f64(nl); slots[T.L_B] = f64(nl); }
-      if (l > 0 && opts.cycle === "K") { slots[T.L_C1] = f64(nl); slots[T.L_V1] = f64(nl); }
+      else {
+        slots[T.L_X] = f64(nl);
+        slots[T.L_B] = f64(nl);
+      }
+      if (l > 0 && opts.cycle === "K") {
+        slots[T.L_C1] = f64(nl);
+        slots[T.L_V1] = f64(nl);
+      }
       lvSlots.push(slots);
     });
     this.markCoarse = heap.used;
@@ -213,7 +265,9 @@ export class GridSolver {
     this.levels.forEach((s, l) => {
       const b = lvBlock + l * T.LEVEL_SLOTS * 8;
       this.lvPtr.push(b);
-      setI(b, T.L_N0, s[0]); setI(b, T.L_N1, s[1]); setI(b, T.L_N2, s[2]);
+      setI(b, T.L_N0, s[0]);
+      setI(b, T.L_N1, s[1]);
+      setI(b, T.L_N2, s[2]);
       setI(b, T.L_PER1, periodic[0] && s[1] > 1 ? 1 : 0);
       setI(b, T.L_PER2, periodic[1] && s[2] > 1 ? 1 : 0);
       setI(b, T.L_N, s[0] * s[1] * s[2]);
@@ -245,7 +299,20 @@ export class GridSolver {
     const gf = (slot: number) => new DataView(k.heap.buffer).getFloat64(this.sys + slot * 8, true);
     const nActive = gi(T.S_NACTIVE);
     if (nPerc === 0) {
-      return { status: "no-path", method: this.opts.method, iterations: 0, residual: 0, rtol: this.opts.rtol, fluxIn: 0, fluxOut: 0, fluxImbalance: 0, nActive, nPercolating: 0, levels: this.levels.length, seconds: (performance.now() - t0) / 1000 };
+      return {
+        status: "no-path",
+        method: this.opts.method,
+        iterations: 0,
+        residual: 0,
+        rtol: this.opts.rtol,
+        fluxIn: 0,
+        fluxOut: 0,
+        fluxImbalance: 0,
+        nActive,
+        nPercolating: 0,
+        levels: this.levels.length,
+        seconds: (performance.now() - t0) / 1000,
+      };
     }
     // (a unit field has no conductance arrays: its link mask carries the diagonal)
     if (gi(T.S_UNITON) === 0) k.tpDiag(this.lvPtr[0]);
@@ -257,7 +324,8 @@ export class GridSolver {
     const st = this.opts.method === "sor" ? k.tpSolveSOR(this.sys) : k.tpSolvePCG(this.sys);
     k.tpFlux(this.sys);
     const d2 = new DataView(k.heap.buffer);
-    const fin = d2.getFloat64(this.sys + T.S_FLUXIN * 8, true), fout = d2.getFloat64(this.sys + T.S_FLUXOUT * 8, true);
+    const fin = d2.getFloat64(this.sys + T.S_FLUXIN * 8, true),
+      fout = d2.getFloat64(this.sys + T.S_FLUXOUT * 8, true);
     return {
       status: STATUS[st] ?? "breakdown",
       method: this.opts.method,
@@ -276,17 +344,23 @@ export class GridSolver {
 
   /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field (one kernel call; more only to grow the region). */
   private buildComponentLevels(): void {
-    const k = this.k, heap = k.heap;
+    const k = this.k,
+      heap = k.heap;
     // the region for the coarse levels ends at the heap top: refuse if someone allocated on top since
     if (heap.used !== this.coarseEnd) {
-      throw new ConfigError(`transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${this.coarseEnd}); allocate before creating the solver, or dispose it and make a new one`);
+      throw new ConfigError(
+        `transport: the heap changed after this GridSolver was set up (top ${heap.used}, expected ${this.coarseEnd}); allocate before creating the solver, or dispose it and make a new one`,
+      );
     }
     const setI = (slot: number, v: number) => new DataView(heap.buffer).setInt32(this.sys + slot * 8, v, true);
     setI(T.S_CLEVEL, 0);
     while (k.tpComponentLevels(this.sys) === 0) {
       // out of room: extend the region in place (doubling, or what is left of wasm32 memory) and resume at the level that did not fit
       const room = Math.floor((MAX_HEAP_BYTES - heap.used) / 16) * 16;
-      if (room < 16) throw new HeapOverflowError(`memory: the coarse levels of the ${this.shape.join("x")} grid do not fit into the 4096 MiB of wasm32 memory; crop the volume or use a coarser voxel size`);
+      if (room < 16)
+        throw new HeapOverflowError(
+          `memory: the coarse levels of the ${this.shape.join("x")} grid do not fit into the 4096 MiB of wasm32 memory; crop the volume or use a coarser voxel size`,
+        );
       heap.alloc(Math.min(room, Math.ceil((this.coarseEnd - this.markCoarse) / 16) * 16), 16, false);
       this.coarseEnd = heap.used;
       setI(T.S_CEND, this.coarseEnd);
@@ -294,11 +368,17 @@ export class GridSolver {
   }
 
   /** True when the last solve ran level 0 on the link mask (all conductances 0/1). */
-  linkMaskUsed(): boolean { return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_LINKMASK * 8, true) === 1; }
+  linkMaskUsed(): boolean {
+    return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_LINKMASK * 8, true) === 1;
+  }
 
   /** True when the last solve ran level 0 and the CG on the network's node arrays (solver.compact). */
-  compactUsed(): boolean { return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_NC * 8, true) > 0; }
+  compactUsed(): boolean {
+    return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_NC * 8, true) > 0;
+  }
 
   /** Returns the workspace to the heap (everything allocated after this solver was made). */
-  dispose(): void { this.k.heap.reset(this.mark0); }
+  dispose(): void {
+    this.k.heap.reset(this.mark0);
+  }
 }

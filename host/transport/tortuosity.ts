@@ -51,11 +51,19 @@ export interface TransportResult {
 function phaseCode(v: Volume, key: string | number, field: string): number {
   if (typeof key === "number" || /^\d+$/.test(String(key))) {
     const code = Number(key);
-    if (!Number.isInteger(code) || code < 0 || code > 255) throw new ConfigError(`transport: ${field} = ${JSON.stringify(key)}: expected a phase code 0-255 or a phase name`);
+    if (!Number.isInteger(code) || code < 0 || code > 255)
+      throw new ConfigError(`transport: ${field} = ${JSON.stringify(key)}: expected a phase code 0-255 or a phase name`);
     return code;
   }
   const hit = Object.entries(v.phases).find(([, name]) => name.toLowerCase() === String(key).toLowerCase());
-  if (!hit) throw new ConfigError(`transport: ${field} = ${JSON.stringify(key)}: unknown phase; the volume has ${Object.entries(v.phases).map(([c, nm]) => `${c}=${nm}`).join(", ") || "no phase names (use a code)"}`);
+  if (!hit)
+    throw new ConfigError(
+      `transport: ${field} = ${JSON.stringify(key)}: unknown phase; the volume has ${
+        Object.entries(v.phases)
+          .map(([c, nm]) => `${c}=${nm}`)
+          .join(", ") || "no phase names (use a code)"
+      }`,
+    );
   return Number(hit[0]);
 }
 
@@ -70,19 +78,30 @@ export function gridOrder(shape: number[], axis: number): { shape3: [number, num
 
 /** Fills `out` (internal order) with sigma[code] of every voxel. */
 export function fillSigma(v: Volume, axis: number, table: Float64Array, out: Float64Array): void {
-  const { shape3: [n0, n1, n2], strides: [t0, t1, t2] } = gridOrder(v.shape, axis);
+  const {
+    shape3: [n0, n1, n2],
+    strides: [t0, t1, t2],
+  } = gridOrder(v.shape, axis);
   const data = v.data;
   let c = 0;
-  for (let i = 0; i < n0; i++) for (let j = 0; j < n1; j++) {
-    const base = i * t0 + j * t1;
-    for (let k = 0; k < n2; k++) out[c++] = table[data[base + k * t2]];
-  }
+  for (let i = 0; i < n0; i++)
+    for (let j = 0; j < n1; j++) {
+      const base = i * t0 + j * t1;
+      for (let k = 0; k < n2; k++) out[c++] = table[data[base + k * t2]];
+    }
 }
 
-export function validateRequest(v: Volume, req: TransportRequest & { axis: number }): { table: Float64Array; codes: number[]; name: string; mode: "binary" | "multi" } {
+export function validateRequest(
+  v: Volume,
+  req: TransportRequest & { axis: number },
+): { table: Float64Array; codes: number[]; name: string; mode: "binary" | "multi" } {
   checkVolume(v);
   if (!Number.isInteger(req.axis) || req.axis < 0 || req.axis >= v.shape.length) {
-    throw inputError("transport: axis", req.axis, `an integer 0-${v.shape.length - 1} for a ${v.shape.length}D volume of shape ${JSON.stringify(v.shape)}`);
+    throw inputError(
+      "transport: axis",
+      req.axis,
+      `an integer 0-${v.shape.length - 1} for a ${v.shape.length}D volume of shape ${JSON.stringify(v.shape)}`,
+    );
   }
   const table = new Float64Array(256);
   const present = new Uint8Array(256);
@@ -90,16 +109,23 @@ export function validateRequest(v: Volume, req: TransportRequest & { axis: numbe
   if (req.sigma_S_m) {
     const codes: number[] = [];
     for (const [key, s] of Object.entries(req.sigma_S_m)) {
-      if (!(typeof s === "number" && Number.isFinite(s) && s >= 0)) throw inputError(`transport: sigma_S_m.${key}`, s, "a conductivity >= 0", "S/m");
+      if (!(typeof s === "number" && Number.isFinite(s) && s >= 0))
+        throw inputError(`transport: sigma_S_m.${key}`, s, "a conductivity >= 0", "S/m");
       const code = phaseCode(v, key, `sigma_S_m.${key}`);
-      table[code] = s; codes.push(code);
+      table[code] = s;
+      codes.push(code);
     }
-    if (!codes.some((c) => present[c] && table[c] > 0)) throw new ConfigError(`transport: sigma_S_m = ${JSON.stringify(req.sigma_S_m)}: no conducting phase occurs in the volume`);
+    if (!codes.some((c) => present[c] && table[c] > 0))
+      throw new ConfigError(`transport: sigma_S_m = ${JSON.stringify(req.sigma_S_m)}: no conducting phase occurs in the volume`);
     return { table, codes, name: Object.keys(req.sigma_S_m).join("+"), mode: "multi" };
   }
-  if (req.phase === undefined) throw new ConfigError("transport: phase = missing: name the conducting phase (e.g. SE) or give sigma_S_m per phase");
+  if (req.phase === undefined)
+    throw new ConfigError("transport: phase = missing: name the conducting phase (e.g. SE) or give sigma_S_m per phase");
   const code = phaseCode(v, req.phase, "phase");
-  if (!present[code]) throw new ConfigError(`transport: phase = ${JSON.stringify(req.phase)} (code ${code}): the phase is empty in this volume (codes present: ${[...present.keys()].filter((c) => present[c]).join(", ")})`);
+  if (!present[code])
+    throw new ConfigError(
+      `transport: phase = ${JSON.stringify(req.phase)} (code ${code}): the phase is empty in this volume (codes present: ${[...present.keys()].filter((c) => present[c]).join(", ")})`,
+    );
   table[code] = 1;
   return { table, codes: [code], name: v.phases[code] ?? String(code), mode: "binary" };
 }
@@ -116,14 +142,29 @@ export function transport(k: TransportKernels, v: Volume, req: TransportRequest)
   try {
     fillSigma(v, axis, table, solver.sigmaView());
     const s = solver.solve();
-    return { ...summarize(v, axis, periodic, mode, name, codes, table, s), axisSource: axisSource === "transport: axis" ? "request" : axisSource, periodicSource };
+    return {
+      ...summarize(v, axis, periodic, mode, name, codes, table, s),
+      axisSource: axisSource === "transport: axis" ? "request" : axisSource,
+      periodicSource,
+    };
   } finally {
     solver.dispose();
   }
 }
 
-export function summarize(v: Volume, axis: number, periodic: boolean, mode: "binary" | "multi", name: string, codes: number[], table: Float64Array, s: GridSolve): TransportResult {
-  const { shape3: [n0, n1, n2] } = gridOrder(v.shape, axis);
+export function summarize(
+  v: Volume,
+  axis: number,
+  periodic: boolean,
+  mode: "binary" | "multi",
+  name: string,
+  codes: number[],
+  table: Float64Array,
+  s: GridSolve,
+): TransportResult {
+  const {
+    shape3: [n0, n1, n2],
+  } = gridOrder(v.shape, axis);
   const counts = new Float64Array(256);
   for (let i = 0; i < v.data.length; i++) counts[v.data[i]]++;
   const n = v.data.length;
@@ -138,16 +179,32 @@ export function summarize(v: Volume, axis: number, periodic: boolean, mode: "bin
     sigmaMean = codes.reduce((a, c) => a + (counts[c] / n) * table[c], 0);
     tau = deffRel > 0 ? sigmaMean / deffRel : Infinity;
   } else tau = deffRel > 0 ? eps / deffRel : Infinity;
-  if (s.status === "no-path") warnings.push(`phase ${name} does not percolate along axis ${axis}: no voxel path joins the two faces; D_eff = 0, tau = Infinity`);
-  if (s.status === "not-converged") warnings.push(`not converged: relative residual ${s.residual.toExponential(2)} > rtol ${s.rtol} after ${s.iterations} iterations (${s.method}); raise maxIterations or loosen rtol`);
-  if (s.status === "breakdown") warnings.push(`solver breakdown (${s.method}) after ${s.iterations} iterations, residual ${s.residual}: check the conductivities for NaN`);
+  if (s.status === "no-path")
+    warnings.push(`phase ${name} does not percolate along axis ${axis}: no voxel path joins the two faces; D_eff = 0, tau = Infinity`);
+  if (s.status === "not-converged")
+    warnings.push(
+      `not converged: relative residual ${s.residual.toExponential(2)} > rtol ${s.rtol} after ${s.iterations} iterations (${s.method}); raise maxIterations or loosen rtol`,
+    );
+  if (s.status === "breakdown")
+    warnings.push(
+      `solver breakdown (${s.method}) after ${s.iterations} iterations, residual ${s.residual}: check the conductivities for NaN`,
+    );
   return {
-    mode, phase: name, codes, axis, periodicLateral: periodic, shape: v.shape, eps,
+    mode,
+    phase: name,
+    codes,
+    axis,
+    periodicLateral: periodic,
+    shape: v.shape,
+    eps,
     percolatingFraction: nPhase > 0 ? s.nPercolating / nPhase : 0,
-    deffRel, tauFactor: tau, tauSqrt: Math.sqrt(tau),
+    deffRel,
+    tauFactor: tau,
+    tauSqrt: Math.sqrt(tau),
     ...(mode === "multi" ? { sigmaMean_S_m: sigmaMean, sigmaEff_S_m: deffRel } : {}),
     converged: s.status === "converged" || s.status === "no-path",
-    solve: s, warnings,
+    solve: s,
+    warnings,
   };
 }
 

@@ -20,7 +20,7 @@ export function checkVolume(v: Volume, source = "volume"): Volume {
     throw new ConfigError(`${source}: shape = ${JSON.stringify(v.shape)}: expected 2 or 3 positive integers [voxels]`);
   }
   const n = v.shape.reduce((a, b) => a * b, 1);
-  if (v.data.length !== n) throw new ConfigError(`${source}: shape ${JSON.stringify(v.shape)} needs ${n} bytes of uint8 data but the data has ${v.data.length}`);
+  if (v.data.length !== n)
+    throw new ConfigError(`${source}: shape ${JSON.stringify(v.shape)} needs ${n} bytes of uint8 data but the data has ${v.data.length}`);
   return v;
 }
-

@@ -9,7 +9,13 @@ import type { Volume } from "./volume_type.js";
 
 export const PHASE_CODES = { pore: 0, AM: 1, SE: 2 } as const;
 
-export interface SpherePacking { x_m: ArrayLike<number>; y_m: ArrayLike<number>; z_m: ArrayLike<number>; radius_m: ArrayLike<number>; phase: ArrayLike<string> }
+export interface SpherePacking {
+  x_m: ArrayLike<number>;
+  y_m: ArrayLike<number>;
+  z_m: ArrayLike<number>;
+  radius_m: ArrayLike<number>;
+  phase: ArrayLike<string>;
+}
 
 export interface VoxelizeOptions {
   /** Voxel edge [m] (default 0.5 um). */
@@ -28,12 +34,25 @@ export interface VoxelizeOptions {
  */
 export function voxelize(packing: Packing, o: VoxelizeOptions = {}): Volume {
   checkPacking(packing, packing.source ?? "voxelize", true);
-  if (packing.dimension !== 3) throw inputError(`voxelize: ${packing.source ?? "packing"} dimension`, packing.dimension, "a 3D packing of spheres (2D disc structures are imaged with assb image)");
+  if (packing.dimension !== 3)
+    throw inputError(
+      `voxelize: ${packing.source ?? "packing"} dimension`,
+      packing.dimension,
+      "a 3D packing of spheres (2D disc structures are imaged with assb image)",
+    );
   const P = packing.particles;
   const per = packing.box.periodic;
   if (per[0] !== per[1]) throw inputError(`voxelize: ${packing.source ?? "packing"} box.periodic`, per, "the same periodicity in x and y");
-  const v = voxelizeSpheres({ x_m: P.x_m, y_m: P.y_m, z_m: P.z_m, radius_m: P.radius_m, phase: P.material.map((m) => phaseOf(m, packing.materials)!) },
-    { voxelSize_m: o.voxelSize_m, lo_m: o.lo_m ?? packing.box.lo_m, hi_m: o.hi_m ?? packing.box.hi_m, periodicXY: per[0], maxVoxels: o.maxVoxels });
+  const v = voxelizeSpheres(
+    { x_m: P.x_m, y_m: P.y_m, z_m: P.z_m, radius_m: P.radius_m, phase: P.material.map((m) => phaseOf(m, packing.materials)!) },
+    {
+      voxelSize_m: o.voxelSize_m,
+      lo_m: o.lo_m ?? packing.box.lo_m,
+      hi_m: o.hi_m ?? packing.box.hi_m,
+      periodicXY: per[0],
+      maxVoxels: o.maxVoxels,
+    },
+  );
   v.meta = { ...v.meta, transport_axis: 0, ...(packing.source ? { source: packing.source } : {}) };
   return v;
 }
@@ -44,25 +63,37 @@ export function voxelizeSpheres(p: SpherePacking, o: VoxelizeOptions & { periodi
   if (!(h > 0 && Number.isFinite(h))) throw new ConfigError(`voxelize: voxelSize_m = ${h}: expected a length > 0 [m]`);
   const n = p.x_m.length;
   if (n === 0) throw new ConfigError("voxelize: the packing has no particles");
-  let lo = o.lo_m, hi = o.hi_m;
+  let lo = o.lo_m,
+    hi = o.hi_m;
   if (!lo || !hi) {
-    const l = [Infinity, Infinity, 0], u = [-Infinity, -Infinity, -Infinity];
+    const l = [Infinity, Infinity, 0],
+      u = [-Infinity, -Infinity, -Infinity];
     for (let i = 0; i < n; i++) {
-      const r = p.radius_m[i], c = [p.x_m[i], p.y_m[i], p.z_m[i]];
-      for (let a = 0; a < 3; a++) { if (a < 2) l[a] = Math.min(l[a], c[a] - r); u[a] = Math.max(u[a], c[a] + r); }
+      const r = p.radius_m[i],
+        c = [p.x_m[i], p.y_m[i], p.z_m[i]];
+      for (let a = 0; a < 3; a++) {
+        if (a < 2) l[a] = Math.min(l[a], c[a] - r);
+        u[a] = Math.max(u[a], c[a] + r);
+      }
     }
     lo = lo ?? (l as [number, number, number]);
     hi = hi ?? (u as [number, number, number]);
   }
   const ext = [0, 1, 2].map((a) => hi![a] - lo![a]);
-  if (!ext.every((e) => e > 0)) throw new ConfigError(`voxelize: box lo_m = ${JSON.stringify(lo)}, hi_m = ${JSON.stringify(hi)}: every edge must be > 0 [m]`);
+  if (!ext.every((e) => e > 0))
+    throw new ConfigError(`voxelize: box lo_m = ${JSON.stringify(lo)}, hi_m = ${JSON.stringify(hi)}: every edge must be > 0 [m]`);
   const [nx, ny, nz] = ext.map((e) => Math.max(1, Math.round(e / h)));
   const maxV = o.maxVoxels ?? 512 ** 3;
-  if (nx * ny * nz > maxV) throw new ConfigError(`voxelize: ${nx} x ${ny} x ${nz} = ${nx * ny * nz} voxels at voxelSize_m = ${h} exceeds the limit of ${maxV} voxels; use a larger voxel size`);
+  if (nx * ny * nz > maxV)
+    throw new ConfigError(
+      `voxelize: ${nx} x ${ny} x ${nz} = ${nx * ny * nz} voxels at voxelSize_m = ${h} exceeds the limit of ${maxV} voxels; use a larger voxel size`,
+    );
   const per = o.periodicXY ?? true;
   for (let i = 0; i < n; i++) {
-    if (!(p.radius_m[i] > 0 && Number.isFinite(p.radius_m[i]))) throw inputError(`voxelize: particle ${i + 1} radius_m`, p.radius_m[i], "a radius > 0", "m");
-    if (![p.x_m[i], p.y_m[i], p.z_m[i]].every(Number.isFinite)) throw inputError(`voxelize: particle ${i + 1} position`, [p.x_m[i], p.y_m[i], p.z_m[i]], "finite coordinates", "m");
+    if (!(p.radius_m[i] > 0 && Number.isFinite(p.radius_m[i])))
+      throw inputError(`voxelize: particle ${i + 1} radius_m`, p.radius_m[i], "a radius > 0", "m");
+    if (![p.x_m[i], p.y_m[i], p.z_m[i]].every(Number.isFinite))
+      throw inputError(`voxelize: particle ${i + 1} position`, [p.x_m[i], p.y_m[i], p.z_m[i]], "finite coordinates", "m");
   }
   const data = new Uint8Array(nx * ny * nz);
   const codeOf = (ph: string): number => {
@@ -74,16 +105,24 @@ export function voxelizeSpheres(p: SpherePacking, o: VoxelizeOptions & { periodi
   for (const pass of [PHASE_CODES.SE, PHASE_CODES.AM]) {
     for (let i = 0; i < n; i++) {
       if (codeOf(String(p.phase[i])) !== pass) continue;
-      const r = p.radius_m[i], r2 = r * r;
-      const cx = (p.x_m[i] - lo[0]) / h, cy = (p.y_m[i] - lo[1]) / h, cz = (p.z_m[i] - lo[2]) / h, rv = r / h;
-      const k0 = Math.max(0, Math.ceil(cz - rv - 0.5)), k1 = Math.min(nz - 1, Math.floor(cz + rv - 0.5));
-      const j0 = Math.ceil(cy - rv - 0.5), j1 = Math.floor(cy + rv - 0.5);
-      const i0 = Math.ceil(cx - rv - 0.5), i1 = Math.floor(cx + rv - 0.5);
+      const r = p.radius_m[i],
+        r2 = r * r;
+      const cx = (p.x_m[i] - lo[0]) / h,
+        cy = (p.y_m[i] - lo[1]) / h,
+        cz = (p.z_m[i] - lo[2]) / h,
+        rv = r / h;
+      const k0 = Math.max(0, Math.ceil(cz - rv - 0.5)),
+        k1 = Math.min(nz - 1, Math.floor(cz + rv - 0.5));
+      const j0 = Math.ceil(cy - rv - 0.5),
+        j1 = Math.floor(cy + rv - 0.5);
+      const i0 = Math.ceil(cx - rv - 0.5),
+        i1 = Math.floor(cx + rv - 0.5);
       for (let kz = k0; kz <= k1; kz++) {
         const dz = (kz + 0.5 - cz) * h;
         for (let jy = j0; jy <= j1; jy++) {
           let jj = jy;
-          if (per) jj = ((jy % ny) + ny) % ny; else if (jy < 0 || jy >= ny) continue;
+          if (per) jj = ((jy % ny) + ny) % ny;
+          else if (jy < 0 || jy >= ny) continue;
           const dy = (jy + 0.5 - cy) * h;
           const rest = r2 - dz * dz - dy * dy;
           if (rest < 0) continue;
@@ -92,7 +131,8 @@ export function voxelizeSpheres(p: SpherePacking, o: VoxelizeOptions & { periodi
             const dx = (ix + 0.5 - cx) * h;
             if (dx * dx > rest) continue;
             let ii = ix;
-            if (per) ii = ((ix % nx) + nx) % nx; else if (ix < 0 || ix >= nx) continue;
+            if (per) ii = ((ix % nx) + nx) % nx;
+            else if (ix < 0 || ix >= nx) continue;
             data[row + ii] = pass;
           }
         }
@@ -100,7 +140,10 @@ export function voxelizeSpheres(p: SpherePacking, o: VoxelizeOptions & { periodi
     }
   }
   return {
-    shape: [nz, ny, nx], data, phases: { "0": "pore", "1": "AM", "2": "SE" }, voxelSize_m: h,
+    shape: [nz, ny, nx],
+    data,
+    phases: { "0": "pore", "1": "AM", "2": "SE" },
+    voxelSize_m: h,
     meta: { axes: ["z", "y", "x"], lo_m: lo, hi_m: hi, periodicXY: per },
   };
 }
@@ -133,15 +176,25 @@ export function surfaceStats(v: Volume, amCode = 1, seCode = 2, periodicLateral 
   const [nz, ny, nx] = v.shape;
   const d = v.data;
   const faces = new Float64Array(256 * 256);
-  const add = (a: number, b: number) => { if (a !== b) { faces[a * 256 + b]++; faces[b * 256 + a]++; } };
+  const add = (a: number, b: number) => {
+    if (a !== b) {
+      faces[a * 256 + b]++;
+      faces[b * 256 + a]++;
+    }
+  };
   let nAm = 0;
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-    const c = (k * ny + j) * nx + i, a = d[c];
-    if (a === amCode) nAm++;
-    if (i + 1 < nx) add(a, d[c + 1]); else if (periodicLateral && nx > 1) add(a, d[c + 1 - nx]);
-    if (j + 1 < ny) add(a, d[c + nx]); else if (periodicLateral && ny > 1) add(a, d[c + nx - nx * ny]);
-    if (k + 1 < nz) add(a, d[c + nx * ny]);
-  }
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const c = (k * ny + j) * nx + i,
+          a = d[c];
+        if (a === amCode) nAm++;
+        if (i + 1 < nx) add(a, d[c + 1]);
+        else if (periodicLateral && nx > 1) add(a, d[c + 1 - nx]);
+        if (j + 1 < ny) add(a, d[c + nx]);
+        else if (periodicLateral && ny > 1) add(a, d[c + nx - nx * ny]);
+        if (k + 1 < nz) add(a, d[c + nx * ny]);
+      }
   const f = 2 / 3;
   const V = nx * ny * nz * h * h * h;
   const facesAmSe = faces[amCode * 256 + seCode];
@@ -154,8 +207,12 @@ export function surfaceStats(v: Volume, amCode = 1, seCode = 2, periodicLateral 
     spec[name] = (s * h * h * f) / V;
   }
   return {
-    facesAmSe, staircaseFactor: f, areaAmSe_m2: areaAmSe, volumeAm_m3: volumeAm,
+    facesAmSe,
+    staircaseFactor: f,
+    areaAmSe_m2: areaAmSe,
+    volumeAm_m3: volumeAm,
     dSca_m: areaAmSe > 0 ? (6 * volumeAm) / areaAmSe : Infinity,
-    specificSurface_per_m: spec, specificAmSe_per_m: areaAmSe / V,
+    specificSurface_per_m: spec,
+    specificAmSe_per_m: areaAmSe / V,
   };
 }

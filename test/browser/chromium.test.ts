@@ -11,7 +11,16 @@ import { runCase } from "../../host/dem/run.js";
 import { fixture, kernels } from "../helpers.js";
 import { harness, closeHarness } from "./harness.js";
 
-const hexRows = (rows: number[][]) => rows.map((r) => r.map((v) => { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, v); return b.getBigUint64(0).toString(16); }).join(" "));
+const hexRows = (rows: number[][]) =>
+  rows.map((r) =>
+    r
+      .map((v) => {
+        const b = new DataView(new ArrayBuffer(8));
+        b.setFloat64(0, v);
+        return b.getBigUint64(0).toString(16);
+      })
+      .join(" "),
+  );
 
 test.after(closeHarness);
 
@@ -21,13 +30,24 @@ for (const name of ["collision_equal", "wall_slide"]) {
     const node = runCase(await kernels("wasm"), loadDemCase(fixture(`dem/${name}.yaml`)).resolved);
     const h = await harness();
     const { page, errors } = await h.open();
-    const out = await page.evaluate(async (cfg) => {
-      const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
-      const core = await A.loadCore();
-      const r = A.runCase(core, A.resolveCase(A.parseDemCase(cfg)));
-      const hex = r.timeseries.rows.map((row) => row.map((v) => { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, v); return b.getBigUint64(0).toString(16); }).join(" "));
-      return { hex, backend: r.backend, ua: navigator.userAgent };
-    }, config as unknown as Record<string, unknown>);
+    const out = await page.evaluate(
+      async (cfg) => {
+        const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
+        const core = await A.loadCore();
+        const r = A.runCase(core, A.resolveCase(A.parseDemCase(cfg)));
+        const hex = r.timeseries.rows.map((row) =>
+          row
+            .map((v) => {
+              const b = new DataView(new ArrayBuffer(8));
+              b.setFloat64(0, v);
+              return b.getBigUint64(0).toString(16);
+            })
+            .join(" "),
+        );
+        return { hex, backend: r.backend, ua: navigator.userAgent };
+      },
+      config as unknown as Record<string, unknown>,
+    );
     await page.close();
     assert.equal(errors, []);
     assert.is(out.backend, "wasm");

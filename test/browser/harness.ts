@@ -18,10 +18,18 @@ async function findChromium(): Promise<{ path: string; source: string }> {
     const { default: Sparticuz } = await import("@sparticuz/chromium");
     return { path: await Sparticuz.executablePath(), source: "npm package @sparticuz/chromium" };
   } catch (e) {
-    throw new Error(`no Chromium: /usr/bin/chromium is not installed and @sparticuz/chromium could not unpack its binary (${(e as Error).message}); run npm ci, or install Debian's chromium, or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium: /usr/bin/chromium is not installed and @sparticuz/chromium could not unpack its binary (${(e as Error).message}); run npm ci, or install Debian's chromium, or set CHROMIUM_PATH`,
+    );
   }
 }
-const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".bin": "application/octet-stream" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".bin": "application/octet-stream",
+};
 
 export interface Harness {
   base: string;
@@ -42,24 +50,48 @@ export function harness(): Promise<Harness> {
 /** Closes the harness if a test started it (for test.after). */
 export async function closeHarness(): Promise<void> {
   if (!started) return;
-  try { await (await started).close(); } catch { /* it never started: the tests already failed with why */ }
+  try {
+    await (await started).close();
+  } catch {
+    /* it never started: the tests already failed with why */
+  }
 }
 
 async function startHarness(): Promise<Harness> {
   const chromiumBin = await findChromium();
   if (!existsSync(chromiumBin.path)) throw new Error(`Chromium not found at ${chromiumBin.path} (${chromiumBin.source})`);
   // served as /test-results/browser/assbkit.js, so the loader's ../../build/assbkit.wasm resolves to the built core
-  const bundle = (await build({ entryPoints: [join(ROOT, "host/browser.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", write: false, logLevel: "silent" })).outputFiles[0].text;
+  const bundle = (
+    await build({
+      entryPoints: [join(ROOT, "host/browser.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    })
+  ).outputFiles[0].text;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     if (url.pathname === "/") {
       res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><meta charset="utf-8"><title>assbkit browser test</title><script type="module">import * as A from "/test-results/browser/assbkit.js"; window.assbkit = A; window.ready = true;</script>`);
+      res.end(
+        `<!doctype html><meta charset="utf-8"><title>assbkit browser test</title><script type="module">import * as A from "/test-results/browser/assbkit.js"; window.assbkit = A; window.ready = true;</script>`,
+      );
       return;
     }
-    if (url.pathname === "/test-results/browser/assbkit.js") { res.writeHead(200, { "content-type": "text/javascript" }); res.end(bundle); return; }
+    if (url.pathname === "/test-results/browser/assbkit.js") {
+      res.writeHead(200, { "content-type": "text/javascript" });
+      res.end(bundle);
+      return;
+    }
     const p = normalize(join(ROOT, decodeURIComponent(url.pathname)));
-    if (!p.startsWith(ROOT) || !existsSync(p)) { res.writeHead(404); res.end(); return; }
+    if (!p.startsWith(ROOT) || !existsSync(p)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream" });
     res.end(readFileSync(p));
   });
@@ -70,11 +102,22 @@ async function startHarness(): Promise<Harness> {
   try {
     browser = await chromium.launch({
       executablePath: chromiumBin.path,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   } catch (e) {
     server.close();
-    throw new Error(`Chromium (${chromiumBin.source}, ${chromiumBin.path}) did not start: ${(e as Error).message.split("\n").slice(0, 4).join(" | ")}`);
+    throw new Error(
+      `Chromium (${chromiumBin.source}, ${chromiumBin.path}) did not start: ${(e as Error).message.split("\n").slice(0, 4).join(" | ")}`,
+    );
   }
   return {
     base,

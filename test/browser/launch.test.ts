@@ -11,9 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers.js";
 
-const run = (chromium: string) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "test/browser/chromium.test.ts")], {
-  encoding: "utf8", cwd: ROOT, env: { ...process.env, CHROMIUM_PATH: chromium, FORCE_COLOR: "0" },
-});
+const run = (chromium: string) =>
+  spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "test/browser/chromium.test.ts")], {
+    encoding: "utf8",
+    cwd: ROOT,
+    env: { ...process.env, CHROMIUM_PATH: chromium, FORCE_COLOR: "0" },
+  });
 
 test("a missing Chromium fails the browser tests with the path it looked at", () => {
   const r = run("/nonexistent/chromium");

@@ -23,12 +23,15 @@ test.after(closeHarness);
 async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]; backend: string }> {
   const h = await harness();
   const { page, errors } = await h.open();
-  const out = await page.evaluate(async ({ url, wasm, x }) => {
-    const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
-    const backend = await A.initMlBrowser({ backend: "wasm", wasmPaths: wasm });
-    const m = await A.loadModelFromUrl(url);
-    return { y: Array.from(A.predict(m, x)), backend };
-  }, { url: `${h.base}/test-results/browser-ml/${name}/`, wasm: `${h.base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`, x: inputs });
+  const out = await page.evaluate(
+    async ({ url, wasm, x }) => {
+      const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
+      const backend = await A.initMlBrowser({ backend: "wasm", wasmPaths: wasm });
+      const m = await A.loadModelFromUrl(url);
+      return { y: Array.from(A.predict(m, x)), backend };
+    },
+    { url: `${h.base}/test-results/browser-ml/${name}/`, wasm: `${h.base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`, x: inputs },
+  );
   await page.close();
   assert.equal(errors, []);
   return out;
@@ -52,7 +55,12 @@ test("model C (MLP, log10-scaled input): Chromium predictions equal Node's to 1e
   const output = MinMaxScaler.fit([0, 0, 1, 2], ["a", "b"]);
   const dir = join(OUT, "c");
   mkdirSync(OUT, { recursive: true });
-  await saveModel(dir, model, { model: { kind: "C", inputs: 3, outputs: 2, hidden: 64, l2: 1e-6, outputActivation: "relu" }, scalers: { input, output }, inputNames: input.names, outputNames: output.names });
+  await saveModel(dir, model, {
+    model: { kind: "C", inputs: 3, outputs: 2, hidden: 64, l2: 1e-6, outputActivation: "relu" },
+    scalers: { input, output },
+    inputNames: input.names,
+    outputNames: output.names,
+  });
   const node = predict(await loadModel(dir), rows);
   const web = await inChromium("c", rows.flat());
   assert.is(web.backend, "wasm");
@@ -64,19 +72,29 @@ for (const kind of ["A", "B"] as const) {
   test(`model ${kind} (64x64 images): Chromium predictions equal Node's to 1e-5`, async () => {
     await initMl();
     const rng = new Rng(kind === "A" ? 21 : 22);
-    const n = 4, px = 64 * 64;
+    const n = 4,
+      px = 64 * 64;
     const imgs = new Uint8Array(n * px);
     for (let i = 0; i < imgs.length; i++) imgs[i] = Math.floor(rng.next() * 3) * 127;
-    const model = kind === "A" ? buildModelA({ inputSize: 64, filters: [8, 8, 8, 16, 16], dense: [32, 32], outputs: 3 }, 7) : buildModelB({ outputs: 1 }, 7);
+    const model =
+      kind === "A"
+        ? buildModelA({ inputSize: 64, filters: [8, 8, 8, 16, 16], dense: [32, 32], outputs: 3 }, 7)
+        : buildModelB({ outputs: 1 }, 7);
     const outs = kind === "A" ? ["s1", "s2", "s3"] : ["R_ohm"];
     // two rows (all 0, all 1): outputs map back to their own range
     const output = MinMaxScaler.fit([...outs.map(() => 0), ...outs.map(() => 1)], outs);
     const dir = join(OUT, kind.toLowerCase());
     mkdirSync(OUT, { recursive: true });
-    const opts = kind === "A"
-      ? { kind: "A" as const, inputSize: 64, channels: 1, filters: [8, 8, 8, 16, 16], dense: [32, 32], outputs: 3 }
-      : { kind: "B" as const, inputSize: 64, channels: 1, dropout: 0.2, headChannels: 256, outputs: 1 };
-    await saveModel(dir, model, { model: opts, scalers: { input: new ImageScaler(255), output }, inputNames: ["pixel"], outputNames: outs });
+    const opts =
+      kind === "A"
+        ? { kind: "A" as const, inputSize: 64, channels: 1, filters: [8, 8, 8, 16, 16], dense: [32, 32], outputs: 3 }
+        : { kind: "B" as const, inputSize: 64, channels: 1, dropout: 0.2, headChannels: 256, outputs: 1 };
+    await saveModel(dir, model, {
+      model: opts,
+      scalers: { input: new ImageScaler(255), output },
+      inputNames: ["pixel"],
+      outputNames: outs,
+    });
     const node = predict(await loadModel(dir), imgs);
     const web = await inChromium(kind.toLowerCase(), Array.from(imgs));
     close(web.y, node, `model ${kind}`);

@@ -14,7 +14,13 @@ import { renderPng } from "../../host/plot/render.js";
 const k = await loadCore();
 const rp = resolveCellParams(loadCellParams("Asheri2023"));
 const throwsConfig = (f: () => unknown, re: RegExp) => {
-  try { f(); } catch (e) { assert.instance(e, ConfigError); assert.match((e as Error).message, re); return; }
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, re);
+    return;
+  }
   assert.unreachable("no error");
 };
 
@@ -26,7 +32,10 @@ test("safety limits: 'Discharge at 2 C for 1 hour' ends at the set's 3.0 V lower
   assert.ok(r.steps[0].end_s < 3600);
   assert.is(r.steps[1].termination, "duration", "the experiment goes on with the next step");
   assert.is(r.warnings.length, 1);
-  assert.match(r.warnings[0], /^step 1 "Discharge at 2 C for 1 hour": ended at the lower voltage cut-off 3 V of the parameter set at t = \d/);
+  assert.match(
+    r.warnings[0],
+    /^step 1 "Discharge at 2 C for 1 hour": ended at the lower voltage cut-off 3 V of the parameter set at t = \d/,
+  );
   // the step's own cut-off wins when it coincides with the safety limit: no warning
   const own = runExperiment(k, rp, "Discharge at 2C until 3.0 V");
   assert.is(own.steps[0].termination, "cut-off 3 V");
@@ -38,12 +47,21 @@ test("safety limits: an over-long charge ends at the 4.3 V upper cut-off (it end
   assert.is(r.steps[1].termination, "upper voltage cut-off 4.3 V");
   assert.ok(Math.abs(r.steps[1].end_V - 4.3) <= 1e-9);
   assert.is(r.steps[2].termination, "duration");
-  throwsConfig(() => runExperiment(k, rp, "Discharge at 1C until 2.5 V"), /^experiment step 1 "Discharge at 1C until 2\.5 V": until 2\.5 V: expected a cut-off within the parameter set's safety limits \[3, 4\.3\] V \(to go beyond them, move 'Lower voltage cut-off \[V\]'/);
-  throwsConfig(() => runExperiment(k, rp, "Rest for 1 s; Hold at 4.5 V for 1 minute"), /^experiment step 2 "Hold at 4\.5 V for 1 minute": hold at 4\.5 V: expected a voltage within the parameter set's cut-offs \[3, 4\.3\] V/);
+  throwsConfig(
+    () => runExperiment(k, rp, "Discharge at 1C until 2.5 V"),
+    /^experiment step 1 "Discharge at 1C until 2\.5 V": until 2\.5 V: expected a cut-off within the parameter set's safety limits \[3, 4\.3\] V \(to go beyond them, move 'Lower voltage cut-off \[V\]'/,
+  );
+  throwsConfig(
+    () => runExperiment(k, rp, "Rest for 1 s; Hold at 4.5 V for 1 minute"),
+    /^experiment step 2 "Hold at 4\.5 V for 1 minute": hold at 4\.5 V: expected a voltage within the parameter set's cut-offs \[3, 4\.3\] V/,
+  );
   // moving the limit lets the step go there
   const low = resolveCellParams(loadCellParams("Asheri2023", { "Lower voltage cut-off [V]": 2.8 }));
   assert.is(runExperiment(k, low, "Discharge at 2C until 2.9 V").steps[0].termination, "cut-off 2.9 V");
-  throwsConfig(() => loadCellParams("Asheri2023", { "Lower voltage cut-off [V]": 4.4 }), /Lower voltage cut-off \[V\] = 4\.4: expected below the Upper voltage cut-off \[V\] 4\.3 V/);
+  throwsConfig(
+    () => loadCellParams("Asheri2023", { "Lower voltage cut-off [V]": 4.4 }),
+    /Lower voltage cut-off \[V\] = 4\.4: expected below the Upper voltage cut-off \[V\] 4\.3 V/,
+  );
 });
 
 test("implicit time cap: a step with only 'until' ends after 2 h / C-rate (PyBaMM's C-rate default duration) with that termination", () => {
@@ -63,12 +81,17 @@ test("implicit time cap: a step with only 'until' ends after 2 h / C-rate (PyBaM
 });
 
 test("output period: '(1 minute period)' puts the step's output points at its start + k minutes and at its end", () => {
-  const r = runExperiment(k, rp, "Rest for 30 s; Discharge at 1C for 1 hour (1 minute period); Discharge at 2C for 1 hour (5 minute period)");
+  const r = runExperiment(
+    k,
+    rp,
+    "Rest for 30 s; Discharge at 1C for 1 hour (1 minute period); Discharge at 2C for 1 hour (5 minute period)",
+  );
   const t2 = r.time_s.filter((_, i) => r.step[i] === 2);
   assert.is(t2.length, 61);
   t2.forEach((t, i) => assert.ok(Math.abs(t - (30 + 60 * i)) <= 1e-9, `point ${i} at ${t}`));
   // a step that ends on a cut-off: grid points, then the cut-off point
-  const t3 = r.time_s.filter((_, i) => r.step[i] === 3), v3 = r.voltage_V.filter((_, i) => r.step[i] === 3);
+  const t3 = r.time_s.filter((_, i) => r.step[i] === 3),
+    v3 = r.voltage_V.filter((_, i) => r.step[i] === 3);
   t3.slice(0, -1).forEach((t, i) => assert.ok(Math.abs(t - (3630 + 300 * i)) <= 1e-9, `point ${i} at ${t}`));
   assert.is(r.steps[2].termination, "lower voltage cut-off 3 V");
   assert.ok(Math.abs(v3.at(-1)! - 3.0) <= 1e-9);
@@ -84,18 +107,33 @@ test("absolute currents: with 'Electrode area [m2]' 1 cm2, '1.17 mA' is 11.7 A/m
   assert.ok(Math.abs(a.current_A_m2[1] - 11.7) <= 1e-12);
   assert.ok(Math.abs(a.steps[1].end_s - b.steps[1].end_s) <= 1e-6 * b.steps[1].end_s);
   assert.is(a.steps[2].termination, "current limit 1 A/m2");
-  throwsConfig(() => runExperiment(k, rp, "Rest for 1 s; Charge at 1 A until 4.1 V"), /^experiment step 2 "Charge at 1 A until 4\.1 V": absolute currents need an electrode area \(--area or 'Electrode area \[m2\]'\)$/);
-  throwsConfig(() => runExperiment(k, rp, "Hold at 4.1 V until 50 mA"), /absolute currents need an electrode area \(--area or 'Electrode area \[m2\]'\)/);
-  throwsConfig(() => loadCellParams("Asheri2023", { "Electrode area [m2]": 0 }), /Electrode area \[m2\] = 0: electrode area must lie in \(0, inf\) m\^2/);
+  throwsConfig(
+    () => runExperiment(k, rp, "Rest for 1 s; Charge at 1 A until 4.1 V"),
+    /^experiment step 2 "Charge at 1 A until 4\.1 V": absolute currents need an electrode area \(--area or 'Electrode area \[m2\]'\)$/,
+  );
+  throwsConfig(
+    () => runExperiment(k, rp, "Hold at 4.1 V until 50 mA"),
+    /absolute currents need an electrode area \(--area or 'Electrode area \[m2\]'\)/,
+  );
+  throwsConfig(
+    () => loadCellParams("Asheri2023", { "Electrode area [m2]": 0 }),
+    /Electrode area \[m2\] = 0: electrode area must lie in \(0, inf\) m\^2/,
+  );
 });
 
 test("experiment termination '80% capacity': cycling stops after the first cycle whose discharge is below 80% of the first cycle's", () => {
   const exp = "(Discharge at 1C until 3.0 V; Charge at 1C for 20 minutes) x 5";
   const r = runExperiment(k, rp, exp, { termination: "80% capacity" });
   assert.is(r.steps.length, 4);
-  assert.equal(r.steps.map((s) => s.cycle), [1, 1, 2, 2]);
+  assert.equal(
+    r.steps.map((s) => s.cycle),
+    [1, 1, 2, 2],
+  );
   assert.equal([r.experimentTermination?.cycle, r.experimentTermination?.condition], [2, "80% capacity"]);
-  assert.match(r.experimentTermination!.reason, /^cycle 2: discharge capacity 3\.9\d* Ah\/m2 is below 80% of the first discharge \(20\.5\d* Ah\/m2\)$/);
+  assert.match(
+    r.experimentTermination!.reason,
+    /^cycle 2: discharge capacity 3\.9\d* Ah\/m2 is below 80% of the first discharge \(20\.5\d* Ah\/m2\)$/,
+  );
   assert.is(r.cycles.length, 2);
   assert.ok(r.cycles[1].discharge_Ah_m2 < 0.8 * r.cycles[0].discharge_Ah_m2);
   assert.is(runExperiment(k, rp, exp).steps.length, 10, "without it all cycles run");
@@ -125,7 +163,13 @@ test("a failed step keeps the earlier steps: CellSolveError (exit 3) carries the
     }
   }
   let err: unknown;
-  try { runExperiment(k, p, "Discharge at 1C for 10 minutes; Charge at 1C for 3 hours; Rest for 1 minute", { particles: (ctx) => new Breaking(ctx) }); } catch (e) { err = e; }
+  try {
+    runExperiment(k, p, "Discharge at 1C for 10 minutes; Charge at 1C for 3 hours; Rest for 1 minute", {
+      particles: (ctx) => new Breaking(ctx),
+    });
+  } catch (e) {
+    err = e;
+  }
   assert.instance(err, CellSolveError);
   assert.instance(err, NotConvergedError);
   const e = err as CellSolveError;
@@ -151,11 +195,21 @@ test("termination texts print numbers sensibly: 'Hold at 4.2 V until C/50' ends 
 
 test("voltage-capacity plot: drawn in time order with the signed capacity, so discharge-rest-charge-hold is a loop", async () => {
   const r = runExperiment(k, rp, "Discharge at 1C until 3.3 V; Rest for 10 minutes; Charge at 1C until 3.6 V; Hold at 3.6 V until C/20");
-  const spec = voltageCapacitySpec([{ label: "a", r }], "cycle") as unknown as { data: { values: { t: number; c: number; v: number }[] }; encoding: Record<string, { field: string }> };
+  const spec = voltageCapacitySpec([{ label: "a", r }], "cycle") as unknown as {
+    data: { values: { t: number; c: number; v: number }[] };
+    encoding: Record<string, { field: string }>;
+  };
   assert.is(spec.encoding.order.field, "t");
   const vals = spec.data.values;
-  assert.equal(vals.map((x) => x.t), r.time_s);
-  assert.equal(vals.map((x) => x.c), r.capacity_Ah_m2, "signed net discharge, not |capacity|");
+  assert.equal(
+    vals.map((x) => x.t),
+    r.time_s,
+  );
+  assert.equal(
+    vals.map((x) => x.c),
+    r.capacity_Ah_m2,
+    "signed net discharge, not |capacity|",
+  );
   const peak = vals.reduce((m, x) => Math.max(m, x.c), 0);
   const last = vals.at(-1)!.c;
   assert.ok(last < 0.5 * peak, `capacity goes back down on charge: peak ${peak}, end ${last}`);

@@ -22,22 +22,29 @@ test("zero current: a 2 h rest holds the OCV of the initial stoichiometry (symme
 });
 
 test("tiny current (1e-3 C): voltage = OCV - I (Ls/kappa + Newman-Tobias electrode resistance) within 0.5 % of the drop", () => {
-  const nx = 400, nr = 10;
+  const nx = 400,
+    nr = 10;
   const r = runExperiment(k, rp, "Discharge at 0.001C for 1 s", { numerics: { nx, nr } });
   const sim = new CellSim(k, rp, { ...DEFAULT_NUMERICS, nx, nr });
-  const x = rp.theta0, U0 = sim.ocv(x), dU = (sim.ocv(x + 1e-6) - sim.ocv(x - 1e-6)) / 2e-6;
+  const x = rp.theta0,
+    U0 = sim.ocv(x),
+    dU = (sim.ocv(x + 1e-6) - sim.ocv(x - 1e-6)) / 2e-6;
   const I = 1e-3 * rp.oneC_A_m2;
   // linear kinetics dJ/deta, with the discrete half-shell surface extrapolation theta_s = theta - s J
   const G = rp.k0 * Math.sqrt(x * (1 - x)) * rp.FRT;
-  const s = (0.5 / nr) * rp.radius_m / (rp.D0 * rp.c1max);
+  const s = ((0.5 / nr) * rp.radius_m) / (rp.D0 * rp.c1max);
   const Geff = G / (1 - G * dU * s);
-  const kap = rp.kappaEff, sig = rp.sigmaEff, L = rp.Lc;
+  const kap = rp.kappaEff,
+    sig = rp.sigmaEff,
+    L = rp.Lc;
   const nu = L * Math.sqrt(rp.a_m * FARADAY * Geff * (1 / kap + 1 / sig));
   const Rel = (L / (kap + sig)) * (1 + (2 + (sig / kap + kap / sig) * Math.cosh(nu)) / (nu * Math.sinh(nu)));
   const Rtot = rp.Ls / rp.kappaSep + Rel;
   const drop = U0 - r.steps[0].start_V;
   const rel = Math.abs(drop - I * Rtot) / (I * Rtot);
-  console.log(`  drop ${(drop * 1e6).toFixed(4)} uV vs I R ${(I * Rtot * 1e6).toFixed(4)} uV (nu ${nu.toFixed(1)}, rel ${rel.toExponential(2)})`);
+  console.log(
+    `  drop ${(drop * 1e6).toFixed(4)} uV vs I R ${(I * Rtot * 1e6).toFixed(4)} uV (nu ${nu.toFixed(1)}, rel ${rel.toExponential(2)})`,
+  );
   assert.ok(rel <= 5e-3, `drop ${drop} vs ${I * Rtot}`);
 });
 
@@ -50,7 +57,10 @@ test("discharge 30 min then charge 30 min at 1C: lithium and charge return to th
   assert.ok(Math.abs(r.steps[0].capacity_Ah_m2 - 0.5 * rp.oneC_A_m2) <= 1e-9);
   // and a full cycle with a CV hold: discharge to 3.3 V, charge to 3.6 V, hold until C/20
   const c = runExperiment(k, rp, "Discharge at 1C until 3.3 V; Charge at 1C until 3.6 V; Hold at 3.6 V until C/20; Rest for 10 min");
-  assert.equal(c.steps.map((s) => s.termination), ["cut-off 3.3 V", "cut-off 3.6 V", `current limit ${0.05 * rp.oneC_A_m2} A/m2`, "duration"]);
+  assert.equal(
+    c.steps.map((s) => s.termination),
+    ["cut-off 3.3 V", "cut-off 3.6 V", `current limit ${0.05 * rp.oneC_A_m2} A/m2`, "duration"],
+  );
   assert.ok(Math.abs(Math.abs(c.current_A_m2[c.step.lastIndexOf(3)]) - 0.05 * rp.oneC_A_m2) <= 1e-6 * rp.oneC_A_m2);
   assert.ok(Math.abs(c.lithium.imbalance_rel) <= 1e-10, `Li balance ${c.lithium.imbalance_rel}`);
 });
@@ -63,10 +73,15 @@ test("wasm (SIMD particles) and the TS twin (scalar) agree: 1C discharge, both B
     const a = runExperiment(k, p, "Discharge at 2C until 3.0 V", { numerics });
     const b = runExperiment(ts, p, "Discharge at 2C until 3.0 V", { numerics });
     assert.is(a.time_s.length, b.time_s.length);
-    let dv = 0, dt = 0;
-    a.voltage_V.forEach((v, i) => { dv = Math.max(dv, Math.abs(v - b.voltage_V[i])); dt = Math.max(dt, Math.abs(a.time_s[i] - b.time_s[i])); });
+    let dv = 0,
+      dt = 0;
+    a.voltage_V.forEach((v, i) => {
+      dv = Math.max(dv, Math.abs(v - b.voltage_V[i]));
+      dt = Math.max(dt, Math.abs(a.time_s[i] - b.time_s[i]));
+    });
     assert.ok(dv <= 1e-10 && dt <= 1e-6, `${bv}: max |dV| ${dv}, |dt| ${dt}`);
-    const ta = a.snapshots.at(-1)!.theta.flat(), tb = b.snapshots.at(-1)!.theta.flat();
+    const ta = a.snapshots.at(-1)!.theta.flat(),
+      tb = b.snapshots.at(-1)!.theta.flat();
     assert.ok(ta.every((x, i) => Math.abs(x - tb[i]) <= 1e-10));
   }
 });
@@ -75,7 +90,11 @@ test("NCA/LPS set: OCV table interpolation is monotone; 0.1C and 1C discharges r
   const nca = resolveCellParams(loadCellParams("NCA_LPS_2023"));
   const sim = new CellSim(k, nca, DEFAULT_NUMERICS);
   let prev = Infinity;
-  for (let x = 0.36; x <= 1.0; x += 1e-4) { const u = sim.ocv(x); assert.ok(u < prev, `U not decreasing at ${x}`); prev = u; }
+  for (let x = 0.36; x <= 1.0; x += 1e-4) {
+    const u = sim.ocv(x);
+    assert.ok(u < prev, `U not decreasing at ${x}`);
+    prev = u;
+  }
   // the table points are reproduced
   assert.ok(Math.abs(sim.ocv(nca.ocv!.x[10]) - nca.ocv!.u[10]) <= 1e-12);
   for (const c of [0.1, 1]) {

@@ -7,7 +7,9 @@ import { sweepParallel, sweepSerial, type SweepJob, type SweepStats } from "../.
 
 const k = await loadCore();
 const jobs: SweepJob[] = [];
-for (const R of [0.75e-6, 1.5e-6]) for (const c of [0.5, 1, 2, 3, 4, 5]) for (const cut of [3.0, 3.2]) jobs.push({ params: "Asheri2023", overrides: { "Particle radius [m]": R }, cRate: c, cutoff_V: cut });
+for (const R of [0.75e-6, 1.5e-6])
+  for (const c of [0.5, 1, 2, 3, 4, 5])
+    for (const cut of [3.0, 3.2]) jobs.push({ params: "Asheri2023", overrides: { "Particle radius [m]": R }, cRate: c, cutoff_V: cut });
 const newStats = (): SweepStats => ({ main: 0, workers: [], workerReady_ms: [], poolStarted: false, estimatedSerial_s: 0 });
 
 test("pool with a forced worker and the workers-only pool equal the serial sweep bit for bit", async () => {
@@ -19,7 +21,11 @@ test("pool with a forced worker and the workers-only pool equal the serial sweep
   const b = await sweepParallel(jobs, { workers: 1, mainThread: false, chunk: 5 });
   for (const r of [a, b]) {
     assert.is(r.length, jobs.length);
-    r.forEach((row, i) => { assert.is(row.index, i); assert.is(row.capacity_Ah_m2, serial[i].capacity_Ah_m2); assert.is(row.termination, serial[i].termination); });
+    r.forEach((row, i) => {
+      assert.is(row.index, i);
+      assert.is(row.capacity_Ah_m2, serial[i].capacity_Ah_m2);
+      assert.is(row.termination, serial[i].termination);
+    });
   }
   assert.ok(serial[0].capacity_Ah_m2 > serial[10].capacity_Ah_m2, "capacity falls with the C-rate");
 });
@@ -31,9 +37,17 @@ test("a small sweep stays on the calling thread; bad options name the value", as
   assert.not.ok(st.poolStarted, `estimated ${st.estimatedSerial_s} s`);
   assert.is(st.main, 6);
   let msg = "";
-  try { await sweepParallel(jobs, { workers: 0, mainThread: false }); } catch (e) { msg = (e as Error).message; }
+  try {
+    await sweepParallel(jobs, { workers: 0, mainThread: false });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /cell sweep: workers = 0: expected an integer >= 1 \[threads\]/);
-  try { await sweepParallel(jobs, { chunk: 0 }); } catch (e) { msg = (e as Error).message; }
+  try {
+    await sweepParallel(jobs, { chunk: 0 });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /chunk = 0: expected a positive integer \[discharges\]/);
 });
 

@@ -20,10 +20,22 @@ const full = join(dir, "full");
 function config(): string {
   const c = demoCase({ seed: 4, nx: 5, layers: 5 });
   c.walls![1].motion = { type: "fixed" };
-  const cfg = { case: c, stages: [
-    { type: "uniaxial", wall: "top", targetPressure_Pa: "50 MPa", speed_m_s: 10, releaseSpeed_m_s: 10, checkEvery: 200, holdSteps: 2000, relaxSteps: 2000 },
-    { type: "isostatic", pressure_Pa: "3 MPa", maxSpeed_m_s: 1, checkEvery: 250, holdSteps: 150000 },
-  ] };
+  const cfg = {
+    case: c,
+    stages: [
+      {
+        type: "uniaxial",
+        wall: "top",
+        targetPressure_Pa: "50 MPa",
+        speed_m_s: 10,
+        releaseSpeed_m_s: 10,
+        checkEvery: 200,
+        holdSteps: 2000,
+        relaxSteps: 2000,
+      },
+      { type: "isostatic", pressure_Pa: "3 MPa", maxSpeed_m_s: 1, checkEvery: 250, holdSteps: 150000 },
+    ],
+  };
   const f = join(dir, "compact.json");
   writeFileSync(f, JSON.stringify(cfg));
   return f;
@@ -40,7 +52,14 @@ async function killWhen(out: string, file: string, delay_ms: number): Promise<st
   while (!existsSync(out) && Date.now() - t0 < 60000) await new Promise((ok) => setTimeout(ok, 2));
   let seen: string[] = [];
   await new Promise<void>((ok) => {
-    const hit = () => { if (existsSync(join(out, file))) { seen = readdirSync(out); w.close(); clearInterval(poll); ok(); } };
+    const hit = () => {
+      if (existsSync(join(out, file))) {
+        seen = readdirSync(out);
+        w.close();
+        clearInterval(poll);
+        ok();
+      }
+    };
     const w = watch(out, hit);
     const poll = setInterval(hit, 5);
     hit();
@@ -54,17 +73,24 @@ async function killWhen(out: string, file: string, delay_ms: number): Promise<st
 /** JSON without the fields that measure time (they differ between any two runs). */
 function untimed(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(untimed);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "wallClock_s" && k !== "particleSteps_per_s").map(([k, x]) => [k, untimed(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== "wallClock_s" && k !== "particleSteps_per_s")
+        .map(([k, x]) => [k, untimed(x)]),
+    );
   return v;
 }
 
 /** Every file of `a` equals the one in `b`: bytes for data and plots, JSON up to timings. */
 function sameFolder(a: string, b: string): void {
-  const fa = readdirSync(a).sort(), fb = readdirSync(b).sort();
+  const fa = readdirSync(a).sort(),
+    fb = readdirSync(b).sort();
   assert.equal(fa, fb, "same file list");
   for (const f of fa) {
     if (f.startsWith("restart_")) continue; // compared through the particles they continue to
-    const x = readFileSync(join(a, f)), y = readFileSync(join(b, f));
+    const x = readFileSync(join(a, f)),
+      y = readFileSync(join(b, f));
     if (f.endsWith(".json")) assert.equal(untimed(JSON.parse(x.toString("utf8"))), untimed(JSON.parse(y.toString("utf8"))), f);
     else assert.ok(x.equals(y), `${f} differs`);
   }
@@ -74,7 +100,10 @@ test("uninterrupted run: one summary over both stages", () => {
   const r = assb("compact", cfg, "-o", full);
   assert.is(r.status, 0, r.stderr);
   const s = JSON.parse(readFileSync(join(full, "summary.json"), "utf8"));
-  assert.equal(s.stages.map((x: { type: string }) => x.type), ["uniaxial", "isostatic"]);
+  assert.equal(
+    s.stages.map((x: { type: string }) => x.type),
+    ["uniaxial", "isostatic"],
+  );
 });
 
 test("killed during stage 2: stage 1's outputs are complete when its restart file appears; --resume gives the uninterrupted run's files, bit-identical particles", async () => {
@@ -86,7 +115,10 @@ test("killed during stage 2: stage 1's outputs are complete when its restart fil
   const left = readdirSync(part);
   assert.not.ok(left.includes("restart_stage2.json"), "killed before stage 2 finished");
   assert.not.ok(left.includes("summary.json"), "no summary of an unfinished run");
-  assert.ok(left.every((f) => !f.endsWith(".tmp")), `temporary files left: ${left.join(",")}`);
+  assert.ok(
+    left.every((f) => !f.endsWith(".tmp")),
+    `temporary files left: ${left.join(",")}`,
+  );
   for (const f of left.filter((f) => f.endsWith(".json"))) JSON.parse(readFileSync(join(part, f), "utf8")); // every file complete
 
   const res = assb("compact", cfg, "-o", part, "--resume");
@@ -106,7 +138,8 @@ test("killed right after the last restart file: --resume writes the final partic
   // the same folder state made exactly: the uninterrupted run without the two files written after the last restart
   const made = join(dir, "made");
   cpSync(full, made, { recursive: true });
-  rmSync(join(made, "particles.csv")); rmSync(join(made, "summary.json"));
+  rmSync(join(made, "particles.csv"));
+  rmSync(join(made, "summary.json"));
   for (const out of [late, made]) {
     const res = assb("compact", cfg, "-o", out, "--resume");
     assert.is(res.status, 0, res.stderr);

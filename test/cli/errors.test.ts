@@ -12,7 +12,12 @@ import { ROOT } from "../helpers.js";
 
 const capture = (e: unknown, debug = false) => {
   let text = "";
-  const code = reportError(e, debug, { write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WritableStream);
+  const code = reportError(e, debug, {
+    write: (s: string) => {
+      text += s;
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream);
   return { code, text };
 };
 
@@ -23,7 +28,11 @@ test("typed errors: one line and their exit code (2 input, 3 not converged)", ()
 });
 
 test("Node file errors name the path; anything else is an internal error with the stack only behind --debug", () => {
-  const enoent = Object.assign(new Error("ENOENT: no such file or directory, open 'a/b.csv'"), { code: "ENOENT", syscall: "open", path: "a/b.csv" });
+  const enoent = Object.assign(new Error("ENOENT: no such file or directory, open 'a/b.csv'"), {
+    code: "ENOENT",
+    syscall: "open",
+    path: "a/b.csv",
+  });
   assert.equal(capture(enoent), { code: 2, text: "assb: error: a/b.csv: cannot read (ENOENT: no such file or folder)\n" });
   const bug = new TypeError("x is undefined");
   const plain = capture(bug);
@@ -33,7 +42,8 @@ test("Node file errors name the path; anything else is an internal error with th
   assert.match(dbg.text, /^assb: internal error: x is undefined\nTypeError: x is undefined\n\s+at /);
 });
 
-const assb = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+const assb = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
 
 test("usage errors: unknown subcommand or option, missing argument: one line, exit 2", () => {
   for (const [args, re] of [

@@ -20,13 +20,14 @@ test("Hertz contact radius a = (3 F R*/(4 Y*))^(1/3), reaction area and SE cover
   const SE = { name: "SE", youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 };
   const Y = [yEff(AM, AM), yEff(AM, SE), yEff(SE, AM), yEff(SE, SE)];
   // particles: 0 AM (5 um), 1 SE (2 um), 2 SE (3 um); contacts 0-1 (AM-SE) and 1-2 (SE-SE)
-  const radius = [5e-6, 2e-6, 3e-6], material = [0, 1, 1];
+  const radius = [5e-6, 2e-6, 3e-6],
+    material = [0, 1, 1];
   const r = contactAreas({ i: [0, 1], j: [1, 2], fn_N: [0.01, 0.002] }, radius, material, ["AM", "SE"], Y);
-  const a0 = Math.cbrt(3 * 0.01 * (5e-6 * 2e-6 / 7e-6) / (4 * Y[1]));
+  const a0 = Math.cbrt((3 * 0.01 * ((5e-6 * 2e-6) / 7e-6)) / (4 * Y[1]));
   assert.ok(relErr(r.radius_m[0], a0) < 1e-14);
   assert.ok(relErr(r.area_m2[0], Math.PI * a0 * a0) < 1e-14);
   assert.ok(relErr(r.reactionArea_m2, Math.PI * a0 * a0) < 1e-14, "only the AM-SE contact counts");
-  assert.ok(relErr(r.seCoverage, Math.PI * a0 * a0 / (4 * Math.PI * 25e-12)) < 1e-14);
+  assert.ok(relErr(r.seCoverage, (Math.PI * a0 * a0) / (4 * Math.PI * 25e-12)) < 1e-14);
   assert.ok(relErr(r.areaByPair_m2["SE-SE"], r.area_m2[1]) < 1e-15);
 });
 

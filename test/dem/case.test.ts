@@ -12,6 +12,7 @@ import { fixture } from "../helpers.js";
 
 const base = () => parseYaml(readFileSync(fixture("dem/collision_equal.yaml"), "utf8"));
 
+// biome-ignore lint/suspicious/noExplicitAny: the case as parsed from YAML, mutated freely by each test
 function errorOf(mutate: (c: any) => void): ConfigError {
   const c = base();
   mutate(c);
@@ -49,7 +50,10 @@ test("unknown contact model names list the registry", () => {
 });
 
 test("a material pair without restitution/friction is named", () => {
-  const e = errorOf((c) => { c.materials.SE = { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 }; c.particles[1].material = "SE"; });
+  const e = errorOf((c) => {
+    c.materials.SE = { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 };
+    c.particles[1].material = "SE";
+  });
   assert.match(e.message, /\(LCO, SE\)/);
 });
 
@@ -68,20 +72,35 @@ test("a wrong unit or a word where a quantity belongs says what was expected and
   const e2 = errorOf((c) => (c.timestep = { dt_s: "fast" }));
   assert.match(e2.message, /timestep\.dt_s = "fast": expected time step in s /);
   const e3 = errorOf((c) => (c.timestep = { dt: 1e-9 }));
-  assert.match(e3.message, /timestep = \{"dt":1e-9\}: expected \{dt_s: <time step> \[s\]\} or \{rayleighFraction: <fraction of the Rayleigh time> \[-\]\}/);
+  assert.match(
+    e3.message,
+    /timestep = \{"dt":1e-9\}: expected \{dt_s: <time step> \[s\]\} or \{rayleighFraction: <fraction of the Rayleigh time> \[-\]\}/,
+  );
   const e4 = errorOf((c) => (c.particles = "p.csv"));
   assert.match(e4.message, /particles = "p\.csv": expected the particles, inline as a list .* or \{csv, materials\}/);
-  for (const e of [e1, e2, e3, e4]) { assert.not.match(e.message, /Invalid input/); assert.is(e.message.split("\n").length, 1); }
+  for (const e of [e1, e2, e3, e4]) {
+    assert.not.match(e.message, /Invalid input/);
+    assert.is(e.message.split("\n").length, 1);
+  }
   const ok = parseDemCase({ ...base(), timestep: { rayleighFraction: 0.1 } });
   assert.equal(ok.timestep, { rayleighFraction: 0.1 });
 });
 
 test("a particle centre outside the box is refused naming the particle id, the coordinate, the box and the unit", () => {
   const e = errorOf((c) => (c.particles[1].position_m = [5.005e-6, 0, 1]));
-  assert.match(e.message, /particles: particle id 2, z_m = 1: expected a centre inside the box along z, \[-0\.00001, 0\.00001\] give or take the particle radius 0\.000005 \(non-periodic axis\) \[m\]/);
+  assert.match(
+    e.message,
+    /particles: particle id 2, z_m = 1: expected a centre inside the box along z, \[-0\.00001, 0\.00001\] give or take the particle radius 0\.000005 \(non-periodic axis\) \[m\]/,
+  );
   // within one radius of a face is accepted; a periodic axis wraps any coordinate
   resolveCase(parseDemCase({ ...base(), particles: [{ material: "LCO", radius_m: 5e-6, position_m: [0, 0, 1.4e-5] }] }));
-  resolveCase(parseDemCase({ ...base(), box: { ...base().box, periodic: [true, false] }, particles: [{ material: "LCO", radius_m: 5e-6, position_m: [1, 0, 0] }] }));
+  resolveCase(
+    parseDemCase({
+      ...base(),
+      box: { ...base().box, periodic: [true, false] },
+      particles: [{ material: "LCO", radius_m: 5e-6, position_m: [1, 0, 0] }],
+    }),
+  );
   // particles from a CSV are checked the same way
   const csv = "id,type,x_m,y_m,z_m,radius_m\n7,1,0,0,0,5e-6\n8,1,0,-0.5,0,5e-6\n";
   try {
@@ -98,7 +117,11 @@ test("a particle CSV goes through the shared validator: header-only, truncated, 
   const refuse = (csv: string, re: RegExp) => {
     try {
       resolveCase(parseDemCase({ ...base(), particles: { csv: "p.csv", materials: { "1": "LCO" } } }), () => csv);
-    } catch (e) { assert.instance(e, ConfigError); assert.match((e as Error).message, re); return; }
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      assert.match((e as Error).message, re);
+      return;
+    }
     assert.unreachable(csv);
   };
   refuse(head + "\n", /^p\.csv: no particles \(a header row only\)/);
@@ -106,9 +129,15 @@ test("a particle CSV goes through the shared validator: header-only, truncated, 
   refuse(head + "\n1,1,0,NaN,0,5e-6\n", /^p\.csv: row 2, column 'y_m' = 'NaN': expected a finite number/);
   refuse(head + "\n1,3,0,0,0,5e-6\n", /^p\.csv row 2, type = 3: expected a known type code \(1 = LCO\)/);
   refuse(head + ",vx_m_s\n1,1,0,0,0,5e-6,1\n", /^p\.csv: has vx_m_s but not all of vx_m_s, vy_m_s, vz_m_s/);
-  refuse("id,material,x_m,y_m,z_m,radius_m\n1,NMC,0,0,0,5e-6\n", /^p\.csv row 2, material = "NMC": expected a material of the case \(LCO\) or a key of particles\.materials/);
+  refuse(
+    "id,material,x_m,y_m,z_m,radius_m\n1,NMC,0,0,0,5e-6\n",
+    /^p\.csv row 2, material = "NMC": expected a material of the case \(LCO\) or a key of particles\.materials/,
+  );
   // a `material` column (as compaction writes) names the case's materials directly
-  const r = resolveCase(parseDemCase({ ...base(), particles: { csv: "p.csv", materials: { "1": "LCO" } } }), () => "id,material,x_m,y_m,z_m,radius_m\n1,LCO,0,0,0,5e-6\n");
+  const r = resolveCase(
+    parseDemCase({ ...base(), particles: { csv: "p.csv", materials: { "1": "LCO" } } }),
+    () => "id,material,x_m,y_m,z_m,radius_m\n1,LCO,0,0,0,5e-6\n",
+  );
   assert.is(r.particles.id.length, 1);
 });
 

@@ -24,7 +24,13 @@ test("assb compact: a protocol that does not reach its target exits 3 (not conve
   const c = demoCase({ seed: 4, nx: 4, layers: 4 });
   c.walls![1].motion = { type: "fixed" };
   const f = join(dir, "c.json");
-  writeFileSync(f, JSON.stringify({ case: c, stages: [{ type: "uniaxial", wall: "top", targetPressure_Pa: 1e12, checkEvery: 200, maxCompressionSteps: 400 }] }));
+  writeFileSync(
+    f,
+    JSON.stringify({
+      case: c,
+      stages: [{ type: "uniaxial", wall: "top", targetPressure_Pa: 1e12, checkEvery: 200, maxCompressionSteps: 400 }],
+    }),
+  );
   const r = assb("compact", f, "-o", join(dir, "out"));
   assert.is(r.status, 3, r.stderr);
   assert.match(r.stderr, /^assb: error: uniaxial: the wall pressure reached only .* raise maxCompressionSteps\n$/);
@@ -36,10 +42,31 @@ test("assb compact: a release that stops with the wall still loaded prints a war
   const c = demoCase({ seed: 4, nx: 4, layers: 4 });
   c.walls![1].motion = { type: "fixed" };
   const f = join(dir, "c.json");
-  writeFileSync(f, JSON.stringify({ case: c, stages: [{ type: "uniaxial", wall: "top", targetPressure_Pa: "30 MPa", speed_m_s: 10, checkEvery: 200, holdSteps: 400, relaxSteps: 400, releaseSpeed_m_s: 0.05, maxReleaseChunks: 1 }] }));
+  writeFileSync(
+    f,
+    JSON.stringify({
+      case: c,
+      stages: [
+        {
+          type: "uniaxial",
+          wall: "top",
+          targetPressure_Pa: "30 MPa",
+          speed_m_s: 10,
+          checkEvery: 200,
+          holdSteps: 400,
+          relaxSteps: 400,
+          releaseSpeed_m_s: 0.05,
+          maxReleaseChunks: 1,
+        },
+      ],
+    }),
+  );
   const r = assb("compact", f, "-o", join(dir, "out"));
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stderr, /^assb: warning: uniaxial: the release did not reach releasePressure_Pa = 100000 Pa within maxReleaseChunks = 1 /m);
+  assert.match(
+    r.stderr,
+    /^assb: warning: uniaxial: the release did not reach releasePressure_Pa = 100000 Pa within maxReleaseChunks = 1 /m,
+  );
   assert.match(r.stdout, /NOT released: still loaded/);
 });
 
@@ -51,7 +78,10 @@ test("assb compact: a particle centre outside the box is refused (exit 2) naming
   writeFileSync(f, JSON.stringify({ case: c, stages: [{ type: "uniaxial", wall: "top", targetPressure_Pa: "30 MPa" }] }));
   const r = assb("compact", f, "-o", join(dir, "out"));
   assert.is(r.status, 2, r.stderr);
-  assert.match(r.stderr, /^assb: error: particles: particle id 6, z_m = 1: expected a centre inside the box along z, \[0, [0-9.e-]+\] give or take the particle radius [0-9.e-]+ \(non-periodic axis\) \[m\]\n$/);
+  assert.match(
+    r.stderr,
+    /^assb: error: particles: particle id 6, z_m = 1: expected a centre inside the box along z, \[0, [0-9.e-]+\] give or take the particle radius [0-9.e-]+ \(non-periodic axis\) \[m\]\n$/,
+  );
   assert.not.ok(existsSync(join(dir, "out")));
 });
 

@@ -9,7 +9,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCompact } from "../../host/dem/compact.js";
-import { canonicalJson, caseIdentity, identityDifference, readRestartFile, runCompactToDir, RESTART_FORMAT, type CompactSummary } from "../../host/dem/compact_io.js";
+import {
+  canonicalJson,
+  caseIdentity,
+  identityDifference,
+  readRestartFile,
+  runCompactToDir,
+  RESTART_FORMAT,
+  type CompactSummary,
+} from "../../host/dem/compact_io.js";
 import { demoCase } from "../../host/dem/demo.js";
 import { ConfigError } from "../../host/config/errors.js";
 import { kernels } from "../helpers.js";
@@ -19,16 +27,37 @@ const smallCase = () => {
   c.walls![1].motion = { type: "fixed" };
   return c;
 };
-const uni = { type: "uniaxial", wall: "top", targetPressure_Pa: "30 MPa", speed_m_s: 10, releaseSpeed_m_s: 10, checkEvery: 200, holdSteps: 400, relaxSteps: 400 };
+const uni = {
+  type: "uniaxial",
+  wall: "top",
+  targetPressure_Pa: "30 MPa",
+  speed_m_s: 10,
+  releaseSpeed_m_s: 10,
+  checkEvery: 200,
+  holdSteps: 400,
+  relaxSteps: 400,
+};
 const twoStages = () => parseCompact({ case: smallCase(), stages: [uni, { ...uni, targetPressure_Pa: "40 MPa" }] });
 const tmp = () => mkdtempSync(join(tmpdir(), "assb-compact-io-"));
 
 function configError(f: () => unknown): string {
-  try { f(); } catch (e) { assert.instance(e, ConfigError); assert.is((e as Error).message.split("\n").length, 1); return (e as Error).message; }
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.is((e as Error).message.split("\n").length, 1);
+    return (e as Error).message;
+  }
   throw new Error("expected a ConfigError");
 }
 async function configErrorAsync(f: () => Promise<unknown>): Promise<string> {
-  try { await f(); } catch (e) { assert.instance(e, ConfigError); assert.is((e as Error).message.split("\n").length, 1); return (e as Error).message; }
+  try {
+    await f();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.is((e as Error).message.split("\n").length, 1);
+    return (e as Error).message;
+  }
   throw new Error("expected a ConfigError");
 }
 
@@ -37,13 +66,21 @@ test("canonical JSON sorts keys at every level; the case identity names what was
   const cfg = twoStages();
   const id = caseIdentity(cfg, 2);
   assert.is(id.stages.length, 2);
-  assert.is(identityDifference(id, caseIdentity(parseCompact(JSON.parse(JSON.stringify(cfg))), 2), cfg), undefined, "same config, same hashes");
+  assert.is(
+    identityDifference(id, caseIdentity(parseCompact(JSON.parse(JSON.stringify(cfg))), 2), cfg),
+    undefined,
+    "same config, same hashes",
+  );
   const edited = twoStages();
   (edited.case.materials.AM as { youngsModulus_Pa: number }).youngsModulus_Pa *= 1.01;
   assert.match(identityDifference(id, caseIdentity(edited, 2), edited)!, /the case .* was edited since/);
   const stage2 = twoStages();
   (stage2.stages[1] as { holdSteps: number }).holdSteps = 401;
-  assert.is(identityDifference(caseIdentity(cfg, 1), caseIdentity(stage2, 1), stage2), undefined, "a later stage does not matter to the restart after stage 1");
+  assert.is(
+    identityDifference(caseIdentity(cfg, 1), caseIdentity(stage2, 1), stage2),
+    undefined,
+    "a later stage does not matter to the restart after stage 1",
+  );
   assert.match(identityDifference(id, caseIdentity(stage2, 2), stage2)!, /stage 2 \(uniaxial\) was edited since/);
   // a particle file: its bytes are part of the identity
   const csvCfg = parseCompact({ case: { ...smallCase(), particles: { csv: "p.csv", materials: { "1": "AM" } } }, stages: [uni] });
@@ -56,20 +93,43 @@ test("restart files: truncated JSON, another kind, the old format and an edited 
   const dir = tmp();
   const cfg = twoStages();
   const f = join(dir, "restart_stage1.json");
-  const good = { kind: "assbkit.compact.restart", format: RESTART_FORMAT, version: "x", stage: 1, stageType: "uniaxial", identity: caseIdentity(cfg, 1), state: { kind: "assbkit.dem.restart" } };
+  const good = {
+    kind: "assbkit.compact.restart",
+    format: RESTART_FORMAT,
+    version: "x",
+    stage: 1,
+    stageType: "uniaxial",
+    identity: caseIdentity(cfg, 1),
+    state: { kind: "assbkit.dem.restart" },
+  };
   writeFileSync(f, JSON.stringify(good).slice(0, 100));
-  assert.match(configError(() => readRestartFile(dir, 1, cfg)), /restart_stage1\.json: not a complete restart file \(truncated or corrupt JSON/);
+  assert.match(
+    configError(() => readRestartFile(dir, 1, cfg)),
+    /restart_stage1\.json: not a complete restart file \(truncated or corrupt JSON/,
+  );
   writeFileSync(f, JSON.stringify({ kind: "assbkit.dem.restart", version: "0.1.0", n: 64 }));
-  assert.match(configError(() => readRestartFile(dir, 1, cfg)), /restart_stage1\.json: restart format 1 .* reads format 2; rerun without --resume/);
+  assert.match(
+    configError(() => readRestartFile(dir, 1, cfg)),
+    /restart_stage1\.json: restart format 1 .* reads format 2; rerun without --resume/,
+  );
   writeFileSync(f, JSON.stringify({ ...good, format: 99 }));
-  assert.match(configError(() => readRestartFile(dir, 1, cfg)), /restart_stage1\.json: restart format 99/);
+  assert.match(
+    configError(() => readRestartFile(dir, 1, cfg)),
+    /restart_stage1\.json: restart format 99/,
+  );
   writeFileSync(f, JSON.stringify({ ...good, kind: "something" }));
-  assert.match(configError(() => readRestartFile(dir, 1, cfg)), /restart_stage1\.json: not an assbkit compaction restart file/);
+  assert.match(
+    configError(() => readRestartFile(dir, 1, cfg)),
+    /restart_stage1\.json: not an assbkit compaction restart file/,
+  );
   const edited = twoStages();
   (edited.stages[0] as { targetPressure_Pa: number }).targetPressure_Pa = 31e6;
   writeFileSync(f, JSON.stringify(good));
   assert.ok(readRestartFile(dir, 1, cfg).state);
-  assert.match(configError(() => readRestartFile(dir, 1, edited)), /restart_stage1\.json: written for another case: stage 1 \(uniaxial\) was edited since; rerun without --resume/);
+  assert.match(
+    configError(() => readRestartFile(dir, 1, edited)),
+    /restart_stage1\.json: written for another case: stage 1 \(uniaxial\) was edited since; rerun without --resume/,
+  );
 });
 
 test("runCompactToDir: per-stage outputs and summaries, summary.json the union, restart files with format and hashes", async () => {
@@ -115,7 +175,9 @@ test("--resume after the last restart file writes the final particles.csv and su
   const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as CompactSummary;
   const listing = readdirSync(dir).sort();
   // the folder a kill right after restart_stage2.json leaves
-  rmSync(join(dir, "particles.csv")); rmSync(join(dir, "particles.packing.json")); rmSync(join(dir, "summary.json"));
+  rmSync(join(dir, "particles.csv"));
+  rmSync(join(dir, "particles.packing.json"));
+  rmSync(join(dir, "summary.json"));
   const r = await runCompactToDir(k, cfg, dir, { resume: true });
   assert.is(r.resumedAfter, 2);
   assert.is(r.ran.length, 0);
@@ -136,9 +198,15 @@ test("--resume refuses a damaged restart state, a restart beyond the config's st
   const rs = JSON.parse(readFileSync(f, "utf8"));
   rs.state.walls[0].hx = rs.state.walls[0].hx.slice(0, 12);
   writeFileSync(f, JSON.stringify(rs));
-  assert.match(await configErrorAsync(() => runCompactToDir(k, cfg, dir, { resume: true })), /restart_stage2\.json: wall 0 history is missing or damaged/);
+  assert.match(
+    await configErrorAsync(() => runCompactToDir(k, cfg, dir, { resume: true })),
+    /restart_stage2\.json: wall 0 history is missing or damaged/,
+  );
   const one = parseCompact({ case: smallCase(), stages: [uni] });
-  assert.match(await configErrorAsync(() => runCompactToDir(k, one, dir, { resume: true })), /restart_stage2\.json is the restart after stage 2, but the config has 1 stages/);
+  assert.match(
+    await configErrorAsync(() => runCompactToDir(k, one, dir, { resume: true })),
+    /restart_stage2\.json is the restart after stage 2, but the config has 1 stages/,
+  );
 });
 
 test.run();

@@ -16,7 +16,11 @@ for (const l of (await import("node:fs")).readFileSync(fixture("dem/micro_summar
   const [c, q, v] = l.split(",");
   summary.set(`${c}/${q}`, Number(v));
 }
-const ref = (k: string) => { const v = summary.get(k); if (v === undefined) throw new Error(`no ${k}`); return v; };
+const ref = (k: string) => {
+  const v = summary.get(k);
+  if (v === undefined) throw new Error(`no ${k}`);
+  return v;
+};
 
 async function run(name: string, backend: "wasm" | "ts"): Promise<DemResult> {
   return runCase(await kernels(backend), loadDemCase(fixture(`dem/${name}.yaml`)).resolved);
@@ -29,7 +33,8 @@ for (const backend of ["wasm", "ts"] as const) {
     const ts = r.timeseries;
     assert.is(ts.rows.length, L.t_s.length);
     assert.ok(colErr(column(ts, "time_s"), L.t_s) < TOL);
-    const x1 = column(ts, "p1_x_m"), x2 = column(ts, "p2_x_m");
+    const x1 = column(ts, "p1_x_m"),
+      x2 = column(ts, "p2_x_m");
     assert.ok(colErr(x1, L.x1_m) < TOL, `x1 ${colErr(x1, L.x1_m)}`);
     assert.ok(colErr(x2, L.x2_m) < TOL, `x2 ${colErr(x2, L.x2_m)}`);
     assert.ok(colErr(column(ts, "p1_vx_m_s"), L.vx1_m_s) < TOL);
@@ -45,11 +50,16 @@ for (const backend of ["wasm", "ts"] as const) {
     const r = await run("collision_equal", backend);
     const ts = r.timeseries;
     const fn = column(ts, "p1_fx_N").map((f) => -f);
-    const x1 = column(ts, "p1_x_m"), x2 = column(ts, "p2_x_m"), t = column(ts, "time_s");
-    const v1 = column(ts, "p1_vx_m_s"), v2 = column(ts, "p2_vx_m_s");
+    const x1 = column(ts, "p1_x_m"),
+      x2 = column(ts, "p2_x_m"),
+      t = column(ts, "time_s");
+    const v1 = column(ts, "p1_vx_m_s"),
+      v2 = column(ts, "p2_vx_m_s");
     const overlap = x1.map((a, k) => 10e-6 - (x2[k] - a));
     let kmax = 0;
-    fn.forEach((f, k) => { if (f > fn[kmax]) kmax = k; });
+    fn.forEach((f, k) => {
+      if (f > fn[kmax]) kmax = k;
+    });
     assert.ok(relErr(fn[kmax], ref("collision_equal/peak_normal_force")) < TOL, `peak ${fn[kmax]}`);
     assert.ok(relErr(t[kmax], ref("collision_equal/time_of_peak_force")) < TOL);
     assert.ok(relErr(Math.max(...overlap), ref("collision_equal/max_overlap")) < TOL, `max overlap ${Math.max(...overlap)}`);
@@ -66,8 +76,12 @@ for (const backend of ["wasm", "ts"] as const) {
     const ts = r.timeseries;
     assert.is(ts.rows.length, L.t_s.length);
     const checks: [string, number[]][] = [
-      ["x_m", column(ts, "p1_x_m")], ["vx_m_s", column(ts, "p1_vx_m_s")], ["vz_m_s", column(ts, "p1_vz_m_s")],
-      ["omegay_rad_s", column(ts, "p1_wy_rad_s")], ["Ft_wall_x_N", column(ts, "p1_fx_N")], ["torque_y_Nm", column(ts, "p1_ty_N_m")],
+      ["x_m", column(ts, "p1_x_m")],
+      ["vx_m_s", column(ts, "p1_vx_m_s")],
+      ["vz_m_s", column(ts, "p1_vz_m_s")],
+      ["omegay_rad_s", column(ts, "p1_wy_rad_s")],
+      ["Ft_wall_x_N", column(ts, "p1_fx_N")],
+      ["torque_y_Nm", column(ts, "p1_ty_N_m")],
       ["Fn_wall_N", column(ts, "p1_fz_N").map((f) => f + 1e-5)],
       ["overlap_m", column(ts, "p1_z_m").map((z) => 5e-6 - z)],
     ];
@@ -76,15 +90,24 @@ for (const backend of ["wasm", "ts"] as const) {
       assert.ok(e < (name === "overlap_m" ? 1e-6 : TOL), `${name}: ${e}`);
     }
     // the wall's own force record is the particle's wall force with the opposite sign
-    assert.ok(colErr(column(ts, "wall_floor_force_z_N").map((f) => -f), L.Fn_wall_N) < TOL);
+    assert.ok(
+      colErr(
+        column(ts, "wall_floor_force_z_N").map((f) => -f),
+        L.Fn_wall_N,
+      ) < TOL,
+    );
   });
 
   test(`wall_slide vs LIGGGHTS: static overlap, sliding ratio, rolling, final state (${backend})`, async () => {
     const r = await run("wall_slide", backend);
     const ts = r.timeseries;
-    const step = column(ts, "step"), t = column(ts, "time_s");
-    const z = column(ts, "p1_z_m"), vx = column(ts, "p1_vx_m_s"), wy = column(ts, "p1_wy_rad_s");
-    const fx = column(ts, "p1_fx_N"), fz = column(ts, "p1_fz_N");
+    const step = column(ts, "step"),
+      t = column(ts, "time_s");
+    const z = column(ts, "p1_z_m"),
+      vx = column(ts, "p1_vx_m_s"),
+      wy = column(ts, "p1_wy_rad_s");
+    const fx = column(ts, "p1_fx_N"),
+      fz = column(ts, "p1_fz_N");
     const k3000 = step.indexOf(3000);
     assert.ok(relErr(5e-6 - z[k3000], ref("wall_slide/static_overlap_end_stage1")) < 1e-6);
     const kSlide = k3000 + 1;
@@ -99,7 +122,8 @@ for (const backend of ["wasm", "ts"] as const) {
 
 test("wasm core and TS twin agree bit for bit on both micro-cases", async () => {
   for (const name of ["collision_equal", "wall_slide"]) {
-    const a = await run(name, "wasm"), b = await run(name, "ts");
+    const a = await run(name, "wasm"),
+      b = await run(name, "ts");
     assert.equal(a.timeseries.rows, b.timeseries.rows);
   }
 });

@@ -32,7 +32,18 @@ async function small(shiftZ_m = 0) {
 test("uniaxial: reaches the target pressure, holds, releases below the release pressure and relaxes", async () => {
   const { s, rc, area } = await small();
   const target = 50e6;
-  const r = runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: area, targetPressure_Pa: target, speed_m_s: 10, releaseSpeed_m_s: 10, checkEvery: 200, holdSteps: 3000, relaxSteps: 2000, releasePressure_Pa: 0.1e6 });
+  const r = runUniaxial(s, rc.materialNames, {
+    ...UNIAXIAL_DEFAULTS,
+    wall: 1,
+    area_m2: area,
+    targetPressure_Pa: target,
+    speed_m_s: 10,
+    releaseSpeed_m_s: 10,
+    checkEvery: 200,
+    holdSteps: 3000,
+    relaxSteps: 2000,
+    releasePressure_Pa: 0.1e6,
+  });
   const compressed = r.curve.filter((p) => p.pressure_Pa >= target);
   assert.ok(compressed.length >= 1, "target reached");
   // the wall went down, then back up
@@ -60,16 +71,27 @@ test("uniaxial: reaches the target pressure, holds, releases below the release p
 test("uniaxial: an unreachable target stops with a NotConvergedError (exit 3) naming the limit", async () => {
   const { s, rc, area } = await small();
   try {
-    runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: area, targetPressure_Pa: 1e12, maxCompressionSteps: 400, checkEvery: 200 });
+    runUniaxial(s, rc.materialNames, {
+      ...UNIAXIAL_DEFAULTS,
+      wall: 1,
+      area_m2: area,
+      targetPressure_Pa: 1e12,
+      maxCompressionSteps: 400,
+      checkEvery: 200,
+    });
     assert.unreachable("expected an error");
   } catch (e) {
     assert.instance(e, NotConvergedError);
     assert.is((e as NotConvergedError).exitCode, 3);
-    assert.match((e as Error).message, /reached only .* MPa of targetPressure_Pa = 1000000000000 Pa within 400 steps; .* raise maxCompressionSteps/);
+    assert.match(
+      (e as Error).message,
+      /reached only .* MPa of targetPressure_Pa = 1000000000000 Pa within 400 steps; .* raise maxCompressionSteps/,
+    );
   }
 });
 
-const particleVolume = (rc: { particles: { radius_m: Float64Array } }) => rc.particles.radius_m.reduce((a, r) => a + (4 / 3) * Math.PI * r ** 3, 0);
+const particleVolume = (rc: { particles: { radius_m: Float64Array } }) =>
+  rc.particles.radius_m.reduce((a, r) => a + (4 / 3) * Math.PI * r ** 3, 0);
 
 test("uniaxial: the packing height is measured from the opposite wall, so a box shifted by 1 mm in z gives the same solid fraction", async () => {
   const run = async (shift: number) => {
@@ -77,16 +99,32 @@ test("uniaxial: the packing height is measured from the opposite wall, so a box 
     const bottom = s.wall(0).position_m;
     // displacement control to a height of solid fraction 0.5: the same number of steps in both boxes
     const h = particleVolume(rc) / (area * 0.5);
-    const r = runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: area, targetPressure_Pa: 50e6, targetPosition_m: bottom + h, speed_m_s: 10, checkEvery: 200, holdSteps: 200, releaseSpeed_m_s: 10, maxReleaseChunks: 2, relaxSteps: 200 });
+    const r = runUniaxial(s, rc.materialNames, {
+      ...UNIAXIAL_DEFAULTS,
+      wall: 1,
+      area_m2: area,
+      targetPressure_Pa: 50e6,
+      targetPosition_m: bottom + h,
+      speed_m_s: 10,
+      checkEvery: 200,
+      holdSteps: 200,
+      releaseSpeed_m_s: 10,
+      maxReleaseChunks: 2,
+      relaxSteps: 200,
+    });
     return { r, bottom, h, vol: particleVolume(rc), area };
   };
-  const a = await run(0), b = await run(1e-3);
+  const a = await run(0),
+    b = await run(1e-3);
   // the wall stops within one step's travel (10 m/s x dt) of the target height
   const dz = 10 * 1e-9;
   assert.ok(Math.abs(b.r.loaded.height_m - b.h) < dz, `height ${b.r.loaded.height_m} vs ${b.h}`);
   assert.ok(relErr(b.r.loaded.solidFraction, b.vol / (b.area * b.r.loaded.height_m)) < 1e-12);
   assert.ok(Math.abs(b.r.loaded.solidFraction - 0.5) < 1e-3, `shifted: phi ${b.r.loaded.solidFraction}`);
-  assert.ok(relErr(b.r.loaded.solidFraction, a.r.loaded.solidFraction) < 1e-9, `phi ${b.r.loaded.solidFraction} vs unshifted ${a.r.loaded.solidFraction}`);
+  assert.ok(
+    relErr(b.r.loaded.solidFraction, a.r.loaded.solidFraction) < 1e-9,
+    `phi ${b.r.loaded.solidFraction} vs unshifted ${a.r.loaded.solidFraction}`,
+  );
 });
 
 test("packingHeight: without a facing wall, the distance to the box's opposite face", async () => {
@@ -100,7 +138,18 @@ test("packingHeight: without a facing wall, the distance to the box's opposite f
 
 test("uniaxial: a release stopped by maxReleaseChunks is recorded (converged: false, residual pressure) with a warning", async () => {
   const { s, rc, area } = await small();
-  const r = runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: area, targetPressure_Pa: 50e6, speed_m_s: 10, checkEvery: 200, holdSteps: 400, releaseSpeed_m_s: 0.1, maxReleaseChunks: 1, relaxSteps: 200 });
+  const r = runUniaxial(s, rc.materialNames, {
+    ...UNIAXIAL_DEFAULTS,
+    wall: 1,
+    area_m2: area,
+    targetPressure_Pa: 50e6,
+    speed_m_s: 10,
+    checkEvery: 200,
+    holdSteps: 400,
+    releaseSpeed_m_s: 0.1,
+    maxReleaseChunks: 1,
+    relaxSteps: 200,
+  });
   assert.is(r.released.converged, false);
   assert.is(r.released.release.chunks, 1);
   assert.ok(r.released.release.pressureAtStop_Pa > 1e6, `still loaded: ${r.released.release.pressureAtStop_Pa}`);
@@ -112,22 +161,49 @@ test("progress: a real fraction per phase (pressure / target, steps / budget, pr
   const { s, rc, area } = await small();
   const calls: { ph: string; p: number; f: number }[] = [];
   const target = 50e6;
-  const r = runUniaxial(s, rc.materialNames, { ...UNIAXIAL_DEFAULTS, wall: 1, area_m2: area, targetPressure_Pa: target, speed_m_s: 10, checkEvery: 200, holdSteps: 500, releaseSpeed_m_s: 10, relaxSteps: 500 }, (ph, _step, p, _z, f) => calls.push({ ph, p, f }));
+  const r = runUniaxial(
+    s,
+    rc.materialNames,
+    {
+      ...UNIAXIAL_DEFAULTS,
+      wall: 1,
+      area_m2: area,
+      targetPressure_Pa: target,
+      speed_m_s: 10,
+      checkEvery: 200,
+      holdSteps: 500,
+      releaseSpeed_m_s: 10,
+      relaxSteps: 500,
+    },
+    (ph, _step, p, _z, f) => calls.push({ ph, p, f }),
+  );
   assert.ok(r.released.converged);
   const of = (ph: string) => calls.filter((c) => c.ph === ph);
   assert.equal([...new Set(calls.map((c) => c.ph))], ["compress", "hold", "release", "relax"]);
   for (const ph of ["compress", "hold", "release", "relax"]) {
     const f = of(ph).map((c) => c.f);
-    assert.ok(f.every((x, k) => x >= 0 && x <= 1 && (k === 0 || x >= f[k - 1])), `${ph}: ${f.join(",")}`);
+    assert.ok(
+      f.every((x, k) => x >= 0 && x <= 1 && (k === 0 || x >= f[k - 1])),
+      `${ph}: ${f.join(",")}`,
+    );
     assert.is(f[f.length - 1], 1, `${ph} ends at 1`);
   }
   // compress: the highest pressure so far over the target
   let best = 0;
-  for (const c of of("compress")) { best = Math.max(best, Math.min(1, Math.max(0, c.p / target))); assert.is(c.f, best); }
+  for (const c of of("compress")) {
+    best = Math.max(best, Math.min(1, Math.max(0, c.p / target)));
+    assert.is(c.f, best);
+  }
   assert.ok(of("compress").length > 2 && of("compress")[0].f < 0.5, "starts low");
   // hold and relax: steps / budget in chunks of checkEvery
-  assert.equal(of("hold").map((c) => c.f), [0.4, 0.8, 1]);
-  assert.equal(of("relax").map((c) => c.f), [0.4, 0.8, 1]);
+  assert.equal(
+    of("hold").map((c) => c.f),
+    [0.4, 0.8, 1],
+  );
+  assert.equal(
+    of("relax").map((c) => c.f),
+    [0.4, 0.8, 1],
+  );
 });
 
 test("progress: displacement control reports steps / total exactly", async () => {
@@ -135,8 +211,17 @@ test("progress: displacement control reports steps / total exactly", async () =>
   const calls: [string, number][] = [];
   const w = s.wall(1);
   const total = 1000;
-  runDisplacement(s, { wall: 1, targetPosition_m: w.position_m - total * 1 * s.dt_s, speed_m_s: 1, holdSteps: 300, checkEvery: 400 }, (ph, _s, _p, _z, f) => calls.push([ph, f]));
-  assert.equal(calls, [["compress", 0.4], ["compress", 0.8], ["compress", 1], ["hold", 1]]);
+  runDisplacement(
+    s,
+    { wall: 1, targetPosition_m: w.position_m - total * 1 * s.dt_s, speed_m_s: 1, holdSteps: 300, checkEvery: 400 },
+    (ph, _s, _p, _z, f) => calls.push([ph, f]),
+  );
+  assert.equal(calls, [
+    ["compress", 0.4],
+    ["compress", 0.8],
+    ["compress", 1],
+    ["hold", 1],
+  ]);
 });
 
 test.run();

@@ -9,21 +9,29 @@ import { Rng } from "../../host/core/rng.js";
 import { VERSION } from "../../host/version.js";
 import { ROOT } from "../helpers.js";
 
-const assb = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+const assb = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
 const out = mkdtempSync(join(tmpdir(), "assb-mlcli-"));
 
 // y = sin(x1) + 0.1 log10(J)^2, J log-uniform over five decades
 const r = new Rng(1);
 const rows = ["x1,J_s,y"];
-for (let i = 0; i < 1500; i++) { const a = r.uniform(-2, 2), j = 10 ** r.uniform(-3, 2); rows.push(`${a},${j},${Math.sin(a) + 0.1 * Math.log10(j) ** 2}`); }
+for (let i = 0; i < 1500; i++) {
+  const a = r.uniform(-2, 2),
+    j = 10 ** r.uniform(-3, 2);
+  rows.push(`${a},${j},${Math.sin(a) + 0.1 * Math.log10(j) ** 2}`);
+}
 writeFileSync(join(out, "data.csv"), rows.join("\n") + "\n");
-writeFileSync(join(out, "c.yaml"), [
-  "name: mlp-demo",
-  "seed: 4",
-  "model: {kind: C, hidden: 128, l2: 1.0e-7}",
-  "data: {type: csv, file: data.csv, inputs: [x1, J_s], outputs: [y], log10: [J_s], units: {J_s: \"mol/(m^2 s)\", y: \"1\"}}",
-  "train: {epochs: 30, batchSize: 32, learningRate: 0.005, checkpointEvery: 10}",
-].join("\n") + "\n");
+writeFileSync(
+  join(out, "c.yaml"),
+  [
+    "name: mlp-demo",
+    "seed: 4",
+    "model: {kind: C, hidden: 128, l2: 1.0e-7}",
+    'data: {type: csv, file: data.csv, inputs: [x1, J_s], outputs: [y], log10: [J_s], units: {J_s: "mol/(m^2 s)", y: "1"}}',
+    "train: {epochs: 30, batchSize: 32, learningRate: 0.005, checkpointEvery: 10}",
+  ].join("\n") + "\n",
+);
 
 test("assb train <config.yaml>: model folder, result.json with the resolved config, history, test predictions, checkpoint", () => {
   const t = assb("train", join(out, "c.yaml"), "-o", join(out, "run"));
@@ -43,7 +51,12 @@ test("assb train <config.yaml>: model folder, result.json with the resolved conf
   const meta = JSON.parse(readFileSync(join(out, "run", "model", "assb-model.json"), "utf8"));
   assert.equal(meta.inputUnits, ["", "mol/(m^2 s)"]);
   assert.equal(meta.outputUnits, ["1"]);
-  assert.is(readFileSync(join(out, "run", "history.csv"), "utf8").trim().split("\n").length, 31);
+  assert.is(
+    readFileSync(join(out, "run", "history.csv"), "utf8")
+      .trim()
+      .split("\n").length,
+    31,
+  );
   assert.is(readFileSync(join(out, "run", "test_predictions.csv"), "utf8").split("\n")[0], "sample,y,y_pred");
 });
 
@@ -61,7 +74,10 @@ test("assb train --resume continues from the checkpoint; assb predict <model> <i
 });
 
 test("config and input errors exit with status 2 and name the field", () => {
-  writeFileSync(join(out, "bad.yaml"), "model: {kind: C}\ndata: {type: csv, file: data.csv, inputs: [x1], outputs: [y]}\ntrain: {learningRate: -1}\n");
+  writeFileSync(
+    join(out, "bad.yaml"),
+    "model: {kind: C}\ndata: {type: csv, file: data.csv, inputs: [x1], outputs: [y]}\ntrain: {learningRate: -1}\n",
+  );
   const b = assb("train", join(out, "bad.yaml"), "-o", join(out, "bad"));
   assert.is(b.status, 2, b.stderr);
   assert.match(b.stderr, /train.learningRate = -1/);
@@ -76,13 +92,20 @@ test("assb train --resume with no checkpoint in -o refuses in one line naming th
   const t = assb("train", join(out, "c.yaml"), "-o", fresh, "--resume", "-q");
   assert.is(t.status, 2, t.stderr + t.stdout);
   assert.is(t.stderr.trim().split("\n").length, 1);
-  assert.ok(t.stderr.startsWith(`assb: error: --resume: no checkpoint in ${join(fresh, "checkpoint")} (checkpoint.bin is missing)`), t.stderr);
+  assert.ok(
+    t.stderr.startsWith(`assb: error: --resume: no checkpoint in ${join(fresh, "checkpoint")} (checkpoint.bin is missing)`),
+    t.stderr,
+  );
   assert.equal(readdirSync(fresh), [], "nothing trained, nothing written");
 });
 
 test("--backend typos in train, predict and ml info: exit 2 listing the valid backends", () => {
   const want = /^assb: error: --backend = "wsam": expected one of auto, tensorflow, wasm, cpu\n$/;
-  for (const args of [["train", join(out, "c.yaml"), "-o", join(out, "typo"), "--backend", "wsam"], ["predict", join(out, "run", "model"), join(out, "in.csv"), "-o", join(out, "typo.csv"), "--backend", "wsam"], ["ml", "info", "--backend", "wsam"]]) {
+  for (const args of [
+    ["train", join(out, "c.yaml"), "-o", join(out, "typo"), "--backend", "wsam"],
+    ["predict", join(out, "run", "model"), join(out, "in.csv"), "-o", join(out, "typo.csv"), "--backend", "wsam"],
+    ["ml", "info", "--backend", "wsam"],
+  ]) {
     const r = assb(...args);
     assert.is(r.status, 2, `${args[0]}: ${r.stderr}`);
     assert.match(r.stderr, want, args[0]);

@@ -5,7 +5,16 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodePng } from "../../host/io/png.js";
-import { readPngDataset, readRawDataset, readCsvDataset, readImages, imageDataset, fitScalers, scaledRows, splitIndices } from "../../host/ml/data.js";
+import {
+  readPngDataset,
+  readRawDataset,
+  readCsvDataset,
+  readImages,
+  imageDataset,
+  fitScalers,
+  scaledRows,
+  splitIndices,
+} from "../../host/ml/data.js";
 import { parseTrainConfig, resolveModel } from "../../host/ml/config.js";
 import { ImageScaler } from "../../host/ml/scalers.js";
 import { ConfigError } from "../../host/config/errors.js";
@@ -19,7 +28,15 @@ test("PNG folder + labels CSV: pixels, labels and file names; rows paired by the
   const ims = [0, 1, 2].map((k) => Uint8Array.from({ length: 12 }, (_, i) => (i * 20 + k * 7) % 256));
   ims.forEach((im, k) => writeFileSync(join(dir, `i${k}.png`), encodePng(im, 4, 3, 1)));
   // RGB is read as gray
-  writeFileSync(join(dir, "rgb.png"), encodePng(Uint8Array.from({ length: 36 }, () => 90), 4, 3, 3));
+  writeFileSync(
+    join(dir, "rgb.png"),
+    encodePng(
+      Uint8Array.from({ length: 36 }, () => 90),
+      4,
+      3,
+      3,
+    ),
+  );
   writeFileSync(join(out, "labels.csv"), "file,a,b\ni2.png,2,20\ni0.png,0,0\nrgb.png,9,90\n");
   const ds = readPngDataset(dir, join(out, "labels.csv"), ["b", "a"]);
   assert.is(ds.n, 3);
@@ -48,7 +65,10 @@ test("PNG folder + labels CSV: pixels, labels and file names; rows paired by the
 });
 
 test("raw uint8 tensor + sidecar (fixtures/transport/img64_batch100) with labels paired by the index column", () => {
-  const ds = readRawDataset(fixture("transport/img64_batch100.json"), fixture("transport/img64_batch100_reference.csv"), ["Deff_rel", "conductive_fraction"]);
+  const ds = readRawDataset(fixture("transport/img64_batch100.json"), fixture("transport/img64_batch100_reference.csv"), [
+    "Deff_rel",
+    "conductive_fraction",
+  ]);
   assert.is(ds.n, 100);
   assert.equal(ds.xShape, [64, 64, 1]);
   assert.is(ds.pixelDivisor, 1, "phase codes 0/1 scale by the largest code");
@@ -65,7 +85,10 @@ test("raw uint8 tensor + sidecar (fixtures/transport/img64_batch100) with labels
   assert.equal(sub.ids, ["5", "3"]);
   assert.equal(Array.from(sub.x.subarray(0, 4096)), Array.from(full.x.subarray(5 * 4096, 6 * 4096)));
   writeFileSync(join(out, "badidx.csv"), "index,Deff_rel\n100,0.5\n");
-  assert.throws(() => readRawDataset(fixture("transport/img64_batch100.json"), join(out, "badidx.csv"), ["Deff_rel"]), /index 100 is not an image index 0-99/);
+  assert.throws(
+    () => readRawDataset(fixture("transport/img64_batch100.json"), join(out, "badidx.csv"), ["Deff_rel"]),
+    /index 100 is not an image index 0-99/,
+  );
 });
 
 test("CSV tables and in-memory images", () => {
@@ -89,15 +112,46 @@ test("train config: defaults filled, errors name the field, model and data must 
   assert.equal(cfg.split, { val: 0.1, test: 0.1 });
   assert.is(cfg.seed, 1);
   assert.equal(cfg.model, { kind: "C", hidden: 128, l2: 1e-6, outputActivation: "relu" });
-  const err = (v: unknown) => { try { parseTrainConfig(v, "x.yaml"); return ""; } catch (e) { assert.instance(e, ConfigError); return (e as Error).message; } };
-  assert.match(err({ model: { kind: "D" }, data: { type: "csv", file: "d", inputs: ["a"], outputs: ["y"] } }), /model.kind = "D": unknown model kind; available: A/);
-  assert.match(err({ model: { kind: "A", filters: [1, 2] }, data: { type: "raw", volume: "v.json", labels: "l.csv", outputs: ["y"] } }), /model.filters = \[1,2\]/);
-  assert.match(err({ model: { kind: "C" }, data: { type: "csv", file: "d", inputs: ["a"], outputs: ["y"] }, train: { epochs: 0 } }), /train.epochs = 0/);
+  const err = (v: unknown) => {
+    try {
+      parseTrainConfig(v, "x.yaml");
+      return "";
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      return (e as Error).message;
+    }
+  };
+  assert.match(
+    err({ model: { kind: "D" }, data: { type: "csv", file: "d", inputs: ["a"], outputs: ["y"] } }),
+    /model.kind = "D": unknown model kind; available: A/,
+  );
+  assert.match(
+    err({ model: { kind: "A", filters: [1, 2] }, data: { type: "raw", volume: "v.json", labels: "l.csv", outputs: ["y"] } }),
+    /model.filters = \[1,2\]/,
+  );
+  assert.match(
+    err({ model: { kind: "C" }, data: { type: "csv", file: "d", inputs: ["a"], outputs: ["y"] }, train: { epochs: 0 } }),
+    /train.epochs = 0/,
+  );
   assert.match(err({ model: { kind: "C", hiden: 3 }, data: { type: "csv", file: "d", inputs: ["a"], outputs: ["y"] } }), /hiden/);
   const raw = readRawDataset(fixture("transport/img64_batch100.json"), fixture("transport/img64_batch100_reference.csv"), ["Deff_rel"]);
-  assert.equal(resolveModel(parseTrainConfig({ model: { kind: "B" }, data: { type: "raw", volume: "v", labels: "l", outputs: ["Deff_rel"] } }), raw), { kind: "B", inputSize: 64, channels: 1, dropout: 0.2, headChannels: 256, outputs: 1 });
-  assert.throws(() => resolveModel(parseTrainConfig({ model: { kind: "C" }, data: { type: "raw", volume: "v", labels: "l", outputs: ["Deff_rel"] } }), raw), /the MLP takes tables/);
-  assert.throws(() => resolveModel(parseTrainConfig({ model: { kind: "A", inputSize: 224 }, data: { type: "raw", volume: "v", labels: "l", outputs: ["Deff_rel"] } }), raw), /model.inputSize = 224: the images are 64x64/);
+  assert.equal(
+    resolveModel(parseTrainConfig({ model: { kind: "B" }, data: { type: "raw", volume: "v", labels: "l", outputs: ["Deff_rel"] } }), raw),
+    { kind: "B", inputSize: 64, channels: 1, dropout: 0.2, headChannels: 256, outputs: 1 },
+  );
+  assert.throws(
+    () =>
+      resolveModel(parseTrainConfig({ model: { kind: "C" }, data: { type: "raw", volume: "v", labels: "l", outputs: ["Deff_rel"] } }), raw),
+    /the MLP takes tables/,
+  );
+  assert.throws(
+    () =>
+      resolveModel(
+        parseTrainConfig({ model: { kind: "A", inputSize: 224 }, data: { type: "raw", volume: "v", labels: "l", outputs: ["Deff_rel"] } }),
+        raw,
+      ),
+    /model.inputSize = 224: the images are 64x64/,
+  );
 });
 
 test.run();

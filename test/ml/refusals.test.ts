@@ -21,17 +21,23 @@ import { ConfigError } from "../../host/config/errors.js";
 import { ROOT } from "../helpers.js";
 
 await initMl();
-const assb = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+const assb = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
 const root = mkdtempSync(join(tmpdir(), "assb-mlref-"));
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
-  try { await p; } catch (e) { return e as Error; }
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
   assert.unreachable("expected a rejection");
   throw new Error("unreachable");
 }
 
 // 12 random 32x32 images and a label
-const S = 32, r = new Rng(5);
+const S = 32,
+  r = new Rng(5);
 const imgDir = join(root, "images");
 mkdirSync(imgDir);
 const labels = ["file,frac"];
@@ -41,17 +47,25 @@ for (let k = 0; k < 12; k++) {
   labels.push(`i${k}.png,${im.filter((v) => v > 0).length / im.length}`);
 }
 writeFileSync(join(root, "labels.csv"), labels.join("\n") + "\n");
-const tinyA = (outputs: string[]) => parseTrainConfig({
-  seed: 1, model: { kind: "A", filters: [2, 2, 2, 2, 2], dense: [4] },
-  data: { type: "images", dir: "images", labels: "labels.csv", outputs },
-  split: { val: 2, test: 2 }, train: { epochs: 1, batchSize: 4 }, gradcam: { count: 2 },
-});
+const tinyA = (outputs: string[]) =>
+  parseTrainConfig({
+    seed: 1,
+    model: { kind: "A", filters: [2, 2, 2, 2, 2], dense: [4] },
+    data: { type: "images", dir: "images", labels: "labels.csv", outputs },
+    split: { val: 2, test: 2 },
+    train: { epochs: 1, batchSize: 4 },
+    gradcam: { count: 2 },
+  });
 
 test("safeFileName: plain names pass (unsafe characters become _), names that would leave the folder are refused", () => {
   assert.is(safeFileName("sigma_AM [MPa]", "x"), "sigma_AM__MPa_");
   assert.is(safeFileName("sub/img 1.png", "x"), "sub_img_1.png");
   for (const bad of ["/../../../escaped", "../x", "a/../../b", "..", ".", "", "C:evil", "\\\\server\\share", "a\0b"]) {
-    assert.throws(() => safeFileName(bad, "data.outputs[0]"), (e: Error) => e instanceof ConfigError && /^data\.outputs\[0\] = .*: cannot be used in a file name/.test(e.message), JSON.stringify(bad));
+    assert.throws(
+      () => safeFileName(bad, "data.outputs[0]"),
+      (e: Error) => e instanceof ConfigError && /^data\.outputs\[0\] = .*: cannot be used in a file name/.test(e.message),
+      JSON.stringify(bad),
+    );
   }
 });
 
@@ -104,7 +118,11 @@ test("metrics: R² of a constant target and MAPE of all-zero targets are null wi
 
 test("result.json of a constant target holds r2 null and the reason; no NaN or Infinity strings", async () => {
   writeFileSync(join(root, "const.csv"), "x,y\n" + Array.from({ length: 40 }, (_, i) => `${i / 40},3.5`).join("\n") + "\n");
-  const cfg = parseTrainConfig({ model: { kind: "C", hidden: 4 }, data: { type: "csv", file: "const.csv", inputs: ["x"], outputs: ["y"] }, train: { epochs: 2, batchSize: 8 } });
+  const cfg = parseTrainConfig({
+    model: { kind: "C", hidden: 4 },
+    data: { type: "csv", file: "const.csv", inputs: ["x"], outputs: ["y"] },
+    train: { epochs: 2, batchSize: 8 },
+  });
   const outDir = join(root, "const");
   await runTrainConfig(cfg, { outDir, baseDir: root, progress: false });
   const text = readFileSync(join(outDir, "result.json"), "utf8");
@@ -116,20 +134,46 @@ test("result.json of a constant target holds r2 null and the reason; no NaN or I
 });
 
 test("a test split of one sample is refused with its size and the minimum", async () => {
-  const ds = tableDataset(Array.from({ length: 10 }, (_, i) => [i]), Array.from({ length: 10 }, (_, i) => [2 * i]));
-  const e = await rejection(fitDataset(ds, { model: { kind: "C", inputs: 1, outputs: 1, hidden: 4, l2: 0, outputActivation: "linear" }, split: { val: 0.1, test: 0.1 }, train: { epochs: 1, progress: false } }));
+  const ds = tableDataset(
+    Array.from({ length: 10 }, (_, i) => [i]),
+    Array.from({ length: 10 }, (_, i) => [2 * i]),
+  );
+  const e = await rejection(
+    fitDataset(ds, {
+      model: { kind: "C", inputs: 1, outputs: 1, hidden: 4, l2: 0, outputActivation: "linear" },
+      split: { val: 0.1, test: 0.1 },
+      train: { epochs: 1, progress: false },
+    }),
+  );
   assert.ok(e instanceof ConfigError, String(e));
-  assert.is(e.message, "split.test = 0.1: the test split has 1 sample of 10; at least 2 are needed to score R² and MAPE (or 0 for no test split)");
+  assert.is(
+    e.message,
+    "split.test = 0.1: the test split has 1 sample of 10; at least 2 are needed to score R² and MAPE (or 0 for no test split)",
+  );
   // 0 (no test split) and 2 are fine
-  for (const test of [0, 0.2]) await fitDataset(ds, { model: { kind: "C", inputs: 1, outputs: 1, hidden: 4, l2: 0, outputActivation: "linear" }, split: { val: 0.1, test }, train: { epochs: 1, progress: false } });
+  for (const test of [0, 0.2])
+    await fitDataset(ds, {
+      model: { kind: "C", inputs: 1, outputs: 1, hidden: 4, l2: 0, outputActivation: "linear" },
+      split: { val: 0.1, test },
+      train: { epochs: 1, progress: false },
+    });
 });
 
 test("resume without a checkpoint is refused, naming the folder (library and runTrainConfig, before any data is read)", async () => {
   const s = { x: new Float32Array(8), y: new Float32Array(8), n: 8 };
   const dir = join(root, "nock");
-  let e = await rejection(train(buildModelC({ inputs: 1, outputs: 1, hidden: 2 }, 1), { train: s }, { epochs: 1, checkpointDir: dir, checkpointEvery: 1, resume: true, progress: false }));
+  let e = await rejection(
+    train(
+      buildModelC({ inputs: 1, outputs: 1, hidden: 2 }, 1),
+      { train: s },
+      { epochs: 1, checkpointDir: dir, checkpointEvery: 1, resume: true, progress: false },
+    ),
+  );
   assert.ok(e instanceof ConfigError);
-  assert.match(e.message, new RegExp(`^--resume: no checkpoint in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(checkpoint\\.bin is missing\\)`));
+  assert.match(
+    e.message,
+    new RegExp(`^--resume: no checkpoint in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(checkpoint\\.bin is missing\\)`),
+  );
   const cfg = parseTrainConfig({ model: { kind: "C" }, data: { type: "csv", file: "missing.csv", inputs: ["x"], outputs: ["y"] } });
   e = await rejection(runTrainConfig(cfg, { outDir: join(root, "fresh"), baseDir: root, resume: true, progress: false }));
   assert.match(e.message, /^--resume: no checkpoint in .*fresh[\\/]checkpoint \(checkpoint\.bin is missing\); run without --resume first/);

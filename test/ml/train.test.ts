@@ -21,8 +21,15 @@ const out = mkdtempSync(join(tmpdir(), "assb-ml-"));
 
 /** y = sin(x1) + x2^2 on [-2, 2] x [-1, 1] */
 function smooth(n: number, seed: number) {
-  const r = new Rng(seed), X: number[][] = [], Y: number[][] = [];
-  for (let i = 0; i < n; i++) { const a = r.uniform(-2, 2), b = r.uniform(-1, 1); X.push([a, b]); Y.push([Math.sin(a) + b * b]); }
+  const r = new Rng(seed),
+    X: number[][] = [],
+    Y: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const a = r.uniform(-2, 2),
+      b = r.uniform(-1, 1);
+    X.push([a, b]);
+    Y.push([Math.sin(a) + b * b]);
+  }
   return tableDataset(X, Y, { inputNames: ["x1", "x2"], outputNames: ["y"], inputUnits: ["1", "1"], outputUnits: ["1"] });
 }
 const weightsOf = (m: import("@tensorflow/tfjs").LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
@@ -35,14 +42,25 @@ test(`model C learns y = sin(x1) + x2^2 to R² > 0.999 on the test split (${info
   trained = await fitDataset(ds, {
     model: { kind: "C", inputs: 2, outputs: 1, hidden: 256, l2: 1e-7, outputActivation: "relu" },
     split: { val: 0.1, test: 0.1 },
-    train: { epochs: 60, batchSize: 64, learningRate: 1e-2, minLearningRate: 1e-5, warmupEpochs: 1, seed: 3, patience: 15, progress: false },
+    train: {
+      epochs: 60,
+      batchSize: 64,
+      learningRate: 1e-2,
+      minLearningRate: 1e-5,
+      warmupEpochs: 1,
+      seed: 3,
+      patience: 15,
+      progress: false,
+    },
   });
   const r = trained.result;
   const s = (performance.now() - t0) / 1000;
-  console.log(`  model C: test R² ${r.metrics.test[0].r2.toFixed(6)}, MSE ${r.metrics.test[0].mse.toExponential(2)}, MAPE ${r.metrics.test[0].mape_pct.toFixed(2)} %, ${r.epochsRun} epochs, best ${r.bestEpoch}, ${s.toFixed(1)} s`);
+  console.log(
+    `  model C: test R² ${r.metrics.test[0].r2!.toFixed(6)}, MSE ${r.metrics.test[0].mse.toExponential(2)}, MAPE ${r.metrics.test[0].mape_pct!.toFixed(2)} %, ${r.epochsRun} epochs, best ${r.bestEpoch}, ${s.toFixed(1)} s`,
+  );
   assert.equal(r.samples, { train: 4000, val: 500, test: 500 });
-  assert.ok(r.metrics.test[0].r2 > 0.999, `test R² ${r.metrics.test[0].r2}`);
-  assert.ok(r.metrics.val[0].r2 > 0.999, `val R² ${r.metrics.val[0].r2}`);
+  assert.ok(r.metrics.test[0].r2! > 0.999, `test R² ${r.metrics.test[0].r2}`);
+  assert.ok(r.metrics.val[0].r2! > 0.999, `val R² ${r.metrics.val[0].r2}`);
   assert.ok(s < 30, `took ${s} s`);
   // the result is a plain serialisable object with the version, seed and history
   const j = JSON.parse(JSON.stringify(r));
@@ -58,7 +76,12 @@ test(`model C learns y = sin(x1) + x2^2 to R² > 0.999 on the test split (${info
 test("save -> load -> identical predictions; predict() applies the scalers both ways", async () => {
   const dir = join(out, "mlp");
   const files = await saveModel(dir, trained.model, {
-    model: trained.result.model, scalers: trained.scalers, inputNames: ds.inputNames, inputUnits: ds.inputUnits, outputNames: ds.outputNames, outputUnits: ds.outputUnits,
+    model: trained.result.model,
+    scalers: trained.scalers,
+    inputNames: ds.inputNames,
+    inputUnits: ds.inputUnits,
+    outputNames: ds.outputNames,
+    outputUnits: ds.outputUnits,
     training: { seed: 3, metrics: trained.result.metrics.test },
   });
   assert.equal(readdirSync(dir).sort(), ["assb-model.json", "model.json", "weights.bin"]);
@@ -72,14 +95,24 @@ test("save -> load -> identical predictions; predict() applies the scalers both 
   assert.is(meta.scalers.input.kind, "minmax");
 
   const loaded = await loadModel(dir);
-  const rows = [[0.3, -0.5], [-1.7, 0.9], [1.2, 0.1], [0, 0]];
+  const rows = [
+    [0.3, -0.5],
+    [-1.7, 0.9],
+    [1.2, 0.1],
+    [0, 0],
+  ];
   const a = predict({ model: trained.model, scalers: trained.scalers, meta: loaded.meta }, rows);
   const b = predict(loaded, rows);
   assert.equal(Array.from(b), Array.from(a), "loaded model predicts the same numbers");
-  rows.forEach(([x1, x2], k) => assert.ok(Math.abs(b[k] - (Math.sin(x1) + x2 * x2)) < 0.03, `row ${k}: ${b[k]} vs ${Math.sin(x1) + x2 * x2}`));
+  rows.forEach(([x1, x2], k) =>
+    assert.ok(Math.abs(b[k] - (Math.sin(x1) + x2 * x2)) < 0.03, `row ${k}: ${b[k]} vs ${Math.sin(x1) + x2 * x2}`),
+  );
   // saving again replaces the folder atomically (no temp folders left behind)
   await saveModel(dir, loaded.model, { model: loaded.meta.model, scalers: loaded.scalers, inputNames: ["x1", "x2"], outputNames: ["y"] });
-  assert.equal(readdirSync(out).filter((f) => f.includes("tmp")), []);
+  assert.equal(
+    readdirSync(out).filter((f) => f.includes("tmp")),
+    [],
+  );
   assert.equal(Array.from(predict(await loadModel(dir), rows)), Array.from(a));
 });
 
@@ -89,7 +122,14 @@ test("scalers: min-max with log10, fitted on chosen rows, JSON round trip, inver
   assert.equal(s.min, [-3, 2]);
   assert.equal(s.max, [2, 5]);
   const t = s.transform(data);
-  assert.ok(Math.abs(t[0]) < 1e-7 && Math.abs(t[1] - 1) < 1e-7 && Math.abs(t[3]) < 1e-7 && Math.abs(t[4] - 1) < 1e-7 && Math.abs(t[6] - 2 / 5) < 1e-7, Array.from(t).join(","));
+  assert.ok(
+    Math.abs(t[0]) < 1e-7 &&
+      Math.abs(t[1] - 1) < 1e-7 &&
+      Math.abs(t[3]) < 1e-7 &&
+      Math.abs(t[4] - 1) < 1e-7 &&
+      Math.abs(t[6] - 2 / 5) < 1e-7,
+    Array.from(t).join(","),
+  );
   assert.ok(Math.abs(t[7] - 7 / 3) < 1e-6, "a row outside the fit rows is not clipped");
   const back = MinMaxScaler.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
   assert.equal(back.toJSON(), s.toJSON());
@@ -107,11 +147,16 @@ test("scalers: min-max with log10, fitted on chosen rows, JSON round trip, inver
 });
 
 test("splits: seeded, disjoint, complete; fractions or counts", () => {
-  const a = splitIndices(100, { val: 0.2, test: 0.1 }, 5), b = splitIndices(100, { val: 0.2, test: 0.1 }, 5), c = splitIndices(100, { val: 0.2, test: 0.1 }, 6);
+  const a = splitIndices(100, { val: 0.2, test: 0.1 }, 5),
+    b = splitIndices(100, { val: 0.2, test: 0.1 }, 5),
+    c = splitIndices(100, { val: 0.2, test: 0.1 }, 6);
   assert.equal(a, b);
   assert.not.equal(a.train, c.train);
   assert.equal([a.train.length, a.val.length, a.test.length], [70, 20, 10]);
-  assert.equal([...a.train, ...a.val, ...a.test].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
+  assert.equal(
+    [...a.train, ...a.val, ...a.test].sort((x, y) => x - y),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   const n = splitIndices(500, { train: 320, val: 80, test: 100 }, 1);
   assert.equal([n.train.length, n.val.length, n.test.length], [320, 80, 100]);
   assert.throws(() => splitIndices(10, { val: 8, test: 8 }, 1), /do not fit/);
@@ -130,8 +175,8 @@ test("metrics: R², MSE, MAPE per output", () => {
   assert.is(m[0].r2, 1);
   assert.is(m[0].mse, 0);
   assert.ok(Math.abs(m[1].mse - 3) < 1e-12);
-  assert.ok(Math.abs(m[1].r2 - (1 - 9 / 200)) < 1e-12);
-  assert.ok(Math.abs(m[1].mape_pct - 100 * 0.1 / 3) < 1e-9);
+  assert.ok(Math.abs(m[1].r2! - (1 - 9 / 200)) < 1e-12);
+  assert.ok(Math.abs(m[1].mape_pct! - (100 * 0.1) / 3) < 1e-9);
 });
 
 const small = smooth(600, 11);
@@ -142,24 +187,36 @@ const smallSpec = (seed: number) => ({
 });
 
 test("seeded determinism: the same seed gives the same weights and history; another seed does not", async () => {
-  const a = await fitDataset(small, smallSpec(42)), b = await fitDataset(small, smallSpec(42)), c = await fitDataset(small, smallSpec(43));
+  const a = await fitDataset(small, smallSpec(42)),
+    b = await fitDataset(small, smallSpec(42)),
+    c = await fitDataset(small, smallSpec(43));
   assert.equal(weightsOf(a.model), weightsOf(b.model));
-  assert.equal(a.result.history.map((h) => [h.loss, h.valLoss]), b.result.history.map((h) => [h.loss, h.valLoss]));
+  assert.equal(
+    a.result.history.map((h) => [h.loss, h.valLoss]),
+    b.result.history.map((h) => [h.loss, h.valLoss]),
+  );
   assert.not.equal(weightsOf(a.model)[0], weightsOf(c.model)[0]);
 });
 
 /** train/val sets of pure noise: the net overfits, so the validation loss turns up and stays up */
 function noise(n: number, seed: number): Scaled {
-  const r = new Rng(seed), x = new Float32Array(n * 2), y = new Float32Array(n);
+  const r = new Rng(seed),
+    x = new Float32Array(n * 2),
+    y = new Float32Array(n);
   for (let i = 0; i < x.length; i++) x[i] = r.next();
   for (let i = 0; i < n; i++) y[i] = r.next();
   return { x, y, n };
 }
 
 test("early stopping (patience) restores the weights of the best validation epoch", async () => {
-  const tr = noise(48, 1), va = noise(200, 2);
+  const tr = noise(48, 1),
+    va = noise(200, 2);
   const model = buildModelC({ inputs: 2, outputs: 1, hidden: 256, l2: 0, outputActivation: "linear" }, 9);
-  const run = await train(model, { train: tr, val: va }, { epochs: 200, batchSize: 8, learningRate: 2e-2, minLearningRate: 2e-2, warmupEpochs: 0, patience: 4, seed: 9, progress: false });
+  const run = await train(
+    model,
+    { train: tr, val: va },
+    { epochs: 200, batchSize: 8, learningRate: 2e-2, minLearningRate: 2e-2, warmupEpochs: 0, patience: 4, seed: 9, progress: false },
+  );
   const vl = run.history.map((h) => h.valLoss!);
   const bestIdx = vl.indexOf(Math.min(...vl));
   assert.ok(run.stoppedEarly, "stopped early");
@@ -175,8 +232,18 @@ test("resume from a checkpoint gives exactly the uninterrupted run (weights, Ada
   const ds2 = smooth(800, 5);
   const sp = splitIndices(ds2.n, { val: 0.2, test: 0 }, 1);
   const sc = fitScalers(ds2, sp.train);
-  const tr = scaledRows(ds2, sp.train, sc), va = scaledRows(ds2, sp.val, sc);
-  const opts = { epochs: 7, batchSize: 20, learningRate: 1e-2, minLearningRate: 1e-4, warmupEpochs: 1.5, patience: 3, seed: 21, progress: false };
+  const tr = scaledRows(ds2, sp.train, sc),
+    va = scaledRows(ds2, sp.val, sc);
+  const opts = {
+    epochs: 7,
+    batchSize: 20,
+    learningRate: 1e-2,
+    minLearningRate: 1e-4,
+    warmupEpochs: 1.5,
+    patience: 3,
+    seed: 21,
+    progress: false,
+  };
   const full = buildModelC({ inputs: 2, outputs: 1, hidden: 64, l2: 1e-4 }, 21);
   const runFull = await train(full, { train: tr, val: va }, opts);
 
@@ -191,12 +258,23 @@ test("resume from a checkpoint gives exactly the uninterrupted run (weights, Ada
   const again = buildModelC({ inputs: 2, outputs: 1, hidden: 64, l2: 1e-4 }, 999);
   const r2 = await train(again, { train: tr, val: va }, { ...opts, checkpointDir: ck, checkpointEvery: 1, resume: true });
   assert.is(r2.resumedFromEpoch, 4);
-  assert.equal(r2.history.map((h) => [h.epoch, h.loss, h.valLoss, h.lr]), runFull.history.map((h) => [h.epoch, h.loss, h.valLoss, h.lr]));
+  assert.equal(
+    r2.history.map((h) => [h.epoch, h.loss, h.valLoss, h.lr]),
+    runFull.history.map((h) => [h.epoch, h.loss, h.valLoss, h.lr]),
+  );
   assert.is(r2.bestEpoch, runFull.bestEpoch);
   assert.equal(weightsOf(again), weightsOf(full));
   // a checkpoint from other settings is refused
   let err = "";
-  try { await train(buildModelC({ inputs: 2, outputs: 1, hidden: 64, l2: 1e-4 }, 21), { train: tr, val: va }, { ...opts, batchSize: 10, checkpointDir: ck, resume: true }); } catch (e) { err = (e as Error).message; }
+  try {
+    await train(
+      buildModelC({ inputs: 2, outputs: 1, hidden: 64, l2: 1e-4 }, 21),
+      { train: tr, val: va },
+      { ...opts, batchSize: 10, checkpointDir: ck, resume: true },
+    );
+  } catch (e) {
+    err = (e as Error).message;
+  }
   assert.match(err, /different run \(batchSize: 20 there, 10 here\)/);
 });
 

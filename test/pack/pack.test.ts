@@ -2,27 +2,44 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generatePacking, parsePackSpec } from "../../host/pack/pack.js";
-import { checkPacking, packingCsv, parseParticleTable, packingFromTable, DEFAULT_TYPES, MAX_PARTICLES, type Packing } from "../../host/pack/packing.js";
+import {
+  checkPacking,
+  packingCsv,
+  parseParticleTable,
+  packingFromTable,
+  DEFAULT_TYPES,
+  MAX_PARTICLES,
+  type Packing,
+} from "../../host/pack/packing.js";
 import { ConfigError } from "../../host/config/errors.js";
 
 function maxOverlap(p: Packing, periodic: [number, number] | null): number {
   const P = p.particles;
   let worst = 0;
-  for (let i = 0; i < P.id.length; i++) for (let j = i + 1; j < P.id.length; j++) {
-    let dx = P.x_m[i] - P.x_m[j], dy = P.y_m[i] - P.y_m[j];
-    const dz = P.z_m[i] - P.z_m[j];
-    if (periodic) { dx -= periodic[0] * Math.round(dx / periodic[0]); dy -= periodic[1] * Math.round(dy / periodic[1]); }
-    worst = Math.max(worst, P.radius_m[i] + P.radius_m[j] - Math.hypot(dx, dy, dz));
-  }
+  for (let i = 0; i < P.id.length; i++)
+    for (let j = i + 1; j < P.id.length; j++) {
+      let dx = P.x_m[i] - P.x_m[j],
+        dy = P.y_m[i] - P.y_m[j];
+      const dz = P.z_m[i] - P.z_m[j];
+      if (periodic) {
+        dx -= periodic[0] * Math.round(dx / periodic[0]);
+        dy -= periodic[1] * Math.round(dy / periodic[1]);
+      }
+      worst = Math.max(worst, P.radius_m[i] + P.radius_m[j] - Math.hypot(dx, dy, dz));
+    }
   return worst;
 }
 
 // the recipe behind fixtures/dem/pack2k_init.csv: AM 3-10 um, SE 6-13 um diameters, 73.5:26.5 wt %, 90 um box
 const pack2kLike = {
-  kind: "3d", seed: 5, particles: 2000, amMassFraction: 0.735,
+  kind: "3d",
+  seed: 5,
+  particles: 2000,
+  amMassFraction: 0.735,
   am: { size: { dist: "uniform", min_m: "3 um", max_m: "10 um" }, density_kg_m3: 4750 },
   se: { size: { dist: "uniform", min_m: "6 um", max_m: "13 um" }, density_kg_m3: 1990 },
-  box: { lx_m: "90 um", ly_m: "90 um" }, initialSolidFraction: 0.3,
+  box: { lx_m: "90 um", ly_m: "90 um" },
+  initialSolidFraction: 0.3,
 };
 
 test("3D: pack2k-like packing: counts near the reference (1514 AM / 486 SE), mass ratio, no overlap, inside the box", () => {
@@ -82,29 +99,46 @@ test("2D (paper 000): AM discs reach the area fraction, SE fill exhaustively, no
     assert.is(P.z_m[k], 0);
   }
   // exhaustive: a 1 um disc fits almost nowhere any more (probe on a fine lattice)
-  let free = 0, probes = 0;
-  for (let x = 0.5e-6; x < s.width_m - 0.5e-6; x += 0.37e-6) for (let y = 0.5e-6; y < s.height_m - 0.5e-6; y += 0.37e-6) {
-    probes++;
-    let ok = true;
-    for (let k = 0; k < P.id.length && ok; k++) if (Math.hypot(x - P.x_m[k], y - P.y_m[k]) < P.radius_m[k] + 0.5e-6) ok = false;
-    if (ok) free++;
-  }
+  let free = 0,
+    probes = 0;
+  for (let x = 0.5e-6; x < s.width_m - 0.5e-6; x += 0.37e-6)
+    for (let y = 0.5e-6; y < s.height_m - 0.5e-6; y += 0.37e-6) {
+      probes++;
+      let ok = true;
+      for (let k = 0; k < P.id.length && ok; k++) if (Math.hypot(x - P.x_m[k], y - P.y_m[k]) < P.radius_m[k] + 0.5e-6) ok = false;
+      if (ok) free++;
+    }
   assert.ok(free / probes < 0.01, `free spots ${free}/${probes}`);
 });
 
 test("2D: an unreachable AM area fraction is refused with what was reached", () => {
-  assert.throws(() => generatePacking(parsePackSpec({ kind: "2d", amAreaFraction: 0.73, fractionOf: "initial", maxAttempts: 20000 })), /amAreaFraction = 0.73: reached only 0\.\d+ of the initial frame/);
+  assert.throws(
+    () => generatePacking(parsePackSpec({ kind: "2d", amAreaFraction: 0.73, fractionOf: "initial", maxAttempts: 20000 })),
+    /amAreaFraction = 0.73: reached only 0\.\d+ of the initial frame/,
+  );
 });
 
 test("sizes are refused before anything is drawn or allocated: 1e12 particles, a loading of 1e6 kg/m2, a 1 nm SE fill", () => {
   const t0 = performance.now();
   const refuse = (spec: Record<string, unknown>, re: RegExp) => {
-    try { generatePacking(parsePackSpec(spec)); } catch (e) { assert.instance(e, ConfigError); assert.match((e as Error).message, re); return; }
+    try {
+      generatePacking(parsePackSpec(spec));
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      assert.match((e as Error).message, re);
+      return;
+    }
     assert.unreachable("accepted");
   };
   refuse({ ...pack2kLike, particles: 1e12 }, new RegExp(`particles = 1000000000000: expected at most ${MAX_PARTICLES} particles`));
-  refuse({ ...pack2kLike, particles: undefined, amLoading_kg_m2: 1e6 }, new RegExp(`amLoading_kg_m2 = 1000000: about .* particles .*; expected at most ${MAX_PARTICLES}`));
-  refuse({ kind: "2d", seed: 1, amAreaFraction: 0.5, se: { diameter_m: "1 nm" } }, /se\.diameter_m = 1e-9: the SE fill .* expected at most/);
+  refuse(
+    { ...pack2kLike, particles: undefined, amLoading_kg_m2: 1e6 },
+    new RegExp(`amLoading_kg_m2 = 1000000: about .* particles .*; expected at most ${MAX_PARTICLES}`),
+  );
+  refuse(
+    { kind: "2d", seed: 1, amAreaFraction: 0.5, se: { diameter_m: "1 nm" } },
+    /se\.diameter_m = 1e-9: the SE fill .* expected at most/,
+  );
   assert.ok(performance.now() - t0 < 2000, `refusals took ${performance.now() - t0} ms`);
 });
 
@@ -119,8 +153,14 @@ test("a packing round-trips through CSV (type codes or names) with its geometry;
   }
   const outside: Packing = { ...p, particles: { ...p.particles, z_m: p.particles.z_m.map((z, k) => (k === 3 ? 1 : z)) } };
   assert.throws(() => checkPacking(outside, "moved.csv"), /moved\.csv: particle 4 z_m = 1: expected a centre inside the box/);
-  assert.throws(() => parseParticleTable("id,type,x_m,y_m,z_m,radius_m\n1,1,0,0,0,1e-6\n1,2,0,0,0,1e-6\n", "dup.csv"), /dup\.csv row 3, id = 1: expected a unique particle id/);
-  assert.throws(() => parseParticleTable("id,x_m,y_m,z_m,radius_m\n1,0,0,0,1e-6\n", "nomat.csv"), /nomat\.csv: no 'material' or 'type' column/);
+  assert.throws(
+    () => parseParticleTable("id,type,x_m,y_m,z_m,radius_m\n1,1,0,0,0,1e-6\n1,2,0,0,0,1e-6\n", "dup.csv"),
+    /dup\.csv row 3, id = 1: expected a unique particle id/,
+  );
+  assert.throws(
+    () => parseParticleTable("id,x_m,y_m,z_m,radius_m\n1,0,0,0,1e-6\n", "nomat.csv"),
+    /nomat\.csv: no 'material' or 'type' column/,
+  );
 });
 
 test.run();

@@ -9,7 +9,11 @@ import { solveImagesParallel } from "../../host/transport/images_pool.js";
 import { fixture, relErr } from "../helpers.js";
 
 const k = await loadCore();
-const ref = readFileSync(fixture("transport/img64_batch100_reference.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+const ref = readFileSync(fixture("transport/img64_batch100_reference.csv"), "utf8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((l) => l.split(",").map(Number));
 const batch = readVolume(fixture("transport/img64_batch100.json"));
 
 test("100 images: current and resistance within 1e-6 of the reference (sigma 1 S/m, V 1 V, unit square)", () => {
@@ -19,7 +23,11 @@ test("100 images: current and resistance within 1e-6 of the reference (sigma 1 S
   for (const r of rows) {
     const [, frac, , I, R] = ref[r.index];
     assert.ok(Math.abs(r.conductiveFraction - frac) <= 1e-9, `image ${r.index}: fraction`);
-    if (I === 0) { assert.not.ok(r.percolates); assert.is(r.current_A, 0); continue; }
+    if (I === 0) {
+      assert.not.ok(r.percolates);
+      assert.is(r.current_A, 0);
+      continue;
+    }
     assert.ok(relErr(r.current_A, I) <= 1e-6, `image ${r.index}: I ${r.current_A} vs ${I}`);
     assert.ok(relErr(r.resistance_ohm, R) <= 1e-6, `image ${r.index}: R ${r.resistance_ohm} vs ${R}`);
     assert.is(r.status, "converged");
@@ -30,17 +38,30 @@ test("worker pool: 2 threads, chunks of 7, give exactly the single-thread result
   const opts = { axis: 1 as const, solver: { rtol: 1e-9 } };
   const serial = solveImages(k, batch, opts);
   let progress = 0;
-  const pooled = await solveImagesParallel(k, batch, opts, { workers: 2, chunk: 7, onProgress: (d) => { progress = d; } });
+  const pooled = await solveImagesParallel(k, batch, opts, {
+    workers: 2,
+    chunk: 7,
+    onProgress: (d) => {
+      progress = d;
+    },
+  });
   assert.is(pooled.length, 100);
   assert.is(progress, 100);
   pooled.forEach((r, i) => assert.equal(r, serial[i], `image ${i}`));
-  try { await solveImagesParallel(k, batch, opts, { workers: 0 }); assert.unreachable(); } catch (e) { assert.match(String(e), /workers = 0/); }
+  try {
+    await solveImagesParallel(k, batch, opts, { workers: 0 });
+    assert.unreachable();
+  } catch (e) {
+    assert.match(String(e), /workers = 0/);
+  }
 });
 
 /** `p`, or a rejection after `ms` (a hang fails the test instead of stalling it). */
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms (hang)`)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms (hang)`)), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
@@ -52,7 +73,11 @@ test("worker pool: a worker that dies with the last chunk in flight (queue drain
   assert.is(pooled.length, 100);
   pooled.forEach((r, i) => assert.equal(r, serial[i], `image ${i}`));
   let err = "";
-  try { await within(solveImagesParallel(k, batch, opts, { workers: 2, chunk: 25, crashTest: { first: 75, times: 99 } }), 60000); } catch (e) { err = (e as Error).message; }
+  try {
+    await within(solveImagesParallel(k, batch, opts, { workers: 2, chunk: 25, crashTest: { first: 75, times: 99 } }), 60000);
+  } catch (e) {
+    err = (e as Error).message;
+  }
   assert.match(err, /^transport-images: a worker thread died 2 times while solving images 75-99 \(exit code 7\)/);
 });
 
@@ -62,7 +87,11 @@ test("the default conductor (every non-zero code) is refused for images with sev
   const b = { shape: [2, 16, 16], data, phases: { "0": "pore", "1": "AM", "2": "SE" } };
   assert.throws(() => solveImages(k, b, { axis: 0 }), /the images hold 2 non-zero codes \(1 = AM, 2 = SE\)/);
   let err = "";
-  try { await solveImagesParallel(k, b, { axis: 0 }, { workers: 2, chunk: 1 }); } catch (e) { err = (e as Error).message; }
+  try {
+    await solveImagesParallel(k, b, { axis: 0 }, { workers: 2, chunk: 1 });
+  } catch (e) {
+    err = (e as Error).message;
+  }
   assert.match(err, /non-zero codes/);
   const rows = solveImages(k, b, { axis: 0, conductorCodes: [1, 2] });
   assert.is(rows[1].conductiveFraction, 1);

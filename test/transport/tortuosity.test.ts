@@ -17,18 +17,30 @@ import { fixture, relErr } from "../helpers.js";
 import { Rng } from "../../host/core/rng.js";
 
 const k = await loadCore();
+// biome-ignore lint/suspicious/noExplicitAny: rows of reference_values.json (fields per case kind)
 const refs: any[] = JSON.parse(readFileSync(fixture("transport/reference_values.json"), "utf8"));
 const meta = (c: string) => JSON.parse(readFileSync(fixture(`transport/${c}.json`), "utf8"));
 const vol = (c: string) => readVolume(fixture(`transport/${c}.json`));
+// biome-ignore lint/suspicious/noExplicitAny: a row of reference_values.json
 const request = (r: any) => {
   const m = meta(r.case);
-  return r.mode === "multi" ? { sigma_S_m: m.sigma as Record<string, number>, axis: m.transport_axis } : { phase: Number(r.mode.slice(3)), axis: m.transport_axis };
+  return r.mode === "multi"
+    ? { sigma_S_m: m.sigma as Record<string, number>, axis: m.transport_axis }
+    : { phase: Number(r.mode.slice(3)), axis: m.transport_axis };
 };
 
-for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
+for (const [method, cycle] of [
+  ["pcg", "K"],
+  ["pcg", "V"],
+  ["sor", "K"],
+] as const) {
   test(`analytic cases: tau and D_eff/D exact to 1e-10 (${method}${method === "pcg" ? ` ${cycle}-cycle` : ""}, no-flux and periodic)`, () => {
     for (const r of refs.filter((x) => x.exact)) {
-      const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { method, cycle, rtol: 1e-13, maxIterations: 100000 } });
+      const res = transport(k, vol(r.case), {
+        ...request(r),
+        periodic: r.periodic_lateral,
+        solver: { method, cycle, rtol: 1e-13, maxIterations: 100000 },
+      });
       const exactTau = r.exact.tau ?? r.exact.tau_multiphase;
       const exactD = r.exact.Deff_rel ?? r.exact.sigma_eff;
       assert.ok(res.converged, `${r.case} ${res.solve.status}`);
@@ -44,7 +56,10 @@ test("sph_s80_64: AM and SE networks, no-flux and periodic, tau within 1e-6 of t
   for (const r of refs.filter((x) => x.case === "sph_s80_64")) {
     const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { rtol: 1e-10 } });
     assert.ok(res.converged);
-    assert.ok(relErr(res.tauFactor, r.tau_factor) <= 1e-6, `${r.mode} periodic=${r.periodic_lateral}: tau ${res.tauFactor} vs ${r.tau_factor}`);
+    assert.ok(
+      relErr(res.tauFactor, r.tau_factor) <= 1e-6,
+      `${r.mode} periodic=${r.periodic_lateral}: tau ${res.tauFactor} vs ${r.tau_factor}`,
+    );
     assert.ok(relErr(res.eps, r.eps) <= 1e-15);
     assert.ok(res.percolatingFraction > 0.9 && res.percolatingFraction <= 1);
     assert.is(res.tauSqrt, Math.sqrt(res.tauFactor));
@@ -63,7 +78,10 @@ test("red-black SOR and multigrid CG converge to the same answer (sph_s80_64 SE 
 test("component aggregation refuses a heap changed under it (the coarse levels are rebuilt per solve)", () => {
   const v = vol("an_staircase_32x16x36");
   const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-9 });
-  const fill = () => { const sig = s.sigmaView(); for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0; };
+  const fill = () => {
+    const sig = s.sigmaView();
+    for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
+  };
   fill();
   assert.is(s.solve().status, "converged");
   fill();
@@ -78,7 +96,11 @@ test("component aggregation refuses a heap changed under it (the coarse levels a
 
 test("level-0 link mask (one phase, sigma 1) gives the general path's potentials bit for bit, and is used only where it applies", () => {
   const v = vol("an_staircase_32x16x36");
-  for (const [method, cycle] of [["pcg", "K"], ["pcg", "V"], ["sor", "K"]] as const) {
+  for (const [method, cycle] of [
+    ["pcg", "K"],
+    ["pcg", "V"],
+    ["sor", "K"],
+  ] as const) {
     const out: Float64Array[] = [];
     const its: number[] = [];
     for (const linkMask of [true, false]) {
@@ -106,7 +128,11 @@ test("compact level 0 (network cells only) gives the grid path's potentials bit 
   const v = vol("sph_s80_64");
   const [n0, n1, n2] = v.shape as [number, number, number];
   for (const phase of [1, 2]) {
-    for (const [cycle, periodic, smoothingSweeps] of [["K", [false, false], 1], ["K", [true, true], 3], ["V", [true, false], 2]] as const) {
+    for (const [cycle, periodic, smoothingSweeps] of [
+      ["K", [false, false], 1],
+      ["K", [true, true], 3],
+      ["V", [true, false], 2],
+    ] as const) {
       const out: Float64Array[] = [];
       const its: number[] = [];
       for (const compact of [true, false]) {
@@ -126,7 +152,10 @@ test("compact level 0 (network cells only) gives the grid path's potentials bit 
   }
   // not compact: two-phase conductivities (general level 0), 2x2x2 block aggregation, a grid of one level
   const st = vol("an_staircase_32x16x36");
-  for (const [opts, f] of [[{}, (c: number) => (st.data[c] === 1 ? 2 : 0.5)], [{ aggregation: "blocks" as const }, (c: number) => (st.data[c] === 1 ? 1 : 0)]] as const) {
+  for (const [opts, f] of [
+    [{}, (c: number) => (st.data[c] === 1 ? 2 : 0.5)],
+    [{ aggregation: "blocks" as const }, (c: number) => (st.data[c] === 1 ? 1 : 0)],
+  ] as const) {
     const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, ...opts, rtol: 1e-9 });
     const sig = s.sigmaView();
     for (let c = 0; c < st.data.length; c++) sig[c] = f(c);
@@ -150,7 +179,11 @@ test("GridSolver: options left out take the documented defaults (component aggre
   };
   const full = run({ ...SOLVER_DEFAULTS, rtol: 1e-9 });
   // aggregation left out (or undefined), or only a few options given: the same solve as the full defaults
-  for (const opts of [{ ...SOLVER_DEFAULTS, rtol: 1e-9, aggregation: undefined }, { rtol: 1e-9 }, { method: "pcg", rtol: 1e-9, maxIterations: 20000 }]) {
+  for (const opts of [
+    { ...SOLVER_DEFAULTS, rtol: 1e-9, aggregation: undefined },
+    { rtol: 1e-9 },
+    { method: "pcg", rtol: 1e-9, maxIterations: 20000 },
+  ]) {
     const { r, compact } = run(opts);
     assert.is(compact, true, JSON.stringify(opts));
     assert.is(r.iterations, full.r.iterations, JSON.stringify(opts));
@@ -163,20 +196,38 @@ test("GridSolver: options left out take the documented defaults (component aggre
 test("compact level 0 on random fields: same bits as the grid path and the TS twin (shapes with 1-cell axes, periodic seams, isolated clusters)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const rng = new Rng(4242);
-  const shapes: [number, number, number][] = [[9, 1, 13], [12, 7, 1], [10, 6, 5], [16, 9, 11], [7, 2, 2]];
+  const shapes: [number, number, number][] = [
+    [9, 1, 13],
+    [12, 7, 1],
+    [10, 6, 5],
+    [16, 9, 11],
+    [7, 2, 2],
+  ];
   for (const shape of shapes) {
-    for (const periodic of [[false, false], [true, true]] as [boolean, boolean][]) {
+    for (const periodic of [
+      [false, false],
+      [true, true],
+    ] as [boolean, boolean][]) {
       const n = shape[0] * shape[1] * shape[2];
       // conducting fraction ~0.7, plus a straight channel along the transport axis so that the field percolates
       const f = new Float64Array(n);
       for (let c = 0; c < n; c++) f[c] = rng.next() < 0.7 || c % (shape[1] * shape[2]) === 0 ? 1 : 0;
       const runs: { pot: Float64Array; its: number; flux: number[]; used: boolean }[] = [];
-      for (const [kk, compact] of [[k, true], [k, false], [twin, true]] as const) {
+      for (const [kk, compact] of [
+        [k, true],
+        [k, false],
+        [twin, true],
+      ] as const) {
         const s = new GridSolver(kk, shape, periodic, { ...SOLVER_DEFAULTS, compact, rtol: 1e-11 });
         s.sigmaView().set(f);
         const r = s.solve();
         assert.is(r.status, "converged", `${shape} ${periodic}`);
-        runs.push({ pot: Float64Array.from(s.potentialView()), its: r.iterations, flux: [r.fluxIn, r.fluxOut, r.nPercolating, r.nActive], used: s.compactUsed() });
+        runs.push({
+          pot: Float64Array.from(s.potentialView()),
+          its: r.iterations,
+          flux: [r.fluxIn, r.fluxOut, r.nPercolating, r.nActive],
+          used: s.compactUsed(),
+        });
         s.dispose();
       }
       assert.is(runs[0].used, s3levels(shape), `${shape}: compact used`);
@@ -190,18 +241,27 @@ test("compact level 0 on random fields: same bits as the grid path and the TS tw
 });
 
 /** Compact runs only above coarse levels (a grid of more than 64 cells). */
-function s3levels(shape: [number, number, number]): boolean { return shape[0] * shape[1] * shape[2] > 64; }
+function s3levels(shape: [number, number, number]): boolean {
+  return shape[0] * shape[1] * shape[2] > 64;
+}
 
 test("fused multigrid passes: 2 and 3 smoothing sweeps and a one-level grid solve the analytic cases exactly; 0 sweeps refused", () => {
   for (const smoothingSweeps of [2, 3]) {
     for (const r of refs.filter((x) => x.exact && x.mode !== "multi")) {
-      const res = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { smoothingSweeps, rtol: 1e-13, maxIterations: 100000 } });
+      const res = transport(k, vol(r.case), {
+        ...request(r),
+        periodic: r.periodic_lateral,
+        solver: { smoothingSweeps, rtol: 1e-13, maxIterations: 100000 },
+      });
       assert.ok(res.converged, `${r.case} sweeps ${smoothingSweeps}: ${res.solve.status}`);
       assert.ok(relErr(res.tauFactor, r.exact.tau) <= 1e-10, `${r.case} sweeps ${smoothingSweeps}: tau ${res.tauFactor} vs ${r.exact.tau}`);
     }
   }
   const v = vol("an_staircase_32x16x36");
-  assert.throws(() => transport(k, v, { phase: 1, axis: 0, solver: { smoothingSweeps: 0 } }), /solver\.smoothingSweeps = 0: expected an integer >= 1/);
+  assert.throws(
+    () => transport(k, v, { phase: 1, axis: 0, solver: { smoothingSweeps: 0 } }),
+    /solver\.smoothingSweeps = 0: expected an integer >= 1/,
+  );
   assert.throws(() => transport(k, v, { phase: 1, axis: 0, solver: { rtol: -1 } }), /solver\.rtol = -1/);
   // 4 x 4 x 4 cells: level 0 is the coarsest level (no coarse levels, no compact arrays); a straight bar: tau = 1
   const s = new GridSolver(k, [4, 4, 4], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-13 });
@@ -217,7 +277,13 @@ test("fused multigrid passes: 2 and 3 smoothing sweeps and a one-level grid solv
 test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
   const twin = createTransportTwin(new ArrayHeap());
   const v = vol("an_staircase_32x16x36");
-  for (const [method, cycle, aggregation] of [["pcg", "K", "components"], ["pcg", "V", "components"], ["pcg", "K", "blocks"], ["pcg", "V", "blocks"], ["sor", "K", "blocks"]] as const) {
+  for (const [method, cycle, aggregation] of [
+    ["pcg", "K", "components"],
+    ["pcg", "V", "components"],
+    ["pcg", "K", "blocks"],
+    ["pcg", "V", "blocks"],
+    ["sor", "K", "blocks"],
+  ] as const) {
     const out: Float64Array[] = [];
     const its: number[] = [];
     for (const kk of [k, twin]) {
@@ -237,13 +303,25 @@ test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_6
   for (const r of refs.filter((x) => x.exact || x.case === "sph_s80_64")) {
     const tight = r.exact ? 1e-13 : 1e-11;
     for (const cycle of ["K", "V"] as const) {
-      const a = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { cycle, rtol: tight, maxIterations: 100000, aggregation: "blocks" } });
-      const b = transport(k, vol(r.case), { ...request(r), periodic: r.periodic_lateral, solver: { cycle, rtol: tight, maxIterations: 100000, aggregation: "components" } });
+      const a = transport(k, vol(r.case), {
+        ...request(r),
+        periodic: r.periodic_lateral,
+        solver: { cycle, rtol: tight, maxIterations: 100000, aggregation: "blocks" },
+      });
+      const b = transport(k, vol(r.case), {
+        ...request(r),
+        periodic: r.periodic_lateral,
+        solver: { cycle, rtol: tight, maxIterations: 100000, aggregation: "components" },
+      });
       assert.ok(b.converged, `${r.case} ${b.solve.status}`);
-      assert.ok(relErr(b.tauFactor, a.tauFactor) <= 1e-9, `${r.case} ${r.mode} periodic=${r.periodic_lateral} ${cycle}: tau ${b.tauFactor} vs blocks ${a.tauFactor}`);
+      assert.ok(
+        relErr(b.tauFactor, a.tauFactor) <= 1e-9,
+        `${r.case} ${r.mode} periodic=${r.periodic_lateral} ${cycle}: tau ${b.tauFactor} vs blocks ${a.tauFactor}`,
+      );
       if (r.exact) assert.ok(relErr(b.tauFactor, r.exact.tau ?? r.exact.tau_multiphase) <= 1e-10, `${r.case}: exact`);
       else assert.ok(relErr(b.tauFactor, r.tau_factor) <= 1e-6, `${r.case}: reference`);
-      if (r.case === "sph_s80_64" && cycle === "K") assert.ok(b.solve.iterations < a.solve.iterations, `${r.mode}: ${b.solve.iterations} vs ${a.solve.iterations} iterations`);
+      if (r.case === "sph_s80_64" && cycle === "K")
+        assert.ok(b.solve.iterations < a.solve.iterations, `${r.mode}: ${b.solve.iterations} vs ${a.solve.iterations} iterations`);
     }
   }
   // wasm vs twin, one-phase (link mask) and two-phase (general level 0) fields; a solver reused for a second field
@@ -255,7 +333,8 @@ test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_6
     const its: number[][] = [];
     for (const kk of [k, twin]) {
       const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, cycle, aggregation: "components", rtol: 1e-9 });
-      const o: Float64Array[] = [], it: number[] = [];
+      const o: Float64Array[] = [],
+        it: number[] = [];
       for (const f of fields) {
         const sig = s.sigmaView();
         for (let c = 0; c < v.data.length; c++) sig[c] = f(c);
@@ -265,7 +344,8 @@ test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_6
         o.push(Float64Array.from(s.potentialView()));
       }
       s.dispose();
-      out.push(o); its.push(it);
+      out.push(o);
+      its.push(it);
     }
     assert.equal(its[0], its[1]);
     for (let f = 0; f < fields.length; f++) assert.equal(out[0][f], out[1][f], `${cycle} field ${f}: potentials differ`);
@@ -274,7 +354,8 @@ test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_6
 
 function blocked(): Volume {
   // conductor everywhere except a full insulating layer at x = 5 (no path along axis 0)
-  const shape = [12, 6, 6], data = new Uint8Array(12 * 36).fill(1);
+  const shape = [12, 6, 6],
+    data = new Uint8Array(12 * 36).fill(1);
   for (let j = 0; j < 36; j++) data[5 * 36 + j] = 0;
   return { shape, data, phases: { "0": "pore", "1": "SE" } };
 }
@@ -313,7 +394,10 @@ test("transport() takes the axis and the lateral periodicity from the volume's m
   const base = vol("sph_s80_64");
   const v = { ...base, meta: { ...base.meta, axes: ["z", "y", "x"], transport_axis: 0, periodicXY: true } };
   const auto = transport(k, v, { phase: "SE" });
-  assert.equal([auto.axis, auto.periodicLateral, auto.axisSource, auto.periodicSource], [0, true, "the volume's transport_axis", "the volume's periodicXY"]);
+  assert.equal(
+    [auto.axis, auto.periodicLateral, auto.axisSource, auto.periodicSource],
+    [0, true, "the volume's transport_axis", "the volume's periodicXY"],
+  );
   const explicit = transport(k, v, { phase: "SE", axis: 0, periodic: true });
   assert.is(auto.tauFactor, explicit.tauFactor);
   assert.equal([explicit.axisSource, explicit.periodicSource], ["request", "request"]);

@@ -11,11 +11,19 @@ import { ConfigError } from "../../host/config/errors.js";
 import { fixture } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "assb-vol-"));
-const vol3 = { shape: [3, 4, 5], data: Uint8Array.from({ length: 60 }, (_, i) => (i * 7) % 3), phases: { "0": "pore", "1": "AM", "2": "SE" }, voxelSize_m: 5e-7 };
+const vol3 = {
+  shape: [3, 4, 5],
+  data: Uint8Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
+  phases: { "0": "pore", "1": "AM", "2": "SE" },
+  voxelSize_m: 5e-7,
+};
 
 test("raw + JSON sidecar round trip (fixture format)", () => {
   const files = writeVolume(join(dir, "v.raw"), vol3);
-  assert.equal(files.map((f) => f.slice(dir.length + 1)), ["v.raw", "v.json"]);
+  assert.equal(
+    files.map((f) => f.slice(dir.length + 1)),
+    ["v.raw", "v.json"],
+  );
   const back = readVolume(join(dir, "v.json"));
   assert.equal(back.shape, vol3.shape);
   assert.equal(back.data, vol3.data);
@@ -40,14 +48,18 @@ test("multi-page TIFF round trip (3D: one page per slice of axis 0; 2D: one page
 test("PNG decode of the PNG encoder's output", () => {
   const px = Uint8Array.from({ length: 7 * 5 }, (_, i) => (i * 37) & 255);
   const d = decodePng(encodePng(px, 7, 5, 1));
-  assert.is(d.width, 7); assert.is(d.height, 5);
+  assert.is(d.width, 7);
+  assert.is(d.height, 5);
   assert.equal(d.gray, px);
 });
 
 test("bad sidecars get clear errors: wrong shape, dtype, missing data", () => {
   writeFileSync(join(dir, "bad.raw"), new Uint8Array(10));
   writeFileSync(join(dir, "bad.json"), JSON.stringify({ shape: [3, 4], dtype: "uint8", file: "bad.raw" }));
-  assert.throws(() => readVolume(join(dir, "bad.json")), /shape \[3,4\] needs 12 bytes but bad.raw has 10: the sidecar does not describe this file/);
+  assert.throws(
+    () => readVolume(join(dir, "bad.json")),
+    /shape \[3,4\] needs 12 bytes but bad.raw has 10: the sidecar does not describe this file/,
+  );
   writeFileSync(join(dir, "bad.json"), JSON.stringify({ shape: [10], file: "bad.raw" }));
   assert.throws(() => readVolume(join(dir, "bad.json")), /shape = \[10\]: expected 2 or 3 positive integers \[voxels\]/);
   writeFileSync(join(dir, "bad.json"), JSON.stringify({ shape: [2, 5], dtype: "float32", file: "bad.raw" }));
@@ -60,23 +72,44 @@ test("bad sidecars get clear errors: wrong shape, dtype, missing data", () => {
 
 /** The error `fn` throws (or a failure when it throws none). */
 function thrown(fn: () => unknown): Error {
-  try { fn(); } catch (e) { return e as Error; }
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
   assert.unreachable("expected an error");
   throw new Error("unreachable");
 }
 
 /** A TIFF of `pages` pages of w x h with one strip each at `dataAt + p*w*h` (the pixels are not written). */
 function tiffHeaderOnly(pages: number, w: number, h: number, dataAt: number, stripBytes = w * h): Uint8Array {
-  const nTags = 8, ifd = 2 + nTags * 12 + 4;
+  const nTags = 8,
+    ifd = 2 + nTags * 12 + 4;
   const buf = new Uint8Array(8 + pages * ifd);
   const d = new DataView(buf.buffer);
-  buf[0] = 0x49; buf[1] = 0x49; d.setUint16(2, 42, true); d.setUint32(4, 8, true);
+  buf[0] = 0x49;
+  buf[1] = 0x49;
+  d.setUint16(2, 42, true);
+  d.setUint32(4, 8, true);
   for (let p = 0; p < pages; p++) {
     let q = 8 + p * ifd;
-    d.setUint16(q, nTags, true); q += 2;
-    for (const [id, type, v] of [[256, 4, w], [257, 4, h], [258, 3, 8], [259, 3, 1], [262, 3, 1], [273, 4, dataAt + p * w * h], [277, 3, 1], [279, 4, stripBytes]]) {
-      d.setUint16(q, id, true); d.setUint16(q + 2, type, true); d.setUint32(q + 4, 1, true);
-      if (type === 3) d.setUint16(q + 8, v, true); else d.setUint32(q + 8, v, true);
+    d.setUint16(q, nTags, true);
+    q += 2;
+    for (const [id, type, v] of [
+      [256, 4, w],
+      [257, 4, h],
+      [258, 3, 8],
+      [259, 3, 1],
+      [262, 3, 1],
+      [273, 4, dataAt + p * w * h],
+      [277, 3, 1],
+      [279, 4, stripBytes],
+    ]) {
+      d.setUint16(q, id, true);
+      d.setUint16(q + 2, type, true);
+      d.setUint32(q + 4, 1, true);
+      if (type === 3) d.setUint16(q + 8, v, true);
+      else d.setUint32(q + 8, v, true);
       q += 12;
     }
     d.setUint32(q, p + 1 < pages ? 8 + (p + 1) * ifd : 0, true);
@@ -85,8 +118,12 @@ function tiffHeaderOnly(pages: number, w: number, h: number, dataAt: number, str
 }
 
 test("probeVolume: shape from the sidecar, the TIFF IFDs or the PNG header, without reading the data (sparse 3 GB files)", () => {
-  writeFileSync(join(dir, "huge.json"), JSON.stringify({ shape: [3000, 1000, 1000], phases: { "0": "pore", "2": "SE" }, file: "huge.raw", periodicXY: true }));
-  writeFileSync(join(dir, "huge.raw"), ""); truncateSync(join(dir, "huge.raw"), 3e9);
+  writeFileSync(
+    join(dir, "huge.json"),
+    JSON.stringify({ shape: [3000, 1000, 1000], phases: { "0": "pore", "2": "SE" }, file: "huge.raw", periodicXY: true }),
+  );
+  writeFileSync(join(dir, "huge.raw"), "");
+  truncateSync(join(dir, "huge.raw"), 3e9);
   const h = probeVolume(join(dir, "huge.json"));
   assert.equal(h.shape, [3000, 1000, 1000]);
   assert.is(h.bytes, 3e9);
@@ -110,7 +147,10 @@ test("raw data is read by position in pieces into one buffer (not readFileSync, 
     const v = readVolume(fixture("transport/img64_batch100.json"), { chunkBytes });
     assert.equal(Buffer.from(v.data).equals(ref), true, `chunk ${chunkBytes}`);
   }
-  assert.throws(() => readVolume(fixture("transport/img64_batch100.json"), { chunkBytes: 0 }), /chunkBytes = 0: expected a positive integer/);
+  assert.throws(
+    () => readVolume(fixture("transport/img64_batch100.json"), { chunkBytes: 0 }),
+    /chunkBytes = 0: expected a positive integer/,
+  );
 });
 
 test("a truncated PNG (zlib error) and garbage TIFFs are one-line ConfigErrors naming the file", () => {
@@ -126,7 +166,9 @@ test("a truncated PNG (zlib error) and garbage TIFFs are one-line ConfigErrors n
   const z = deflateSync(Buffer.concat([Buffer.alloc(1), Buffer.from(px.subarray(0, 64))])).subarray(0, 20);
   const ihdr = png.subarray(0, 33);
   const idat = new Uint8Array(12 + z.length);
-  new DataView(idat.buffer).setUint32(0, z.length); idat.set([73, 68, 65, 84], 4); idat.set(z, 8);
+  new DataView(idat.buffer).setUint32(0, z.length);
+  idat.set([73, 68, 65, 84], 4);
+  idat.set(z, 8);
   e = thrown(() => decodePng(Buffer.concat([ihdr, idat]), "z.png"));
   assert.ok(e instanceof ConfigError, String(e));
   assert.match(e.message, /^image: z\.png: truncated or corrupt PNG/);
@@ -140,7 +182,8 @@ test("a truncated PNG (zlib error) and garbage TIFFs are one-line ConfigErrors n
   // an IFD chain that loops
   const loop = tiffHeaderOnly(1, 2, 2, 4096);
   new DataView(loop.buffer).setUint32(8 + 2 + 8 * 12, 8, true);
-  const withPixels = new Uint8Array(4100); withPixels.set(loop);
+  const withPixels = new Uint8Array(4100);
+  withPixels.set(loop);
   e = thrown(() => decodeTiff(withPixels, "loop.tif"));
   assert.ok(e instanceof ConfigError, String(e));
   assert.match(e.message, /loop\.tif: not a readable TIFF: page 1: the IFD chain loops back/);
@@ -154,10 +197,14 @@ test("PNG and TIFF headers that imply a huge image are refused before allocating
   const px = new Uint8Array(16 * 16);
   const png = Buffer.from(encodePng(px, 16, 16, 1));
   const forged = Buffer.from(png);
-  forged.writeUInt32BE(100000, 16); forged.writeUInt32BE(100000, 20); // IHDR width, height (CRC not checked)
+  forged.writeUInt32BE(100000, 16);
+  forged.writeUInt32BE(100000, 20); // IHDR width, height (CRC not checked)
   let e = thrown(() => decodePng(forged, "forged.png"));
   assert.ok(e instanceof ConfigError, String(e));
-  assert.match(e.message, /forged\.png: the PNG header says 100000x100000 pixels .* holds \d+ bytes of compressed data: truncated or corrupt/);
+  assert.match(
+    e.message,
+    /forged\.png: the PNG header says 100000x100000 pixels .* holds \d+ bytes of compressed data: truncated or corrupt/,
+  );
   e = thrown(() => decodeTiff(tiffHeaderOnly(1, 100000, 100000, 8, 10), "forged.tif"));
   assert.ok(e instanceof ConfigError, String(e));
   assert.match(e.message, /forged\.tif: not a readable TIFF: page 0 is 100000x100000 = 10000000000 pixels but its strips hold 10 bytes/);

@@ -16,7 +16,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { TensorInfo, NamedAttrMap, KernelFunc } from "@tensorflow/tfjs";
-import { Builtins, assertNhwc, type KernelArgs, type WasmBackend } from "./util.js";
+import { type Builtins, assertNhwc, type KernelArgs, type WasmBackend } from "./util.js";
 import { windowOf, type CoreMlKernels } from "./core.js";
 
 type Pad = "valid" | "same" | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -25,9 +25,14 @@ function convInfo(tf: typeof TF, xShape: number[], wShape: number[], attrs: Name
   const fmt = tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as "NHWC" | "NCHW") ?? "NHWC");
   if (fmt !== "channelsLast") throw new Error(`ml pack: conv gradients support dataFormat 'NHWC' only, got '${attrs.dataFormat}'`);
   return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], wShape as [number, number, number, number],
-    attrs.strides as [number, number] | number, 1, attrs.pad as Pad,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined, false, fmt,
+    xShape as [number, number, number, number],
+    wShape as [number, number, number, number],
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+    false,
+    fmt,
   );
 }
 
@@ -46,10 +51,25 @@ export function setIm2rowChunkFloats(n: number): number {
  * dx += col2im(cols): cols [(b, oy, ox), (kh, kw, c)] = dy . w^T for images b0..b0+n-1, each
  * entry added to x position (oy*sh + kh - pt, ox*sw + kw - pl) when that is inside the image.
  */
-function col2im(cols: Float32Array, dx: Float32Array, g: {
-  b0: number; n: number; C: number; H: number; W: number; OH: number; OW: number;
-  KH: number; KW: number; sh: number; sw: number; pt: number; pl: number;
-}): void {
+function col2im(
+  cols: Float32Array,
+  dx: Float32Array,
+  g: {
+    b0: number;
+    n: number;
+    C: number;
+    H: number;
+    W: number;
+    OH: number;
+    OW: number;
+    KH: number;
+    KW: number;
+    sh: number;
+    sw: number;
+    pt: number;
+    pl: number;
+  },
+): void {
   const { b0, n, C, H, W, OH, OW, KH, KW, sh, sw, pt, pl } = g;
   const taps = KH * KW * C;
   for (let j = 0; j < n; j++) {
@@ -63,7 +83,8 @@ function col2im(cols: Float32Array, dx: Float32Array, g: {
           for (let kw = 0; kw < KW; kw++) {
             const ix = ox * sw + kw - pl;
             if (ix < 0 || ix >= W) continue;
-            const d = (drow + ix) * C, s = crow + kw * C;
+            const d = (drow + ix) * C,
+              s = crow + kw * C;
             for (let c = 0; c < C; c++) dx[d + c] += cols[s + c];
           }
         }
@@ -77,10 +98,34 @@ function col2im(cols: Float32Array, dx: Float32Array, g: {
  * one XNNPACK product [n*OH*OW, O] x [O, KH*KW*C] per chunk of images. It does the forward
  * convolution's work; the stride-1 convolution of dy dilated by the stride would do s^2 times more.
  */
-function backpropInputCol2im(b: Builtins, backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, info: TF.backend_util.Conv2DInfo): TensorInfo {
+function backpropInputCol2im(
+  b: Builtins,
+  backend: WasmBackend,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: TF.backend_util.Conv2DInfo,
+): TensorInfo {
   const [KH, KW, C, O] = filter.shape;
-  const B = info.batchSize, OH = info.outHeight, OW = info.outWidth, pix = OH * OW, taps = KH * KW * C;
-  const g = { b0: 0, n: 0, C, H: info.inHeight, W: info.inWidth, OH, OW, KH, KW, sh: info.strideHeight, sw: info.strideWidth, pt: info.padInfo.top, pl: info.padInfo.left };
+  const B = info.batchSize,
+    OH = info.outHeight,
+    OW = info.outWidth,
+    pix = OH * OW,
+    taps = KH * KW * C;
+  const g = {
+    b0: 0,
+    n: 0,
+    C,
+    H: info.inHeight,
+    W: info.inWidth,
+    OH,
+    OW,
+    KH,
+    KW,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+  };
   const wt = b.call("Transpose", { x: filter }, { perm: [3, 0, 1, 2] }); // [O, KH*KW*C]
   const dx = backend.makeOutput([B, g.H, g.W, C], "float32");
   backend.typedArrayFromHeap(dx).fill(0);
@@ -89,10 +134,14 @@ function backpropInputCol2im(b: Builtins, backend: WasmBackend, dy: TensorInfo, 
     const n = Math.min(nb, B - b0);
     const dyc = n === B ? dy : backend.makeOutput([n, OH, OW, O], "float32");
     if (dyc !== dy) backend.typedArrayFromHeap(dyc).set(backend.typedArrayFromHeap(dy).subarray(b0 * pix * O, (b0 + n) * pix * O));
-    const cols = b.call("BatchMatMul", {
-      a: { dataId: dyc.dataId, shape: [n * pix, O], dtype: "float32" } as TensorInfo,
-      b: { dataId: wt.dataId, shape: [O, taps], dtype: "float32" } as TensorInfo,
-    }, { transposeA: false, transposeB: false });
+    const cols = b.call(
+      "BatchMatMul",
+      {
+        a: { dataId: dyc.dataId, shape: [n * pix, O], dtype: "float32" } as TensorInfo,
+        b: { dataId: wt.dataId, shape: [O, taps], dtype: "float32" } as TensorInfo,
+      },
+      { transposeA: false, transposeB: false },
+    );
     // views after the allocations above (heap growth detaches views)
     col2im(backend.typedArrayFromHeap(cols), backend.typedArrayFromHeap(dx), { ...g, b0, n });
     b.dispose(cols);
@@ -111,7 +160,8 @@ export function conv2DBackpropInput(tf: typeof TF, b: Builtins): KernelFunc {
     const info = convInfo(tf, inputShape, filter.shape, attrs);
     const [KH, KW] = [info.filterHeight, info.filterWidth];
     const { top, left } = info.padInfo;
-    const ptp = KH - 1 - top, plp = KW - 1 - left;
+    const ptp = KH - 1 - top,
+      plp = KW - 1 - left;
     const pbp = info.inHeight + top - 1 - (info.outHeight - 1) * info.strideHeight;
     const prp = info.inWidth + left - 1 - (info.outWidth - 1) * info.strideWidth;
     const backend = args.backend;
@@ -122,9 +172,22 @@ export function conv2DBackpropInput(tf: typeof TF, b: Builtins): KernelFunc {
     const wr = b.call("Reverse", { x: filter }, { dims: [0, 1] });
     const wt = b.call("Transpose", { x: wr }, { perm: [0, 1, 3, 2] });
     b.dispose(wr);
-    const dx = b.call("Conv2D", { x: dy, filter: wt }, {
-      strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [ptp, pbp], [plp, prp], [0, 0]], dataFormat: "NHWC", dimRoundingMode: undefined as never,
-    });
+    const dx = b.call(
+      "Conv2D",
+      { x: dy, filter: wt },
+      {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: [
+          [0, 0],
+          [ptp, pbp],
+          [plp, prp],
+          [0, 0],
+        ],
+        dataFormat: "NHWC",
+        dimRoundingMode: undefined as never,
+      },
+    );
     b.dispose(wt);
     return dx;
   }) as unknown as KernelFunc;
@@ -137,28 +200,53 @@ export function conv2DBackpropInput(tf: typeof TF, b: Builtins): KernelFunc {
  * Stride 1 with OW == W ('same') copies a whole image plane per row as one flat shifted block
  * (the row-wrapped columns are zeroed afterwards), so the copy count is taps*n, not taps*n*OH.
  */
-function im2row(heap: Float32Array, xo: number, po: number, g: {
-  B: number; b0: number; n: number; C: number; H: number; W: number; OH: number; OW: number;
-  KH: number; KW: number; sh: number; sw: number; pt: number; pl: number;
-}): void {
+function im2row(
+  heap: Float32Array,
+  xo: number,
+  po: number,
+  g: {
+    B: number;
+    b0: number;
+    n: number;
+    C: number;
+    H: number;
+    W: number;
+    OH: number;
+    OW: number;
+    KH: number;
+    KW: number;
+    sh: number;
+    sw: number;
+    pt: number;
+    pl: number;
+  },
+): void {
   const { B, b0, n, C, H, W, OH, OW, KH, KW, sh, sw, pt, pl } = g;
   const pix = OH * OW;
   const flat = sh === 1 && sw === 1 && OW === W;
   for (let kh = 0; kh < KH; kh++) {
     const dh = kh - pt;
-    const oyLo = Math.max(0, Math.ceil(-dh / sh)), oyHi = Math.min(OH, Math.floor((H - 1 - dh) / sh) + 1);
+    const oyLo = Math.max(0, Math.ceil(-dh / sh)),
+      oyHi = Math.min(OH, Math.floor((H - 1 - dh) / sh) + 1);
     for (let kw = 0; kw < KW; kw++) {
       const dw = kw - pl;
-      const oxLo = Math.max(0, Math.ceil(-dw / sw)), oxHi = Math.min(OW, Math.floor((W - 1 - dw) / sw) + 1);
+      const oxLo = Math.max(0, Math.ceil(-dw / sw)),
+        oxHi = Math.min(OW, Math.floor((W - 1 - dw) / sw) + 1);
       for (let c = 0; c < C; c++) {
         const row = po + ((kh * KW + kw) * C + c) * n * pix;
         for (let j = 0; j < n; j++) {
-          const src = xo + (c * B + b0 + j) * H * W, dst = row + j * pix;
-          if (oyLo >= oyHi || oxLo >= oxHi) { heap.fill(0, dst, dst + pix); continue; }
+          const src = xo + (c * B + b0 + j) * H * W,
+            dst = row + j * pix;
+          if (oyLo >= oyHi || oxLo >= oxHi) {
+            heap.fill(0, dst, dst + pix);
+            continue;
+          }
           heap.fill(0, dst, dst + oyLo * OW);
           heap.fill(0, dst + oyHi * OW, dst + pix);
           if (flat) {
-            const shift = dh * W + dw, d0 = oyLo * OW + oxLo, d1 = (oyHi - 1) * OW + oxHi;
+            const shift = dh * W + dw,
+              d0 = oyLo * OW + oxLo,
+              d1 = (oyHi - 1) * OW + oxHi;
             heap.copyWithin(dst + d0, src + d0 + shift, src + d1 + shift);
             if (oxLo > 0 || oxHi < OW) {
               for (let oy = oyLo; oy < oyHi; oy++) {
@@ -170,7 +258,8 @@ function im2row(heap: Float32Array, xo: number, po: number, g: {
             continue;
           }
           for (let oy = oyLo; oy < oyHi; oy++) {
-            const r = dst + oy * OW, s = src + (oy * sh + dh) * W + dw;
+            const r = dst + oy * OW,
+              s = src + (oy * sh + dh) * W + dw;
             for (let ox = 0; ox < oxLo; ox++) heap[r + ox] = 0;
             for (let ox = oxHi; ox < OW; ox++) heap[r + ox] = 0;
             if (sw === 1) heap.copyWithin(r + oxLo, s + oxLo, s + oxHi);
@@ -208,18 +297,42 @@ export function conv2DBackpropFilter(tf: typeof TF, b: Builtins, core: CoreMlKer
     const filterShape = attrs.filterShape as number[];
     const info = convInfo(tf, x.shape, filterShape, attrs);
     const [KH, KW, C, O] = filterShape;
-    const B = x.shape[0], OH = info.outHeight, OW = info.outWidth;
-    const taps = KH * KW * C, pix = OH * OW;
+    const B = x.shape[0],
+      OH = info.outHeight,
+      OW = info.outWidth;
+    const taps = KH * KW * C,
+      pix = OH * OW;
     const backend = args.backend;
     if (O % 4 === 0 && (KW * C <= FEW_TAPS || O <= CORE_MAX_O)) {
       const out = backend.makeOutput(filterShape, "float32");
-      core.convFilterGrad(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), windowOf(info), O, backend.typedArrayFromHeap(out));
+      core.convFilterGrad(
+        backend.typedArrayFromHeap(x),
+        backend.typedArrayFromHeap(dy),
+        windowOf(info),
+        O,
+        backend.typedArrayFromHeap(out),
+      );
       return out;
     }
     const nb = Math.max(1, Math.min(B, Math.floor(im2rowFloats / (taps * pix))));
     // x^T [C,B,H,W]: every (c, b) image plane contiguous; with C = 1 x already is laid out so
     const xt = C === 1 ? x : b.call("Transpose", { x }, { perm: [3, 0, 1, 2] });
-    const g = { B, b0: 0, n: 0, C, H: info.inHeight, W: info.inWidth, OH, OW, KH, KW, sh: info.strideHeight, sw: info.strideWidth, pt: info.padInfo.top, pl: info.padInfo.left };
+    const g = {
+      B,
+      b0: 0,
+      n: 0,
+      C,
+      H: info.inHeight,
+      W: info.inWidth,
+      OH,
+      OW,
+      KH,
+      KW,
+      sh: info.strideHeight,
+      sw: info.strideWidth,
+      pt: info.padInfo.top,
+      pl: info.padInfo.left,
+    };
     let acc: Float32Array | undefined;
     let result: TensorInfo | undefined;
     for (let b0 = 0; b0 < B; b0 += nb) {
@@ -231,10 +344,17 @@ export function conv2DBackpropFilter(tf: typeof TF, b: Builtins, core: CoreMlKer
       if (dyc !== dy) backend.typedArrayFromHeap(dyc).set(backend.typedArrayFromHeap(dy).subarray(b0 * pix * O, (b0 + n) * pix * O));
       const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
       im2row(heap, backend.dataIdMap.get(xt.dataId)!.memoryOffset / 4, backend.dataIdMap.get(P.dataId)!.memoryOffset / 4, { ...g, b0, n });
-      const r = b.call("BatchMatMul", { a: P, b: { dataId: dyc.dataId, shape: [n * pix, O], dtype: "float32" } as TensorInfo }, { transposeA: false, transposeB: false });
+      const r = b.call(
+        "BatchMatMul",
+        { a: P, b: { dataId: dyc.dataId, shape: [n * pix, O], dtype: "float32" } as TensorInfo },
+        { transposeA: false, transposeB: false },
+      );
       b.dispose(P);
       if (dyc !== dy) b.dispose(dyc);
-      if (n === B) { result = r; break; }
+      if (n === B) {
+        result = r;
+        break;
+      }
       const rv = backend.typedArrayFromHeap(r);
       if (!acc) acc = Float32Array.from(rv);
       else for (let i = 0; i < acc.length; i++) acc[i] += rv[i];

@@ -14,20 +14,43 @@ import type { KernelFunc, TensorInfo, NamedAttrMap } from "@tensorflow/tfjs";
 import * as L from "../../../assembly/ml/layout.js";
 import { loadCore, type CoreExports } from "../../core/wasm.js";
 import type { Heap } from "../../core/heap.js";
-import { Builtins, size, type KernelArgs, type WasmBackend } from "./util.js";
+import { type Builtins, size, type KernelArgs, type WasmBackend } from "./util.js";
 
 /** Window geometry of a pool or depthwise convolution (NHWC), as the kernels' slots take it. */
 export interface Window {
-  B: number; H: number; W: number; C: number; OH: number; OW: number;
-  KH: number; KW: number; SH: number; SW: number; DH: number; DW: number; PT: number; PL: number;
+  B: number;
+  H: number;
+  W: number;
+  C: number;
+  OH: number;
+  OW: number;
+  KH: number;
+  KW: number;
+  SH: number;
+  SW: number;
+  DH: number;
+  DW: number;
+  PT: number;
+  PL: number;
 }
 
 /** From tfjs' Conv2DInfo (computeConv2DInfo / computePool2DInfo / computeDepthwise...). */
 export function windowOf(info: TF.backend_util.Conv2DInfo): Window {
   return {
-    B: info.batchSize, H: info.inHeight, W: info.inWidth, C: info.inChannels, OH: info.outHeight, OW: info.outWidth,
-    KH: info.filterHeight, KW: info.filterWidth, SH: info.strideHeight, SW: info.strideWidth,
-    DH: info.dilationHeight, DW: info.dilationWidth, PT: info.padInfo.top, PL: info.padInfo.left,
+    B: info.batchSize,
+    H: info.inHeight,
+    W: info.inWidth,
+    C: info.inChannels,
+    OH: info.outHeight,
+    OW: info.outWidth,
+    KH: info.filterHeight,
+    KW: info.filterWidth,
+    SH: info.strideHeight,
+    SW: info.strideWidth,
+    DH: info.dilationHeight,
+    DW: info.dilationWidth,
+    PT: info.padInfo.top,
+    PL: info.padInfo.left,
   };
 }
 
@@ -46,14 +69,28 @@ export class CoreMlKernels {
   private arenaBytes = 0;
   private readonly base: number;
 
-  private constructor(private readonly ex: CoreExports, private readonly heap: Heap) {
+  private constructor(
+    private readonly ex: CoreExports,
+    private readonly heap: Heap,
+  ) {
     this.base = heap.used;
   }
 
   static async load(): Promise<CoreMlKernels> {
     const core = await loadCore();
-    for (const f of ["mlMaxPoolGrad", "mlBiasGrad", "mlTile", "mlDepthwiseBackpropInput", "mlDepthwiseBackpropFilter", "mlConvFilterGrad", "mlReduceRows", "mlBatchNorm", "mlBinary"] as const) {
-      if (typeof core.exports[f] !== "function") throw new Error(`ml pack: build/assbkit.wasm lacks ${f}; rebuild the core with 'npm run asbuild'`);
+    for (const f of [
+      "mlMaxPoolGrad",
+      "mlBiasGrad",
+      "mlTile",
+      "mlDepthwiseBackpropInput",
+      "mlDepthwiseBackpropFilter",
+      "mlConvFilterGrad",
+      "mlReduceRows",
+      "mlBatchNorm",
+      "mlBinary",
+    ] as const) {
+      if (typeof core.exports[f] !== "function")
+        throw new Error(`ml pack: build/assbkit.wasm lacks ${f}; rebuild the core with 'npm run asbuild'`);
     }
     return new CoreMlKernels(core.exports, core.heap);
   }
@@ -80,14 +117,28 @@ export class CoreMlKernels {
     return { p: this.arena, at: rel.map((r) => this.arena + r) };
   }
 
-  private f32(ptr: number, n: number): Float32Array { return new Float32Array(this.ex.memory.buffer, ptr, n); }
+  private f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.ex.memory.buffer, ptr, n);
+  }
 
   private setWindow(p: number, w: Window, m = 1): void {
     const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
     const put = (slot: number, v: number) => dv.setInt32(slot * 8, v, true);
-    put(L.K_B, w.B); put(L.K_H, w.H); put(L.K_WD, w.W); put(L.K_C, w.C); put(L.K_OH, w.OH); put(L.K_OW, w.OW);
-    put(L.K_KH, w.KH); put(L.K_KW, w.KW); put(L.K_SH, w.SH); put(L.K_SW, w.SW); put(L.K_DH, w.DH); put(L.K_DW, w.DW);
-    put(L.K_PT, w.PT); put(L.K_PL, w.PL); put(L.K_M, m);
+    put(L.K_B, w.B);
+    put(L.K_H, w.H);
+    put(L.K_WD, w.W);
+    put(L.K_C, w.C);
+    put(L.K_OH, w.OH);
+    put(L.K_OW, w.OW);
+    put(L.K_KH, w.KH);
+    put(L.K_KW, w.KW);
+    put(L.K_SH, w.SH);
+    put(L.K_SW, w.SW);
+    put(L.K_DH, w.DH);
+    put(L.K_DW, w.DW);
+    put(L.K_PT, w.PT);
+    put(L.K_PL, w.PL);
+    put(L.K_M, m);
   }
 
   private setPtr(p: number, slot: number, ptr: number): void {
@@ -104,12 +155,15 @@ export class CoreMlKernels {
 
   /** dx [B,H,W,C] of a max pool from its input x [B,H,W,C] and dy [B,OH,OW,C]. */
   maxPoolGrad(x: Float32Array, dy: Float32Array, w: Window, out?: Float32Array): Float32Array {
-    const nx = w.B * w.H * w.W * w.C, ny = w.B * w.OH * w.OW * w.C;
+    const nx = w.B * w.H * w.W * w.C,
+      ny = w.B * w.OH * w.OW * w.C;
     this.expect("MaxPoolGrad", "x", x, nx);
     this.expect("MaxPoolGrad", "dy", dy, ny);
     const { p, at } = this.layout([nx * 4, ny * 4, nx * 4]);
     this.setWindow(p, w);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_DY, at[1]); this.setPtr(p, L.K_OUT, at[2]);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_DY, at[1]);
+    this.setPtr(p, L.K_OUT, at[2]);
     this.f32(at[0], nx).set(x);
     this.f32(at[1], ny).set(dy);
     this.check("MaxPoolGrad", this.ex.mlMaxPoolGrad(p));
@@ -124,8 +178,11 @@ export class CoreMlKernels {
     if (!Number.isInteger(rows)) throw new Error(`ml pack Sum: ${x.length} elements are not a whole number of rows of ${C}`);
     const { p, at } = this.layout([x.length * 4, C * 4, C * 8]);
     const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
-    dv.setInt32(L.K_ROWS * 8, rows, true); dv.setInt32(L.K_C * 8, C, true);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_OUT, at[1]); this.setPtr(p, L.K_WORK, at[2]);
+    dv.setInt32(L.K_ROWS * 8, rows, true);
+    dv.setInt32(L.K_C * 8, C, true);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_OUT, at[1]);
+    this.setPtr(p, L.K_WORK, at[2]);
     this.f32(at[0], x.length).set(x);
     this.check("Sum", this.ex.mlBiasGrad(p));
     const res = out ?? new Float32Array(C);
@@ -143,8 +200,11 @@ export class CoreMlKernels {
     const { p, at } = this.layout([x.length * 4, nOut * 4, rank * 4, rank * 4, rank * 8]);
     const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
     dv.setInt32(L.K_RANK * 8, rank, true);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_OUT, at[1]); this.setPtr(p, L.K_SHAPE, at[2]);
-    this.setPtr(p, L.K_REPS, at[3]); this.setPtr(p, L.K_WORK, at[4]);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_OUT, at[1]);
+    this.setPtr(p, L.K_SHAPE, at[2]);
+    this.setPtr(p, L.K_REPS, at[3]);
+    this.setPtr(p, L.K_WORK, at[4]);
     new Uint8Array(this.ex.memory.buffer, at[0], x.length * 4).set(new Uint8Array(x.buffer, x.byteOffset, x.length * 4));
     new Int32Array(this.ex.memory.buffer, at[2], rank).set(shape);
     new Int32Array(this.ex.memory.buffer, at[3], rank).set(reps);
@@ -155,12 +215,16 @@ export class CoreMlKernels {
 
   /** dx [B,H,W,C] of a depthwise convolution from dy [B,OH,OW,C*M] and the filter [KH,KW,C,M]. */
   depthwiseBackpropInput(dy: Float32Array, filter: Float32Array, w: Window, M: number, out?: Float32Array): Float32Array {
-    const nx = w.B * w.H * w.W * w.C, ny = w.B * w.OH * w.OW * w.C * M, nw = w.KH * w.KW * w.C * M;
+    const nx = w.B * w.H * w.W * w.C,
+      ny = w.B * w.OH * w.OW * w.C * M,
+      nw = w.KH * w.KW * w.C * M;
     this.expect("DepthwiseConv2dNativeBackpropInput", "dy", dy, ny);
     this.expect("DepthwiseConv2dNativeBackpropInput", "filter", filter, nw);
     const { p, at } = this.layout([ny * 4, nw * 4, nx * 4]);
     this.setWindow(p, w, M);
-    this.setPtr(p, L.K_DY, at[0]); this.setPtr(p, L.K_W, at[1]); this.setPtr(p, L.K_OUT, at[2]);
+    this.setPtr(p, L.K_DY, at[0]);
+    this.setPtr(p, L.K_W, at[1]);
+    this.setPtr(p, L.K_OUT, at[2]);
     this.f32(at[0], ny).set(dy);
     this.f32(at[1], nw).set(filter);
     this.check("DepthwiseConv2dNativeBackpropInput", this.ex.mlDepthwiseBackpropInput(p));
@@ -171,12 +235,17 @@ export class CoreMlKernels {
 
   /** dw [KH,KW,C,M] of a depthwise convolution from x [B,H,W,C] and dy [B,OH,OW,C*M]. */
   depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, w: Window, M: number, out?: Float32Array): Float32Array {
-    const nx = w.B * w.H * w.W * w.C, ny = w.B * w.OH * w.OW * w.C * M, nw = w.KH * w.KW * w.C * M;
+    const nx = w.B * w.H * w.W * w.C,
+      ny = w.B * w.OH * w.OW * w.C * M,
+      nw = w.KH * w.KW * w.C * M;
     this.expect("DepthwiseConv2dNativeBackpropFilter", "x", x, nx);
     this.expect("DepthwiseConv2dNativeBackpropFilter", "dy", dy, ny);
     const { p, at } = this.layout([nx * 4, ny * 4, nw * 4, nw * 12]);
     this.setWindow(p, w, M);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_DY, at[1]); this.setPtr(p, L.K_OUT, at[2]); this.setPtr(p, L.K_WORK, at[3]);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_DY, at[1]);
+    this.setPtr(p, L.K_OUT, at[2]);
+    this.setPtr(p, L.K_WORK, at[3]);
     this.f32(at[0], nx).set(x);
     this.f32(at[1], ny).set(dy);
     this.check("DepthwiseConv2dNativeBackpropFilter", this.ex.mlDepthwiseBackpropFilter(p));
@@ -192,15 +261,21 @@ export class CoreMlKernels {
   convFilterGrad(x: Float32Array, dy: Float32Array, w: Window, O: number, out?: Float32Array): Float32Array {
     const name = "Conv2DBackpropFilter";
     if (w.DH !== 1 || w.DW !== 1) throw new Error(`ml pack ${name}: dilations ${w.DH}x${w.DW} not supported by the core kernel`);
-    const nx = w.B * w.H * w.W * w.C, ny = w.B * w.OH * w.OW * O, nw = w.KH * w.KW * w.C * O;
+    const nx = w.B * w.H * w.W * w.C,
+      ny = w.B * w.OH * w.OW * O,
+      nw = w.KH * w.KW * w.C * O;
     this.expect(name, "x", x, nx);
     this.expect(name, "dy", dy, ny);
-    const Hp = Math.max(w.PT + w.H, (w.OH - 1) * w.SH + w.KH), Wp = Math.max(w.PL + w.W, (w.OW - 1) * w.SW + w.KW);
+    const Hp = Math.max(w.PT + w.H, (w.OH - 1) * w.SH + w.KH),
+      Wp = Math.max(w.PL + w.W, (w.OW - 1) * w.SW + w.KW);
     const np = w.B * Hp * Wp * w.C;
     const { p, at } = this.layout([np * 4, ny * 4, nw * 4, nw * 8]);
     this.setWindow(p, { ...w, H: Hp, W: Wp, PT: 0, PL: 0 });
     new DataView(this.ex.memory.buffer, p, PARAM_BYTES).setInt32(L.K_O * 8, O, true);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_DY, at[1]); this.setPtr(p, L.K_OUT, at[2]); this.setPtr(p, L.K_WORK, at[3]);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_DY, at[1]);
+    this.setPtr(p, L.K_OUT, at[2]);
+    this.setPtr(p, L.K_WORK, at[3]);
     const xp = this.f32(at[0], np);
     xp.fill(0);
     const row = w.W * w.C;
@@ -225,23 +300,38 @@ export class CoreMlKernels {
     this.expect("reduceRows", "x", x, A * R * C);
     const { p, at } = this.layout([x.length * 4, A * C * 4, C * 8]);
     const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
-    dv.setInt32(L.K_A * 8, A, true); dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true); dv.setFloat64(L.K_SCALE * 8, scale, true);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_OUT, at[1]); this.setPtr(p, L.K_WORK, at[2]);
+    dv.setInt32(L.K_A * 8, A, true);
+    dv.setInt32(L.K_ROWS * 8, R, true);
+    dv.setInt32(L.K_C * 8, C, true);
+    dv.setFloat64(L.K_SCALE * 8, scale, true);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_OUT, at[1]);
+    this.setPtr(p, L.K_WORK, at[2]);
     this.f32(at[0], x.length).set(x);
     this.check("reduceRows", this.ex.mlReduceRows(p));
     return this.f32(at[1], A * C).slice();
   }
 
   /** (x - mean) * gamma / sqrt(variance + eps) + beta over x viewed as [R, C]. */
-  batchNorm(x: Float32Array, C: number, v: { mean: Float32Array; variance: Float32Array; gamma: Float32Array; beta: Float32Array }, eps: number): Float32Array {
+  batchNorm(
+    x: Float32Array,
+    C: number,
+    v: { mean: Float32Array; variance: Float32Array; gamma: Float32Array; beta: Float32Array },
+    eps: number,
+  ): Float32Array {
     const R = x.length / C;
     const { p, at } = this.layout([x.length * 4, x.length * 4, C * 4, C * 4, C * 4, C * 4, C * 4]);
     const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
-    dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true); dv.setFloat64(L.K_EPS * 8, eps, true);
+    dv.setInt32(L.K_ROWS * 8, R, true);
+    dv.setInt32(L.K_C * 8, C, true);
+    dv.setFloat64(L.K_EPS * 8, eps, true);
     const slots = [L.K_X, L.K_OUT, L.K_MEAN, L.K_VAR, L.K_GAMMA, L.K_BETA, L.K_WORK];
     slots.forEach((k, i) => this.setPtr(p, k, at[i]));
     this.f32(at[0], x.length).set(x);
-    this.f32(at[2], C).set(v.mean); this.f32(at[3], C).set(v.variance); this.f32(at[4], C).set(v.gamma); this.f32(at[5], C).set(v.beta);
+    this.f32(at[2], C).set(v.mean);
+    this.f32(at[3], C).set(v.variance);
+    this.f32(at[4], C).set(v.gamma);
+    this.f32(at[5], C).set(v.beta);
     this.check("FusedBatchNorm", this.ex.mlBatchNorm(p));
     return this.f32(at[1], x.length).slice();
   }
@@ -251,10 +341,17 @@ export class CoreMlKernels {
     const n = A * R * C;
     const { p, at } = this.layout([x.length * 4, y.length * 4, n * 4]);
     const dv = new DataView(this.ex.memory.buffer, p, PARAM_BYTES);
-    dv.setInt32(L.K_A * 8, A, true); dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true);
-    dv.setInt32(L.K_OP * 8, op, true); dv.setInt32(L.K_MODE_X * 8, mx, true); dv.setInt32(L.K_MODE_Y * 8, my, true);
-    this.setPtr(p, L.K_X, at[0]); this.setPtr(p, L.K_Y, at[1]); this.setPtr(p, L.K_OUT, at[2]);
-    this.f32(at[0], x.length).set(x); this.f32(at[1], y.length).set(y);
+    dv.setInt32(L.K_A * 8, A, true);
+    dv.setInt32(L.K_ROWS * 8, R, true);
+    dv.setInt32(L.K_C * 8, C, true);
+    dv.setInt32(L.K_OP * 8, op, true);
+    dv.setInt32(L.K_MODE_X * 8, mx, true);
+    dv.setInt32(L.K_MODE_Y * 8, my, true);
+    this.setPtr(p, L.K_X, at[0]);
+    this.setPtr(p, L.K_Y, at[1]);
+    this.setPtr(p, L.K_OUT, at[2]);
+    this.f32(at[0], x.length).set(x);
+    this.f32(at[1], y.length).set(y);
     this.check("binary", this.ex.mlBinary(p));
     return this.f32(at[2], n).slice();
   }
@@ -262,15 +359,26 @@ export class CoreMlKernels {
 
 type Pad = "valid" | "same" | number | TF.backend_util.ExplicitPadding;
 
-export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k: CoreMlKernels): { name: string; kernelFunc: KernelFunc; impl: string }[] {
+export function coreKernels(
+  tf: typeof TF,
+  b: Builtins,
+  backend: WasmBackend,
+  k: CoreMlKernels,
+): { name: string; kernelFunc: KernelFunc; impl: string }[] {
   const bu = tf.backend_util;
 
   const maxPoolGrad = (args: KernelArgs): TensorInfo => {
     const { dy, input } = args.inputs;
     const a = args.attrs as NamedAttrMap;
     if (input.dtype !== "float32" || input.shape.length !== 4) return b.call("MaxPoolGrad", args.inputs, a);
-    const info = bu.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize as [number, number] | number,
-      a.strides as [number, number] | number, 1, a.pad as Pad, a.dimRoundingMode as "floor" | "round" | "ceil" | undefined);
+    const info = bu.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      a.filterSize as [number, number] | number,
+      a.strides as [number, number] | number,
+      1,
+      a.pad as Pad,
+      a.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+    );
     const out = backend.makeOutput(input.shape, "float32");
     k.maxPoolGrad(backend.typedArrayFromHeap(input), backend.typedArrayFromHeap(dy), windowOf(info), backend.typedArrayFromHeap(out));
     return out;
@@ -279,20 +387,36 @@ export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k:
   const tile = (args: KernelArgs): TensorInfo => {
     const { x } = args.inputs;
     const reps = (args.attrs as NamedAttrMap).reps as number[];
-    if ((x.dtype !== "float32" && x.dtype !== "int32") || x.shape.length < 1 || x.shape.length > 8 || reps.length !== x.shape.length ||
-      size(x.shape) === 0 || reps.some((r) => r < 1)) {
+    if (
+      (x.dtype !== "float32" && x.dtype !== "int32") ||
+      x.shape.length < 1 ||
+      x.shape.length > 8 ||
+      reps.length !== x.shape.length ||
+      size(x.shape) === 0 ||
+      reps.some((r) => r < 1)
+    ) {
       return b.call("Tile", args.inputs, args.attrs);
     }
-    const out = backend.makeOutput(x.shape.map((s, i) => s * reps[i]), x.dtype);
-    const xv = backend.typedArrayFromHeap(x) as Float32Array | Int32Array, ov = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+    const out = backend.makeOutput(
+      x.shape.map((s, i) => s * reps[i]),
+      x.dtype,
+    );
+    const xv = backend.typedArrayFromHeap(x) as Float32Array | Int32Array,
+      ov = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
     k.tile(xv, x.shape, reps, ov);
     return out;
   };
 
   const dwInfo = (xShape: number[], fShape: number[], a: NamedAttrMap) =>
-    bu.computeConv2DInfo(xShape as [number, number, number, number], fShape as [number, number, number, number],
-      a.strides as [number, number] | number, (a.dilations as [number, number] | number) ?? 1, a.pad as Pad,
-      a.dimRoundingMode as "floor" | "round" | "ceil" | undefined, true);
+    bu.computeConv2DInfo(
+      xShape as [number, number, number, number],
+      fShape as [number, number, number, number],
+      a.strides as [number, number] | number,
+      (a.dilations as [number, number] | number) ?? 1,
+      a.pad as Pad,
+      a.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+      true,
+    );
 
   const dwInput = (args: KernelArgs): TensorInfo => {
     const { dy, filter } = args.inputs;
@@ -300,7 +424,13 @@ export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k:
     const inputShape = a.inputShape as number[];
     const info = dwInfo(inputShape, filter.shape, a);
     const out = backend.makeOutput(inputShape, "float32");
-    k.depthwiseBackpropInput(backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(filter), windowOf(info), filter.shape[3], backend.typedArrayFromHeap(out));
+    k.depthwiseBackpropInput(
+      backend.typedArrayFromHeap(dy),
+      backend.typedArrayFromHeap(filter),
+      windowOf(info),
+      filter.shape[3],
+      backend.typedArrayFromHeap(out),
+    );
     return out;
   };
 
@@ -310,7 +440,13 @@ export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k:
     const filterShape = a.filterShape as number[];
     const info = dwInfo(x.shape, filterShape, a);
     const out = backend.makeOutput(filterShape, "float32");
-    k.depthwiseBackpropFilter(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), windowOf(info), filterShape[3], backend.typedArrayFromHeap(out));
+    k.depthwiseBackpropFilter(
+      backend.typedArrayFromHeap(x),
+      backend.typedArrayFromHeap(dy),
+      windowOf(info),
+      filterShape[3],
+      backend.typedArrayFromHeap(out),
+    );
     return out;
   };
 
@@ -318,7 +454,15 @@ export function coreKernels(tf: typeof TF, b: Builtins, backend: WasmBackend, k:
   return [
     { name: "MaxPoolGrad", kernelFunc: kf(maxPoolGrad), impl: "assbkit core mlMaxPoolGrad (f32x4 over channels)" },
     { name: "Tile", kernelFunc: kf(tile), impl: "assbkit core mlTile (bulk memory.copy of repeated blocks)" },
-    { name: "DepthwiseConv2dNativeBackpropInput", kernelFunc: kf(dwInput), impl: "assbkit core mlDepthwiseBackpropInput (f32x4 over channels)" },
-    { name: "DepthwiseConv2dNativeBackpropFilter", kernelFunc: kf(dwFilter), impl: "assbkit core mlDepthwiseBackpropFilter (f32x4, f64 row totals)" },
+    {
+      name: "DepthwiseConv2dNativeBackpropInput",
+      kernelFunc: kf(dwInput),
+      impl: "assbkit core mlDepthwiseBackpropInput (f32x4 over channels)",
+    },
+    {
+      name: "DepthwiseConv2dNativeBackpropFilter",
+      kernelFunc: kf(dwFilter),
+      impl: "assbkit core mlDepthwiseBackpropFilter (f32x4, f64 row totals)",
+    },
   ];
 }

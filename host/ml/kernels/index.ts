@@ -32,7 +32,8 @@ let registered: Promise<PackInfo> | undefined;
  */
 export function registerWasmPack(tf: typeof TF): Promise<PackInfo> {
   registered ??= (async () => {
-    if (tf.getBackend() !== "wasm") throw new Error(`ml pack: activate the 'wasm' backend before registering the pack (active: ${tf.getBackend()})`);
+    if (tf.getBackend() !== "wasm")
+      throw new Error(`ml pack: activate the 'wasm' backend before registering the pack (active: ${tf.getBackend()})`);
     const backend = tf.backend() as unknown as WasmBackend;
     const b = new Builtins(tf, backend);
     // capture every built-in the pack calls or replaces before anything is unregistered
@@ -49,8 +50,16 @@ export function registerWasmPack(tf: typeof TF): Promise<PackInfo> {
       tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc });
       kernels.push({ name, impl });
     };
-    put("Conv2DBackpropInput", conv2DBackpropInput(tf, b), "stride 1: XNNPACK Conv2D of dy with the flipped filter; strided: XNNPACK BatchMatMul + col2im");
-    put("Conv2DBackpropFilter", conv2DBackpropFilter(tf, b, core), "O <= 32 or few taps: assbkit core mlConvFilterGrad (f32x4); else im2row of x^T + XNNPACK BatchMatMul per chunk of images");
+    put(
+      "Conv2DBackpropInput",
+      conv2DBackpropInput(tf, b),
+      "stride 1: XNNPACK Conv2D of dy with the flipped filter; strided: XNNPACK BatchMatMul + col2im",
+    );
+    put(
+      "Conv2DBackpropFilter",
+      conv2DBackpropFilter(tf, b, core),
+      "O <= 32 or few taps: assbkit core mlConvFilterGrad (f32x4); else im2row of x^T + XNNPACK BatchMatMul per chunk of images",
+    );
     for (const k of [...fromCore, ...elementwise]) put(k.name, k.kernelFunc, k.impl);
     tf.registerGradient(meanGradConfig(tf));
     const gradients = [{ name: "Mean", impl: "broadcastTo(dy / n) instead of dy * ones(x.shape) / n: same values, no full-size JS array" }];

@@ -14,7 +14,11 @@ import * as L from "../../../assembly/ml/layout.js";
 import type { WasmBackend } from "./util.js";
 
 /** The tfjs-wasm Emscripten module parts this file uses (tfjs-backend-wasm 4.22.0). */
-interface EmModule { asm: { memory: WebAssembly.Memory }; _malloc(n: number): number; _free(p: number): void }
+interface EmModule {
+  asm: { memory: WebAssembly.Memory };
+  _malloc(n: number): number;
+  _free(p: number): void;
+}
 
 interface MlExports {
   mlReduceRows(p: number): number;
@@ -57,7 +61,9 @@ async function compileMl(): Promise<WebAssembly.Module> {
   // target has none of) would mean the kernels are no longer safe to run on someone else's heap
   const imports = WebAssembly.Module.imports(mod);
   if (imports.length !== 1 || imports[0].kind !== "memory") {
-    throw new Error(`ml pack: build/assbkit-ml.wasm imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}; expected only env.memory (assembly/ml/kernels.ts must stay free of globals and static data)`);
+    throw new Error(
+      `ml pack: build/assbkit-ml.wasm imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}; expected only env.memory (assembly/ml/kernels.ts must stay free of globals and static data)`,
+    );
   }
   return mod;
 }
@@ -67,7 +73,11 @@ export class InPlaceMl {
   private region = 0; // raw rounded up to 16 bytes
   private regionBytes = 0;
 
-  private constructor(private readonly ex: MlExports, private readonly em: EmModule, private readonly backend: WasmBackend) {}
+  private constructor(
+    private readonly ex: MlExports,
+    private readonly em: EmModule,
+    private readonly backend: WasmBackend,
+  ) {}
 
   static async load(backend: WasmBackend): Promise<InPlaceMl> {
     const em = backend.wasm as unknown as EmModule;
@@ -107,7 +117,9 @@ export class InPlaceMl {
     return this.region;
   }
 
-  private dv(p: number): DataView { return new DataView(this.em.asm.memory.buffer, p, PARAM_BYTES); }
+  private dv(p: number): DataView {
+    return new DataView(this.em.asm.memory.buffer, p, PARAM_BYTES);
+  }
 
   private check(kernel: string, st: number): void {
     if (st !== L.ML_OK) throw new Error(`ml pack ${kernel}: the kernel returned status ${st} (${STATUS[st] ?? "unknown"})`);
@@ -117,9 +129,13 @@ export class InPlaceMl {
   reduceRows(kernel: string, x: TensorInfo, A: number, R: number, C: number, scale: number, out: TensorInfo): void {
     const p = this.block(C * 8);
     const dv = this.dv(p);
-    dv.setInt32(L.K_A * 8, A, true); dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true);
+    dv.setInt32(L.K_A * 8, A, true);
+    dv.setInt32(L.K_ROWS * 8, R, true);
+    dv.setInt32(L.K_C * 8, C, true);
     dv.setFloat64(L.K_SCALE * 8, scale, true);
-    dv.setUint32(L.K_X * 8, this.ptr(x), true); dv.setUint32(L.K_OUT * 8, this.ptr(out), true); dv.setUint32(L.K_WORK * 8, p + PARAM_BYTES, true);
+    dv.setUint32(L.K_X * 8, this.ptr(x), true);
+    dv.setUint32(L.K_OUT * 8, this.ptr(out), true);
+    dv.setUint32(L.K_WORK * 8, p + PARAM_BYTES, true);
     this.check(kernel, this.ex.mlReduceRows(p));
   }
 
@@ -127,26 +143,59 @@ export class InPlaceMl {
    * out = (x - mean) * scale / sqrt(variance + eps) + offset over x viewed as [R, C]; the four
    * per-channel vectors are given as plain arrays (scalars already expanded), copied to scratch.
    */
-  batchNorm(x: TensorInfo, R: number, C: number, v: { mean: Float32Array; variance: Float32Array; scale: Float32Array; offset: Float32Array }, eps: number, out: TensorInfo): void {
+  batchNorm(
+    x: TensorInfo,
+    R: number,
+    C: number,
+    v: { mean: Float32Array; variance: Float32Array; scale: Float32Array; offset: Float32Array },
+    eps: number,
+    out: TensorInfo,
+  ): void {
     const p = this.block(5 * C * 4);
     const s = p + PARAM_BYTES;
     const f = new Float32Array(this.em.asm.memory.buffer, s, 5 * C);
-    f.set(v.mean, 0); f.set(v.variance, C); f.set(v.scale, 2 * C); f.set(v.offset, 3 * C);
+    f.set(v.mean, 0);
+    f.set(v.variance, C);
+    f.set(v.scale, 2 * C);
+    f.set(v.offset, 3 * C);
     const dv = this.dv(p);
-    dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true); dv.setFloat64(L.K_EPS * 8, eps, true);
-    dv.setUint32(L.K_X * 8, this.ptr(x), true); dv.setUint32(L.K_OUT * 8, this.ptr(out), true);
-    dv.setUint32(L.K_MEAN * 8, s, true); dv.setUint32(L.K_VAR * 8, s + 4 * C, true);
-    dv.setUint32(L.K_GAMMA * 8, s + 8 * C, true); dv.setUint32(L.K_BETA * 8, s + 12 * C, true); dv.setUint32(L.K_WORK * 8, s + 16 * C, true);
+    dv.setInt32(L.K_ROWS * 8, R, true);
+    dv.setInt32(L.K_C * 8, C, true);
+    dv.setFloat64(L.K_EPS * 8, eps, true);
+    dv.setUint32(L.K_X * 8, this.ptr(x), true);
+    dv.setUint32(L.K_OUT * 8, this.ptr(out), true);
+    dv.setUint32(L.K_MEAN * 8, s, true);
+    dv.setUint32(L.K_VAR * 8, s + 4 * C, true);
+    dv.setUint32(L.K_GAMMA * 8, s + 8 * C, true);
+    dv.setUint32(L.K_BETA * 8, s + 12 * C, true);
+    dv.setUint32(L.K_WORK * 8, s + 16 * C, true);
     this.check("FusedBatchNorm", this.ex.mlBatchNorm(p));
   }
 
   /** out [A, R, C] = op(x, y), each spanning the output as ML_FULL, ML_ROW, ML_CHAN or ML_SCALAR. */
-  binary(kernel: string, op: BinaryOp, x: TensorInfo, mx: Span, y: TensorInfo, my: Span, A: number, R: number, C: number, out: TensorInfo): void {
+  binary(
+    kernel: string,
+    op: BinaryOp,
+    x: TensorInfo,
+    mx: Span,
+    y: TensorInfo,
+    my: Span,
+    A: number,
+    R: number,
+    C: number,
+    out: TensorInfo,
+  ): void {
     const p = this.block(0);
     const dv = this.dv(p);
-    dv.setInt32(L.K_A * 8, A, true); dv.setInt32(L.K_ROWS * 8, R, true); dv.setInt32(L.K_C * 8, C, true);
-    dv.setInt32(L.K_OP * 8, op, true); dv.setInt32(L.K_MODE_X * 8, mx, true); dv.setInt32(L.K_MODE_Y * 8, my, true);
-    dv.setUint32(L.K_X * 8, this.ptr(x), true); dv.setUint32(L.K_Y * 8, this.ptr(y), true); dv.setUint32(L.K_OUT * 8, this.ptr(out), true);
+    dv.setInt32(L.K_A * 8, A, true);
+    dv.setInt32(L.K_ROWS * 8, R, true);
+    dv.setInt32(L.K_C * 8, C, true);
+    dv.setInt32(L.K_OP * 8, op, true);
+    dv.setInt32(L.K_MODE_X * 8, mx, true);
+    dv.setInt32(L.K_MODE_Y * 8, my, true);
+    dv.setUint32(L.K_X * 8, this.ptr(x), true);
+    dv.setUint32(L.K_Y * 8, this.ptr(y), true);
+    dv.setUint32(L.K_OUT * 8, this.ptr(out), true);
     this.check(kernel, this.ex.mlBinary(p));
   }
 }

@@ -21,13 +21,17 @@ export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBack
 /** Built-in wasm kernels, captured (and set up) before the pack overrides any of them. */
 export class Builtins {
   private readonly funcs = new Map<string, (a: KernelArgs) => TensorInfo>();
-  constructor(private readonly tf: typeof TF, private readonly backend: WasmBackend) {}
+  constructor(
+    private readonly tf: typeof TF,
+    private readonly backend: WasmBackend,
+  ) {}
 
   /** Captures a built-in kernel so it can be called after it has been unregistered. */
   capture(name: string): void {
     if (this.funcs.has(name)) return;
     const cfg = this.tf.getKernel(name, "wasm") as KernelConfig | undefined;
-    if (!cfg) throw new Error(`ml pack: the wasm backend has no built-in '${name}' kernel (is @tensorflow/tfjs-backend-wasm exactly 4.22.0?)`);
+    if (!cfg)
+      throw new Error(`ml pack: the wasm backend has no built-in '${name}' kernel (is @tensorflow/tfjs-backend-wasm exactly 4.22.0?)`);
     // Built-in kernels cwrap their C function in setupFunc, which the backend runs at init only
     // for kernels registered then; running it again here makes the captured kernelFunc callable
     // whatever the order of registration and initialisation.
@@ -35,15 +39,22 @@ export class Builtins {
     this.funcs.set(name, cfg.kernelFunc as unknown as (a: KernelArgs) => TensorInfo);
   }
 
-  has(name: string): boolean { return this.funcs.has(name); }
+  has(name: string): boolean {
+    return this.funcs.has(name);
+  }
 
   call(name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
     let f = this.funcs.get(name);
-    if (!f) { this.capture(name); f = this.funcs.get(name)!; }
+    if (!f) {
+      this.capture(name);
+      f = this.funcs.get(name)!;
+    }
     return f({ inputs, backend: this.backend, attrs });
   }
 
-  dispose(t: TensorInfo): void { this.backend.disposeData(t.dataId); }
+  dispose(t: TensorInfo): void {
+    this.backend.disposeData(t.dataId);
+  }
 }
 
 export function size(shape: readonly number[]): number {
