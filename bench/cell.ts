@@ -1,5 +1,5 @@
 /**
- * P2D cell benchmarks (issue 6):
+ * P2D cell benchmarks:
  *  1. One 1C discharge to 3.0 V of the Asheri2023 half cell (paper 001) at 20 x 10 and 80 x 40:
  *     wall time per discharge (median and mean over repeated runs, one CellSim reused), wasm core
  *     (SIMD particle batch) and the plain-TS twin in the same run. Anchors measured elsewhere:

@@ -1,5 +1,5 @@
 /**
- * ML engine benchmark (issue 5), one core: training images/s at batch 16 for model A (paper 000
+ * ML engine benchmark, one core: training images/s at batch 16 for model A (paper 000
  * Table 2, 224x224x1) and model B (EfficientNetV2-style, 64x64x1), MLP samples/s (model C, paper 001
  * surrogate sizes), inference images/s; the stock tfjs 'cpu' backend measured for a step in the same
  * run as the baseline. Throughput is taken from the second epoch (the first pays for warm-up).
