@@ -77,6 +77,7 @@ export function register(program: Command): void {
       const frac = (c: number) => v.data.reduce((a, x) => a + (x === c ? 1 : 0), 0) / v.data.length;
       const stats = {
         kind: "assbkit.voxelize",
+        format: 1,
         version: VERSION,
         source: file,
         shape_zyx: v.shape,

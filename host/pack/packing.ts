@@ -52,7 +52,12 @@ export interface Packing {
 }
 
 /** The sidecar `<name>.packing.json`: the packing without its rows, plus how the CSV encodes materials. */
+/** Version of the sidecar layout; readers refuse a newer one. */
+export const PACKING_SIDECAR_FORMAT = 1;
+
 export interface PackingSidecar extends Omit<Packing, "particles"> {
+  /** layout version (PACKING_SIDECAR_FORMAT) */
+  format: number;
   /** the CSV file it describes (relative to the sidecar) */
   csv: string;
   particleCount: number;
@@ -208,13 +213,20 @@ export function packingFromTable(
 /** The sidecar of a packing written as `csv`. */
 export function packingSidecar(p: Packing, csv: string, types?: Record<string, string>): PackingSidecar {
   const { particles, ...rest } = p;
-  return { ...rest, csv, particleCount: particles.id.length, ...(types ? { types } : {}) };
+  return { format: PACKING_SIDECAR_FORMAT, ...rest, csv, particleCount: particles.id.length, ...(types ? { types } : {}) };
 }
 
 /** Validates a sidecar read from JSON (shape and types), naming the file. */
 export function checkSidecar(s: unknown, source: string): PackingSidecar {
   const o = s as Partial<PackingSidecar>;
   if (!o || typeof o !== "object" || o.kind !== "assbkit.packing") throw inputError(`${source}: kind`, o?.kind, `"assbkit.packing"`);
+  if (o.format !== PACKING_SIDECAR_FORMAT) {
+    throw inputError(
+      `${source}: format`,
+      o.format,
+      `packing sidecar format ${PACKING_SIDECAR_FORMAT} (written by assbkit ${o.version ?? "?"}; rewrite it with this version)`,
+    );
+  }
   if (o.dimension !== 2 && o.dimension !== 3) throw inputError(`${source}: dimension`, o.dimension, "2 or 3");
   const b = o.box;
   const vec = (v: unknown) => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === "number" && Number.isFinite(x));

@@ -4,6 +4,9 @@ import * as assert from "uvu/assert";
 import { generatePacking, parsePackSpec } from "../../host/pack/pack.js";
 import {
   checkPacking,
+  checkSidecar,
+  packingSidecar,
+  PACKING_SIDECAR_FORMAT,
   packingCsv,
   parseParticleTable,
   packingFromTable,
@@ -161,6 +164,18 @@ test("a packing round-trips through CSV (type codes or names) with its geometry;
     () => parseParticleTable("id,x_m,y_m,z_m,radius_m\n1,0,0,0,1e-6\n", "nomat.csv"),
     /nomat\.csv: no 'material' or 'type' column/,
   );
+});
+
+test("the packing sidecar carries its format; another format is refused naming the file", () => {
+  const p = generatePacking(parsePackSpec({ ...pack2kLike, particles: 20, box: { lx_m: "30 um", ly_m: "30 um" } }));
+  const sc = packingSidecar(p, "particles.csv", DEFAULT_TYPES);
+  assert.is(sc.format, PACKING_SIDECAR_FORMAT);
+  assert.equal(checkSidecar(JSON.parse(JSON.stringify(sc)), "p.packing.json").box, p.box);
+  assert.throws(
+    () => checkSidecar({ ...sc, format: 99 }, "p.packing.json"),
+    /^p\.packing\.json: format = 99: expected packing sidecar format 1/,
+  );
+  assert.throws(() => checkSidecar({ ...sc, format: undefined }, "old.packing.json"), /old\.packing\.json: format = missing/);
 });
 
 test.run();
