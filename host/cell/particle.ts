@@ -1,5 +1,5 @@
 /**
- * The particle seam of the P2D solver (host/cell/model.ts).
+ * The particle seam of the P2D solver (host/cell/sim.ts runs it in every trial step).
  *
  * Over one implicit time step the solid diffusion of every macro node's particle (paper 001 eq 44-46)
  * enters the macro Newton problem (assembly/cell/p2d.ts) only through its surface stoichiometry, and

@@ -1,6 +1,6 @@
 /** Vega-lite specs of the cell plots (no file access: browsers too); host/cell/output.ts renders them to PNG. */
 import type { TopLevelSpec } from "vega-lite";
-import type { CellResult } from "./model.js";
+import type { CellResult } from "./result.js";
 
 /**
  * Voltage vs capacity, drawn in time order (vega-lite `order` on t) with the signed capacity (net

@@ -1,7 +1,10 @@
 /** Capacity vs C-rate: one discharge per rate from the same initial state, on one reused CellSim. */
 import type { CellKernels } from "../core/wasm.js";
 import type { ResolvedCellParams } from "./params_core.js";
-import { CellSim, DEFAULT_NUMERICS, runExperiment, type CellNumerics, type CellResult } from "./model.js";
+import { CellSim } from "./sim.js";
+import { DEFAULT_NUMERICS, type CellNumerics } from "./numerics.js";
+import type { CellResult } from "./result.js";
+import { runExperiment } from "./runner.js";
 import { parseExperiment } from "./experiment.js";
 import { ConfigError } from "../config/errors.js";
 

@@ -11,7 +11,9 @@ import { availableParallelism } from "node:os";
 import type { CellKernels } from "../core/wasm.js";
 import { ConfigError } from "../config/errors.js";
 import { loadCellParams, resolveCellParams, type ResolvedCellParams } from "./params.js";
-import { CellSim, DEFAULT_NUMERICS, runExperiment, type CellNumerics } from "./model.js";
+import { CellSim } from "./sim.js";
+import { DEFAULT_NUMERICS, type CellNumerics } from "./numerics.js";
+import { runExperiment } from "./runner.js";
 import { parseExperiment } from "./experiment.js";
 
 export interface SweepJob {

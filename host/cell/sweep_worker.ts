@@ -2,7 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadCore } from "../core/wasm.js";
 import { SweepRunner, type SweepJob } from "./sweep.js";
-import type { CellNumerics } from "./model.js";
+import type { CellNumerics } from "./numerics.js";
 
 const { jobs, numerics } = workerData as { jobs: SweepJob[]; numerics: Partial<CellNumerics> };
 const runner = new SweepRunner(await loadCore(), jobs, numerics);

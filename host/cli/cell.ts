@@ -1,17 +1,12 @@
 /** `assb cell`, `assb cell-rates`: P2D half-cell discharges (host/cell) with PyBaMM-style experiments. */
 import type { Command } from "commander";
-import { join } from "node:path";
 import { ConfigError, inputError } from "../config/errors.js";
-import { prepareOutDir, writeFileAtomic } from "../io/atomic.js";
-import { toCsv } from "../io/csv.js";
+import { prepareOutDir } from "../io/atomic.js";
 import { loadCore } from "../core/wasm.js";
-import { VERSION } from "../version.js";
-import { renderPng } from "../plot/render.js";
 import { loadCellParams, resolveCellParams } from "../cell/params.js";
 import { runExperiment, validateNumerics, CellSolveError, DEFAULT_NUMERICS, type CellNumerics, type CellResult } from "../cell/model.js";
 import { EXPERIMENT_GRAMMAR, fmt, parseExperiment, parseTermination } from "../cell/experiment.js";
-import { writeCellResult, rateSpec, voltageCapacitySpec, parseFormats } from "../cell/output.js";
-import { writeParquet } from "../io/parquet.js";
+import { writeCellResult, writeRatesResult, parseFormats } from "../cell/output.js";
 import { rateSweep } from "../cell/rates.js";
 
 interface Common {
@@ -176,50 +171,13 @@ export function register(program: Command): void {
       prepareOutDir(o.out);
       const k = await loadCore();
       const { rows, results } = rateSweep(k, rp, rates, cutoff, num);
-      const table = {
-        columns: ["c_rate", "current_A_m2", "capacity_Ah_m2", "capacity_mAh_g", "time_s", "termination"],
-        rows: rows.map((r) => [r.cRate, r.current_A_m2, r.capacity_Ah_m2, r.capacity_mAh_g, r.time_s, r.termination]),
-      };
-      writeFileAtomic(join(o.out, "rates.csv"), toCsv(table));
-      writeFileAtomic(
-        join(o.out, "rates.parquet"),
-        writeParquet(
-          [
-            { name: "c_rate", type: "double", values: rows.map((r) => r.cRate) },
-            { name: "current_A_m2", type: "double", values: rows.map((r) => r.current_A_m2) },
-            { name: "capacity_Ah_m2", type: "double", values: rows.map((r) => r.capacity_Ah_m2) },
-            { name: "capacity_mAh_g", type: "double", values: rows.map((r) => r.capacity_mAh_g) },
-            { name: "time_s", type: "double", values: rows.map((r) => r.time_s) },
-            { name: "termination", type: "string", values: rows.map((r) => r.termination) },
-          ],
-          { keyValue: { "assbkit.version": VERSION, "assbkit.parameter_set": rp.params.name, "assbkit.cutoff_V": String(cutoff) } },
-        ),
-      );
-      writeFileAtomic(
-        join(o.out, "rates.json"),
-        JSON.stringify({ version: VERSION, seed: null, params: rp.params, cutoff_V: cutoff, numerics: results[0].numerics, rows }, null, 1),
-      );
-      writeFileAtomic(
-        join(o.out, "capacity_vs_rate.png"),
-        await renderPng(rateSpec(rows, `${rp.params.name}: discharge capacity to ${fmt(cutoff)} V vs C-rate`)),
-      );
-      writeFileAtomic(
-        join(o.out, "voltage_capacity.png"),
-        await renderPng(
-          voltageCapacitySpec(
-            results.map((r, i) => ({ label: `${rates[i]}C`, r })),
-            `${rp.params.name}: discharge curves`,
-          ),
-        ),
-      );
+      const files = await writeRatesResult(o.out, rp, cutoff, rows, results);
       console.log(`${rp.params.name}: discharge capacity to ${fmt(cutoff)} V (${num.nx} x ${num.nr})`);
       console.log("  C-rate   I [A/m2]   Ah/m2      mAh/g     t [s]");
       for (const r of rows)
         console.log(
           `  ${String(r.cRate).padEnd(7)}  ${r.current_A_m2.toFixed(3).padStart(8)}  ${r.capacity_Ah_m2.toFixed(4).padStart(8)}  ${r.capacity_mAh_g.toFixed(2).padStart(8)}  ${r.time_s.toFixed(1).padStart(8)}  ${r.termination}`,
         );
-      console.log(
-        `wrote ${["rates.csv", "rates.parquet", "rates.json", "capacity_vs_rate.png", "voltage_capacity.png"].map((f) => join(o.out, f)).join(", ")}`,
-      );
+      console.log(`wrote ${files.join(", ")}`);
     });
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ROOT } from "../helpers.js";
 import { parseCsv } from "../../host/io/csv.js";
 import { readParquet } from "../../host/io/parquet.js";
+import { readCellResult, readRatesResult } from "../../host/cell/output.js";
 
 const assb = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "host/cli/main.ts"), ...args], { encoding: "utf8", cwd: ROOT });
@@ -57,7 +58,8 @@ test("assb cell: discharge + rest on 8 x 4 writes CSV, Parquet (same numbers), J
   assert.is(pq.columns[5].type, "int64");
   pq.columns.forEach((c, k) => (c.values as number[]).forEach((v, i) => assert.is(v, Number(csv.rows[i][k]), `${c.name} row ${i}`)));
   assert.is(pq.keyValue["assbkit.experiment"], "Discharge at 2C until 3.2 V; Rest for 5 minutes");
-  const res = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
+  const res = readCellResult(join(dir, "result.json"));
+  assert.is(res.format, 1, "result.json carries its format");
   assert.is(res.numerics.nx, 8);
   assert.is(res.steps.length, 2);
   const snaps = readParquet(readFileSync(join(dir, "snapshots.parquet")));
@@ -88,6 +90,8 @@ test("assb cell-rates on 8 x 4: table on stdout, rates.csv / .parquet / .json an
   assert.ok(cap[0] > cap[1] && cap[1] > 0, `capacity falls with the rate: ${cap}`);
   assert.is(Number(csv.rows[1][2]), cap[1]);
   assert.ok(isPng(join(dir, "capacity_vs_rate.png")) && isPng(join(dir, "voltage_capacity.png")));
+  const json = readRatesResult(join(dir, "rates.json"));
+  assert.equal([json.format, json.cutoff_V, json.rows.map((r) => r.capacity_Ah_m2)], [1, 3, cap]);
 });
 
 test("assb cell: --tol-v / --tol-theta validated and recorded; --area for absolute currents (refused without it); --termination stops cycling", () => {
@@ -111,7 +115,7 @@ test("assb cell: --tol-v / --tol-theta validated and recorded; --area for absolu
     dir,
   );
   assert.is(r.status, 0, r.stderr);
-  const res = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
+  const res = readCellResult(join(dir, "result.json"));
   assert.equal([res.numerics.tolV, res.numerics.tolTheta], [1e-6, 2e-6]);
   r = assb("cell", "Asheri2023", "-e", "Rest for 1 s", "--tol-v", "0", "-o", join(out, "x"));
   assert.is(r.status, 2);
@@ -138,7 +142,7 @@ test("assb cell: --tol-v / --tol-theta validated and recorded; --area for absolu
     a,
   );
   assert.is(r.status, 0, r.stderr);
-  const ra = JSON.parse(readFileSync(join(a, "result.json"), "utf8"));
+  const ra = readCellResult(join(a, "result.json"));
   assert.ok(Math.abs(ra.current_A_m2[1] - 11.7) <= 1e-9);
   assert.is(ra.params["Electrode area [m2]"], 1e-4);
   assert.match(r.stdout, /step 2 "Hold at 3\.6 V until 0\.1 mA": current limit 1 A\/m2 after/);
@@ -170,7 +174,7 @@ test("assb cell: --tol-v / --tol-theta validated and recorded; --area for absolu
     r.stdout,
     /experiment stopped \(termination "80% capacity"\): cycle 2: discharge capacity [\d.]+ Ah\/m2 is below 80% of the first discharge/,
   );
-  assert.is(JSON.parse(readFileSync(join(out, "term", "result.json"), "utf8")).steps.length, 4);
+  assert.is(readCellResult(join(out, "term", "result.json")).steps.length, 4);
   r = assb("cell", "Asheri2023", "-e", "Rest for 1 s", "--termination", "soon", "-o", join(out, "x"));
   assert.is(r.status, 2);
   assert.match(r.stderr, /--termination = "soon": 'soon' is not a termination/);
@@ -212,9 +216,9 @@ test("assb cell: a failed step exits 3 with one line and keeps the solution up t
     "timeseries.parquet",
     "voltage_capacity.png",
   ]);
-  const res = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
-  assert.equal([res.failure.step, res.failure.text], [2, "Discharge at 1C for 3 hours"]);
-  assert.ok(res.failure.t_s > 600);
+  const res = readCellResult(join(dir, "result.json"));
+  assert.equal([res.failure?.step, res.failure?.text], [2, "Discharge at 1C for 3 hours"]);
+  assert.ok(res.failure!.t_s > 600);
   const csv = parseCsv(readFileSync(join(dir, "timeseries.csv"), "utf8"));
   assert.ok(
     csv.rows.some((row) => Number(row[5]) === 2),
