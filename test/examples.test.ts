@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./helpers.js";
 
@@ -58,6 +58,47 @@ test("examples/pipeline.ts: pack -> press -> voxelize -> transport -> cell runs 
   assert.ok(tauSe >= 1 && Number.isFinite(tauSe) && tauAm >= 1 && Number.isFinite(tauAm), `tau SE ${tauSe}, AM ${tauAm}`);
   assert.ok(num(/D_SCA ([\d.]+) um/) > 0);
   assert.ok(num(/: ([\d.]+) Ah\/m2, cut-off 3 V/) > 0, r.stdout);
+});
+
+test("README: the 'Start here' library example type-checks against the published types and runs", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("## Start here");
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
+  assert.ok(block, "a ts block under Start here");
+  // inside the package folder, so that "assbkit" resolves to this package (self-reference) as for a user
+  mkdirSync(join(ROOT, "test-results"), { recursive: true });
+  const file = join(ROOT, "test-results", "readme-start-here.ts");
+  writeFileSync(
+    file,
+    `${block![1]}\nconsole.log(JSON.stringify({ n: packed.particles.id.length, am: section.amFraction, tau: se.tauFactor, q: cell.steps[0].capacity_Ah_m2 }));\n`,
+  );
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, "node_modules/typescript/bin/tsc"),
+      "--noEmit",
+      "--strict",
+      "--skipLibCheck",
+      "--target",
+      "es2022",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+      "--types",
+      "node",
+      file,
+    ],
+    { encoding: "utf8", cwd: ROOT },
+  );
+  assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+  const r = spawnSync(process.execPath, ["--import", "tsx", file], { encoding: "utf8", cwd: ROOT });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.is(out.n, 300);
+  assert.ok(out.am > 0.1 && out.am < 0.9, `AM area fraction ${out.am}`);
+  assert.ok(out.tau >= 1 && Number.isFinite(out.tau), `tau ${out.tau}`);
+  assert.ok(out.q > 1, `capacity ${out.q} Ah/m2`);
 });
 
 test.run();
