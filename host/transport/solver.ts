@@ -1,7 +1,8 @@
 /**
- * Lays out a conduction problem on a voxel grid in kernel memory (assembly/transport/layout.ts) and
- * runs the solvers of assembly/transport/grid.ts. A `GridSolver` owns the workspace for one grid
- * shape and can solve many conductivity fields of that shape without new set-up (image batches).
+ * Lays out a conduction problem on a voxel grid in kernel memory (the memory map of
+ * assembly/transport/layout.ts) and runs the kernels of assembly/transport/ in their phases. A
+ * `GridSolver` owns the workspace for one grid shape and can solve many conductivity fields of that
+ * shape without new set-up (image batches). `reference.ts` is the plain specification of the same solve.
  */
 import * as T from "../../assembly/transport/layout.js";
 import { MAX_HEAP_BYTES, HeapOverflowError } from "../core/heap.js";
@@ -93,7 +94,7 @@ const COARSE_BYTES_PER_CELL = (8 * 10) / 7;
 export function solverBytes(shape: [number, number, number], method: SolverMethod): number {
   const [n0, n1, n2] = shape;
   const n = n0 * n1 * n2;
-  // level 0: 7 f64 arrays + 4 CG vectors + marks + queue; coarse levels (sum 1/7 of the cells): 10 f64 arrays
+  // level 0: 7 f64 arrays + 4 CG vectors + marks + link mask; coarse levels (sum 1/7 of the cells): 10 f64 arrays
   // (component aggregation: + an i32 aggregate map on level 0; the region reserved for its sparse coarse
   // levels starts at the same bound, COARSE_BYTES_PER_CELL)
   // (+ 4: the runs of network cells, S_RUNS)
@@ -185,7 +186,7 @@ export class GridSolver {
       [T.S_XS]: f64(this.n),
       [T.S_R]: f64(this.n),
       [T.S_MARK]: heap.alloc(this.n, 16, false),
-      [T.S_QUEUE]: i32(this.n + 1),
+      [T.S_LMASK]: i32(this.n + 1),
       [T.S_ZERO]: heap.alloc(n2 * 8, 16),
       // runs of network cells along k: n0*n1 + 1 row starts, at most ceil(n2/2) runs of 2 i32 per row
       [T.S_RUNS]: i32(this.n + 2 * n0 * n1 + 3),
@@ -195,6 +196,19 @@ export class GridSolver {
       ptrs[T.S_P] = f64(this.n + 1);
       ptrs[T.S_Q] = f64(this.n);
       ptrs[T.S_Z] = f64(this.n + 1);
+    }
+    // work arrays of the set-up phases in arrays whose solve-phase contents do not exist yet (the table in
+    // layout.ts): every role its own slot, no array of its own (each would add 4-8 bytes per cell)
+    ptrs[T.S_UF] = ptrs[T.S_XS];
+    ptrs[T.S_NODEOF] = ptrs[T.S_XS];
+    ptrs[T.S_NBR] = ptrs[T.S_R];
+    ptrs[T.S_BLK] = ptrs[T.S_R] + 4 * this.n;
+    ptrs[T.S_RUNOF] = ptrs[T.S_LMASK];
+    if (comp) {
+      ptrs[T.S_MEMBERS] = ptrs[T.S_XS];
+      ptrs[T.S_AGPAR] = ptrs[T.S_P];
+      ptrs[T.S_MSTART] = ptrs[T.S_Q];
+      ptrs[T.S_ROWMARK] = ptrs[T.S_Z];
     }
     const lvSlots: Record<number, number>[] = [];
     this.levels.forEach((s, l) => {
@@ -236,6 +250,22 @@ export class GridSolver {
       }
       lvSlots.push(slots);
     });
+    // level 0's cell arrays double as the conductivity input and, on a compact solve, as the node arrays
+    ptrs[T.S_SIGMA] = lvSlots[0][T.L_RW];
+    if (opts.method === "pcg") {
+      // the cycle's level-0 right-hand side and correction are the CG's r and z
+      lvSlots[0][T.L_B] = ptrs[T.S_R];
+      lvSlots[0][T.L_X] = ptrs[T.S_Z];
+    }
+    if (comp) {
+      ptrs[T.S_CX] = lvSlots[0][T.L_GX];
+      ptrs[T.S_CB] = lvSlots[0][T.L_GY];
+      ptrs[T.S_CRW] = lvSlots[0][T.L_GZ];
+      ptrs[T.S_CMASK] = lvSlots[0][T.L_RW];
+      ptrs[T.S_CNX] = lvSlots[0][T.L_DD];
+      ptrs[T.S_CNY] = lvSlots[0][T.L_DIAG];
+      ptrs[T.S_CNZ] = lvSlots[0][T.L_BPROB];
+    }
     this.markCoarse = heap.used;
     // component aggregation: one region for the coarse levels, carved per solve by tpComponentLevels (moved up when a
     // field needs more; it starts at the coarse levels' share of the estimate)
@@ -258,6 +288,7 @@ export class GridSolver {
     setF(this.sys, T.S_ALPHA, opts.coarseScale);
     setI(this.sys, T.S_CYCLE, opts.cycle === "K" ? 1 : 0);
     setI(this.sys, T.S_COMPACT, opts.compact === false ? 0 : 1);
+    setI(this.sys, T.S_LINKMASK, opts.linkMask === false ? 0 : 1);
     // unit fields (conductivities 0/1) skip the conductance arrays: only where level 0 runs compact
     setI(this.sys, T.S_UNIT, comp && opts.compact !== false && opts.linkMask !== false && this.levels.length > 1 ? 1 : 0);
     setI(this.sys, T.S_CBASE, cbase);
@@ -271,14 +302,14 @@ export class GridSolver {
       setI(b, T.L_PER1, periodic[0] && s[1] > 1 ? 1 : 0);
       setI(b, T.L_PER2, periodic[1] && s[2] > 1 ? 1 : 0);
       setI(b, T.L_N, s[0] * s[1] * s[2]);
-      setI(b, T.L_CSR, 0);
+      setI(b, T.L_KIND, T.K_GRID);
       for (const [slot, p] of Object.entries(lvSlots[l])) setI(b, Number(slot), p);
     });
   }
 
   /** The level-0 conductivity buffer (internal order, transport axis first) to fill before `solve`. */
   sigmaView(): Float64Array {
-    const p = new DataView(this.k.heap.buffer).getUint32(this.lvPtr[0] + T.L_RW * 8, true);
+    const p = new DataView(this.k.heap.buffer).getUint32(this.sys + T.S_SIGMA * 8, true);
     return new Float64Array(this.k.heap.buffer, p, this.n);
   }
 
@@ -316,7 +347,6 @@ export class GridSolver {
     }
     // (a unit field has no conductance arrays: its link mask carries the diagonal)
     if (gi(T.S_UNITON) === 0) k.tpDiag(this.lvPtr[0]);
-    new DataView(k.heap.buffer).setInt32(this.sys + T.S_LINKMASK * 8, this.opts.linkMask === false ? 0 : 1, true);
     k.tpMask(this.sys);
     if (this.opts.aggregation === "components" && this.opts.method === "pcg") this.buildComponentLevels();
     else for (let l = 1; l < this.lvPtr.length; l++) k.tpCoarsen(this.lvPtr[l - 1], this.lvPtr[l]);
@@ -367,14 +397,20 @@ export class GridSolver {
     }
   }
 
-  /** True when the last solve ran level 0 on the link mask (all conductances 0/1). */
+  /** How the last solve held level 0 (layout K_*). */
+  private levelKind(): number {
+    return new DataView(this.k.heap.buffer).getInt32(this.lvPtr[0] + T.L_KIND * 8, true);
+  }
+
+  /** True when the last solve ran level 0 on the link mask (all conductances 0/1), on the grid or compact. */
   linkMaskUsed(): boolean {
-    return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_LINKMASK * 8, true) === 1;
+    const kind = this.levelKind();
+    return kind === T.K_MASK || kind === T.K_COMPACT;
   }
 
   /** True when the last solve ran level 0 and the CG on the network's node arrays (solver.compact). */
   compactUsed(): boolean {
-    return new DataView(this.k.heap.buffer).getInt32(this.sys + T.S_NC * 8, true) > 0;
+    return this.levelKind() === T.K_COMPACT;
   }
 
   /** Returns the workspace to the heap (everything allocated after this solver was made). */

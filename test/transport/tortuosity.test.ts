@@ -1,20 +1,18 @@
 /**
- * Transport solver vs the TauFactor-convention references (fixtures/transport): analytic cases to
- * 1e-10 relative, sph_s80_64 (AM and SE networks, no-flux and periodic) to 1e-6 relative in tau,
- * red-black SOR vs multigrid-preconditioned CG, wasm vs the plain-TS twin (bit for bit),
- * non-percolating phases, and clear errors for bad requests.
+ * Transport solver accuracy against the TauFactor-convention references (fixtures/transport): analytic
+ * cases to 1e-10 relative, sph_s80_64 (AM and SE networks, no-flux and periodic) to 1e-6 relative in tau,
+ * red-black SOR vs multigrid-preconditioned CG, component vs block aggregation, non-percolating phases,
+ * and clear errors for bad requests. The solver paths against each other: paths.test.ts; against the
+ * reference solver (the specification): reference.test.ts.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { loadCore } from "../../host/core/wasm.js";
-import { ArrayHeap } from "../../host/core/heap.js";
-import { createTransportTwin } from "../../host/transport/twin.js";
 import { readVolume, type Volume } from "../../host/transport/volume.js";
 import { transport } from "../../host/transport/tortuosity.js";
 import { GridSolver, SOLVER_DEFAULTS } from "../../host/transport/solver.js";
 import { fixture, relErr } from "../helpers.js";
-import { Rng } from "../../host/core/rng.js";
 
 const k = await loadCore();
 // biome-ignore lint/suspicious/noExplicitAny: rows of reference_values.json (fields per case kind)
@@ -75,176 +73,6 @@ test("red-black SOR and multigrid CG converge to the same answer (sph_s80_64 SE 
   assert.ok(b.solve.iterations > 20 * a.solve.iterations, `SOR sweeps ${b.solve.iterations} vs CG iterations ${a.solve.iterations}`);
 });
 
-test("component aggregation refuses a heap changed under it (the coarse levels are rebuilt per solve)", () => {
-  const v = vol("an_staircase_32x16x36");
-  const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-9 });
-  const fill = () => {
-    const sig = s.sigmaView();
-    for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
-  };
-  fill();
-  assert.is(s.solve().status, "converged");
-  fill();
-  assert.is(s.solve().status, "converged"); // a second solve on the same workspace is fine
-  const mark = k.heap.used;
-  k.heap.alloc(64, 16);
-  fill();
-  assert.throws(() => s.solve(), /heap changed after this GridSolver/);
-  k.heap.reset(mark);
-  s.dispose();
-});
-
-test("level-0 link mask (one phase, sigma 1) gives the general path's potentials bit for bit, and is used only where it applies", () => {
-  const v = vol("an_staircase_32x16x36");
-  for (const [method, cycle] of [
-    ["pcg", "K"],
-    ["pcg", "V"],
-    ["sor", "K"],
-  ] as const) {
-    const out: Float64Array[] = [];
-    const its: number[] = [];
-    for (const linkMask of [true, false]) {
-      const s = new GridSolver(k, [32, 16, 36], [true, false], { ...SOLVER_DEFAULTS, method, cycle, linkMask, rtol: 1e-9 });
-      const sig = s.sigmaView();
-      for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
-      its.push(s.solve().iterations);
-      assert.is(s.linkMaskUsed(), linkMask, `${method} ${cycle}: mask in use`);
-      out.push(Float64Array.from(s.potentialView()));
-      s.dispose();
-    }
-    assert.is(its[0], its[1]);
-    assert.equal(out[0], out[1], `${method} ${cycle}: potentials differ`);
-  }
-  // sigma 2 (or several phases) is not a 0/1 problem: the general path runs
-  const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, rtol: 1e-9 });
-  const sig = s.sigmaView();
-  for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 2 : 0;
-  assert.is(s.solve().status, "converged");
-  assert.is(s.linkMaskUsed(), false);
-  s.dispose();
-});
-
-test("compact level 0 (network cells only) gives the grid path's potentials bit for bit, and runs only where it applies", () => {
-  const v = vol("sph_s80_64");
-  const [n0, n1, n2] = v.shape as [number, number, number];
-  for (const phase of [1, 2]) {
-    for (const [cycle, periodic, smoothingSweeps] of [
-      ["K", [false, false], 1],
-      ["K", [true, true], 3],
-      ["V", [true, false], 2],
-    ] as const) {
-      const out: Float64Array[] = [];
-      const its: number[] = [];
-      for (const compact of [true, false]) {
-        const s = new GridSolver(k, [n0, n1, n2], [...periodic], { ...SOLVER_DEFAULTS, cycle, compact, smoothingSweeps, rtol: 1e-10 });
-        const sig = s.sigmaView();
-        for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === phase ? 1 : 0;
-        const r = s.solve();
-        assert.is(r.status, "converged");
-        its.push(r.iterations, r.fluxIn, r.fluxOut);
-        assert.is(s.compactUsed(), compact, `phase ${phase} ${cycle}: compact in use`);
-        out.push(Float64Array.from(s.potentialView()));
-        s.dispose();
-      }
-      assert.equal(its.slice(0, 3), its.slice(3), `phase ${phase} ${cycle}: iterations and fluxes`);
-      assert.equal(out[0], out[1], `phase ${phase} ${cycle} periodic ${periodic}: potentials differ`);
-    }
-  }
-  // not compact: two-phase conductivities (general level 0), 2x2x2 block aggregation, a grid of one level
-  const st = vol("an_staircase_32x16x36");
-  for (const [opts, f] of [
-    [{}, (c: number) => (st.data[c] === 1 ? 2 : 0.5)],
-    [{ aggregation: "blocks" as const }, (c: number) => (st.data[c] === 1 ? 1 : 0)],
-  ] as const) {
-    const s = new GridSolver(k, [32, 16, 36], [false, false], { ...SOLVER_DEFAULTS, ...opts, rtol: 1e-9 });
-    const sig = s.sigmaView();
-    for (let c = 0; c < st.data.length; c++) sig[c] = f(c);
-    assert.is(s.solve().status, "converged");
-    assert.is(s.compactUsed(), false);
-    s.dispose();
-  }
-});
-
-test("GridSolver: options left out take the documented defaults (component aggregation and a compact level 0, as SOLVER_DEFAULTS)", () => {
-  assert.is(SOLVER_DEFAULTS.aggregation, "components");
-  const st = vol("an_staircase_32x16x36");
-  const run = (opts: Record<string, unknown>) => {
-    const s = new GridSolver(k, [32, 16, 36], [false, false], opts as never);
-    const sig = s.sigmaView();
-    for (let c = 0; c < st.data.length; c++) sig[c] = st.data[c] === 1 ? 1 : 0;
-    const r = s.solve();
-    const compact = s.compactUsed();
-    s.dispose();
-    return { r, compact };
-  };
-  const full = run({ ...SOLVER_DEFAULTS, rtol: 1e-9 });
-  // aggregation left out (or undefined), or only a few options given: the same solve as the full defaults
-  for (const opts of [
-    { ...SOLVER_DEFAULTS, rtol: 1e-9, aggregation: undefined },
-    { rtol: 1e-9 },
-    { method: "pcg", rtol: 1e-9, maxIterations: 20000 },
-  ]) {
-    const { r, compact } = run(opts);
-    assert.is(compact, true, JSON.stringify(opts));
-    assert.is(r.iterations, full.r.iterations, JSON.stringify(opts));
-    assert.is(r.fluxIn, full.r.fluxIn);
-  }
-  const blocks = run({ ...SOLVER_DEFAULTS, rtol: 1e-9, aggregation: "blocks" });
-  assert.is(blocks.compact, false);
-});
-
-test("compact level 0 on random fields: same bits as the grid path and the TS twin (shapes with 1-cell axes, periodic seams, isolated clusters)", () => {
-  const twin = createTransportTwin(new ArrayHeap());
-  const rng = new Rng(4242);
-  const shapes: [number, number, number][] = [
-    [9, 1, 13],
-    [12, 7, 1],
-    [10, 6, 5],
-    [16, 9, 11],
-    [7, 2, 2],
-  ];
-  for (const shape of shapes) {
-    for (const periodic of [
-      [false, false],
-      [true, true],
-    ] as [boolean, boolean][]) {
-      const n = shape[0] * shape[1] * shape[2];
-      // conducting fraction ~0.7, plus a straight channel along the transport axis so that the field percolates
-      const f = new Float64Array(n);
-      for (let c = 0; c < n; c++) f[c] = rng.next() < 0.7 || c % (shape[1] * shape[2]) === 0 ? 1 : 0;
-      const runs: { pot: Float64Array; its: number; flux: number[]; used: boolean }[] = [];
-      for (const [kk, compact] of [
-        [k, true],
-        [k, false],
-        [twin, true],
-      ] as const) {
-        const s = new GridSolver(kk, shape, periodic, { ...SOLVER_DEFAULTS, compact, rtol: 1e-11 });
-        s.sigmaView().set(f);
-        const r = s.solve();
-        assert.is(r.status, "converged", `${shape} ${periodic}`);
-        runs.push({
-          pot: Float64Array.from(s.potentialView()),
-          its: r.iterations,
-          flux: [r.fluxIn, r.fluxOut, r.nPercolating, r.nActive],
-          used: s.compactUsed(),
-        });
-        s.dispose();
-      }
-      assert.is(runs[0].used, s3levels(shape), `${shape}: compact used`);
-      assert.is(runs[0].its, runs[1].its);
-      assert.equal(runs[0].flux, runs[1].flux, `${shape} ${periodic}: fluxes, cell counts`);
-      assert.equal(runs[0].flux, runs[2].flux, `${shape} ${periodic}: fluxes (twin)`);
-      assert.equal(runs[0].pot, runs[1].pot, `${shape} ${periodic}: compact vs grid`);
-      assert.equal(runs[0].pot, runs[2].pot, `${shape} ${periodic}: wasm vs twin`);
-    }
-  }
-});
-
-/** Compact runs only above coarse levels (a grid of more than 64 cells). */
-function s3levels(shape: [number, number, number]): boolean {
-  return shape[0] * shape[1] * shape[2] > 64;
-}
-
 test("fused multigrid passes: 2 and 3 smoothing sweeps and a one-level grid solve the analytic cases exactly; 0 sweeps refused", () => {
   for (const smoothingSweeps of [2, 3]) {
     for (const r of refs.filter((x) => x.exact && x.mode !== "multi")) {
@@ -274,32 +102,7 @@ test("fused multigrid passes: 2 and 3 smoothing sweeps and a one-level grid solv
   s.dispose();
 });
 
-test("wasm and the plain-TS twin agree bit for bit (potential field, iterations)", () => {
-  const twin = createTransportTwin(new ArrayHeap());
-  const v = vol("an_staircase_32x16x36");
-  for (const [method, cycle, aggregation] of [
-    ["pcg", "K", "components"],
-    ["pcg", "V", "components"],
-    ["pcg", "K", "blocks"],
-    ["pcg", "V", "blocks"],
-    ["sor", "K", "blocks"],
-  ] as const) {
-    const out: Float64Array[] = [];
-    const its: number[] = [];
-    for (const kk of [k, twin]) {
-      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, method, cycle, aggregation, rtol: 1e-9 });
-      const sig = s.sigmaView();
-      for (let c = 0; c < v.data.length; c++) sig[c] = v.data[c] === 1 ? 1 : 0;
-      its.push(s.solve().iterations);
-      out.push(Float64Array.from(s.potentialView()));
-      s.dispose();
-    }
-    assert.is(its[0], its[1]);
-    assert.equal(out[0], out[1], `${method} ${cycle}: potentials differ`);
-  }
-});
-
-test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_64), fewer iterations, wasm = twin bit for bit", () => {
+test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_64), fewer iterations", () => {
   for (const r of refs.filter((x) => x.exact || x.case === "sph_s80_64")) {
     const tight = r.exact ? 1e-13 : 1e-11;
     for (const cycle of ["K", "V"] as const) {
@@ -323,32 +126,6 @@ test("component aggregation: same tau as 2x2x2 blocks (analytic cases, sph_s80_6
       if (r.case === "sph_s80_64" && cycle === "K")
         assert.ok(b.solve.iterations < a.solve.iterations, `${r.mode}: ${b.solve.iterations} vs ${a.solve.iterations} iterations`);
     }
-  }
-  // wasm vs twin, one-phase (link mask) and two-phase (general level 0) fields; a solver reused for a second field
-  const twin = createTransportTwin(new ArrayHeap());
-  const v = vol("an_staircase_32x16x36");
-  const fields = [(c: number) => (v.data[c] === 1 ? 1 : 0), (c: number) => (v.data[c] === 1 ? 2 : 0.5)];
-  for (const cycle of ["K", "V"] as const) {
-    const out: Float64Array[][] = [];
-    const its: number[][] = [];
-    for (const kk of [k, twin]) {
-      const s = new GridSolver(kk, [32, 16, 36], [true, true], { ...SOLVER_DEFAULTS, cycle, aggregation: "components", rtol: 1e-9 });
-      const o: Float64Array[] = [],
-        it: number[] = [];
-      for (const f of fields) {
-        const sig = s.sigmaView();
-        for (let c = 0; c < v.data.length; c++) sig[c] = f(c);
-        const res = s.solve();
-        assert.is(res.status, "converged");
-        it.push(res.iterations);
-        o.push(Float64Array.from(s.potentialView()));
-      }
-      s.dispose();
-      out.push(o);
-      its.push(it);
-    }
-    assert.equal(its[0], its[1]);
-    for (let f = 0; f < fields.length; f++) assert.equal(out[0][f], out[1][f], `${cycle} field ${f}: potentials differ`);
   }
 });
 

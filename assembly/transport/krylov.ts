@@ -1,0 +1,104 @@
+// Flexible conjugate gradients preconditioned by one multigrid cycle (cycle.ts) on level 0. The CG's
+// vector updates ride in the cycle's level-0 passes: r -= a q in the pre-smoothing pass, r . z and z . q in
+// the post-smoothing pass, x += a p in the next direction's pass (cgDirection), so an iteration reads level
+// 0 in three passes instead of eight. Level 0 runs compact (compact.ts) where it can.
+import { sI, gI, gF, sF, gP, ldF, stF } from "../common/mem";
+import {
+  S_NLEV, S_XS, S_R, S_P, S_Q, S_Z, S_RTOL, S_MAXIT, S_ITERS, S_RES, S_BNORM, S_STATUS, S_COMPACT, S_NC, S_CX, S_CB, S_PR, S_RR,
+  S_RZ, S_ZQ, L_N0, L_N1, L_N2, L_N, L_BPROB, L_KIND, K_COMPACT, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+} from "./layout";
+import { level, isSparse, isMasked, isCompact, planeLo, norm2 } from "./level";
+import { residual } from "./smooth";
+import { mvPlane } from "./stencil";
+import { compactBuild, compactScatter, mvPlaneC } from "./compact";
+import { cyclePre, cyclePost } from "./cycle";
+
+/**
+ * CG step on level 0 in one pass: x += a p (the previous iteration's step; skipped on the first), p = z +
+ * beta p (first: p = z), and q = A p one plane behind p. p . r into S_PR; returns p . q.
+ */
+function cgDirection(sys: usize, first: bool, a: f64, beta: f64): f64 {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
+  const cmp = isCompact(lv);
+  const x = gP(sys, cmp ? S_CX : S_XS), r = gP(sys, S_R), p = gP(sys, S_P), q = gP(sys, S_Q), z = gP(sys, S_Z);
+  let pr = 0.0, pq = 0.0;
+  for (let i = 0; i < n0; i++) {
+    const c0 = planeLo(sys, lv, cmp, i, s1), c1 = planeLo(sys, lv, cmp, i + 1, s1);
+    if (first) {
+      for (let c = c0; c < c1; c++) { const pc = ldF(z, c); stF(p, c, pc); pr += pc * ldF(r, c); }
+    } else {
+      for (let c = c0; c < c1; c++) {
+        const po = ldF(p, c);
+        stF(x, c, ldF(x, c) + a * po);
+        const pc = ldF(z, c) + beta * po;
+        stF(p, c, pc);
+        pr += pc * ldF(r, c);
+      }
+    }
+    if (i > 0) pq = cmp ? mvPlaneC(sys, lv, p, q, i - 1, pq) : mvPlane(sys, lv, p, q, i - 1, pq);
+  }
+  pq = cmp ? mvPlaneC(sys, lv, p, q, n0 - 1, pq) : mvPlane(sys, lv, p, q, n0 - 1, pq);
+  sF(sys, S_PR, pr);
+  return pq;
+}
+
+/**
+ * Multigrid-preconditioned flexible conjugate gradients (Polak-Ribiere beta: the K-cycle is not a fixed
+ * linear operator; Notay 2000) from the current S_XS; stops when ||b - A x|| / ||b|| <= S_RTOL.
+ */
+export function tpSolvePCG(sys: usize): i32 {
+  const lv = level(sys, 0);
+  // compact level 0 (see compactBuild) when allowed, on the link mask, above component aggregates
+  sI(sys, S_NC, 0);
+  const cmp = gI(sys, S_COMPACT) != 0 && isMasked(lv) && gI(sys, S_NLEV) > 1 && isSparse(level(sys, 1));
+  if (cmp) { sI(sys, S_NC, compactBuild(sys)); sI(lv, L_KIND, K_COMPACT); }
+  const n = cmp ? gI(sys, S_NC) : gI(lv, L_N);
+  const x = cmp ? gP(sys, S_CX) : gP(sys, S_XS), b = cmp ? gP(sys, S_CB) : gP(lv, L_BPROB);
+  const r = gP(sys, S_R), p = gP(sys, S_P), q = gP(sys, S_Q);
+  // the zero slot (node n) that absent links of the compact level read
+  if (cmp) { stF(x, n, 0.0); stF(p, n, 0.0); stF(gP(sys, S_Z), n, 0.0); }
+  const rtol = gF(sys, S_RTOL), maxit = gI(sys, S_MAXIT);
+  // (the cycle reads level 0's L_B and writes its L_X: the host pointed them at r and z)
+  const bn = sqrt<f64>(norm2(b, n));
+  sF(sys, S_BNORM, bn);
+  if (bn == 0.0) {
+    if (cmp) compactScatter(sys);
+    sI(sys, S_ITERS, 0); sF(sys, S_RES, 0.0); sI(sys, S_STATUS, TST_NO_PATH);
+    return TST_NO_PATH;
+  }
+  let res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
+  let it = 0, st = TST_OK;
+  if (res > rtol) {
+    // q = 0 so that the first cycle's r -= 0 q leaves r as it is (S_Q held set-up work)
+    memory.fill(q, 0, <usize>n << 3);
+    cyclePre(sys, 0, q, 0.0);
+    cyclePost(sys, 0, q);
+    let rz = gF(sys, S_RZ), a = 0.0, beta = 0.0, first = true, pending = false;
+    while (it < maxit) {
+      const pq = cgDirection(sys, first, a, beta);
+      first = false; pending = false;
+      if (!(pq > 0.0)) { st = TST_BREAKDOWN; break; }
+      a = gF(sys, S_PR) / pq;
+      // r -= a q, then (if not converged) z = M r
+      cyclePre(sys, 0, q, a);
+      pending = true;
+      it++;
+      res = sqrt<f64>(gF(sys, S_RR)) / bn;
+      if (res <= rtol || it >= maxit) break;
+      cyclePost(sys, 0, q);
+      // z_new . (r_new - r_old) = -a z_new . q
+      beta = (-a * gF(sys, S_ZQ)) / rz;
+      rz = gF(sys, S_RZ);
+    }
+    if (pending) for (let c = 0; c < n; c++) stF(x, c, ldF(x, c) + a * ldF(p, c));
+    // report the true residual, not the recursively updated one
+    res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
+    if (st == TST_OK && res > rtol) st = res == res ? TST_NOT_CONVERGED : TST_BREAKDOWN;
+  }
+  if (cmp) compactScatter(sys);
+  sI(sys, S_ITERS, it);
+  sF(sys, S_RES, res);
+  sI(sys, S_STATUS, st);
+  return st;
+}
