@@ -22,7 +22,7 @@ function images(n: number, size: number, outs: number, seed: number): Scaled {
 
 /** Images (samples) per second of the last of `epochs` epochs. */
 async function trainRate(model: LayersModel, data: Scaled, batchSize: number, epochs = 2): Promise<{ rate: number; loss: number[] }> {
-  const run = await train(model, { train: data }, { epochs, batchSize, learningRate: 1e-3, warmupEpochs: 0, progress: false, seed: 3 });
+  const run = await train(model, { train: data }, { epochs, batchSize, learningRate: 1e-3, warmupEpochs: 0, seed: 3 });
   const last = run.history[run.history.length - 1];
   return { rate: data.n / last.seconds, loss: run.history.map((h) => h.loss) };
 }
@@ -78,11 +78,11 @@ export async function main(args: string[]): Promise<void> {
     await initMl({ backend: "cpu" });
     const Ac = buildModelA({ outputs: 9 }, 1);
     const t0 = performance.now();
-    await train(Ac, { train: images(1, 224, 9, 1) }, { epochs: 1, batchSize: 1, warmupEpochs: 0, progress: false });
+    await train(Ac, { train: images(1, 224, 9, 1) }, { epochs: 1, batchSize: 1, warmupEpochs: 0 });
     const cpuA = 1 / ((performance.now() - t0) / 1000);
     const Bc = buildModelB({ outputs: 1 }, 1);
     const t1 = performance.now();
-    await train(Bc, { train: images(4, 64, 1, 2) }, { epochs: 1, batchSize: 4, warmupEpochs: 0, progress: false });
+    await train(Bc, { train: images(4, 64, 1, 2) }, { epochs: 1, batchSize: 4, warmupEpochs: 0 });
     const cpuB = 4 / ((performance.now() - t1) / 1000);
     console.log(
       `stock tfjs 'cpu' backend, one training step in this run: model A ${cpuA.toFixed(3)} img/s (batch 1) -> ${info.backend} is ${(a.rate / cpuA).toFixed(0)}x faster; model B ${cpuB.toFixed(2)} img/s (batch 4) -> ${(b.rate / cpuB).toFixed(0)}x`,

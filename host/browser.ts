@@ -1,7 +1,8 @@
 /**
  * assbkit library API that runs in Node and in browsers: every stage from packing to cell, each a
  * function from a plain serializable object to another (Packing -> CompactResult.packing -> Volume ->
- * TransportResult -> cell parameters -> CellResult). File helpers are in the Node entry (host/index.ts).
+ * TransportResult -> cell parameters -> CellResult). File helpers are in the Node entry (host/index.ts);
+ * machine learning in its own entries ("assbkit/ml", and "assbkit/ml/browser" for inference in a page).
  */
 export { VERSION } from "./version.js";
 export { loadCore, type Kernels, type LoadOptions } from "./core/wasm.js";
@@ -156,5 +157,3 @@ export { voltageCapacitySpec, rateSpec } from "./cell/plots.js";
 export { rateSweep, type RateRow } from "./cell/rates.js";
 export { createCellTwin } from "./cell/twin.js";
 
-// ML inference in the browser (training: the "assbkit/ml" entry)
-export { initMlBrowser, loadModelFromUrl, predict, type BrowserMlOptions, type LoadedModel, type AssbModelMeta } from "./ml/browser.js";

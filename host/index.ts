@@ -42,6 +42,6 @@ export {
 } from "./transport/volume.js";
 export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
 // the Node parameter loader reads OCV tables from files (the browser one refuses them)
-export { loadCellParams, resolveCellParams, readOcvTable, cellFixtureDir } from "./cell/params.js";
+export { loadCellParams, resolveCellParams, readOcvTable, cellDataDir } from "./cell/params.js";
 export { writeCellResult, parseFormats, timeseriesCsv, snapshotsCsv } from "./cell/output.js";
 export { sweepParallel, sweepSerial } from "./cell/sweep.js";

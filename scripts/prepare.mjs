@@ -20,6 +20,7 @@ const outputs = [
   "dist/host/cli/main.js",
   "dist/host/index.js",
   "dist/browser/assbkit.js",
+  "dist/browser/assbkit-ml.js",
   "dist/build/assbkit.wasm",
 ].map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
 if (Math.min(...outputs) > Math.max(...sources)) {

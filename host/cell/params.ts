@@ -1,7 +1,8 @@
 /**
- * P2D parameter sets from files (Node): the named sets in fixtures/cell/params/*.json (PyBaMM style, SI
- * units in the key names, source cited) or a JSON/YAML file, and OCV tables from CSV files. Schema,
- * validation and the derived numbers: host/cell/params_core.ts (re-exported here).
+ * P2D parameter sets from files (Node): the named sets in the package's data/cell/params/*.json (PyBaMM
+ * style, SI units in the key names, source cited; data/cell/README.md) or a JSON/YAML file, and OCV
+ * tables from CSV files. Schema, validation and the derived numbers: host/cell/params_core.ts
+ * (re-exported here).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -18,19 +19,22 @@ import {
 
 export * from "./params_core.js";
 
-/** fixtures/cell (params/, OCV tables) from host/cell and from dist/host/cell. */
-export function cellFixtureDir(): string {
+/** The package's data/cell (params/, OCV tables), from host/cell and from dist/host/cell; shipped with the package. */
+export function cellDataDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const up of ["../..", "../../.."]) {
-    const d = resolve(here, up, "fixtures/cell");
+    const d = resolve(here, up, "data/cell");
     if (existsSync(join(d, "params"))) return d;
   }
-  return resolve(here, "../../fixtures/cell");
+  return resolve(here, "../../data/cell");
 }
+
+/** @deprecated the parameter sets moved from fixtures/ to data/: use cellDataDir. */
+export const cellFixtureDir = cellDataDir;
 
 /** Reads a named set (Asheri2023, NCA_LPS_2023) or a JSON/YAML file path; `overrides` replace keys. */
 export function loadCellParams(nameOrPath: string, overrides: Record<string, unknown> = {}): CellParams {
-  const named = join(cellFixtureDir(), "params", `${nameOrPath}.json`);
+  const named = join(cellDataDir(), "params", `${nameOrPath}.json`);
   const path = existsSync(named) ? named : nameOrPath;
   if (!existsSync(path))
     throw new ConfigError(`cell parameters: '${nameOrPath}' is neither a parameter set (${PARAMETER_SETS.join(", ")}) nor a file`);
@@ -39,7 +43,7 @@ export function loadCellParams(nameOrPath: string, overrides: Record<string, unk
   const ocv = p["Open-circuit potential"];
   if (typeof ocv === "object" && "table" in ocv && !isAbsolute(ocv.table)) {
     const local = resolve(dirname(path), ocv.table);
-    p["Open-circuit potential"] = { table: existsSync(local) ? local : join(cellFixtureDir(), ocv.table) };
+    p["Open-circuit potential"] = { table: existsSync(local) ? local : join(cellDataDir(), ocv.table) };
   }
   return p;
 }

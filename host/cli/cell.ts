@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { ConfigError, inputError } from "../config/errors.js";
 import { prepareOutDir } from "../io/atomic.js";
+import { requirePlotting } from "../plot/render.js";
 import { loadCore } from "../core/wasm.js";
 import { loadCellParams, resolveCellParams } from "../cell/params.js";
 import { runExperiment, validateNumerics, CellSolveError, DEFAULT_NUMERICS, type CellNumerics, type CellResult } from "../cell/model.js";
@@ -118,6 +119,7 @@ export function register(program: Command): void {
       const rp = resolveCellParams(loadCellParams(params, overrides(o)));
       const steps = parseExperiment(o.experiment);
       const termination = o.termination !== undefined ? parseTermination(o.termination) : undefined;
+      await requirePlotting(); // voltage_capacity.png: missing plot packages stop the run before it starts
       prepareOutDir(o.out);
       const k = await loadCore();
       let r: CellResult;
@@ -168,6 +170,7 @@ export function register(program: Command): void {
           `a voltage within the set's safety limits [${fmt(rp.vmin)}, ${fmt(rp.vmax)}] (to go lower: --set "Lower voltage cut-off [V]=${fmt(cutoff)}")`,
           "V",
         );
+      await requirePlotting(); // the rate plots: missing plot packages stop the sweep before it starts
       prepareOutDir(o.out);
       const k = await loadCore();
       const { rows, results } = rateSweep(k, rp, rates, cutoff, num);

@@ -7,6 +7,7 @@ import { readConfigFile } from "../config/load.js";
 import { fsError } from "../config/errors.js";
 import { parseCompact } from "../dem/compact.js";
 import { runCompactToDir } from "../dem/compact_io.js";
+import { requirePlotting } from "../plot/render.js";
 import { progressBar } from "./progress.js";
 import { VERSION } from "../version.js";
 
@@ -21,6 +22,8 @@ export function register(program: Command): void {
     .option("--resume", "continue after the last stage whose restart file (restart_stageN.json) is in the output folder")
     .action(async (file: string, o: { out: string; resume?: boolean }) => {
       const cfg = parseCompact(readConfigFile(file), file);
+      // every stage ends with PNG plots: missing plot packages stop the run before it starts, not after a stage
+      await requirePlotting();
       // runCompactToDir checks the particles (and a restart file) first, then calls prepareOutDir(o.out)
       const base = dirname(resolve(file));
       const readText = (p: string) => {

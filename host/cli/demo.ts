@@ -23,6 +23,7 @@ import type { DemCase } from "../dem/case.js";
 import { reportPacking } from "../dem/packing.js";
 import { progressBar } from "./progress.js";
 import { writeCurvePlot, writeReportPlots } from "../plot/report_plots.js";
+import { requirePlotting } from "../plot/render.js";
 
 function writeState(dir: string, tag: string, rep: StateReport, c: DemCase, files: string[]): void {
   const { particles, contacts, ...analysis } = rep;
@@ -65,6 +66,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "random seed", "1")
     .action(async (o: { out: string; seed: string }) => {
       const seed = intOption("--seed", o.seed, 0, 2 ** 31 - 1, "a non-negative integer seed");
+      await requirePlotting(); // the demo writes plots: missing plot packages stop it before any work
       prepareOutDir(o.out);
       const core = await loadCore();
       const files: string[] = [];

@@ -7,6 +7,8 @@ import { ConfigError } from "../config/errors.js";
 import { parseCsv, toCsv } from "../io/csv.js";
 import { writeFileAtomic, prepareOutDir, prepareOutFile } from "../io/atomic.js";
 import { parseBackend, safeFileName } from "../ml/names.js";
+import type { TrainProgress } from "../ml/loop.js";
+import { progressBar } from "./progress.js";
 // TensorFlow.js loads only when an ML command runs (about 0.3 s that every other command would pay)
 const ml = () => import("../ml/index.js");
 
@@ -34,13 +36,24 @@ export function register(program: Command): void {
       const { info } = await initMl({ backend });
       if (!o.quiet) console.log(describeBackend(info)[0]);
       const t0 = performance.now();
-      const { result, files } = await runTrainConfig(
+      const bar = progressBar();
+      const onProgress = (p: TrainProgress) =>
+        bar.update(
+          "train",
+          p.step,
+          p.totalSteps,
+          p.ended
+            ? `epoch ${p.epoch}/${p.epochs} loss ${p.ended.loss.toExponential(3)}${p.ended.valLoss !== null ? ` val ${p.ended.valLoss.toExponential(3)}` : ""}`
+            : `epoch ${p.epoch}/${p.epochs}`,
+        );
+      // the bar's line ends when training ends, also on an error (else the error lands on the bar's line)
+      const run = runTrainConfig(
         { ...cfg, backend },
         {
           outDir: o.out,
           baseDir: dirname(resolve(file)),
           resume: o.resume,
-          progress: !o.quiet,
+          onProgress: o.quiet ? undefined : onProgress,
           onEpoch:
             o.quiet || process.stderr.isTTY || process.env.ASSB_PROGRESS === "1"
               ? undefined
@@ -49,7 +62,8 @@ export function register(program: Command): void {
                     `epoch ${e.epoch}: loss ${e.loss.toExponential(4)}${e.valLoss !== null ? `, val_loss ${e.valLoss.toExponential(4)}` : ""}, lr ${e.lr.toExponential(2)}, ${e.seconds.toFixed(1)} s`,
                   ),
         },
-      );
+      ).finally(() => bar.done());
+      const { result, files } = await run;
       const s = result.samples;
       console.log(
         `${cfg.name}: model ${result.model.kind} (${result.model.params} parameters) on ${s.train}/${s.val}/${s.test} samples, ${result.epochsRun} epochs${result.stoppedEarly ? " (early stop)" : ""}${result.resumedFromEpoch ? `, resumed after epoch ${result.resumedFromEpoch}` : ""}, best epoch ${result.bestEpoch}, ${((performance.now() - t0) / 1000).toFixed(1)} s`,

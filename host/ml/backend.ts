@@ -10,12 +10,13 @@
  * 'cpu' (pure JS) is only chosen when asked for: it is the reference oracle of the parity tests
  * and 100-300x slower than 'wasm' + pack for CNN training.
  *
- * The native packages are optional: tfjs-node-gpu is an optionalDependency whose install script
- * downloads libtensorflow from storage.googleapis.com; without that host npm drops it, and we
- * fall back. Each candidate that was not used is recorded with the reason, so `assb ml info`
+ * The native packages are optional peers that assbkit does not install: each one's install script
+ * downloads libtensorflow from storage.googleapis.com, so it is installed by hand where that works,
+ * and without it we fall back. Each candidate that was not used is recorded with the reason, so `assb ml info`
  * can say plainly why training runs where it runs.
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf, type Tf } from "./tf.js";
+import { importOptional, OPTIONAL_PACKAGES } from "../core/optional.js";
 import { registerWasmPack, type PackInfo } from "./kernels/index.js";
 import { ConfigError } from "../config/errors.js";
 import { parseBackend } from "./names.js";
@@ -57,7 +58,7 @@ export interface InitMlOptions {
   backend?: MlBackendRequest;
 }
 
-export type Tf = typeof tf;
+export type { Tf };
 
 const isNode = typeof process !== "undefined" && process.versions?.node != null;
 
@@ -74,7 +75,7 @@ function isNotInstalled(e: unknown, pkg: string): boolean {
 }
 
 /** Imports a package by a name held in a variable, so neither tsc nor esbuild require it to exist. */
-async function importOptional(pkg: string): Promise<unknown> {
+async function importByName(pkg: string): Promise<unknown> {
   return import(/* @vite-ignore */ pkg);
 }
 
@@ -88,7 +89,7 @@ interface NativeProbe {
 async function probeNative(pkg: string, whyMissing: string): Promise<NativeProbe> {
   if (!isNode) return { ok: false, gpu: false, reason: "not available in browsers" };
   try {
-    await importOptional(pkg);
+    await importByName(pkg);
   } catch (e) {
     if (isNotInstalled(e, pkg)) return { ok: false, gpu: false, reason: `not installed (${whyMissing})` };
     return { ok: false, gpu: false, reason: `installed but fails to load: ${firstLine(e)}` };
@@ -108,17 +109,16 @@ async function probeNative(pkg: string, whyMissing: string): Promise<NativeProbe
 
 const GPU_PKG = "@tensorflow/tfjs-node-gpu";
 const NODE_PKG = "@tensorflow/tfjs-node";
-const GPU_MISSING =
-  "its install script downloads libtensorflow from storage.googleapis.com; where that fails npm drops the optional package";
-const NODE_MISSING =
-  "not a dependency of assbkit; `npm install @tensorflow/tfjs-node@4.22.0` where its install script can download libtensorflow";
+const TFJS_VERSION = OPTIONAL_PACKAGES.ml.packages["@tensorflow/tfjs"];
+const GPU_MISSING = `an optional peer of assbkit; \`npm install ${GPU_PKG}@${TFJS_VERSION}\` on a machine with CUDA where its install script can download libtensorflow`;
+const NODE_MISSING = `an optional peer of assbkit; \`npm install ${NODE_PKG}@${TFJS_VERSION}\` where its install script can download libtensorflow`;
 
 let wasmReady: Promise<PackInfo> | undefined;
 
 /** Registers and initialises the 'wasm' backend and the kernel pack (once per process). */
 async function initWasm(): Promise<PackInfo> {
   wasmReady ??= (async () => {
-    const wasm = (await import("@tensorflow/tfjs-backend-wasm")) as typeof import("@tensorflow/tfjs-backend-wasm");
+    const wasm = await importOptional("ml", "@tensorflow/tfjs-backend-wasm", () => import("@tensorflow/tfjs-backend-wasm"));
     if (isNode) {
       // The Emscripten loader finds the .wasm files next to its own script in Node; set the
       // directory explicitly anyway so bundled copies of this module still find them.
@@ -161,7 +161,8 @@ async function select(requested: MlBackendRequest): Promise<{ tf: Tf; info: MlBa
     }
   }
   if (requested === "cpu") {
-    await import("@tensorflow/tfjs-backend-cpu");
+    // a dependency of @tensorflow/tfjs, so there when tfjs is
+    await importOptional("ml", "@tensorflow/tfjs-backend-cpu", () => import("@tensorflow/tfjs-backend-cpu"));
     if (!(await tf.setBackend("cpu"))) throw new Error("ml: the tfjs 'cpu' backend failed to initialise");
     // the cpu backend greets its first tensor in Node with advice to install tfjs-node; here it is
     // the deliberate test reference and the native backends were already considered above

@@ -1,9 +1,11 @@
 /**
- * Machine learning in the browser: load a model folder written by `saveModel` / `assb train` from a
- * URL and predict with it (the same scalers and outputs as in Node). Browser-safe: no Node imports.
+ * Machine learning in the browser, the `assbkit/ml/browser` entry (bundled as dist/browser/assbkit-ml.js):
+ * load a model folder written by `saveModel` / `assb train` from a URL and predict with it (the same
+ * scalers and outputs as in Node). Browser-safe: no Node imports. Kept out of the core entry so that
+ * `assbkit` in a browser does not carry TensorFlow.js.
  */
-import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { tf } from "./tf.js";
+import { importOptional } from "../core/optional.js";
 import { ConfigError } from "../config/errors.js";
 import { fromMeta, type AssbModelMeta, type LoadedModel } from "./predict.js";
 
@@ -18,7 +20,11 @@ export interface BrowserMlOptions {
 export async function initMlBrowser(o: BrowserMlOptions = {}): Promise<string> {
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "cpu") throw new ConfigError(`ml: backend = ${JSON.stringify(backend)}: expected "wasm" or "cpu"`);
-  if (backend === "wasm" && o.wasmPaths) setWasmPaths(o.wasmPaths);
+  if (backend === "wasm") {
+    // importing the package registers the backend
+    const wasm = await importOptional("ml", "@tensorflow/tfjs-backend-wasm", () => import("@tensorflow/tfjs-backend-wasm"));
+    if (o.wasmPaths) wasm.setWasmPaths(o.wasmPaths);
+  }
   if (!(await tf.setBackend(backend)))
     throw new Error(
       `ml: the tfjs '${backend}' backend failed to initialise${backend === "wasm" ? " (are its .wasm files served at wasmPaths?)" : ""}`,

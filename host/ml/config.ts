@@ -10,7 +10,15 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { toCsv } from "../io/csv.js";
 import { type Dataset, readCsvDataset, readPngDataset, readRawDataset, scaledRows, sampleSize } from "./data.js";
 import { MODEL_A_DEFAULTS, MODEL_B_DEFAULTS, MODEL_C_DEFAULTS, type ModelOptions } from "./models.js";
-import { TRAIN_DEFAULTS, fitDataset, predictScaled, requireCheckpoint, type EpochRecord, type TrainResult } from "./train.js";
+import {
+  TRAIN_DEFAULTS,
+  fitDataset,
+  predictScaled,
+  requireCheckpoint,
+  type EpochRecord,
+  type TrainProgress,
+  type TrainResult,
+} from "./train.js";
 import { ML_BACKENDS, safeFileName } from "./names.js";
 import { saveModel } from "./save.js";
 import { gradCam, heatmapPng } from "./gradcam.js";
@@ -197,7 +205,8 @@ export interface RunOptions {
   baseDir?: string;
   /** continue from outDir/checkpoint/checkpoint.bin; refused (before any work) when there is none */
   resume?: boolean;
-  progress?: boolean;
+  /** progress of the training loop (the CLI draws a bar from it) */
+  onProgress?: (p: TrainProgress) => void;
   onEpoch?: (e: EpochRecord) => void;
 }
 
@@ -231,7 +240,7 @@ export async function runTrainConfig(cfg: TrainConfig, o: RunOptions): Promise<{
       seed: cfg.seed,
       checkpointDir: cfg.train.checkpointEvery > 0 || o.resume ? checkpointDir : undefined,
       resume: !!o.resume,
-      progress: o.progress ?? true,
+      onProgress: o.onProgress,
       onEpoch: o.onEpoch,
     },
     config: cfg,

@@ -8,7 +8,8 @@ import { join, extname, basename } from "node:path";
 import { parseCsv } from "../io/csv.js";
 import { ConfigError } from "../config/errors.js";
 import { Rng } from "../core/rng.js";
-import { decodePng, readVolume } from "../transport/volume.js";
+import { decodePng } from "../io/png.js";
+import { readVolume } from "../transport/volume.js";
 import { MinMaxScaler, ImageScaler, type Scalers } from "./scalers.js";
 
 /** Samples in row-major arrays, unscaled. */
@@ -173,9 +174,9 @@ function packImages(images: Uint8Array[], h: number, w: number, ys: Float64Array
 }
 
 /**
- * (a) A folder of PNG images (8-bit; colour is converted to gray) and a labels CSV with a `file`
- * column (names relative to the folder) and the output columns. Without a `file` column the PNG
- * files are taken in sorted name order, one per label row.
+ * (a) A folder of PNG images (any PNG: colour and palettes become gray, 16-bit is scaled to 0-255)
+ * and a labels CSV with a `file` column (names relative to the folder) and the output columns.
+ * Without a `file` column the PNG files are taken in sorted name order, one per label row.
  */
 export function readPngDataset(
   dir: string,

@@ -5,7 +5,8 @@
  * to the input size and normalised to [0, 1]. The PNG shows the heat (jet colours) over the image.
  * Works for models whose layers after the last conv form a chain (model A).
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as TF from "@tensorflow/tfjs";
+import { tf } from "./tf.js";
 import { encodePng } from "../io/png.js";
 import { ConfigError } from "../config/errors.js";
 
@@ -22,7 +23,7 @@ export interface GradCam {
 }
 
 /** Name of the last Conv2D layer (the Grad-CAM layer by default). */
-export function lastConvLayer(model: tf.LayersModel): string {
+export function lastConvLayer(model: TF.LayersModel): string {
   const convs = model.layers.filter((l) => l.getClassName() === "Conv2D");
   if (!convs.length) throw new ConfigError("gradcam: the model has no Conv2D layer");
   return convs[convs.length - 1].name;
@@ -32,7 +33,7 @@ export function lastConvLayer(model: tf.LayersModel): string {
  * Grad-CAM of output `index` for one image: `image` holds h*w*c scaled inputs (what the model
  * takes, row-major, channels last).
  */
-export function gradCam(model: tf.LayersModel, image: Float32Array, index = 0, layerName = lastConvLayer(model)): GradCam {
+export function gradCam(model: TF.LayersModel, image: Float32Array, index = 0, layerName = lastConvLayer(model)): GradCam {
   const shape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const [h, w] = shape;
   if (image.length !== shape.reduce((a, b) => a * b, 1))
@@ -41,18 +42,18 @@ export function gradCam(model: tf.LayersModel, image: Float32Array, index = 0, l
   if (li < 0) throw new ConfigError(`gradcam: no layer '${layerName}'`);
   const nOut = (model.outputs[0].shape as number[])[1];
   if (!(index >= 0 && index < nOut)) throw new ConfigError(`gradcam: output ${index} does not exist (the model has ${nOut})`);
-  const extractor = tf.model({ inputs: model.inputs, outputs: model.layers[li].output as tf.SymbolicTensor });
+  const extractor = tf.model({ inputs: model.inputs, outputs: model.layers[li].output as TF.SymbolicTensor });
   const head = model.layers.slice(li + 1);
   const res = tf.tidy(() => {
-    const fm = extractor.predict(tf.tensor(image, [1, ...shape])) as tf.Tensor4D;
-    const f = (x: tf.Tensor) => {
+    const fm = extractor.predict(tf.tensor(image, [1, ...shape])) as TF.Tensor4D;
+    const f = (x: TF.Tensor) => {
       let t = x;
-      for (const l of head) t = l.apply(t) as tf.Tensor;
-      return t.slice([0, index], [1, 1]).sum() as tf.Scalar;
+      for (const l of head) t = l.apply(t) as TF.Tensor;
+      return t.slice([0, index], [1, 1]).sum() as TF.Scalar;
     };
     const { value, grad } = tf.valueAndGrad(f)(fm);
     const weights = grad.mean([1, 2], true); // [1, 1, 1, C]
-    const cam = tf.relu(tf.sum(tf.mul(fm, weights), -1, true)) as tf.Tensor4D; // [1, h', w', 1]
+    const cam = tf.relu(tf.sum(tf.mul(fm, weights), -1, true)) as TF.Tensor4D; // [1, h', w', 1]
     const rawMax = cam.max();
     const up = tf.image.resizeBilinear(cam, [h, w], false);
     const norm = tf.div(up, tf.maximum(up.max(), 1e-12));

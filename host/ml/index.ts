@@ -1,7 +1,9 @@
 /**
- * assbkit/ml: the ML engine in Node (issue 5) — backend selection with the wasm training-kernel
- * pack, models A/B/C, datasets and scalers, the training loop, save/load, prediction, Grad-CAM.
- * A separate entry point so that `assbkit` itself does not load TensorFlow.js.
+ * assbkit/ml: the ML engine in Node — backend selection with the wasm training-kernel pack, models
+ * A/B/C, datasets and scalers, the training loop, save/load, prediction, Grad-CAM. A separate entry
+ * point so that `assbkit` itself does not load TensorFlow.js, an optional peer package: loading this
+ * entry without it is a ConfigError that names the install command (host/ml/tf.ts). Inference in
+ * browsers: assbkit/ml/browser (host/ml/browser.ts).
  */
 export { initMl, describeBackend, type MlBackendInfo, type MlBackendName, type MlBackendRequest, type InitMlOptions } from "./backend.js";
 export {
@@ -44,6 +46,7 @@ export {
   MIN_TEST_SAMPLES,
   TRAIN_DEFAULTS,
   type TrainOptions,
+  type TrainProgress,
   type TrainRun,
   type EpochRecord,
   type OutputMetrics,

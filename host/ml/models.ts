@@ -6,7 +6,8 @@
  *  B: a compact EfficientNetV2-style regression net for 64x64x1 conductivity images.
  *  C: the paper 001 surrogate MLP (one hidden ReLU layer, ReLU output, L2).
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as TF from "@tensorflow/tfjs";
+import { tf } from "./tf.js";
 import { Rng } from "../core/rng.js";
 import { ConfigError } from "../config/errors.js";
 
@@ -61,7 +62,7 @@ function seeds(seed: number) {
   };
 }
 
-export function buildModelA(o: Partial<ModelAOptions> & { outputs: number }, seed: number): tf.Sequential {
+export function buildModelA(o: Partial<ModelAOptions> & { outputs: number }, seed: number): TF.Sequential {
   const opt = { ...MODEL_A_DEFAULTS, ...o };
   if (opt.filters.length !== 5)
     throw new ConfigError(`model A: filters = ${JSON.stringify(opt.filters)}: expected 5 values (one per conv block)`);
@@ -91,48 +92,48 @@ export function buildModelA(o: Partial<ModelAOptions> & { outputs: number }, see
   return m;
 }
 
-export function buildModelB(o: Partial<ModelBOptions> & { outputs?: number }, seed: number): tf.LayersModel {
+export function buildModelB(o: Partial<ModelBOptions> & { outputs?: number }, seed: number): TF.LayersModel {
   const opt = { ...MODEL_B_DEFAULTS, outputs: 1, ...o };
   const s = seeds(seed);
   let n = 0;
   const nm = (p: string) => `${p}_${++n}`;
-  const bn = (x: tf.SymbolicTensor) =>
-    tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, name: nm("bn") }).apply(x) as tf.SymbolicTensor;
-  const act = (x: tf.SymbolicTensor) => tf.layers.activation({ activation: "swish", name: nm("swish") }).apply(x) as tf.SymbolicTensor;
-  const conv = (x: tf.SymbolicTensor, filters: number, k: number, strides = 1) =>
+  const bn = (x: TF.SymbolicTensor) =>
+    tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, name: nm("bn") }).apply(x) as TF.SymbolicTensor;
+  const act = (x: TF.SymbolicTensor) => tf.layers.activation({ activation: "swish", name: nm("swish") }).apply(x) as TF.SymbolicTensor;
+  const conv = (x: TF.SymbolicTensor, filters: number, k: number, strides = 1) =>
     tf.layers
       .conv2d({ filters, kernelSize: k, strides, padding: "same", useBias: false, kernelInitializer: s.he(), name: nm("conv") })
-      .apply(x) as tf.SymbolicTensor;
-  const channels = (x: tf.SymbolicTensor) => x.shape[x.shape.length - 1] as number;
+      .apply(x) as TF.SymbolicTensor;
+  const channels = (x: TF.SymbolicTensor) => x.shape[x.shape.length - 1] as number;
 
-  const fusedMb = (x: tf.SymbolicTensor, out: number, expand: number, strides: number) => {
+  const fusedMb = (x: TF.SymbolicTensor, out: number, expand: number, strides: number) => {
     const cin = channels(x);
     let y = act(bn(conv(x, expand === 1 ? out : cin * expand, 3, strides)));
     if (expand !== 1) y = bn(conv(y, out, 1));
-    return strides === 1 && cin === out ? (tf.layers.add({ name: nm("add") }).apply([x, y]) as tf.SymbolicTensor) : y;
+    return strides === 1 && cin === out ? (tf.layers.add({ name: nm("add") }).apply([x, y]) as TF.SymbolicTensor) : y;
   };
-  const squeezeExcite = (x: tf.SymbolicTensor, squeeze: number) => {
+  const squeezeExcite = (x: TF.SymbolicTensor, squeeze: number) => {
     const c = channels(x);
-    let e = tf.layers.globalAveragePooling2d({ name: nm("se_gap") }).apply(x) as tf.SymbolicTensor;
-    e = tf.layers.reshape({ targetShape: [1, 1, c], name: nm("se_reshape") }).apply(e) as tf.SymbolicTensor;
+    let e = tf.layers.globalAveragePooling2d({ name: nm("se_gap") }).apply(x) as TF.SymbolicTensor;
+    e = tf.layers.reshape({ targetShape: [1, 1, c], name: nm("se_reshape") }).apply(e) as TF.SymbolicTensor;
     e = tf.layers
       .dense({ units: Math.max(1, squeeze), activation: "swish", kernelInitializer: s.glorot(), name: nm("se_reduce") })
-      .apply(e) as tf.SymbolicTensor;
+      .apply(e) as TF.SymbolicTensor;
     e = tf.layers
       .dense({ units: c, activation: "sigmoid", kernelInitializer: s.glorot(), name: nm("se_expand") })
-      .apply(e) as tf.SymbolicTensor;
-    return tf.layers.multiply({ name: nm("se_scale") }).apply([x, e]) as tf.SymbolicTensor;
+      .apply(e) as TF.SymbolicTensor;
+    return tf.layers.multiply({ name: nm("se_scale") }).apply([x, e]) as TF.SymbolicTensor;
   };
-  const mb = (x: tf.SymbolicTensor, out: number, expand: number, strides: number) => {
+  const mb = (x: TF.SymbolicTensor, out: number, expand: number, strides: number) => {
     const cin = channels(x);
     let y = act(bn(conv(x, cin * expand, 1)));
     y = tf.layers
       .depthwiseConv2d({ kernelSize: 3, strides, padding: "same", useBias: false, depthwiseInitializer: s.he(), name: nm("dwconv") })
-      .apply(y) as tf.SymbolicTensor;
+      .apply(y) as TF.SymbolicTensor;
     y = act(bn(y));
     y = squeezeExcite(y, Math.round(cin * 0.25));
     y = bn(conv(y, out, 1));
-    return strides === 1 && cin === out ? (tf.layers.add({ name: nm("add") }).apply([x, y]) as tf.SymbolicTensor) : y;
+    return strides === 1 && cin === out ? (tf.layers.add({ name: nm("add") }).apply([x, y]) as TF.SymbolicTensor) : y;
   };
 
   const input = tf.input({ shape: [opt.inputSize, opt.inputSize, opt.channels], name: "image" });
@@ -145,15 +146,15 @@ export function buildModelB(o: Partial<ModelBOptions> & { outputs?: number }, se
   x = mb(x, 96, 6, 2); // MBConv 6 + SE, /16
   x = mb(x, 96, 6, 1); // residual
   x = act(bn(conv(x, opt.headChannels, 1)));
-  x = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as tf.SymbolicTensor;
-  if (opt.dropout > 0) x = tf.layers.dropout({ rate: opt.dropout, seed: s.next(), name: "dropout" }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as TF.SymbolicTensor;
+  if (opt.dropout > 0) x = tf.layers.dropout({ rate: opt.dropout, seed: s.next(), name: "dropout" }).apply(x) as TF.SymbolicTensor;
   const out = tf.layers
     .dense({ units: opt.outputs, activation: "linear", kernelInitializer: s.glorot(), name: "out" })
-    .apply(x) as tf.SymbolicTensor;
+    .apply(x) as TF.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "modelB" });
 }
 
-export function buildModelC(o: Partial<ModelCOptions> & { inputs: number; outputs: number }, seed: number): tf.Sequential {
+export function buildModelC(o: Partial<ModelCOptions> & { inputs: number; outputs: number }, seed: number): TF.Sequential {
   const opt = { ...MODEL_C_DEFAULTS, ...o };
   const s = seeds(seed);
   const reg = opt.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: opt.l2 }) } : {};
@@ -177,7 +178,7 @@ export function buildModelC(o: Partial<ModelCOptions> & { inputs: number; output
 }
 
 /** Builds any model from its resolved options. */
-export function buildModel(o: ModelOptions, seed: number): tf.LayersModel {
+export function buildModel(o: ModelOptions, seed: number): TF.LayersModel {
   switch (o.kind) {
     case "A":
       return buildModelA(o, seed);
@@ -221,6 +222,6 @@ export function resolveModelOptions(
   }
 }
 
-export function countParams(m: tf.LayersModel): number {
+export function countParams(m: TF.LayersModel): number {
   return m.weights.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0);
 }

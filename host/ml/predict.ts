@@ -2,7 +2,8 @@
  * Prediction with a trained model and its scalers (browser-safe: no Node imports). Inputs are raw
  * (unscaled) values; outputs come back in the outputs' own units.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as TF from "@tensorflow/tfjs";
+import { tf } from "./tf.js";
 import { ConfigError } from "../config/errors.js";
 import { scalersFromJSON, type Scalers, type ScalersJson } from "./scalers.js";
 import type { ModelOptions } from "./models.js";
@@ -24,12 +25,12 @@ export interface AssbModelMeta {
 }
 
 export interface LoadedModel {
-  model: tf.LayersModel;
+  model: TF.LayersModel;
   scalers: Scalers;
   meta: AssbModelMeta;
 }
 
-export function fromMeta(model: tf.LayersModel, meta: AssbModelMeta): LoadedModel {
+export function fromMeta(model: TF.LayersModel, meta: AssbModelMeta): LoadedModel {
   if (meta?.kind !== "assbkit.model")
     throw new ConfigError(`model: assb-model.json has kind ${JSON.stringify(meta?.kind)}, expected "assbkit.model"`);
   return { model, scalers: scalersFromJSON(meta.scalers), meta };
@@ -62,7 +63,7 @@ export function predict(m: LoadedModel, inputs: number[][] | ArrayLike<number>, 
   for (let i = 0; i < n; i += bs) {
     const b = Math.min(bs, n - i);
     const part = tf.tidy(() =>
-      (m.model.predict(tf.tensor(x.subarray(i * d, (i + b) * d), [b, ...m.meta.inputShape])) as tf.Tensor).dataSync(),
+      (m.model.predict(tf.tensor(x.subarray(i * d, (i + b) * d), [b, ...m.meta.inputShape])) as TF.Tensor).dataSync(),
     );
     y.set(part as Float32Array, i * outN);
   }

@@ -7,7 +7,8 @@
  * The folder is written under a temporary name and renamed into place, so a reader never sees a
  * half-written model; an existing model folder is replaced.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as TF from "@tensorflow/tfjs";
+import { tf } from "./tf.js";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { ConfigError, fsError } from "../config/errors.js";
@@ -42,8 +43,8 @@ export interface SaveInfo {
 }
 
 /** Writes model.json + weights.bin + assb-model.json into `dir` (atomically replaced). */
-export async function saveModel(dir: string, model: tf.LayersModel, info: SaveInfo): Promise<string[]> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
+export async function saveModel(dir: string, model: TF.LayersModel, info: SaveInfo): Promise<string[]> {
+  let artifacts: TF.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
       artifacts = a;
@@ -98,7 +99,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   for (const f of Object.values(MODEL_FILES))
     if (!existsSync(p(f)))
       throw new ConfigError(`model ${dir}: ${f} is missing (a model folder holds ${Object.values(MODEL_FILES).join(", ")})`);
-  let mj: tf.io.ModelJSON, meta: AssbModelMeta;
+  let mj: TF.io.ModelJSON, meta: AssbModelMeta;
   try {
     mj = JSON.parse(readFileSync(p(MODEL_FILES.topology), "utf8"));
   } catch (e) {
@@ -127,7 +128,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
     }),
   );
-  let model: tf.LayersModel;
+  let model: TF.LayersModel;
   try {
     model = await tf.loadLayersModel(
       tf.io.fromMemory({

@@ -1,15 +1,36 @@
-/** vega-lite specs for the DEM reports: stress histograms per phase, stress vs height / radius, heat maps, curves. */
+/**
+ * vega-lite chart specs from plain series: histograms per phase, binned means per phase, xy heat maps,
+ * curves. Plotting takes numbers and names, never a stage's result type, so no stage is imported here.
+ */
 import type { TopLevelSpec } from "vega-lite";
-import type { BinnedStress, StateReport } from "../dem/report.js";
+
+/** Mean and SD of a quantity. */
+export interface MeanSd {
+  mean: number;
+  sd: number;
+}
+
+/** One value per particle [Pa], the phase of each particle, and each phase's mean and SD [Pa]. */
+export interface PhaseValues {
+  values: number[];
+  phase: string[];
+  stats: Record<string, MeanSd>;
+}
+
+/** Means per group in bins: bin k spans edges[k]..edges[k + 1] and holds groups[g].mean[k] (NaN: empty). */
+export interface BinnedSeries {
+  edges: number[];
+  groups: Record<string, { mean: number[] }>;
+}
 
 const W = 420,
   H = 280;
 const MPa = (v: number) => v / 1e6;
 
 /** Histogram of a per-particle stress (MPa) per phase, with the phase mean/SD in the title (paper 000 Fig. 4). */
-export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_Pa" | "vonMises_Pa", title: string): TopLevelSpec {
-  const v = rep.particles[column] as number[],
-    m = rep.particles.material as string[];
+export function stressHistogram(s: PhaseValues, xTitle: string, title: string): TopLevelSpec {
+  const v = s.values,
+    m = s.phase;
   // axis over the 0.5-99.5 % range: a few extreme particles would squeeze the distribution into one bar
   const sorted = v
     .filter(Number.isFinite)
@@ -21,11 +42,8 @@ export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_P
   const values = v.map((x, k) => ({ stress: MPa(x), phase: m[k] })).filter((d) => d.stress >= lo && d.stress <= hi);
   const outside = v.length - values.length;
   const stats =
-    Object.entries(rep.phases)
-      .map(([ph, s]) => {
-        const ms = column === "szz_Pa" ? s.sigmaZz_Pa : column === "pressure_Pa" ? s.pressure_Pa : s.vonMises_Pa;
-        return `${ph} ${MPa(ms.mean).toFixed(0)} ± ${MPa(ms.sd).toFixed(0)} MPa`;
-      })
+    Object.entries(s.stats)
+      .map(([ph, ms]) => `${ph} ${MPa(ms.mean).toFixed(0)} ± ${MPa(ms.sd).toFixed(0)} MPa`)
       .join(", ") + (outside ? `; ${outside} particles outside the axis` : "");
   return {
     width: W,
@@ -34,7 +52,7 @@ export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_P
     data: { values },
     mark: { type: "bar", opacity: 0.6 },
     encoding: {
-      x: { field: "stress", bin: { maxbins: 40, extent: [lo, hi] }, type: "quantitative", title: `${column.replace("_Pa", "")} [MPa]` },
+      x: { field: "stress", bin: { maxbins: 40, extent: [lo, hi] }, type: "quantitative", title: xTitle },
       y: { aggregate: "count", type: "quantitative", title: "particles", stack: null },
       color: { field: "phase", type: "nominal", scale: { domain: ["AM", "SE"], range: ["#666666", "#3b7dd8"] } },
     },
@@ -42,7 +60,7 @@ export function stressHistogram(rep: StateReport, column: "szz_Pa" | "pressure_P
 }
 
 /** Binned mean of sigma_zz per phase against height or radius (paper 003 Fig. 4-5). */
-export function binnedStress(b: BinnedStress, xTitle: string, title: string, scaleX = 1e6): TopLevelSpec {
+export function binnedStress(b: BinnedSeries, xTitle: string, title: string, scaleX = 1e6): TopLevelSpec {
   const values: { x: number; stress: number; phase: string }[] = [];
   for (const [ph, g] of Object.entries(b.groups))
     g.mean.forEach((m, k) => {

@@ -1,7 +1,9 @@
 /**
- * Shared set-up of the Chromium tests: the browser bundle (esbuild of host/browser.ts) on a page served
- * from 127.0.0.1 next to the repository's files (build/*.wasm, node_modules, test-results), and a
- * headless Chromium. Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it) or CHROMIUM_PATH.
+ * Shared set-up of the Chromium tests: the browser bundles (esbuild of host/browser.ts, the core, loaded
+ * by the page as window.assbkit; and of host/ml/browser.ts, the assbkit/ml/browser entry, which a test
+ * imports from ML_BUNDLE) on a page served from 127.0.0.1 next to the repository's files (build/*.wasm,
+ * node_modules, test-results), and a headless Chromium. Needs Debian's chromium at /usr/bin/chromium
+ * (.ci/run installs it) or CHROMIUM_PATH.
  */
 import { createServer, type Server } from "node:http";
 import { readFileSync, existsSync } from "node:fs";
@@ -41,6 +43,30 @@ export interface Harness {
 
 let started: Promise<Harness> | undefined;
 
+/** Where the page finds each bundle, and its entry; a bundle is built on its first request. */
+export const CORE_BUNDLE = "/test-results/browser/assbkit.js";
+export const ML_BUNDLE = "/test-results/browser/assbkit-ml.js";
+const ENTRIES: Record<string, string> = { [CORE_BUNDLE]: "host/browser.ts", [ML_BUNDLE]: "host/ml/browser.ts" };
+const bundles = new Map<string, Promise<string>>();
+
+/** The esbuild bundle of `entry` (as `npm run browserbuild` makes it). */
+function bundle(entry: string): Promise<string> {
+  let b = bundles.get(entry);
+  if (!b) {
+    b = build({
+      entryPoints: [join(ROOT, entry)],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    }).then((r) => r.outputFiles[0].text);
+    bundles.set(entry, b);
+  }
+  return b;
+}
+
 /** The shared harness of this test file, started on first use; rejects with the launch error. */
 export function harness(): Promise<Harness> {
   started ??= startHarness();
@@ -60,30 +86,29 @@ export async function closeHarness(): Promise<void> {
 async function startHarness(): Promise<Harness> {
   const chromiumBin = await findChromium();
   if (!existsSync(chromiumBin.path)) throw new Error(`Chromium not found at ${chromiumBin.path} (${chromiumBin.source})`);
-  // served as /test-results/browser/assbkit.js, so the loader's ../../build/assbkit.wasm resolves to the built core
-  const bundle = (
-    await build({
-      entryPoints: [join(ROOT, "host/browser.ts")],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    })
-  ).outputFiles[0].text;
+  // served under /test-results/browser/, so the loader's ../../build/assbkit.wasm resolves to the built core
+  await bundle(ENTRIES[CORE_BUNDLE]);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     if (url.pathname === "/") {
       res.writeHead(200, { "content-type": "text/html" });
       res.end(
-        `<!doctype html><meta charset="utf-8"><title>assbkit browser test</title><script type="module">import * as A from "/test-results/browser/assbkit.js"; window.assbkit = A; window.ready = true;</script>`,
+        `<!doctype html><meta charset="utf-8"><title>assbkit browser test</title><script type="module">import * as A from "${CORE_BUNDLE}"; window.assbkit = A; window.ready = true;</script>`,
       );
       return;
     }
-    if (url.pathname === "/test-results/browser/assbkit.js") {
-      res.writeHead(200, { "content-type": "text/javascript" });
-      res.end(bundle);
+    const entry = ENTRIES[url.pathname];
+    if (entry) {
+      bundle(entry).then(
+        (js) => {
+          res.writeHead(200, { "content-type": "text/javascript" });
+          res.end(js);
+        },
+        (e) => {
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end(String(e));
+        },
+      );
       return;
     }
     const p = normalize(join(ROOT, decodeURIComponent(url.pathname)));

@@ -1,8 +1,9 @@
 /**
- * A saved model loads and predicts in headless Chromium (tfjs 'wasm' backend there) with the same
- * numbers as in Node (wasm backend + training-kernel pack): models A (tiny, 64x64 images), B
- * (EfficientNet-style, 64x64) and C (MLP with log10 input scaling), relative difference <= 1e-5.
- * Chromium: see harness.ts (Debian's when installed, else the one inside @sparticuz/chromium).
+ * A saved model loads and predicts in headless Chromium (tfjs 'wasm' backend there) through the
+ * assbkit/ml/browser bundle (host/ml/browser.ts) with the same numbers as in Node (wasm backend +
+ * training-kernel pack): models A (tiny, 64x64 images), B (EfficientNet-style, 64x64) and C (MLP with
+ * log10 input scaling), relative difference <= 1e-5. Chromium: see harness.ts (Debian's when
+ * installed, else the one inside @sparticuz/chromium).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -14,7 +15,7 @@ import { MinMaxScaler, ImageScaler } from "../../host/ml/scalers.js";
 import { saveModel, loadModel, predict } from "../../host/ml/save.js";
 import { Rng } from "../../host/core/rng.js";
 import { ROOT } from "../helpers.js";
-import { harness, closeHarness } from "./harness.js";
+import { harness, closeHarness, ML_BUNDLE } from "./harness.js";
 
 const OUT = join(ROOT, "test-results", "browser-ml");
 test.after(closeHarness);
@@ -24,13 +25,19 @@ async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]
   const h = await harness();
   const { page, errors } = await h.open();
   const out = await page.evaluate(
-    async ({ url, wasm, x }) => {
-      const A = (window as unknown as { assbkit: typeof import("../../host/browser.js") }).assbkit;
+    async ({ bundle, url, wasm, x }) => {
+      // the ML entry is its own bundle: the core bundle on the page carries no TensorFlow.js
+      const A = (await import(bundle)) as typeof import("../../host/ml/browser.js");
       const backend = await A.initMlBrowser({ backend: "wasm", wasmPaths: wasm });
       const m = await A.loadModelFromUrl(url);
       return { y: Array.from(A.predict(m, x)), backend };
     },
-    { url: `${h.base}/test-results/browser-ml/${name}/`, wasm: `${h.base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`, x: inputs },
+    {
+      bundle: ML_BUNDLE,
+      url: `${h.base}/test-results/browser-ml/${name}/`,
+      wasm: `${h.base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`,
+      x: inputs,
+    },
   );
   await page.close();
   assert.equal(errors, []);

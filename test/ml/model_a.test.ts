@@ -68,7 +68,7 @@ test(`tiny model A (64x64, filters 8,8,8,16,16) learns the gray-pixel fraction t
     gradcam: { count: 2 },
   });
   const t0 = performance.now();
-  const { result, files } = await runTrainConfig(cfg, { outDir: trainDir, baseDir: out, progress: false });
+  const { result, files } = await runTrainConfig(cfg, { outDir: trainDir, baseDir: out });
   const s = (performance.now() - t0) / 1000;
   const m = result.metrics.test[0];
   console.log(
@@ -221,7 +221,7 @@ test("model B (EfficientNetV2-style, 64x64): Fused-MBConv, MBConv with depthwise
   const bn = m.layers.find((l) => l.getClassName() === "BatchNormalization")!;
   const bnMean = () => Array.from(bn.getWeights()[2].dataSync());
   const before = bnMean();
-  const run = await train(m, { train: { x, y, n } }, { epochs: 2, batchSize: 16, learningRate: 1e-3, seed: 2, progress: false });
+  const run = await train(m, { train: { x, y, n } }, { epochs: 2, batchSize: 16, learningRate: 1e-3, seed: 2 });
   assert.is(run.history.length, 2);
   assert.ok(run.history.every((h) => Number.isFinite(h.loss)));
   assert.not.equal(bnMean(), before, "batch-norm moving means were updated in training");

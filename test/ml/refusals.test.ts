@@ -71,12 +71,12 @@ test("safeFileName: plain names pass (unsafe characters become _), names that wo
 
 test("a Grad-CAM output name of /../../../escaped is refused before training; nothing lands outside -o", async () => {
   const outDir = join(root, "a", "b", "run");
-  const e = await rejection(runTrainConfig(tinyA(["/../../../escaped"]), { outDir, baseDir: root, progress: false }));
+  const e = await rejection(runTrainConfig(tinyA(["/../../../escaped"]), { outDir, baseDir: root }));
   assert.ok(e instanceof ConfigError, String(e));
   assert.match(e.message, /^data\.outputs\[0\] = "\/\.\.\/\.\.\/\.\.\/escaped": cannot be used in a file name/);
   assert.not.ok(existsSync(join(root, "a")), "nothing was written, not even the output folder");
   // the same config with a plain name trains and writes its maps inside -o/gradcam
-  const { files } = await runTrainConfig(tinyA(["frac"]), { outDir, baseDir: root, progress: false });
+  const { files } = await runTrainConfig(tinyA(["frac"]), { outDir, baseDir: root });
   assert.equal(readdirSync(join(outDir, "gradcam")).length, 2);
   assert.ok(files.filter((f) => f.endsWith(".png")).every((f) => f.startsWith(join(outDir, "gradcam"))));
   assert.equal(readdirSync(join(root, "a", "b")), ["run"]);
@@ -124,7 +124,7 @@ test("result.json of a constant target holds r2 null and the reason; no NaN or I
     train: { epochs: 2, batchSize: 8 },
   });
   const outDir = join(root, "const");
-  await runTrainConfig(cfg, { outDir, baseDir: root, progress: false });
+  await runTrainConfig(cfg, { outDir, baseDir: root });
   const text = readFileSync(join(outDir, "result.json"), "utf8");
   assert.not.match(text, /"-?Infinity"|"NaN"/);
   const res = JSON.parse(text);
@@ -142,7 +142,7 @@ test("a test split of one sample is refused with its size and the minimum", asyn
     fitDataset(ds, {
       model: { kind: "C", inputs: 1, outputs: 1, hidden: 4, l2: 0, outputActivation: "linear" },
       split: { val: 0.1, test: 0.1 },
-      train: { epochs: 1, progress: false },
+      train: { epochs: 1 },
     }),
   );
   assert.ok(e instanceof ConfigError, String(e));
@@ -155,7 +155,7 @@ test("a test split of one sample is refused with its size and the minimum", asyn
     await fitDataset(ds, {
       model: { kind: "C", inputs: 1, outputs: 1, hidden: 4, l2: 0, outputActivation: "linear" },
       split: { val: 0.1, test },
-      train: { epochs: 1, progress: false },
+      train: { epochs: 1 },
     });
 });
 
@@ -166,7 +166,7 @@ test("resume without a checkpoint is refused, naming the folder (library and run
     train(
       buildModelC({ inputs: 1, outputs: 1, hidden: 2 }, 1),
       { train: s },
-      { epochs: 1, checkpointDir: dir, checkpointEvery: 1, resume: true, progress: false },
+      { epochs: 1, checkpointDir: dir, checkpointEvery: 1, resume: true },
     ),
   );
   assert.ok(e instanceof ConfigError);
@@ -175,7 +175,7 @@ test("resume without a checkpoint is refused, naming the folder (library and run
     new RegExp(`^--resume: no checkpoint in ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(checkpoint\\.bin is missing\\)`),
   );
   const cfg = parseTrainConfig({ model: { kind: "C" }, data: { type: "csv", file: "missing.csv", inputs: ["x"], outputs: ["y"] } });
-  e = await rejection(runTrainConfig(cfg, { outDir: join(root, "fresh"), baseDir: root, resume: true, progress: false }));
+  e = await rejection(runTrainConfig(cfg, { outDir: join(root, "fresh"), baseDir: root, resume: true }));
   assert.match(e.message, /^--resume: no checkpoint in .*fresh[\\/]checkpoint \(checkpoint\.bin is missing\); run without --resume first/);
 });
 

@@ -12,7 +12,15 @@ import { Rng } from "../../host/core/rng.js";
 import { tableDataset, splitIndices, fitScalers, scaledRows } from "../../host/ml/data.js";
 import { MinMaxScaler, ImageScaler, scalersFromJSON, scalersToJSON } from "../../host/ml/scalers.js";
 import { buildModelC } from "../../host/ml/models.js";
-import { fitDataset, train, learningRateAt, regressionMetrics, checkpointPath, type Scaled } from "../../host/ml/train.js";
+import {
+  fitDataset,
+  train,
+  learningRateAt,
+  regressionMetrics,
+  checkpointPath,
+  type Scaled,
+  type TrainProgress,
+} from "../../host/ml/train.js";
 import { saveModel, loadModel, predict } from "../../host/ml/save.js";
 import { VERSION } from "../../host/version.js";
 
@@ -50,7 +58,6 @@ test(`model C learns y = sin(x1) + x2^2 to R² > 0.999 on the test split (${info
       warmupEpochs: 1,
       seed: 3,
       patience: 15,
-      progress: false,
     },
   });
   const r = trained.result;
@@ -183,7 +190,7 @@ const small = smooth(600, 11);
 const smallSpec = (seed: number) => ({
   model: { kind: "C" as const, inputs: 2, outputs: 1, hidden: 32, l2: 1e-4, outputActivation: "relu" as const },
   split: { val: 0.2, test: 0.1 },
-  train: { epochs: 5, batchSize: 16, learningRate: 5e-3, seed, progress: false },
+  train: { epochs: 5, batchSize: 16, learningRate: 5e-3, seed },
 });
 
 test("seeded determinism: the same seed gives the same weights and history; another seed does not", async () => {
@@ -196,6 +203,25 @@ test("seeded determinism: the same seed gives the same weights and history; anot
     b.result.history.map((h) => [h.loss, h.valLoss]),
   );
   assert.not.equal(weightsOf(a.model)[0], weightsOf(c.model)[0]);
+});
+
+test("progress goes to a callback, not a bar: every step and every epoch's end, counted from this call's start", async () => {
+  const seen: TrainProgress[] = [];
+  const model = buildModelC({ inputs: 2, outputs: 1, hidden: 8, l2: 0, outputActivation: "linear" }, 4);
+  const data = { train: scaledRows(small, [...Array(50).keys()], fitScalers(small, [...Array(50).keys()])) };
+  const run = await train(model, data, { epochs: 3, batchSize: 16, seed: 4, onProgress: (p) => seen.push(p) });
+  const steps = seen.filter((p) => !p.ended),
+    ends = seen.filter((p) => p.ended);
+  assert.is(steps.length, run.steps, "one call per optimizer step");
+  assert.equal(
+    steps.map((p) => p.step),
+    Array.from({ length: run.steps }, (_, k) => k + 1),
+  );
+  assert.ok(seen.every((p) => p.totalSteps === 12 && p.epochs === 3));
+  assert.equal(
+    ends.map((p) => [p.epoch, p.step, p.ended!.loss]),
+    run.history.map((h, k) => [h.epoch, 4 * (k + 1), h.loss]),
+  );
 });
 
 /** train/val sets of pure noise: the net overfits, so the validation loss turns up and stays up */
@@ -215,7 +241,7 @@ test("early stopping (patience) restores the weights of the best validation epoc
   const run = await train(
     model,
     { train: tr, val: va },
-    { epochs: 200, batchSize: 8, learningRate: 2e-2, minLearningRate: 2e-2, warmupEpochs: 0, patience: 4, seed: 9, progress: false },
+    { epochs: 200, batchSize: 8, learningRate: 2e-2, minLearningRate: 2e-2, warmupEpochs: 0, patience: 4, seed: 9 },
   );
   const vl = run.history.map((h) => h.valLoss!);
   const bestIdx = vl.indexOf(Math.min(...vl));
@@ -242,7 +268,6 @@ test("resume from a checkpoint gives exactly the uninterrupted run (weights, Ada
     warmupEpochs: 1.5,
     patience: 3,
     seed: 21,
-    progress: false,
   };
   const full = buildModelC({ inputs: 2, outputs: 1, hidden: 64, l2: 1e-4 }, 21);
   const runFull = await train(full, { train: tr, val: va }, opts);

@@ -8,7 +8,8 @@ import { deflateSync } from "node:zlib";
 import { readVolume, writeVolume, encodeTiff, decodeTiff, decodePng, probeVolume } from "../../host/transport/volume.js";
 import { encodePng } from "../../host/io/png.js";
 import { ConfigError } from "../../host/config/errors.js";
-import { fixture } from "../helpers.js";
+import { encode } from "fast-png";
+import { fixture, ROOT } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "assb-vol-"));
 const vol3 = {
@@ -216,6 +217,48 @@ test("a TIFF carries the volume's axes, periodicXY and transport_axis (as the ra
   assert.equal(back.meta, { axes: ["z", "y", "x"], periodicXY: true, transport_axis: 0, source: "tiff" });
   writeVolume(join(dir, "m.tif"), v);
   assert.equal(probeVolume(join(dir, "m.tif")).meta, { axes: ["z", "y", "x"], periodicXY: true, transport_axis: 0 });
+});
+
+test("compressed and 16-bit label stacks (tifffile, tiffcp: test/io/tiff) read as uint8 phase codes; probeVolume reads only the IFDs", () => {
+  const tiffs = join(ROOT, "test/io/tiff");
+  const truth = new Uint8Array(readFileSync(join(tiffs, "labels_3x6x7.u8")));
+  for (const f of ["u8_lzw.tif", "u8_deflate.tif", "u8_packbits.tif", "u16_labels_lzw_predictor_be.tif", "f32_labels_deflate.tif"]) {
+    const v = readVolume(join(tiffs, f));
+    assert.equal(v.shape, [3, 6, 7], f);
+    assert.equal(v.data, truth, f);
+    assert.is(v.meta?.source, join(tiffs, f));
+    assert.equal(probeVolume(join(tiffs, f)).shape, [3, 6, 7], f);
+  }
+  // over the limit: refused from the IFDs, before a page is decoded
+  const e = thrown(() => readVolume(join(tiffs, "u8_lzw.tif"), { maxBytes: 100 }));
+  assert.match(e.message, /u8_lzw\.tif: shape \[3,6,7\] holds 126 voxels .* refused before reading the data/);
+});
+
+test("a 16-bit grey-value stack (a scan, not labels) is a one-line ConfigError: segment it first", () => {
+  const e = thrown(() => readVolume(join(ROOT, "test/io/tiff/u16_grey_deflate.tif")));
+  assert.ok(e instanceof ConfigError, String(e));
+  assert.match(e.message, /^volume: \S+u16_grey_deflate\.tif: a 16-bit integer grey-value stack: segment it first \(/);
+  assert.not.match(e.message, /\n/);
+});
+
+test("PNG label images: palette indices and 16-bit codes are the phases; a 16-bit grey image is refused", () => {
+  const codes = Uint8Array.from({ length: 12 }, (_, i) => i % 3);
+  const palette = [
+    [0, 0, 0],
+    [200, 200, 200],
+    [255, 255, 255],
+  ];
+  writeFileSync(join(dir, "pal.png"), encode({ width: 4, height: 3, data: codes, channels: 1, depth: 8, palette }));
+  assert.equal(readVolume(join(dir, "pal.png")).data, codes);
+  writeFileSync(join(dir, "l16.png"), encode({ width: 4, height: 3, data: Uint16Array.from(codes), channels: 1, depth: 16 }));
+  const v = readVolume(join(dir, "l16.png"));
+  assert.equal(v.shape, [3, 4]);
+  assert.equal(v.data, codes);
+  writeFileSync(
+    join(dir, "g16.png"),
+    encode({ width: 4, height: 3, data: Uint16Array.from(codes, (c) => 1000 * c), channels: 1, depth: 16 }),
+  );
+  assert.match(thrown(() => readVolume(join(dir, "g16.png"))).message, /g16\.png: a 16-bit grey-value image: segment it first/);
 });
 
 test.run();
