@@ -43,5 +43,16 @@ export {
 export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
 // the Node parameter loader reads OCV tables from files (the browser one refuses them)
 export { loadCellParams, resolveCellParams, readOcvTable, cellDataDir } from "./cell/params.js";
-export { writeCellResult, parseFormats, timeseriesCsv, snapshotsCsv } from "./cell/output.js";
+export {
+  writeCellResult,
+  writeRatesResult,
+  readCellResult,
+  readRatesResult,
+  CELL_RESULT_FORMAT,
+  CELL_RATES_FORMAT,
+  parseFormats,
+  timeseriesCsv,
+  snapshotsCsv,
+} from "./cell/output.js";
+export { encodePng, decodePngLabels } from "./io/png.js";
 export { sweepParallel, sweepSerial } from "./cell/sweep.js";
