@@ -11,8 +11,27 @@ const COMMON =
 // one file per kernel family (scripts/twin-targets/<family>.mjs), so each family's sources are listed beside nothing else
 const TARGETS = await Promise.all(["dem", "transport", "cell"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default));
 
+// A kernel file may hold a scalar form and its SIMD form side by side: functions that take or return v128
+// (with the doc comment just above them) have no plain-TS equivalent, and the twin keeps the scalar forms.
+function dropSimdForms(src) {
+  const head = /^(?:\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?(?:@inline )?(?:export )?function \w+\(([^)]*)\)\s*:\s*(\w+)\s*\{/gm;
+  let out = "";
+  let from = 0;
+  for (const m of src.matchAll(head)) {
+    if (!/\bv128\b/.test(m[1]) && m[2] !== "v128") continue;
+    let depth = 0;
+    let k = m.index + m[0].length - 1;
+    for (; k < src.length; k++)
+      if (src[k] === "{") depth++;
+      else if (src[k] === "}" && --depth === 0) break;
+    out += src.slice(from, m.index);
+    from = src[k + 1] === "\n" ? k + 2 : k + 1;
+  }
+  return out + src.slice(from);
+}
+
 function translate(src) {
-  let s = src.replace(/^import[\s\S]*?;\n/gm, "");
+  let s = dropSimdForms(src).replace(/^import[\s\S]*?;\n/gm, "");
   s = s.replaceAll("@inline ", "");
   s = s.replace(/(sqrt|floor|min|max|abs)<f64>\(/g, (_, f) => `Math.${f}(`);
   s = s.replace(/select<f64>\(/g, "select(");
@@ -24,7 +43,9 @@ function translate(src) {
 
 let stale = false;
 for (const t of TARGETS) {
-  const body = t.sources.map((f) => `// ---- twin of ${f} ----\n` + translate(readFileSync(f, "utf8"))).join("\n");
+  let body = t.sources.map((f) => `// ---- twin of ${f} ----\n` + translate(readFileSync(f, "utf8"))).join("\n");
+  // a target may rewrite its translated kernels further (dem: inlines its contact law as asc does)
+  if (t.rewrite) body = t.rewrite(body);
   // import exactly the layout constants the kernels use
   const names = [...readFileSync(t.layout, "utf8").matchAll(/^export const (\w+)/gm)]
     .map((m) => m[1])

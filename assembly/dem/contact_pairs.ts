@@ -1,16 +1,17 @@
-// Pass 2 of the particle-particle contact kernel (see contact_hertz.ts): Hertz + tangential history
-// for the nc touching pairs listed by pass 1 in P_CK/P_CI. This scalar version is the reference the
-// twin (host/dem/twin.ts) is generated from; the wasm core runs contact_pairs_simd.ts, the same
-// operations in the same order on two contacts at a time (f64x2 lanes), so both agree bit for bit.
+// Pass 2 of the particle-particle contact kernel (see pair_forces.ts): the contact law of every touching
+// pair listed by pass 1 in P_CK/P_CI, composed from its sub-models (contact/law.ts). This scalar version is
+// the reference the twin (host/dem/twin.ts) is generated from; the wasm core runs contact_pairs_simd.ts,
+// the same operations in the same order on two contacts at a time (f64x2 lanes).
 import { sI, gI, gF, sF, gP, ldF, stF, ldI, stI } from "../common/mem";
 import {
   H_NMAT, H_PERX, H_PERY, H_LOX, H_LOY, H_HIX, H_HIY, H_DT, H_MAX_OVERLAP,
   H_STATUS_I, H_STATUS_J, H_STATUS_VAL,
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
-  P_R, P_MASS, P_MAT, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT,
-  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_ST, P_T_MU,
+  P_R, P_MASS, P_MAT, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT, P_T_MODEL,
+  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_KT, P_T_MU,
   P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
+import { normalScale, dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./contact/law";
 
 /** Contact forces of the nc touching pairs (k, i) in P_CK/P_CI; returns the status. */
 export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32): i32 {
@@ -28,7 +29,8 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const nbr = gP(sys, P_NBR);
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
-  const tKn = gP(sys, P_T_KN), tSt = gP(sys, P_T_ST), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
+  const tKn = gP(sys, P_T_KN), tKt = gP(sys, P_T_KT), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
+  const tModel = gP(sys, P_T_MODEL);
   const cdn = gP(sys, P_CDN), cfn = gP(sys, P_CFN), cftx = gP(sys, P_CFTX), cfty = gP(sys, P_CFTY), cftz = gP(sys, P_CFTZ);
   const ncont = gP(sys, P_NCONT);
   const wxx = gP(sys, P_WXX), wyy = gP(sys, P_WYY), wzz = gP(sys, P_WZZ);
@@ -49,7 +51,9 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
     const enx = dx * rinv, eny = dy * rinv, enz = dz * rinv;
     const deltan = radsum - r; // eq 1
     if (deltan > maxOv * min<f64>(ri, rj)) {
-      if (status == ST_OK) { status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, j); sF(sys, H_STATUS_VAL, deltan / min<f64>(ri, rj)); }
+      if (status == ST_OK) {
+        status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, i); sI(sys, H_STATUS_J, j); sF(sys, H_STATUS_VAL, deltan / min<f64>(ri, rj));
+      }
     }
     // relative velocities (surface_model_default)
     const vr1 = ldF(pvx, i) - ldF(pvx, j), vr2 = ldF(pvy, i) - ldF(pvy, j), vr3 = ldF(pvz, i) - ldF(pvz, j);
@@ -70,33 +74,19 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
     const reff = ri * rj * msum * inv;
     const meff = mi * mj * radsum * inv;
     const t = ldI(pmat, i) * nmat + ldI(pmat, j);
-    const sqrtval = sqrt<f64>(reff * deltan);
-    const kt = ldF(tSt, t) * sqrtval; // eq 11 (k_t = S_t)
-    const kn = ldF(tKn, t) * sqrtval; // eq 6
-    // LIGGGHTS: gamma = -2 sqrt(5/6) beta sqrt(S m*), S = (2Y* or 8G*) sqrt(R* dn); one sqrt serves both
-    const q = sqrt<f64>(sqrtval * meff);
+    // contact law (contact/law.ts): normal scale, stiffnesses, dashpots, normal force, tangential history
+    const model = ldI(tModel, t);
+    const a = normalScale(model, reff, meff, deltan);
+    const kt = ldF(tKt, t) * a; // eq 11 (k_t = S_t)
+    const kn = ldF(tKn, t) * a; // eq 6
+    const q = dampingRoot(model, a, meff);
     const gamman = ldF(tDn, t) * q;
     const gammat = ldF(tDt, t) * q;
-    const Fn = -gamman * vn + kn * deltan; // eq 10: dashpot + Hertz spring
-    // tangential spring with history, Coulomb limit mu |Fn| (branch-free)
-    let h1 = ldF(phx, k), h2 = ldF(phy, k), h3 = ldF(phz, k);
-    if (computeFlag) {
-      h1 += vtr1 * dt; h2 += vtr2 * dt; h3 += vtr3 * dt;
-      const rsht = h1 * enx + h2 * eny + h3 * enz;
-      h1 -= rsht * enx; h2 -= rsht * eny; h3 -= rsht * enz;
-    }
-    const shrmag = sqrt<f64>(h1 * h1 + h2 * h2 + h3 * h3);
-    const FtShear = kt * shrmag;
-    const FtFriction = ldF(tMu, t) * abs<f64>(Fn);
-    const slide = FtShear > FtFriction; // implies shrmag > 0
-    // sliding: F_t and xi scaled by mu|Fn|/|kt xi| and no dashpot; sticking: rr = 1 (exact) plus dashpot
-    const rr = select<f64>(FtFriction / FtShear, 1.0, slide);
-    const gt = select<f64>(0.0, gammat, slide);
-    h1 *= rr; h2 *= rr; h3 *= rr;
-    const Ft1 = -(kt * h1) - gt * vtr1;
-    const Ft2 = -(kt * h2) - gt * vtr2;
-    const Ft3 = -(kt * h3) - gt * vtr3;
-    stF(phx, k, h1); stF(phy, k, h2); stF(phz, k, h3);
+    const Fn = normalForce(gamman, vn, kn, deltan); // eq 10
+    const gt = tangentialUpdate(model, phx, phy, phz, k, vtr1, vtr2, vtr3, enx, eny, enz, dt, computeFlag, kt, gammat, ldF(tMu, t), Fn);
+    const Ft1 = tangentialForce(model, kt, ldF(phx, k), gt, vtr1);
+    const Ft2 = tangentialForce(model, kt, ldF(phy, k), gt, vtr2);
+    const Ft3 = tangentialForce(model, kt, ldF(phz, k), gt, vtr3);
     const F1 = Fn * enx + Ft1, F2 = Fn * eny + Ft2, F3 = Fn * enz + Ft3;
     const tor1 = eny * Ft3 - enz * Ft2;
     const tor2 = enz * Ft1 - enx * Ft3;
@@ -109,12 +99,12 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
       stF(cdn, k, deltan); stF(cfn, k, Fn); stF(cftx, k, Ft1); stF(cfty, k, Ft2); stF(cftz, k, Ft3);
       stI(ncont, i, ldI(ncont, i) + 1); stI(ncont, j, ldI(ncont, j) + 1);
       // LIGGGHTS stress/atom: each partner gets 1/2 d (x) F with d = x_i - x_j (half centre branch)
-      const a = 0.5 * dx * F1, b = 0.5 * dy * F2, cc = 0.5 * dz * F3;
-      const d = 0.5 * dx * F2, e = 0.5 * dx * F3, f = 0.5 * dy * F3;
-      stF(wxx, i, ldF(wxx, i) + a); stF(wyy, i, ldF(wyy, i) + b); stF(wzz, i, ldF(wzz, i) + cc);
-      stF(wxy, i, ldF(wxy, i) + d); stF(wxz, i, ldF(wxz, i) + e); stF(wyz, i, ldF(wyz, i) + f);
-      stF(wxx, j, ldF(wxx, j) + a); stF(wyy, j, ldF(wyy, j) + b); stF(wzz, j, ldF(wzz, j) + cc);
-      stF(wxy, j, ldF(wxy, j) + d); stF(wxz, j, ldF(wxz, j) + e); stF(wyz, j, ldF(wyz, j) + f);
+      const sxx = 0.5 * dx * F1, syy = 0.5 * dy * F2, szz = 0.5 * dz * F3;
+      const sxy = 0.5 * dx * F2, sxz = 0.5 * dx * F3, syz = 0.5 * dy * F3;
+      stF(wxx, i, ldF(wxx, i) + sxx); stF(wyy, i, ldF(wyy, i) + syy); stF(wzz, i, ldF(wzz, i) + szz);
+      stF(wxy, i, ldF(wxy, i) + sxy); stF(wxz, i, ldF(wxz, i) + sxz); stF(wyz, i, ldF(wyz, i) + syz);
+      stF(wxx, j, ldF(wxx, j) + sxx); stF(wyy, j, ldF(wyy, j) + syy); stF(wzz, j, ldF(wzz, j) + szz);
+      stF(wxy, j, ldF(wxy, j) + sxy); stF(wxz, j, ldF(wxz, j) + sxz); stF(wyz, j, ldF(wyz, j) + syz);
     }
   }
   return status;

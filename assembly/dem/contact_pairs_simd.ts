@@ -1,29 +1,22 @@
 // Pass 2 of the particle-particle contact kernel, two contacts at a time: lane 0 and lane 1 of every
-// f64x2 hold contacts c and c+1. Exactly the operations of the scalar pairContacts in
-// contact_pairs.ts, in the same order (f64x2 lane arithmetic is the scalar IEEE arithmetic), so the
-// results are bitwise those of the scalar kernel and of the generated twin. Each contact is a long
-// dependent chain (sqrt, div, sqrt, sqrt, div); two independent chains side by side let the CPU
-// overlap them. The scatters to the particles run lane 0 then lane 1, as the scalar loop does.
-// Not translated by scripts/gen-twin.mjs (the twin uses contact_pairs.ts).
+// f64x2 hold contacts c and c+1. The operations of the scalar pairContacts in contact_pairs.ts, in the
+// same order, with the f64x2 forms of the same sub-model functions (contact/law.ts): f64x2 lane arithmetic
+// is the scalar IEEE arithmetic, so both agree to round-off (bit for bit where the sub-models use only
+// +, -, *, /, sqrt). Each contact is a long dependent chain (sqrt, div, sqrt, sqrt, div); two independent
+// chains side by side let the CPU overlap them. The scatters to the particles run lane 0 then lane 1, as the
+// scalar loop does. Not translated by scripts/gen-twin.mjs (the twin uses contact_pairs.ts).
 import { sI, gI, gF, sF, gP, ldF, stF, ldI, stI } from "../common/mem";
 import {
   H_NMAT, H_PERX, H_PERY, H_LOX, H_LOY, H_HIX, H_HIY, H_DT, H_MAX_OVERLAP,
   H_STATUS_I, H_STATUS_J, H_STATUS_VAL,
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
-  P_R, P_MASS, P_MAT, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT,
-  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_ST, P_T_MU,
+  P_R, P_MASS, P_MAT, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT, P_T_MODEL,
+  P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_KT, P_T_MU,
   P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
+import { g2, s2 } from "./contact/lanes";
+import { normalScale2, dampingRoot2, normalForce2, tangentialUpdate2, tangentialForce2 } from "./contact/law";
 
-/** Gathers p[a] into lane 0 and p[b] into lane 1. */
-@inline function g2(p: usize, a: i32, b: i32): v128 {
-  return v128.load64_lane(p + (<usize>b << 3), v128.load64_zero(p + (<usize>a << 3)), 1);
-}
-/** Stores lane 0 to p[a] and lane 1 to p[b]. */
-@inline function s2(p: usize, a: i32, b: i32, v: v128): void {
-  v128.store64_lane(p + (<usize>a << 3), v, 0);
-  v128.store64_lane(p + (<usize>b << 3), v, 1);
-}
 @inline function addTo(p: usize, i: i32, v: f64): void { stF(p, i, ldF(p, i) + v); }
 @inline function subFrom(p: usize, i: i32, v: f64): void { stF(p, i, ldF(p, i) - v); }
 
@@ -46,7 +39,8 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const nbr = gP(sys, P_NBR);
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
-  const tKn = gP(sys, P_T_KN), tSt = gP(sys, P_T_ST), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
+  const tKn = gP(sys, P_T_KN), tKt = gP(sys, P_T_KT), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
+  const tModel = gP(sys, P_T_MODEL);
   const cdn = gP(sys, P_CDN), cfn = gP(sys, P_CFN), cftx = gP(sys, P_CFTX), cfty = gP(sys, P_CFTY), cftz = gP(sys, P_CFTZ);
   const ncont = gP(sys, P_NCONT);
   const wxx = gP(sys, P_WXX), wyy = gP(sys, P_WYY), wzz = gP(sys, P_WZZ);
@@ -77,9 +71,12 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
     if (status == ST_OK && v128.any_true(v128.or(f64x2.gt(deltan, f64x2.mul(maxOv, ri)), f64x2.gt(deltan, f64x2.mul(maxOv, rj))))) {
       for (let l = 0; l < 2; l++) {
         const dn = l == 0 ? f64x2.extract_lane(deltan, 0) : f64x2.extract_lane(deltan, 1);
-        const rm = l == 0 ? min<f64>(f64x2.extract_lane(ri, 0), f64x2.extract_lane(rj, 0)) : min<f64>(f64x2.extract_lane(ri, 1), f64x2.extract_lane(rj, 1));
+        const rm = l == 0
+          ? min<f64>(f64x2.extract_lane(ri, 0), f64x2.extract_lane(rj, 0))
+          : min<f64>(f64x2.extract_lane(ri, 1), f64x2.extract_lane(rj, 1));
         if (dn > maxOv0 * rm && status == ST_OK) {
-          status = ST_UNSTABLE_OVERLAP; sI(sys, H_STATUS_I, l == 0 ? ia : ib); sI(sys, H_STATUS_J, l == 0 ? ja : jb); sF(sys, H_STATUS_VAL, dn / rm);
+          status = ST_UNSTABLE_OVERLAP;
+          sI(sys, H_STATUS_I, l == 0 ? ia : ib); sI(sys, H_STATUS_J, l == 0 ? ja : jb); sF(sys, H_STATUS_VAL, dn / rm);
         }
       }
     }
@@ -104,31 +101,21 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
     const reff = f64x2.mul(f64x2.mul(f64x2.mul(ri, rj), msum), inv);
     const meff = f64x2.mul(f64x2.mul(f64x2.mul(mi, mj), radsum), inv);
     const ta = ldI(pmat, ia) * nmat + ldI(pmat, ja), tb = ldI(pmat, ib) * nmat + ldI(pmat, jb);
-    const sqrtval = f64x2.sqrt(f64x2.mul(reff, deltan));
-    const kt = f64x2.mul(g2(tSt, ta, tb), sqrtval); // eq 11
-    const kn = f64x2.mul(g2(tKn, ta, tb), sqrtval); // eq 6
-    const q = f64x2.sqrt(f64x2.mul(sqrtval, meff));
+    // contact law (contact/law.ts), f64x2 forms
+    const ma = ldI(tModel, ta), mb = ldI(tModel, tb);
+    const a = normalScale2(ma, mb, reff, meff, deltan);
+    const kt = f64x2.mul(g2(tKt, ta, tb), a); // eq 11
+    const kn = f64x2.mul(g2(tKn, ta, tb), a); // eq 6
+    const q = dampingRoot2(ma, mb, a, meff);
     const gamman = f64x2.mul(g2(tDn, ta, tb), q);
     const gammat = f64x2.mul(g2(tDt, ta, tb), q);
-    const Fn = f64x2.add(f64x2.mul(f64x2.neg(gamman), vn), f64x2.mul(kn, deltan)); // eq 10
-    // tangential spring with history, Coulomb limit mu |Fn| (branch-free)
-    let h1 = g2(phx, ka, kb), h2 = g2(phy, ka, kb), h3 = g2(phz, ka, kb);
-    if (computeFlag) {
-      h1 = f64x2.add(h1, f64x2.mul(vtr1, dt)); h2 = f64x2.add(h2, f64x2.mul(vtr2, dt)); h3 = f64x2.add(h3, f64x2.mul(vtr3, dt));
-      const rsht = f64x2.add(f64x2.add(f64x2.mul(h1, enx), f64x2.mul(h2, eny)), f64x2.mul(h3, enz));
-      h1 = f64x2.sub(h1, f64x2.mul(rsht, enx)); h2 = f64x2.sub(h2, f64x2.mul(rsht, eny)); h3 = f64x2.sub(h3, f64x2.mul(rsht, enz));
-    }
-    const shrmag = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(h1, h1), f64x2.mul(h2, h2)), f64x2.mul(h3, h3)));
-    const FtShear = f64x2.mul(kt, shrmag);
-    const FtFriction = f64x2.mul(g2(tMu, ta, tb), f64x2.abs(Fn));
-    const slide = f64x2.gt(FtShear, FtFriction);
-    const rr = v128.bitselect(f64x2.div(FtFriction, FtShear), one, slide);
-    const gt = v128.andnot(gammat, slide);
-    h1 = f64x2.mul(h1, rr); h2 = f64x2.mul(h2, rr); h3 = f64x2.mul(h3, rr);
-    const Ft1 = f64x2.sub(f64x2.neg(f64x2.mul(kt, h1)), f64x2.mul(gt, vtr1));
-    const Ft2 = f64x2.sub(f64x2.neg(f64x2.mul(kt, h2)), f64x2.mul(gt, vtr2));
-    const Ft3 = f64x2.sub(f64x2.neg(f64x2.mul(kt, h3)), f64x2.mul(gt, vtr3));
-    s2(phx, ka, kb, h1); s2(phy, ka, kb, h2); s2(phz, ka, kb, h3);
+    const Fn = normalForce2(gamman, vn, kn, deltan); // eq 10
+    const gt = tangentialUpdate2(
+      ma, mb, phx, phy, phz, ka, kb, vtr1, vtr2, vtr3, enx, eny, enz, dt, computeFlag, kt, gammat, g2(tMu, ta, tb), Fn,
+    );
+    const Ft1 = tangentialForce2(ma, mb, kt, g2(phx, ka, kb), gt, vtr1);
+    const Ft2 = tangentialForce2(ma, mb, kt, g2(phy, ka, kb), gt, vtr2);
+    const Ft3 = tangentialForce2(ma, mb, kt, g2(phz, ka, kb), gt, vtr3);
     const F1 = f64x2.add(f64x2.mul(Fn, enx), Ft1), F2 = f64x2.add(f64x2.mul(Fn, eny), Ft2), F3 = f64x2.add(f64x2.mul(Fn, enz), Ft3);
     const tor1 = f64x2.sub(f64x2.mul(eny, Ft3), f64x2.mul(enz, Ft2));
     const tor2 = f64x2.sub(f64x2.mul(enz, Ft1), f64x2.mul(enx, Ft3));
@@ -137,28 +124,32 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
     const tj1 = f64x2.mul(crj, tor1), tj2 = f64x2.mul(crj, tor2), tj3 = f64x2.mul(crj, tor3);
     // scatter: lane 0 (contact c) first, then lane 1 (contact c+1), as the scalar loop
     addTo(pfx, ia, f64x2.extract_lane(F1, 0)); addTo(pfy, ia, f64x2.extract_lane(F2, 0)); addTo(pfz, ia, f64x2.extract_lane(F3, 0));
-    subFrom(ptx, ia, f64x2.extract_lane(ti1, 0)); subFrom(pty, ia, f64x2.extract_lane(ti2, 0)); subFrom(ptz, ia, f64x2.extract_lane(ti3, 0));
+    subFrom(ptx, ia, f64x2.extract_lane(ti1, 0)); subFrom(pty, ia, f64x2.extract_lane(ti2, 0));
+    subFrom(ptz, ia, f64x2.extract_lane(ti3, 0));
     subFrom(pfx, ja, f64x2.extract_lane(F1, 0)); subFrom(pfy, ja, f64x2.extract_lane(F2, 0)); subFrom(pfz, ja, f64x2.extract_lane(F3, 0));
-    subFrom(ptx, ja, f64x2.extract_lane(tj1, 0)); subFrom(pty, ja, f64x2.extract_lane(tj2, 0)); subFrom(ptz, ja, f64x2.extract_lane(tj3, 0));
+    subFrom(ptx, ja, f64x2.extract_lane(tj1, 0)); subFrom(pty, ja, f64x2.extract_lane(tj2, 0));
+    subFrom(ptz, ja, f64x2.extract_lane(tj3, 0));
     if (twoLanes) {
       addTo(pfx, ib, f64x2.extract_lane(F1, 1)); addTo(pfy, ib, f64x2.extract_lane(F2, 1)); addTo(pfz, ib, f64x2.extract_lane(F3, 1));
-      subFrom(ptx, ib, f64x2.extract_lane(ti1, 1)); subFrom(pty, ib, f64x2.extract_lane(ti2, 1)); subFrom(ptz, ib, f64x2.extract_lane(ti3, 1));
+      subFrom(ptx, ib, f64x2.extract_lane(ti1, 1)); subFrom(pty, ib, f64x2.extract_lane(ti2, 1));
+      subFrom(ptz, ib, f64x2.extract_lane(ti3, 1));
       subFrom(pfx, jb, f64x2.extract_lane(F1, 1)); subFrom(pfy, jb, f64x2.extract_lane(F2, 1)); subFrom(pfz, jb, f64x2.extract_lane(F3, 1));
-      subFrom(ptx, jb, f64x2.extract_lane(tj1, 1)); subFrom(pty, jb, f64x2.extract_lane(tj2, 1)); subFrom(ptz, jb, f64x2.extract_lane(tj3, 1));
+      subFrom(ptx, jb, f64x2.extract_lane(tj1, 1)); subFrom(pty, jb, f64x2.extract_lane(tj2, 1));
+      subFrom(ptz, jb, f64x2.extract_lane(tj3, 1));
     }
     if (record) {
       s2(cdn, ka, kb, deltan); s2(cfn, ka, kb, Fn); s2(cftx, ka, kb, Ft1); s2(cfty, ka, kb, Ft2); s2(cftz, ka, kb, Ft3);
       // LIGGGHTS stress/atom: each partner gets 1/2 d (x) F with d = x_i - x_j (half centre branch)
-      const a = f64x2.mul(f64x2.mul(half, dx), F1), b = f64x2.mul(f64x2.mul(half, dy), F2), cc = f64x2.mul(f64x2.mul(half, dz), F3);
-      const d = f64x2.mul(f64x2.mul(half, dx), F2), e = f64x2.mul(f64x2.mul(half, dx), F3), f = f64x2.mul(f64x2.mul(half, dy), F3);
+      const sxx = f64x2.mul(f64x2.mul(half, dx), F1), syy = f64x2.mul(f64x2.mul(half, dy), F2), szz = f64x2.mul(f64x2.mul(half, dz), F3);
+      const sxy = f64x2.mul(f64x2.mul(half, dx), F2), sxz = f64x2.mul(f64x2.mul(half, dx), F3), syz = f64x2.mul(f64x2.mul(half, dy), F3);
       for (let l = 0; l < nl; l++) {
         const i = l == 0 ? ia : ib, j = l == 0 ? ja : jb;
-        const al = l == 0 ? f64x2.extract_lane(a, 0) : f64x2.extract_lane(a, 1);
-        const bl = l == 0 ? f64x2.extract_lane(b, 0) : f64x2.extract_lane(b, 1);
-        const cl = l == 0 ? f64x2.extract_lane(cc, 0) : f64x2.extract_lane(cc, 1);
-        const dl = l == 0 ? f64x2.extract_lane(d, 0) : f64x2.extract_lane(d, 1);
-        const el = l == 0 ? f64x2.extract_lane(e, 0) : f64x2.extract_lane(e, 1);
-        const fl = l == 0 ? f64x2.extract_lane(f, 0) : f64x2.extract_lane(f, 1);
+        const al = l == 0 ? f64x2.extract_lane(sxx, 0) : f64x2.extract_lane(sxx, 1);
+        const bl = l == 0 ? f64x2.extract_lane(syy, 0) : f64x2.extract_lane(syy, 1);
+        const cl = l == 0 ? f64x2.extract_lane(szz, 0) : f64x2.extract_lane(szz, 1);
+        const dl = l == 0 ? f64x2.extract_lane(sxy, 0) : f64x2.extract_lane(sxy, 1);
+        const el = l == 0 ? f64x2.extract_lane(sxz, 0) : f64x2.extract_lane(sxz, 1);
+        const fl = l == 0 ? f64x2.extract_lane(syz, 0) : f64x2.extract_lane(syz, 1);
         stI(ncont, i, ldI(ncont, i) + 1); stI(ncont, j, ldI(ncont, j) + 1);
         addTo(wxx, i, al); addTo(wyy, i, bl); addTo(wzz, i, cl);
         addTo(wxy, i, dl); addTo(wxz, i, el); addTo(wyz, i, fl);

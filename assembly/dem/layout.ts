@@ -76,9 +76,12 @@ export const P_WZZ = 66;
 export const P_WXY = 67;
 export const P_WXZ = 68;
 export const P_WYZ = 69;
-export const P_T_KN = 70; //   f64[NMAT^2] 4/3 Y*        [Pa]
-// slot 71: free (2 Y* is folded into P_T_DN)
-export const P_T_ST = 72; //   f64[NMAT^2] 8 G*          [Pa]
+// Pair tables (row = material of i, column = material of j), filled from the contact-model registry
+// (host/dem/materials.ts). Per contact the normal model gives a scale a (hertz: sqrt(R* dn) [m]); then
+// k_n = KN a, k_t = KT a, gamma_n = DN sqrt(a m*), gamma_t = DT sqrt(a m*) (assembly/dem/contact/).
+export const P_T_KN = 70; //   f64[NMAT^2] KN (hertz: 4/3 Y* [Pa])
+export const P_T_MODEL = 71; // i32[NMAT^2] contact model ids (normal | damping << MODEL_SHIFT_DAMPING | tangential << ..._TANGENTIAL)
+export const P_T_KT = 72; //   f64[NMAT^2] KT (hertz: 8 G* [Pa])
 // slot 73: free (the damping factor is folded into P_T_DN / P_T_DT)
 export const P_T_MU = 74; //   f64[NMAT^2] friction coefficient [-]
 export const P_ROW = 75; //  i32[N+1] CSR row starts of the half neighbour list (j > i)
@@ -101,9 +104,18 @@ export const P_CELLNEXT = 91; // i32[N]
 export const P_WALLS = 92; //    wall blocks, WALL_SLOTS slots each
 export const P_CK = 93; //       i32[cap] scratch: list index k of each touching pair (this step)
 export const P_CI = 94; //       i32[cap] scratch: particle i of each touching pair
-export const P_T_DN = 95; //     f64[NMAT^2] -2 sqrt(5/6) beta sqrt(2 Y*)  [Pa^0.5]: gamma_n = DN sqrt(sqrt(R* dn) m*)
-export const P_T_DT = 96; //     f64[NMAT^2] -2 sqrt(5/6) beta sqrt(8 G*)  [Pa^0.5]: gamma_t = DT sqrt(sqrt(R* dn) m*)
+export const P_T_DN = 95; //     f64[NMAT^2] DN (hertz: -2 sqrt(5/6) beta sqrt(2 Y*) [Pa^0.5])
+export const P_T_DT = 96; //     f64[NMAT^2] DT (hertz: -2 sqrt(5/6) beta sqrt(8 G*) [Pa^0.5])
 export const HEADER_SLOTS = 104;
+
+// ---- contact sub-model ids (P_T_MODEL), one per registry entry of host/dem/materials.ts ----
+export const MODEL_SHIFT_DAMPING = 8;
+export const MODEL_SHIFT_TANGENTIAL = 16;
+export const MODEL_MASK = 255;
+export const NORMAL_HERTZ = 0; //          contact/normal_hertz.ts
+export const NORMAL_HOOKE = 1; //          contact/normal_hooke.ts
+export const DAMPING_RESTITUTION = 0; //   contact/damping_restitution.ts
+export const TANGENTIAL_HISTORY = 0; //    contact/tangential_history.ts
 
 // ---- one planar wall: the plane coordinate[axis] = pos, particles on the side `side` ----
 export const W_AXIS = 0; //   i32 0/1/2

@@ -6,7 +6,8 @@ import {
   H_STATUS, H_STATUS_I, H_STATUS_J, P_NCONT, P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, ST_OK,
 } from "./layout";
 import { buildNeighbors } from "./neighbor";
-import { pairForces, wallForces } from "./contact_hertz";
+import { pairForces } from "./pair_forces";
+import { wallForces } from "./contact_walls";
 import { initialIntegrate, moveWalls, zeroForces, bodyForces, finalIntegrate, updateWalls } from "./integrate";
 
 function clearRecord(sys: usize): void {

@@ -6,14 +6,33 @@
 import { z } from "zod";
 import { quantity, vec3 } from "../config/schema.js";
 import { ConfigError, configErrorFrom } from "../config/errors.js";
-import { CONTACT_MODELS } from "./materials.js";
+import { type CoefficientSpec, type ContactChoice, DEFAULT_CONTACT, checkContact, coefficientSpec, coefficientsOf } from "./materials.js";
 
 const AXES = ["x", "y", "z"] as const;
 
+/** A coefficient field, its unit, range and label from the contact-model registry (host/dem/materials.ts). */
+function coefficient(name: string) {
+  const spec: CoefficientSpec = coefficientSpec(name);
+  return quantity(spec.unit, spec, spec.label);
+}
+
+/** `contact`: a sub-model name per slot and, optional here, every case-level coefficient a registered model takes
+ *  (which of them a choice needs is checkContact's business). */
+const ContactSchema = z
+  .object({
+    normal: z.string().default(DEFAULT_CONTACT.normal),
+    damping: z.string().default(DEFAULT_CONTACT.damping),
+    tangential: z.string().default(DEFAULT_CONTACT.tangential),
+    ...Object.fromEntries(
+      Object.entries(coefficientsOf("contact")).map(([k, spec]) => [k, quantity(spec.unit, spec, spec.label).optional()]),
+    ),
+  })
+  .strict() as unknown as z.ZodType<ContactChoice, Partial<ContactChoice>>;
+
 export const MaterialSchema = z
   .object({
-    youngsModulus_Pa: quantity("Pa", { min: 0, minExclusive: true, max: 1e13 }, "Young's modulus"),
-    poissonRatio: quantity("-", { min: -1, max: 0.5, minExclusive: true, maxExclusive: true }, "Poisson's ratio"),
+    youngsModulus_Pa: coefficient("youngsModulus_Pa"),
+    poissonRatio: coefficient("poissonRatio"),
     density_kg_m3: quantity("kg/m^3", { min: 0, minExclusive: true }, "density"),
     /** the electrode phase this material belongs to, for voxels and images (materials named AM or SE need none) */
     phase: z.enum(["AM", "SE"], { error: () => "expected AM (active material) or SE (solid electrolyte)" }).optional(),
@@ -23,8 +42,8 @@ export const MaterialSchema = z
 export const PairSchema = z
   .object({
     materials: z.tuple([z.string(), z.string()]),
-    restitution: quantity("-", { min: 0, max: 1, minExclusive: true }, "coefficient of restitution"),
-    friction: quantity("-", { min: 0, max: 10 }, "friction coefficient"),
+    restitution: coefficient("restitution"),
+    friction: coefficient("friction"),
   })
   .strict();
 
@@ -171,19 +190,11 @@ export const DemCaseSchema = z
     pairs: z.array(PairSchema).default([]),
     /** restitution/friction for material pairs not listed in `pairs` */
     pairDefaults: z
-      .object({
-        restitution: quantity("-", { min: 0, max: 1, minExclusive: true }, "coefficient of restitution"),
-        friction: quantity("-", { min: 0, max: 10 }, "friction coefficient"),
-      })
+      .object({ restitution: coefficient("restitution"), friction: coefficient("friction") })
       .strict()
       .optional(),
-    contact: z
-      .object({
-        normal: z.string().default("hertz"),
-        tangential: z.string().default("history"),
-      })
-      .strict()
-      .default({ normal: "hertz", tangential: "history" }),
+    /** contact sub-models by name (registry: CONTACT_MODELS in host/dem/materials.ts) and case-level coefficients */
+    contact: ContactSchema.default({ ...DEFAULT_CONTACT }),
     particles: eitherOf(
       Array.isArray,
       z.array(ParticleSchema).min(1),
@@ -234,18 +245,7 @@ export const DemCaseSchema = z
     const mats = Object.keys(c.materials);
     const known = (m: string) => mats.includes(m);
     const list = mats.join(", ");
-    if (!(c.contact.normal in CONTACT_MODELS.normal))
-      ctx.addIssue({
-        code: "custom",
-        path: ["contact", "normal"],
-        message: `unknown normal contact model; available: ${Object.keys(CONTACT_MODELS.normal).join(", ")}`,
-      });
-    if (!(c.contact.tangential in CONTACT_MODELS.tangential))
-      ctx.addIssue({
-        code: "custom",
-        path: ["contact", "tangential"],
-        message: `unknown tangential contact model; available: ${Object.keys(CONTACT_MODELS.tangential).join(", ")}`,
-      });
+    for (const iss of checkContact(c.contact)) ctx.addIssue({ code: "custom", path: ["contact", ...iss.path], message: iss.message });
     c.pairs.forEach((p, k) =>
       p.materials.forEach((m, a) => {
         if (!known(m))

@@ -10,7 +10,8 @@ import { ConfigError, configErrorFrom } from "../config/errors.js";
 import type { Kernels } from "../core/wasm.js";
 import { VERSION } from "../version.js";
 import { DemCaseSchema } from "./case.js";
-import { particleColumns, resolveCase, type TextReader } from "./run.js";
+import { resolveCase, type TextReader } from "./resolve.js";
+import { particleColumns } from "./particle_columns.js";
 import { DemSystem } from "./system.js";
 import {
   runUniaxial,
@@ -25,7 +26,8 @@ import {
   type CycleState,
   type BoxWalls,
 } from "./protocol.js";
-import type { WallInit, RestartState } from "./system.js";
+import type { WallInit } from "./system_init.js";
+import type { RestartState } from "./system_restart.js";
 import { demPacking, stateBox } from "./packing.js";
 import type { Packing } from "../pack/packing.js";
 import { stateReport, type StateReport } from "./report.js";

@@ -26,8 +26,8 @@ import { writeCurvePlot, writeReportPlots } from "../plot/report_plots.js";
 import { VERSION } from "../version.js";
 import { compactStages, type CompactConfig, type CompactStageResult, type StageDone } from "./compact.js";
 import type { Progress } from "./protocol.js";
-import type { TextReader } from "./run.js";
-import type { RestartState } from "./system.js";
+import type { TextReader } from "./resolve.js";
+import type { RestartState } from "./system_restart.js";
 
 /** Restart file layout version; bump when RestartState or the identity hashes change meaning. */
 export const RESTART_FORMAT = 2;

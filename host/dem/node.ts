@@ -8,7 +8,8 @@ import { columnsToTable, toCsv } from "../io/csv.js";
 import { particlesVtk } from "../io/vtk.js";
 import { packingCsv, packingSidecar } from "../pack/packing.js";
 import { parseDemCase, type DemCase } from "./case.js";
-import { resolveCase, type DemResult, type ResolvedCase } from "./run.js";
+import type { DemResult } from "./run.js";
+import { resolveCase, type ResolvedCase } from "./resolve.js";
 
 export function loadDemCase(path: string): { config: DemCase; resolved: ResolvedCase } {
   const config = parseDemCase(readConfigFile(path), path);

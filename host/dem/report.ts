@@ -18,7 +18,8 @@ import {
   type MeanSd,
   type StressColumns,
 } from "./analysis.js";
-import { particleColumns, type ResolvedCase } from "./run.js";
+import { particleColumns } from "./particle_columns.js";
+import type { ResolvedCase } from "./resolve.js";
 import type { DemSystem } from "./system.js";
 import { stateBox } from "./packing.js";
 import type { PackingBox } from "../pack/packing.js";

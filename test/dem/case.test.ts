@@ -45,8 +45,8 @@ test("a missing material is refused listing the defined ones", () => {
 });
 
 test("unknown contact model names list the registry", () => {
-  const e = errorOf((c) => (c.contact.normal = "hooke"));
-  assert.match(e.message, /contact\.normal = "hooke": unknown normal contact model; available: hertz/);
+  const e = errorOf((c) => (c.contact.normal = "jkr"));
+  assert.match(e.message, /contact\.normal = "jkr": unknown normal contact model; available: hertz, hooke/);
 });
 
 test("a material pair without restitution/friction is named", () => {
@@ -144,7 +144,7 @@ test("a particle CSV goes through the shared validator: header-only, truncated, 
 test("the resolved case round-trips through YAML with defaults filled", () => {
   const c = parseDemCase(base());
   assert.is(c.seed, 1);
-  assert.equal(c.contact, { normal: "hertz", tangential: "history" });
+  assert.equal(c.contact, { normal: "hertz", damping: "restitution", tangential: "history" });
   assert.equal(parseDemCase(parseYaml(stringify(c))), c);
 });
 

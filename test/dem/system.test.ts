@@ -1,8 +1,8 @@
 /**
  * DemSystem on a polydisperse periodic packing (radius ratio 10, as paper 000's 1 um SE with
  * 9-12 um AM): the contact set matches a brute-force search, capacities grow on demand, the wasm
- * core and the TS twin agree bit for bit over many steps; 2D discs stay in plane; a blow-up
- * stops with an error naming the particle.
+ * core and the TS twin agree to 1e-9 over many steps, a restart continues bit for bit; 2D discs stay in
+ * plane; a blow-up stops with an error naming the particle.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,8 +11,9 @@ import { resolveCase, runCase } from "../../host/dem/run.js";
 import { DemSystem, DemUnstableError } from "../../host/dem/system.js";
 import { Rng } from "../../host/core/rng.js";
 import * as L from "../../assembly/dem/layout.js";
-import { kernels } from "../helpers.js";
+import { colErr, kernels } from "../helpers.js";
 import { ConfigError } from "../../host/config/errors.js";
+import { assertColumnsClose, assertRowsClose } from "./close.js";
 
 const AM = { youngsModulus_Pa: 199e9, poissonRatio: 0.3, density_kg_m3: 4750 };
 const SE = { youngsModulus_Pa: 26.7e9, poissonRatio: 0.37, density_kg_m3: 1990 };
@@ -123,7 +124,7 @@ test("neighbour list finds every contact of a radius-ratio-10 periodic packing (
   assert.ok(s.neighborBuilds > 1, "the list was rebuilt while particles moved");
 });
 
-test("wasm core and TS twin agree bit for bit over 1500 steps (polydisperse, periodic, moving wall)", async () => {
+test("wasm core and TS twin agree within 1e-9 of each column's scale over 1500 steps (polydisperse, periodic, moving wall)", async () => {
   const cfg = parseDemCase({
     ...polyCase(11),
     stages: [{ steps: 1500 }],
@@ -138,9 +139,10 @@ test("wasm core and TS twin agree bit for bit over 1500 steps (polydisperse, per
   const a = runCase(await kernels("wasm"), resolveCase(cfg));
   const b = runCase(await kernels("ts"), resolveCase(cfg));
   assert.ok(a.summary.neighborBuilds > 2);
-  assert.equal(a.timeseries.rows, b.timeseries.rows);
-  assert.equal(a.particles, b.particles);
-  assert.equal(a.contacts, b.contacts);
+  // the same operations in the same order: bit for bit in practice; only round-off is promised (pow, exp)
+  assertRowsClose(a.timeseries, b.timeseries, 1e-9);
+  assertColumnsClose(a.particles, b.particles, 1e-9);
+  assertColumnsClose(a.contacts, b.contacts, 1e-9);
 });
 
 test("2D discs stay in the xy plane and spin only about z", async () => {
@@ -192,12 +194,20 @@ test("restart: save after 700 steps, restore into a fresh system, continue: bit-
   b.setup();
   b.run(700);
   const saved = JSON.parse(JSON.stringify(b.saveState())); // through JSON, as on disk
-  const c = new DemSystem(await kernels("ts"), rc().init); // even on the other backend
+  const c = new DemSystem(await kernels("wasm"), rc().init);
   c.loadState(saved);
   c.run(700, true);
   assert.ok(a.neighborBuilds > 2);
   for (const slot of [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_WY, L.P_FZ, L.P_TX, L.P_WZZ])
     assert.equal(Array.from(c.f64(slot)), Array.from(a.f64(slot)), `slot ${slot}`);
+  // restored on the other backend, it continues to round-off
+  const d = new DemSystem(await kernels("ts"), rc().init);
+  d.loadState(saved);
+  d.run(700, true);
+  for (const slot of [L.P_X, L.P_Y, L.P_Z, L.P_VX, L.P_WY, L.P_FZ, L.P_TX, L.P_WZZ]) {
+    const e = colErr(d.f64(slot), a.f64(slot));
+    assert.ok(e <= 1e-9, `slot ${slot}: ${e}`);
+  }
   assert.is(c.step, a.step);
   assert.equal(c.wall(1), a.wall(1));
   assert.throws(() => new DemSystem(sync, resolveCase(parseDemCase(polyCase(2, 2))).init).loadState(saved), /the file holds 406 particles/);
