@@ -42,7 +42,11 @@ const rev = (() => {
   }
 })();
 const day = started.toISOString().slice(0, 10);
-const args = rest.join(" ").replace(/(^|\s)--?/g, "$1").trim().replace(/[^\w.=]+/g, "_");
+const args = rest
+  .join(" ")
+  .replace(/(^|\s)--?/g, "$1")
+  .trim()
+  .replace(/[^\w.=]+/g, "_");
 const file = `bench/results/${day}-${name}${args ? `-${args}` : ""}.md`;
 const head = [
   `# npm run bench -- ${[name, ...rest].join(" ")}`,

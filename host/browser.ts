@@ -156,4 +156,3 @@ export { fromMicrostructure, type MicrostructureInput, type MicrostructureOverri
 export { voltageCapacitySpec, rateSpec } from "./cell/plots.js";
 export { rateSweep, type RateRow } from "./cell/rates.js";
 export { createCellTwin } from "./cell/twin.js";
-
