@@ -2,7 +2,7 @@
  * The LIGGGHTS compaction reference (fixtures/dem/compaction.in) on pack2k_init.csv: top wall down at
  * 5 m/s until 375 MPa (checked every 250 steps), hold 5,000 steps, retract at 5 m/s until <= 0.1 MPa,
  * relax 5,000 steps. Prints the loaded and released states next to LIGGGHTS 3.8.0
- * (pack2k_summary.json) with the tolerances of the issue, and particle-steps/s of the whole protocol
+ * (pack2k_summary.json) with the tolerances stated in the table, and particle-steps/s of the whole protocol
  * against LIGGGHTS's 3.7e6 (1 process, this machine).
  *   npm run bench -- compaction [--pack pack2k] [--replicas 5] [--protocol-only | --matched-height]
  */

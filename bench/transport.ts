@@ -1,5 +1,5 @@
 /**
- * Transport benchmarks (issue: voxels and transport):
+ * Transport benchmarks (voxels and transport):
  *  1. SE network of a 200^3 two-sphere volume at solid fraction 0.8 (AM spheres r 8 voxels, SE r 4,
  *     half of the volume AM, generated with a seeded PRNG like fixtures/transport/sph_s80_64): seconds to
  *     1e-6 relative in tau (checked against a tight solve in the same run), against TauFactor (37 s,

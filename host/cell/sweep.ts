@@ -117,7 +117,7 @@ export interface SweepStats {
  * (each worker loads its own compute core, ~0.3-0.6 s under tsx, during which the calling thread goes
  * on working). Workers take guided chunks (large first, smaller towards the end). Workers still
  * starting when the queue runs dry are terminated unused. Measured on the 2-core development machine
- * (bench/cell.ts): see the issue 6 note. Results are in job order and identical to `sweepSerial`
+ * (bench/cell.ts; its dated output in bench/results/). Results are in job order and identical to `sweepSerial`
  * (every discharge starts from the reset state).
  */
 export async function sweepParallel(jobs: SweepJob[], opts: SweepOptions = {}): Promise<SweepRow[]> {

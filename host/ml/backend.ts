@@ -1,5 +1,5 @@
 /**
- * TensorFlow.js backend selection for training and inference (issue 5).
+ * TensorFlow.js backend selection for training and inference.
  *
  * Order for `backend: "auto"`:
  *   1. @tensorflow/tfjs-node-gpu, when it loads and libtensorflow sees a CUDA device;
