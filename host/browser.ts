@@ -34,7 +34,6 @@ export {
 export { caseFromPacking } from "./pack/to_case.js";
 
 // DEM engine, protocols and reports (SPEC §2)
-export { createTwin } from "./dem/twin.js";
 export { DemSystem, DemUnstableError, type SystemInit, type WallInit, type RestartState } from "./dem/system.js";
 export { DemCaseSchema, parseDemCase, type DemCase, type DemCaseInput } from "./dem/case.js";
 export { resolveCase, runCase, type DemResult, type ResolvedCase } from "./dem/run.js";
@@ -50,6 +49,7 @@ export {
   type Material,
 } from "./dem/materials.js";
 export { demoCase } from "./dem/demo.js";
+export { MATERIALS_COMPACTION, MATERIALS_PAPER000, PAIRS_COMPACTION } from "./dem/presets.js";
 export {
   runUniaxial,
   runIsostatic,
@@ -96,7 +96,6 @@ export { transport, resultJson, type TransportRequest, type TransportResult } fr
 export { resolveAxis, resolvePeriodic, axisNames, type VolumeShape } from "./transport/defaults.js";
 export { solveImages, type ImageBatchOptions, type ImageResult } from "./transport/images.js";
 export { voxelize, voxelizeSpheres, surfaceStats, type SurfaceStats, type VoxelizeOptions } from "./transport/voxelize.js";
-export { createTransportTwin } from "./transport/twin.js";
 
 // P2D cell (SPEC §5)
 export {
@@ -155,4 +154,3 @@ export {
 export { fromMicrostructure, type MicrostructureInput, type MicrostructureOverrides } from "./cell/microstructure.js";
 export { voltageCapacitySpec, rateSpec } from "./cell/plots.js";
 export { rateSweep, type RateRow } from "./cell/rates.js";
-export { createCellTwin } from "./cell/twin.js";

@@ -120,6 +120,22 @@ test("I/O sits below the stages: host/io imports no stage and no CLI", () => {
   assert.equal(bad, [], show(bad));
 });
 
+/** The modules the library entries (host/browser.ts, host/index.ts) export from: a stage's public surface. */
+const PUBLIC = new Set(edges.filter((e) => e.from === "host/browser.ts" || e.from === "host/index.ts").map((e) => e.to));
+
+test("a stage uses another stage only through its public surface (what the library entries export from it)", () => {
+  const stageOf = (p: string) => STAGES.find((s) => under(p, s));
+  const bad = edges.filter((e) => {
+    const a = stageOf(e.from),
+      b = stageOf(e.to);
+    return a && b && a !== b && !PUBLIC.has(e.to);
+  });
+  assert.equal(bad, [], `into another stage's internals:\n${show(bad)}`);
+  // and it does see the cross-stage edges there are (cell -> transport result types, dem -> the Packing, ...)
+  assert.ok(edges.some((e) => e.from === "host/cell/microstructure.ts" && e.to === "host/transport/tortuosity.ts"));
+  assert.ok(edges.some((e) => stageOf(e.from) === "host/dem" && e.to === "host/pack/packing.ts"));
+});
+
 /** The optional packages (and every file in them): a package name or an import specifier. */
 const OPTIONAL = /^(@tensorflow\/|@resvg\/|vega(-[\w.-]+)?(\/|$)|dejavu-fonts-ttf(\/|$))/;
 
@@ -201,6 +217,12 @@ test("the browser bundle of the core (host/browser.ts) holds no TensorFlow.js an
   const core = await inputs("host/browser.ts");
   const bad = [...new Set(core.map(pkg).filter((p) => OPTIONAL.test(p)))];
   assert.equal(bad, [], `the core bundle holds ${bad.join(", ")}`);
+  // the plain-TS twins are references for tests, the CLI is Node's: neither ships to a page
+  assert.equal(
+    core.filter((f) => /host\/\w+\/twin\.ts$|host\/cli\//.test(f)),
+    [],
+    "twins or CLI code in the core bundle",
+  );
   const ml = await inputs("host/ml/browser.ts");
   assert.ok(ml.some((p) => pkg(p) === "@tensorflow/tfjs-core"));
 });

@@ -71,8 +71,12 @@ export function buildNeighbors(sys: usize): i32 {
   const nx = cellsAlong(hix - lox, cut, perx);
   const ny = cellsAlong(hiy - loy, cut, pery);
   const nz = dim == 2 ? 1 : cellsAlong(hiz - loz, cut, false);
-  const ncell = <i64>nx * <i64>ny * <i64>nz;
-  if (ncell > <i64>gI(sys, H_CELLCAP)) { sF(sys, H_STATUS_VAL, <f64>ncell); return ST_NEED_CELLS; }
+  // i64: nx ny nz may pass 2^31 on a fine cut-off in a large box; the twin's doubles give the same decision
+  const ncell = <i64>nx * <i64>ny * <i64>nz; // exact in f64 (below 2^53, and beyond it still > the capacity)
+  if (ncell > <i64>gI(sys, H_CELLCAP)) { // exact in f64
+    sF(sys, H_STATUS_VAL, <f64>ncell);
+    return ST_NEED_CELLS;
+  }
   const invx = <f64>nx / (hix - lox), invy = <f64>ny / (hiy - loy), invz = <f64>nz / (hiz - loz);
   const Lx = hix - lox, Ly = hiy - loy;
   const hLx = 0.5 * Lx, hLy = 0.5 * Ly;

@@ -592,12 +592,13 @@ function cellStep(sys: number): number {
 }
 
 
-/** The twin as a `CellKernels` object over a heap laid out like wasm memory. */
+/** The twin as a `CellKernels` object over a heap laid out like wasm memory (the entry points of assembly/index.ts). */
 export function createCellTwin(heap: Heap): CellKernels {
-  return {
-    name: "ts",
-    heap,
-    cellStep(sys: number): number { bind(heap.buffer); return cellStep(sys); },
-    cellOcv(sys: number, x: number): number { bind(heap.buffer); return cellOcv(sys, x); },
-  };
+  const on =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      bind(heap.buffer);
+      return f(...a);
+    };
+  return { name: "ts", heap, cellStep: on(cellStep), cellOcv: on(cellOcv) };
 }

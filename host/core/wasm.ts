@@ -3,64 +3,25 @@
  * call; its memory is the heap of everything built on it.
  */
 import { WasmHeap, type Heap } from "./heap.js";
+import { CELL_FNS, type CellFns, type CommonFns, DEM_FNS, type DemFns, type MlFns, TRANSPORT_FNS, type TransportFns } from "./exports.js";
 
-export interface CoreExports extends TransportFns {
+/** Everything the compute core exports (the entry points are generated from assembly/index.ts). */
+export interface CoreExports extends CommonFns, DemFns, TransportFns, MlFns, CellFns {
   memory: WebAssembly.Memory;
-  heapBase(): number;
-  demPrepare(sys: number): void;
-  demSetup(sys: number): number;
-  demStep(sys: number, nsteps: number): number;
-  // ML training kernels (assembly/ml/kernels.ts): one parameter block (assembly/ml/layout.ts), status code
-  mlMaxPoolGrad(params: number): number;
-  mlBiasGrad(params: number): number;
-  mlTile(params: number): number;
-  mlDepthwiseBackpropInput(params: number): number;
-  mlDepthwiseBackpropFilter(params: number): number;
-  mlConvFilterGrad(params: number): number;
-  mlReduceRows(params: number): number;
-  mlBatchNorm(params: number): number;
-  mlBinary(params: number): number;
-  // P2D cell kernels (assembly/cell): one header block (assembly/cell/layout.ts), status code
-  cellStep(sys: number): number;
-  cellOcv(sys: number, x: number): number;
 }
 
-/** The P2D cell kernels (assembly/cell) over a heap: the wasm core or the TS twin (host/cell/twin.ts). */
-export interface CellKernels {
-  readonly name: "wasm" | "ts";
-  readonly heap: Heap;
-  cellStep(sys: number): number;
-  cellOcv(sys: number, x: number): number;
-}
-
-/** The transport kernels (assembly/transport/grid.ts) over a heap: the wasm core or the TS twin (host/transport/twin.ts). */
-export interface TransportKernels extends TransportFns {
+/** A kernel family's entry points over a heap: the wasm core, or the plain-TS twin (host/<family>/twin.ts, tests). */
+interface OnHeap {
   readonly name: "wasm" | "ts";
   readonly heap: Heap;
 }
-
-/** The transport kernels' entry points (the same in the wasm exports and the twin). */
-export interface TransportFns {
-  tpBuild(sys: number): void;
-  tpPercolate(sys: number): number;
-  tpDiag(lv: number): void;
-  tpMask(sys: number): void;
-  tpCoarsen(fine: number, coarse: number): void;
-  tpComponentLevels(sys: number): number;
-  tpInitGuess(sys: number): void;
-  tpFlux(sys: number): void;
-  tpSolveSOR(sys: number): number;
-  tpSolvePCG(sys: number): number;
-}
-
-/** A set of kernels over a heap: the wasm core, or the plain-TypeScript twin (host/dem/twin.ts). */
-export interface Kernels {
-  readonly name: "wasm" | "ts";
-  readonly heap: Heap;
-  demPrepare(sys: number): void;
-  demSetup(sys: number): number;
-  demStep(sys: number, nsteps: number): number;
-}
+/** The DEM kernels (assembly/dem). */
+export interface Kernels extends OnHeap, DemFns {}
+/** The transport kernels (assembly/transport). */
+export interface TransportKernels extends OnHeap, TransportFns {}
+/** The P2D cell kernels (assembly/cell). */
+export interface CellKernels extends OnHeap, CellFns {}
+export type { DemFns, TransportFns, CellFns, MlFns };
 
 export interface LoadOptions {
   /** The module's bytes or where to fetch them (default: build/assbkit.wasm next to this package). */
@@ -128,24 +89,8 @@ export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & Transp
   });
   const ex = instance.exports as unknown as CoreExports;
   const heap = new WasmHeap(ex.memory, Math.ceil((ex.heapBase() >>> 0) / 64) * 64 + 64);
-  return {
-    name: "wasm",
-    heap,
-    exports: ex,
-    demPrepare: (sys) => ex.demPrepare(sys),
-    demSetup: (sys) => ex.demSetup(sys),
-    demStep: (sys, n) => ex.demStep(sys, n),
-    tpBuild: (sys) => ex.tpBuild(sys),
-    tpPercolate: (sys) => ex.tpPercolate(sys),
-    tpDiag: (lv) => ex.tpDiag(lv),
-    tpCoarsen: (f, c) => ex.tpCoarsen(f, c),
-    tpComponentLevels: (sys) => ex.tpComponentLevels(sys),
-    tpInitGuess: (sys) => ex.tpInitGuess(sys),
-    tpFlux: (sys) => ex.tpFlux(sys),
-    tpMask: (sys) => ex.tpMask(sys),
-    tpSolveSOR: (sys) => ex.tpSolveSOR(sys),
-    tpSolvePCG: (sys) => ex.tpSolvePCG(sys),
-    cellStep: (sys) => ex.cellStep(sys),
-    cellOcv: (sys, x) => ex.cellOcv(sys, x),
-  };
+  // every entry point of the DEM, transport and cell families, by the generated name lists (host/core/exports.ts)
+  const pick = <K extends keyof CoreExports>(names: readonly K[]) =>
+    Object.fromEntries(names.map((n) => [n, ex[n]])) as Pick<CoreExports, K>;
+  return { name: "wasm", heap, exports: ex, ...pick(DEM_FNS), ...pick(TRANSPORT_FNS), ...pick(CELL_FNS) };
 }

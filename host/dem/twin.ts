@@ -80,7 +80,7 @@ function wrapAxis(px: number, n: number, lo: number, hi: number): void {
 }
 
 function cellsAlong(ext: number, cut: number, periodic: boolean): number {
-  let n = Math.floor(ext / cut);
+  let n = ((Math.floor(ext / cut)) | 0);
   if (n < 1) n = 1;
   if (n > MAX_CELLS_PER_DIM) n = MAX_CELLS_PER_DIM;
   if (periodic && n == 2) n = 1; // offsets -1 and +1 would name the same cell twice
@@ -91,7 +91,7 @@ function cellOf(x: number, lo: number, inv: number, n: number): number {
   const c = Math.floor((x - lo) * inv);
   if (!(c >= 0.0)) return 0; // also NaN
   if (c >= n) return n - 1;
-  return c;
+  return ((c) | 0);
 }
 
 /** Builds the neighbour list into the second buffers and swaps them in. Returns a status code. */
@@ -125,14 +125,18 @@ function buildNeighbors(sys: number): number {
   const nx = cellsAlong(hix - lox, cut, perx);
   const ny = cellsAlong(hiy - loy, cut, pery);
   const nz = dim == 2 ? 1 : cellsAlong(hiz - loz, cut, false);
-  const ncell = nx * ny * nz;
-  if (ncell > gI(sys, H_CELLCAP)) { sF(sys, H_STATUS_VAL, ncell); return ST_NEED_CELLS; }
+  // i64: nx ny nz may pass 2^31 on a fine cut-off in a large box; the twin's doubles give the same decision
+  const ncell = nx * ny * nz; // exact in f64 (below 2^53, and beyond it still > the capacity)
+  if (ncell > gI(sys, H_CELLCAP)) { // exact in f64
+    sF(sys, H_STATUS_VAL, ncell);
+    return ST_NEED_CELLS;
+  }
   const invx = nx / (hix - lox), invy = ny / (hiy - loy), invz = nz / (hiz - loz);
   const Lx = hix - lox, Ly = hiy - loy;
   const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
 
   const head = gP(sys, P_CELLHEAD), next = gP(sys, P_CELLNEXT);
-  const nc = ncell;
+  const nc = ((ncell) | 0);
   for (let c = 0; c < nc; c++) stI(head, c, -1);
   // insert in reverse so that every cell lists its particles in increasing index order
   for (let i = n - 1; i >= 0; i--) {
@@ -215,9 +219,9 @@ function buildNeighbors(sys: number): number {
 
   // reference positions for the displacement criterion
   const xr = gP(sys, P_XR), yr = gP(sys, P_YR), zr = gP(sys, P_ZR);
-  memory.copy(xr, px, n << 3);
-  memory.copy(yr, py, n << 3);
-  memory.copy(zr, pz, n << 3);
+  memory.copy(xr, px, ((n) >>> 0) << 3);
+  memory.copy(yr, py, ((n) >>> 0) << 3);
+  memory.copy(zr, pz, ((n) >>> 0) << 3);
   sF(sys, H_MAXDISP2, 0.0);
   return ST_OK;
 }
@@ -713,7 +717,7 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
   const tModel = gP(sys, P_T_MODEL);
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
-    const wb = gP(sys, P_WALLS) + ((w * WALL_SLOTS) << 3);
+    const wb = gP(sys, P_WALLS) + (((w * WALL_SLOTS) >>> 0) << 3);
     if (gI(wb, W_MODE) == 3) { sF(wb, W_FX, 0.0); sF(wb, W_FY, 0.0); sF(wb, W_FZ, 0.0); sI(wb, W_NCONT, 0); continue; } // off
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE), pos = gF(wb, W_POS);
@@ -1011,7 +1015,7 @@ function moveWalls(sys: number): void {
   const nw = gI(sys, H_NWALLS);
   const dt = gF(sys, H_DT);
   for (let w = 0; w < nw; w++) {
-    const wb = gP(sys, P_WALLS) + ((w * WALL_SLOTS) << 3);
+    const wb = gP(sys, P_WALLS) + (((w * WALL_SLOTS) >>> 0) << 3);
     const mode = gI(wb, W_MODE);
     if (mode == 0 || mode == 3) continue;
     const axis = gI(wb, W_AXIS);
@@ -1023,7 +1027,7 @@ function moveWalls(sys: number): void {
 /** Zeroes forces and torques, then adds gravity and the external per-particle force later. */
 function zeroForces(sys: number): void {
   const n = gI(sys, H_N);
-  const bytes = n << 3;
+  const bytes = ((n) >>> 0) << 3;
   memory.fill(gP(sys, P_FX), 0, bytes); memory.fill(gP(sys, P_FY), 0, bytes); memory.fill(gP(sys, P_FZ), 0, bytes);
   memory.fill(gP(sys, P_TX), 0, bytes); memory.fill(gP(sys, P_TY), 0, bytes); memory.fill(gP(sys, P_TZ), 0, bytes);
 }
@@ -1047,7 +1051,7 @@ function bodyForces(sys: number): void {
   }
   if (gI(sys, H_DIM) == 2) {
     // discs in the xy plane (LAMMPS fix enforce2d): no z force, no in-plane torque
-    const bytes = n << 3;
+    const bytes = ((n) >>> 0) << 3;
     memory.fill(pfz, 0, bytes); memory.fill(gP(sys, P_TX), 0, bytes); memory.fill(gP(sys, P_TY), 0, bytes);
   }
 }
@@ -1089,7 +1093,7 @@ function finalIntegrate(sys: number): number {
 function updateWalls(sys: number): void {
   const nw = gI(sys, H_NWALLS);
   for (let w = 0; w < nw; w++) {
-    const wb = gP(sys, P_WALLS) + ((w * WALL_SLOTS) << 3);
+    const wb = gP(sys, P_WALLS) + (((w * WALL_SLOTS) >>> 0) << 3);
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE);
     const fa = axis == 0 ? gF(wb, W_FX) : axis == 1 ? gF(wb, W_FY) : gF(wb, W_FZ);
@@ -1110,7 +1114,7 @@ function updateWalls(sys: number): void {
 // the status code (capacity, instability) and between calls (recording, stage logic).
 
 function clearRecord(sys: number): void {
-  const n = gI(sys, H_N);
+  const n = ((gI(sys, H_N)) >>> 0);
   memory.fill(gP(sys, P_NCONT), 0, n << 2);
   memory.fill(gP(sys, P_WXX), 0, n << 3); memory.fill(gP(sys, P_WYY), 0, n << 3); memory.fill(gP(sys, P_WZZ), 0, n << 3);
   memory.fill(gP(sys, P_WXY), 0, n << 3); memory.fill(gP(sys, P_WXZ), 0, n << 3); memory.fill(gP(sys, P_WYZ), 0, n << 3);
@@ -1188,13 +1192,13 @@ function demBuild(sys: number): number {
 }
 
 
-/** The twin as a `Kernels` object over a heap laid out like wasm memory. */
+/** The twin as a `Kernels` object over a heap laid out like wasm memory (the entry points of assembly/index.ts). */
 export function createTwin(heap: Heap): Kernels {
-  return {
-    name: "ts",
-    heap,
-    demPrepare(sys: number): void { bind(heap.buffer); demPrepare(sys); },
-    demSetup(sys: number): number { bind(heap.buffer); return demSetup(sys); },
-    demStep(sys: number, nsteps: number): number { bind(heap.buffer); return demStep(sys, nsteps); },
-  };
+  const on =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      bind(heap.buffer);
+      return f(...a);
+    };
+  return { name: "ts", heap, demPrepare: on(demPrepare), demSetup: on(demSetup), demStep: on(demStep), demForces: on(demForces), demBuild: on(demBuild) };
 }

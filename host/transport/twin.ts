@@ -61,7 +61,7 @@ function stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }
 // conventions of the sweep and product kernels.
 
 /** The block of level l. */
-function level(sys: number, l: number): number { return gP(sys, S_LEVELS) + (l * LEVEL_SLOTS * 8); }
+function level(sys: number, l: number): number { return gP(sys, S_LEVELS) + ((l * LEVEL_SLOTS * 8) >>> 0); }
 
 /** True for a sparse level of component aggregates (K_CSR). */
 function isSparse(lv: number): boolean { return gI(lv, L_KIND) == K_CSR; }
@@ -123,7 +123,7 @@ function pad16(b: number): number { return ((b + 15) >> 4) << 4; }
 /** The runs of level lv (level 0), or 0 (a coarse level: one run per row). */
 function runsOf(sys: number, lv: number): number { return lv == level(sys, 0) ? gP(sys, S_RUNS) : 0; }
 /** Pair array of the runs: of run t its first k at 2t and the number of network cells before it at 2t+1 (run nr: 0, the total). */
-function runPairs(rn: number, lv: number): number { return rn + ((gI(lv, L_N0) * gI(lv, L_N1) + 1) << 2); }
+function runPairs(rn: number, lv: number): number { return rn + (((gI(lv, L_N0) * gI(lv, L_N1) + 1) >>> 0) << 2); }
 function runLo(rn: number, row: number): number { return rn != 0 ? ldI(rn, row) : 0; }
 function runHi(rn: number, row: number): number { return rn != 0 ? ldI(rn, row + 1) : 1; }
 function runStart(rn: number, pairs: number, t: number): number { return rn != 0 ? ldI(pairs, t << 1) : 0; }
@@ -177,7 +177,7 @@ function linkCount(m: number): number {
  */
 function unitMask(m: number, i: number, n0: number): number {
   const bits = m & (M_XP | M_XM | M_YP | M_YM | M_ZP | M_ZM);
-  return bits | ((linkCount(bits) + unitDd(i, n0)) << M_DSHIFT);
+  return bits | ((linkCount(bits) + ((unitDd(i, n0)) | 0)) << M_DSHIFT);
 }
 
 // ---- twin of assembly/transport/build.ts ----
@@ -313,7 +313,7 @@ function tpMask(sys: number): void {
     if (!(a * (a - 1.0) == 0.0 && b * (b - 1.0) == 0.0 && z * (z - 1.0) == 0.0 && e * (e - 2.0) * (e - 4.0) == 0.0)) return;
     // the links (g != 0, here g = 1) of a spanning cell are its neighbour bits; a removed cell has none
     const bits = select(ldI(nbr, c) & (M_XP | M_XM | M_YP | M_YM | M_ZP | M_ZM), 0, ldB(mark, c) == 3);
-    stI(m, c, bits | (ldF(dg, c) << M_DSHIFT));
+    stI(m, c, bits | (((ldF(dg, c)) | 0) << M_DSHIFT));
   }
   sI(lv, L_KIND, K_MASK);
 }
@@ -369,9 +369,9 @@ function tpPercolate(sys: number): number {
   // layer with an inlet link and one of the outlet layer with an outlet link (the cells a flood fill from
   // both faces would reach, found in streaming passes). S_RUNOF = run of each cell (-1: no link and no
   // electrode link); S_UF = union-find parent per run, then the runs' face flags (bit 0 inlet, bit 1 outlet).
-  const run = gP(sys, S_RUNOF), par = gP(sys, S_UF), flags = par + (n << 2);
+  const run = gP(sys, S_RUNOF), par = gP(sys, S_UF), flags = par + (((n) >>> 0) << 2);
   const unit = gI(sys, S_UNITON) != 0;
-  memory.fill(mark, 0, n);
+  memory.fill(mark, 0, ((n) >>> 0));
   let nu = 0;
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
@@ -424,7 +424,7 @@ function tpPercolate(sys: number): number {
   for (let c = 0; c < n; c++) { const r = ldI(run, c); if (r >= 0) stB(mark, c, ldI(flags, ufFind(par, r))); }
   const per1 = gI(lv, L_PER1) != 0 && n1 > 1, per2 = gI(lv, L_PER2) != 0 && n2 > 1;
   // ... and record the runs of spanning cells along k (S_RUNS)
-  const runs = gP(sys, S_RUNS), pairs = runs + ((n0 * n1 + 1) << 2);
+  const runs = gP(sys, S_RUNS), pairs = runs + (((n0 * n1 + 1) >>> 0) << 2);
   let np = 0, nr = 0;
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
@@ -483,7 +483,7 @@ function aggregate(sys: number, l: number): number {
   const s1 = n1 * n2;
   const c1 = gI(cl, L_N1), c2 = gI(cl, L_N2);
   const nf = gI(fl, L_N);
-  const par = gP(sys, S_AGPAR), lab = par + (nf << 2);
+  const par = gP(sys, S_AGPAR), lab = par + (((nf) >>> 0) << 2);
   // block codes, -1 for a node outside the network (diag 0)
   const blk = gP(sys, S_BLK);
   const agg = gP(fl, L_AGG);
@@ -641,8 +641,8 @@ function tpCoarsen(fl: number, cl: number): void {
   const per1 = gI(fl, L_PER1) != 0 && n1 > 1, per2 = gI(fl, L_PER2) != 0 && n2 > 1;
   const gx = gP(fl, L_GX), gy = gP(fl, L_GY), gz = gP(fl, L_GZ), dd = gP(fl, L_DD);
   const cx = gP(cl, L_GX), cy = gP(cl, L_GY), cz = gP(cl, L_GZ), cd = gP(cl, L_DD);
-  memory.fill(cx, 0, cn << 3); memory.fill(cy, 0, cn << 3);
-  memory.fill(cz, 0, cn << 3); memory.fill(cd, 0, cn << 3);
+  memory.fill(cx, 0, ((cn) >>> 0) << 3); memory.fill(cy, 0, ((cn) >>> 0) << 3);
+  memory.fill(cz, 0, ((cn) >>> 0) << 3); memory.fill(cd, 0, ((cn) >>> 0) << 3);
   for (let i = 0; i < n0; i++) {
     const I = i >> 1;
     for (let j = 0; j < n1; j++) {
@@ -774,36 +774,36 @@ function tpComponentLevels(sys: number): number {
   if (l0 > 0) {
     // resume behind the last array of level l0 (its overflow values)
     const lv = level(sys, l0);
-    p = gP(lv, L_OVAL) + pad16(ldI(gP(lv, L_ORP), gI(lv, L_N)) << 3);
+    p = gP(lv, L_OVAL) + pad16(((ldI(gP(lv, L_ORP), gI(lv, L_N))) >>> 0) << 3);
   }
   for (let l = l0; l + 1 < nlev; l++) {
     const cl = level(sys, l + 1);
     const nc = aggregate(sys, l);
-    const b8 = pad16(nc << 3), b4 = pad16(nc << 2);
-    if (p + 7 * b8 + 2 * b4 + pad16((nc + 1) << 2) + 48 > end) { sI(sys, S_CLEVEL, l); return 0; }
+    const b8 = pad16(((nc) >>> 0) << 3), b4 = pad16(((nc) >>> 0) << 2);
+    if (p + 7 * b8 + 2 * b4 + pad16(((nc + 1) >>> 0) << 2) + 48 > end) { sI(sys, S_CLEVEL, l); return 0; }
     sP(cl, L_DD, p); p += b8;
     sP(cl, L_DIAG, p); p += b8;
     // x[nc] = 0: the column of the padded rows' padding
-    sP(cl, L_X, p); stF(p, nc, 0.0); p += pad16((nc + 1) << 3);
+    sP(cl, L_X, p); stF(p, nc, 0.0); p += pad16(((nc + 1) >>> 0) << 3);
     sP(cl, L_B, p); p += b8;
     sP(cl, L_RW, p); p += b8;
     sP(cl, L_C1, p); p += b8;
     sP(cl, L_V1, p); p += b8;
     sP(cl, L_AGG, p); p += b4;
     sP(cl, L_CELL, p); p += b4;
-    sP(cl, L_RP, p); p += pad16((nc + 1) << 2);
+    sP(cl, L_RP, p); p += pad16(((nc + 1) >>> 0) << 2);
     groupMembers(sys, l);
     // values from p on, columns staged at the end of the region, then moved behind the values
-    const cap = ((end - p) >>> 4);
-    const colTmp = end - (cap << 2);
+    const cap = (((end - p) >>> 4) | 0);
+    const colTmp = end - (((cap) >>> 0) << 2);
     sP(cl, L_VAL, p);
     sP(cl, L_COL, colTmp);
     const nnz = galerkinRows(sys, l, cap);
     if (nnz < 0) { sI(sys, S_CLEVEL, l); return 0; }
-    p += pad16(nnz << 3);
-    memory.copy(p, colTmp, nnz << 2);
+    p += pad16(((nnz) >>> 0) << 3);
+    memory.copy(p, colTmp, ((nnz) >>> 0) << 2);
     sP(cl, L_COL, p);
-    p += pad16(nnz << 2);
+    p += pad16(((nnz) >>> 0) << 2);
     sI(cl, L_KIND, K_CSR);
     sP(cl, L_DENSE, 0);
     p = ellBuild(cl, p, end);
@@ -813,7 +813,7 @@ function tpComponentLevels(sys: number): number {
   const cl = level(sys, nlev - 1);
   const nd = gI(cl, L_N);
   if (nlev > 1 && isSparse(cl) && nd <= DENSE_MAX) {
-    if (p + ((nd * nd) << 3) > end) { sI(sys, S_CLEVEL, nlev - 1); return 0; }
+    if (p + (((nd * nd) >>> 0) << 3) > end) { sI(sys, S_CLEVEL, nlev - 1); return 0; }
     sP(cl, L_DENSE, denseFactor(cl, p) ? p : 0);
   }
   return 1;
@@ -828,10 +828,10 @@ function ellBuild(lv: number, p: number, end: number): number {
   const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL);
   let no = 0;
   for (let a = 0; a < n; a++) { const len = ldI(rp, a + 1) - ldI(rp, a); if (len > ELL_W) no += len - ELL_W; }
-  const bw = pad16((n * ELL_W) << 2);
-  if (p + 2 * bw + pad16((n + 1) << 2) + pad16(no << 2) + pad16(no << 3) > end) return 0;
+  const bw = pad16(((n * ELL_W) >>> 0) << 2);
+  if (p + 2 * bw + pad16(((n + 1) >>> 0) << 2) + pad16(((no) >>> 0) << 2) + pad16(((no) >>> 0) << 3) > end) return 0;
   const ec = p, ev = p + bw, orp = ev + bw;
-  const oc = orp + pad16((n + 1) << 2), ov = oc + pad16(no << 2);
+  const oc = orp + pad16(((n + 1) >>> 0) << 2), ov = oc + pad16(((no) >>> 0) << 2);
   sP(lv, L_ECOL, ec); sP(lv, L_EVAL, ev); sP(lv, L_ORP, orp); sP(lv, L_OCOL, oc); sP(lv, L_OVAL, ov);
   let o = 0;
   for (let a = 0; a < n; a++) {
@@ -845,7 +845,7 @@ function ellBuild(lv: number, p: number, end: number): number {
     for (let u = ELL_W; u < len; u++) { stI(oc, o, ldI(col, p0 + u)); stF(ov, o, ldF(val, p0 + u)); o++; }
   }
   stI(orp, n, o);
-  return ov + pad16(no << 3);
+  return ov + pad16(((no) >>> 0) << 3);
 }
 
 // ---- twin of assembly/transport/dense.ts ----
@@ -859,7 +859,7 @@ function ellBuild(lv: number, p: number, end: number): number {
 function denseFactor(lv: number, f: number): boolean {
   const n = gI(lv, L_N);
   const rp = gP(lv, L_RP), col = gP(lv, L_COL), val = gP(lv, L_VAL), dg = gP(lv, L_DIAG);
-  memory.fill(f, 0, (n * n) << 3);
+  memory.fill(f, 0, ((n * n) >>> 0) << 3);
   for (let a = 0; a < n; a++) {
     stF(f, a * n + a, ldF(dg, a));
     const pe = ldI(rp, a + 1);
@@ -961,16 +961,16 @@ function applyACSRRange(lv: number, x: number, b: number, r: number, mode: numbe
 // (x-1, x+1, y-1, y+1); a missing neighbour points at a zero row (S_ZERO), so the inner loop over k has no
 // branches but the two z ends. Adding 0 * 0 leaves sums unchanged.
 function rowXm(g: number, i: number, base: number, s1: number, zero: number): number {
-  return i > 0 ? g + ((base - s1) << 3) : zero;
+  return i > 0 ? g + (((base - s1) >>> 0) << 3) : zero;
 }
 function rowXp(x: number, i: number, n0: number, base: number, s1: number, zero: number): number {
-  return i < n0 - 1 ? x + ((base + s1) << 3) : zero;
+  return i < n0 - 1 ? x + (((base + s1) >>> 0) << 3) : zero;
 }
 function rowYm(g: number, j: number, base: number, n2: number, w1: number, zero: number): number {
-  return j > 0 ? g + ((base - n2) << 3) : w1 != 0 ? g + ((base + w1) << 3) : zero;
+  return j > 0 ? g + (((base - n2) >>> 0) << 3) : w1 != 0 ? g + (((base + w1) >>> 0) << 3) : zero;
 }
 function rowYp(x: number, j: number, n1: number, base: number, n2: number, w1: number, zero: number): number {
-  return j < n1 - 1 ? x + ((base + n2) << 3) : w1 != 0 ? x + ((base - w1) << 3) : zero;
+  return j < n1 - 1 ? x + (((base + n2) >>> 0) << 3) : w1 != 0 ? x + (((base - w1) >>> 0) << 3) : zero;
 }
 
 /**
@@ -1015,7 +1015,7 @@ function gsPlane(sys: number, lv: number, x: number, b: number, r: number, i: nu
     const row = i * n1 + j;
     const t1 = runHi(rn, row);
     const base = row * n2;
-    const off = base << 3;
+    const off = ((base) >>> 0) << 3;
     const gxp = gx + off, xxp = rowXp(x, i, n0, base, s1, zero);
     const gxm = rowXm(gx, i, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
     const gyp = gy + off, xyp = rowYp(x, j, n1, base, n2, w1, zero);
@@ -1051,10 +1051,10 @@ function gsPlaneMask(sys: number, lv: number, x: number, b: number, r: number, i
     const row = i * n1 + j;
     const t1 = ldI(rn, row + 1);
     const base = row * n2;
-    const off = base << 3;
+    const off = ((base) >>> 0) << 3;
     const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
     const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
-    const xr = x + off, br = b + off, mr = msk + (base << 2);
+    const xr = x + off, br = b + off, mr = msk + (((base) >>> 0) << 2);
     for (let t = ldI(rn, row); t < t1; t++) {
       const ks = ldI(pairs, t << 1), ke = runKe(pairs, t);
       for (let k = ks + ((color + i + j + ks) & 1); k < ke; k += 2) {
@@ -1081,7 +1081,7 @@ function applyAGrid(sys: number, lv: number, x: number, b: number, r: number, mo
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
       const base = (i * n1 + j) * n2;
-      const off = base << 3;
+      const off = ((base) >>> 0) << 3;
       const gxp = gx + off, xxp = rowXp(x, i, n0, base, s1, zero);
       const gxm = rowXm(gx, i, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
       const gyp = gy + off, xyp = rowYp(x, j, n1, base, n2, w1, zero);
@@ -1118,10 +1118,10 @@ function applyAMask(sys: number, lv: number, x: number, b: number, r: number): n
   for (let i = 0; i < n0; i++) {
     for (let j = 0; j < n1; j++) {
       const base = (i * n1 + j) * n2;
-      const off = base << 3;
+      const off = ((base) >>> 0) << 3;
       const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
       const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
-      const xr = x + off, rr = r + off, br = b + off, mr = msk + (base << 2);
+      const xr = x + off, rr = r + off, br = b + off, mr = msk + (((base) >>> 0) << 2);
       for (let k = 0; k < n2; k++) {
         const mk = ldI(mr, k);
         const v = ldF(br, k) - ((mk >> M_DSHIFT) * ldF(xr, k) - rowSumMask(mk, xr, xxp, xxm, xyp, xym, k, n2, w2));
@@ -1144,12 +1144,12 @@ function resPlane(sys: number, lv: number, x: number, b: number, r: number, i: n
     const row = i * n1 + j;
     const t1 = runHi(rn, row);
     const base = row * n2;
-    const off = base << 3;
+    const off = ((base) >>> 0) << 3;
     const xxp = rowXp(x, i, n0, base, s1, zero), xxm = rowXm(x, i, base, s1, zero);
     const xyp = rowYp(x, j, n1, base, n2, w1, zero), xym = rowYm(x, j, base, n2, w1, zero);
     const xr = x + off, br = b + off, rr = r + off;
     if (mask) {
-      const mr = gP(sys, S_LMASK) + (base << 2);
+      const mr = gP(sys, S_LMASK) + (((base) >>> 0) << 2);
       for (let t = runLo(rn, row); t < t1; t++) {
         const ks = runStart(rn, pairs, t), ke = runEnd(rn, pairs, t, n2);
         for (let k = ks + ((color + i + j + ks) & 1); k < ke; k += 2) {
@@ -1185,12 +1185,12 @@ function mvPlane(sys: number, lv: number, p: number, q: number, i: number, acc: 
     const row = i * n1 + j;
     const t1 = ldI(rn, row + 1);
     const base = row * n2;
-    const off = base << 3;
+    const off = ((base) >>> 0) << 3;
     const xxp = rowXp(p, i, n0, base, s1, zero), xxm = rowXm(p, i, base, s1, zero);
     const xyp = rowYp(p, j, n1, base, n2, w1, zero), xym = rowYm(p, j, base, n2, w1, zero);
     const xr = p + off, qr = q + off;
     if (mask) {
-      const mr = gP(sys, S_LMASK) + (base << 2);
+      const mr = gP(sys, S_LMASK) + (((base) >>> 0) << 2);
       for (let t = ldI(rn, row); t < t1; t++) {
         const ke = runKe(pairs, t);
         for (let k = ldI(pairs, t << 1); k < ke; k++) {
@@ -1287,7 +1287,7 @@ function compactScatter(sys: number): void {
   const n2 = gI(lv, L_N2), rows = gI(lv, L_N0) * gI(lv, L_N1);
   const rn = gP(sys, S_RUNS), pairs = runPairs(rn, lv);
   const xs = gP(sys, S_XS), cx = gP(sys, S_CX);
-  memory.fill(xs, 0, gI(lv, L_N) << 3);
+  memory.fill(xs, 0, ((gI(lv, L_N)) >>> 0) << 3);
   for (let row = 0; row < rows; row++) {
     const t1 = ldI(rn, row + 1);
     for (let t = ldI(rn, row); t < t1; t++) {
@@ -1378,7 +1378,7 @@ function applyAC(sys: number, lv: number, x: number, b: number, r: number): numb
 /** Coarse right-hand side of a sparse level's cycle: the fine residual summed over each aggregate. */
 function restrictSum(fl: number, cl: number): void {
   const r = gP(fl, L_RW), cb = gP(cl, L_B), agg = gP(fl, L_AGG), nf = gI(fl, L_N);
-  memory.fill(cb, 0, gI(cl, L_N) << 3);
+  memory.fill(cb, 0, ((gI(cl, L_N)) >>> 0) << 3);
   for (let a = 0; a < nf; a++) { const g = ldI(agg, a); if (g >= 0) stF(cb, g, ldF(cb, g) + ldF(r, a)); }
 }
 
@@ -1539,7 +1539,7 @@ const PASS_RESTRICT = 4; //    fwdPass: r = b - A x into L_RW and its restrictio
 const PASS_PROLONG = 8; //     bwdPass: x += alpha * (level l+1's correction) first
 
 /** x = 0 on cells/nodes [lo, hi). */
-function zeroRange(x: number, lo: number, hi: number): void { memory.fill(x + (lo << 3), 0, (hi - lo) << 3); }
+function zeroRange(x: number, lo: number, hi: number): void { memory.fill(x + (((lo) >>> 0) << 3), 0, ((hi - lo) >>> 0) << 3); }
 
 /** b -= a q on cells/nodes [lo, hi); returns acc + the sum of the new b^2 (in order). */
 function axpyRange(b: number, q: number, a: number, lo: number, hi: number, acc: number): number {
@@ -1562,7 +1562,7 @@ function fwdPass(sys: number, l: number, q: number, a: number, what: number): nu
   const proper = properColours(lv);
   // black cells: the residual is formed with the update (their red neighbours are final)
   const rb: number = resid && proper ? r : 0;
-  if (resid) memory.fill(gP(cl, L_B), 0, gI(cl, L_N) << 3);
+  if (resid) memory.fill(gP(cl, L_B), 0, ((gI(cl, L_N)) >>> 0) << 3);
   let rr = 0.0;
   // the compact level writes every node in the sweep and its first (red) updates from a zero guess read no
   // neighbour, so x needs no zeroing there; the grid keeps cells outside the network at 0
@@ -1633,7 +1633,7 @@ function cyclePre(sys: number, l: number, q: number, a: number): void {
   if (l == nlev - 1) {
     if (q != 0) sF(sys, S_RR, axpyRange(b, q, a, 0, n, 0.0));
     if (isSparse(lv) && gP(lv, L_DENSE) != 0) { denseSolve(lv, x, b); return; }
-    memory.fill(x, 0, n << 3);
+    memory.fill(x, 0, ((n) >>> 0) << 3);
     const nc = gI(sys, S_NCOARSE);
     for (let s = 0; s < nc; s++) gsSweep(sys, lv, x, b, SWEEP_FORWARD, 1.0);
     for (let s = 0; s < nc; s++) gsSweep(sys, lv, x, b, SWEEP_REVERSE, 1.0);
@@ -1644,7 +1644,7 @@ function cyclePre(sys: number, l: number, q: number, a: number): void {
     // the first forward sweep from x = 0 writes every node (no zero fill); the last forms the colour-1
     // residuals with their updates; then colour 0's
     const proper = properColours(lv);
-    if (!proper || nsm == 0) memory.fill(x, 0, n << 3);
+    if (!proper || nsm == 0) memory.fill(x, 0, ((n) >>> 0) << 3);
     if (nsm > 1) {
       gsCSR(lv, x, b, proper ? FROM_ZERO : SWEEP_FORWARD, 0);
       for (let s = 2; s < nsm; s++) gsSweep(sys, lv, x, b, SWEEP_FORWARD, 1.0);
@@ -1841,7 +1841,7 @@ function tpSolvePCG(sys: number): number {
   let it = 0, st = TST_OK;
   if (res > rtol) {
     // q = 0 so that the first cycle's r -= 0 q leaves r as it is (S_Q held set-up work)
-    memory.fill(q, 0, n << 3);
+    memory.fill(q, 0, ((n) >>> 0) << 3);
     cyclePre(sys, 0, q, 0.0);
     cyclePost(sys, 0, q);
     let rz = gF(sys, S_RZ), a = 0.0, beta = 0.0, first = true, pending = false;
@@ -1906,21 +1906,13 @@ function tpSolveSOR(sys: number): number {
 }
 
 
-/** The twin as a `TransportKernels` object over a heap laid out like wasm memory. */
+/** The twin as a `TransportKernels` object over a heap laid out like wasm memory (the entry points of assembly/index.ts). */
 export function createTransportTwin(heap: Heap): TransportKernels {
-  const on = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => { bind(heap.buffer); return f(...a); };
-  return {
-    name: "ts",
-    heap,
-    tpBuild: on(tpBuild),
-    tpPercolate: on(tpPercolate),
-    tpDiag: on(tpDiag),
-    tpMask: on(tpMask),
-    tpCoarsen: on(tpCoarsen),
-    tpComponentLevels: on(tpComponentLevels),
-    tpInitGuess: on(tpInitGuess),
-    tpFlux: on(tpFlux),
-    tpSolveSOR: on(tpSolveSOR),
-    tpSolvePCG: on(tpSolvePCG),
-  };
+  const on =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      bind(heap.buffer);
+      return f(...a);
+    };
+  return { name: "ts", heap, tpBuild: on(tpBuild), tpPercolate: on(tpPercolate), tpDiag: on(tpDiag), tpMask: on(tpMask), tpCoarsen: on(tpCoarsen), tpComponentLevels: on(tpComponentLevels), tpInitGuess: on(tpInitGuess), tpFlux: on(tpFlux), tpSolveSOR: on(tpSolveSOR), tpSolvePCG: on(tpSolvePCG) };
 }
