@@ -2,6 +2,12 @@
 export { heapBase } from "./common/mem";
 export { demPrepare } from "./dem/integrate";
 export { demSetup, demStep, demForces, demBuild } from "./dem/step";
-export { tpBuild, tpPercolate, tpDiag, tpMask, tpCoarsen, tpComponentLevels, tpInitGuess, tpFlux, tpSolveSOR, tpSolvePCG } from "./transport/entry";
-export { mlMaxPoolGrad, mlBiasGrad, mlTile, mlDepthwiseBackpropInput, mlDepthwiseBackpropFilter, mlConvFilterGrad, mlReduceRows, mlBatchNorm, mlBinary } from "./ml/kernels";
+export {
+  tpBuild, tpPercolate, tpDiag, tpMask, tpCoarsen, tpComponentLevels, tpInitGuess, tpFlux, tpSolveSOR,
+  tpSolvePCG,
+} from "./transport/entry";
+export {
+  mlMaxPoolGrad, mlBiasGrad, mlTile, mlDepthwiseBackpropInput, mlDepthwiseBackpropFilter, mlConvFilterGrad,
+  mlReduceRows, mlBatchNorm, mlBinary,
+} from "./ml/kernels";
 export { cellStep, cellOcv } from "./cell/p2d";

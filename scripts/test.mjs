@@ -26,6 +26,7 @@ function walk(dir) {
 if (!filter || filter === "checks") {
   const checks = [
     ["lint (biome check)", join("node_modules", ".bin", "biome"), ["check"]],
+    ["lint (AssemblyScript line length)", process.execPath, ["scripts/check-lines.mjs"]],
     [
       "typecheck (tsc -p tsconfig.check.json)",
       process.execPath,

@@ -17,7 +17,8 @@ import { at, fold4 } from "./lanes";
 export function mlConvFilterGrad(p: usize): i32 {
   const B = gI(p, K_B), H = gI(p, K_H), W = gI(p, K_WD), C = gI(p, K_C), OH = gI(p, K_OH), OW = gI(p, K_OW);
   const KH = gI(p, K_KH), KW = gI(p, K_KW), SH = gI(p, K_SH), SW = gI(p, K_SW), O = gI(p, K_O);
-  if (B < 1 || H < 1 || W < 1 || C < 1 || OH < 1 || OW < 1 || KH < 1 || KW < 1 || SH < 1 || SW < 1 || O < 4 || (O & 3) != 0) return ML_BAD_SHAPE;
+  if (B < 1 || H < 1 || W < 1 || C < 1 || OH < 1 || OW < 1 || KH < 1 || KW < 1 || SH < 1 || SW < 1) return ML_BAD_SHAPE;
+  if (O < 4 || (O & 3) != 0) return ML_BAD_SHAPE;
   if ((OH - 1) * SH + KH > H || (OW - 1) * SW + KW > W) return ML_BAD_SHAPE; // the host pads x so taps stay inside
   const x = gP(p, K_X), dy = gP(p, K_DY), out = gP(p, K_OUT), tot = gP(p, K_WORK);
   const KC = KW * C, taps = KH * KC, SWC = SW * C, O16 = O & ~15;

@@ -1,6 +1,9 @@
 // The two depthwise-convolution gradients for the kernel pack (see kernels.ts).
 import { gI, gP } from "../common/mem";
-import { K_X, K_DY, K_OUT, K_W, K_WORK, K_B, K_H, K_WD, K_C, K_OH, K_OW, K_KH, K_KW, K_SH, K_SW, K_DH, K_DW, K_PT, K_PL, K_M, ML_OK, ML_BAD_SHAPE } from "./layout";
+import {
+  K_X, K_DY, K_OUT, K_W, K_WORK, K_B, K_H, K_WD, K_C, K_OH, K_OW, K_KH, K_KW, K_SH, K_SW, K_DH, K_DW, K_PT,
+  K_PL, K_M, ML_OK, ML_BAD_SHAPE,
+} from "./layout";
 import { at } from "./lanes";
 import { tapLo, tapHi, checkWindow } from "./window";
 

@@ -1,6 +1,9 @@
 // FusedBatchNorm and the broadcasting binary operations for the kernel pack (see kernels.ts).
 import { gI, gP, gF } from "../common/mem";
-import { K_X, K_OUT, K_WORK, K_C, K_ROWS, ML_OK, ML_BAD_SHAPE, K_A, K_OP, K_MODE_X, K_MODE_Y, K_Y, K_EPS, K_MEAN, K_VAR, K_GAMMA, K_BETA, ML_ADD, ML_SUB, ML_MUL, ML_DIV, ML_FULL, ML_ROW, ML_CHAN, ML_SCALAR, ML_BAD_OP } from "./layout";
+import {
+  K_X, K_OUT, K_WORK, K_C, K_ROWS, ML_OK, ML_BAD_SHAPE, K_A, K_OP, K_MODE_X, K_MODE_Y, K_Y, K_EPS, K_MEAN,
+  K_VAR, K_GAMMA, K_BETA, ML_ADD, ML_SUB, ML_MUL, ML_DIV, ML_FULL, ML_ROW, ML_CHAN, ML_SCALAR, ML_BAD_OP,
+} from "./layout";
 import { at } from "./lanes";
 
 /**

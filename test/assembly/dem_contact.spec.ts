@@ -15,7 +15,9 @@ function putP(sys: usize, slot: i32, p: usize): void { store<u32>(sys + (<usize>
 function arr(bytes: i32): usize { const p = heap.alloc(<usize>bytes); memory.fill(p, 0, <usize>bytes); return p; }
 
 function f64At(sys: usize, slot: i32, i: i32): f64 { return load<f64>(<usize>load<u32>(sys + (<usize>slot << 3)) + (<usize>i << 3)); }
-function setF64(sys: usize, slot: i32, i: i32, v: f64): void { store<f64>(<usize>load<u32>(sys + (<usize>slot << 3)) + (<usize>i << 3), v); }
+function setF64(sys: usize, slot: i32, i: i32, v: f64): void {
+  store<f64>(<usize>load<u32>(sys + (<usize>slot << 3)) + (<usize>i << 3), v);
+}
 
 /** n particles of nmat materials (all E, NU, rho 4720), e = 1 (no damping), mu = 0.3, hertz, no walls. */
 function makeSystem(n: i32, cap: i32, nmat: i32 = 1): usize {
@@ -157,7 +159,9 @@ describe("f64x2 contact pass vs its scalar reference", () => {
       const hy = <usize>load<u32>(sys + (<usize>L.P_HY << 3));
       const hz = <usize>load<u32>(sys + (<usize>L.P_HZ << 3));
       const snapH = arr(nc * 24);
-      memory.copy(snapH, hx, <usize>(nc * 8)); memory.copy(snapH + <usize>(nc * 8), hy, <usize>(nc * 8)); memory.copy(snapH + <usize>(nc * 16), hz, <usize>(nc * 8));
+      memory.copy(snapH, hx, <usize>(nc * 8));
+      memory.copy(snapH + <usize>(nc * 8), hy, <usize>(nc * 8));
+      memory.copy(snapH + <usize>(nc * 16), hz, <usize>(nc * 8));
       memory.fill(<usize>load<u32>(sys + (<usize>L.P_FX << 3)), 0, <usize>(n * 8));
       memory.fill(<usize>load<u32>(sys + (<usize>L.P_TZ << 3)), 0, <usize>(n * 8));
       pairForces(sys, 1, 0);
@@ -166,7 +170,9 @@ describe("f64x2 contact pass vs its scalar reference", () => {
       memory.copy(tSimd, <usize>load<u32>(sys + (<usize>L.P_TZ << 3)), <usize>(n * 8));
       memory.copy(hSimd, hx, <usize>(nc * 8));
       // scalar pass on the same contact list from the same history
-      memory.copy(hx, snapH, <usize>(nc * 8)); memory.copy(hy, snapH + <usize>(nc * 8), <usize>(nc * 8)); memory.copy(hz, snapH + <usize>(nc * 16), <usize>(nc * 8));
+      memory.copy(hx, snapH, <usize>(nc * 8));
+      memory.copy(hy, snapH + <usize>(nc * 8), <usize>(nc * 8));
+      memory.copy(hz, snapH + <usize>(nc * 16), <usize>(nc * 8));
       memory.fill(<usize>load<u32>(sys + (<usize>L.P_FX << 3)), 0, <usize>(n * 8));
       memory.fill(<usize>load<u32>(sys + (<usize>L.P_TZ << 3)), 0, <usize>(n * 8));
       expect(pairContactsScalar(sys, nc, 1, 0)).toBe(L.ST_OK);
