@@ -169,6 +169,7 @@ export function register(program: Command): void {
         const r = transport(k, v, { phase: sigma ? undefined : o.phase, sigma_S_m: sigma, axis, periodic, solver });
         const doc = {
           kind: "assbkit.transport",
+          format: 1,
           version: VERSION,
           volume: file,
           voxelSize_m: v.voxelSize_m,

@@ -54,9 +54,13 @@ export interface CompactRestartFile {
   state: RestartState;
 }
 
+/** Layout version of stageN_summary.json and summary.json; raise it when a reader of the old layout would misread them. */
+export const SUMMARY_FORMAT = 1;
+
 /** The per-stage summary (`stageN_summary.json`); summary.json lists these for all finished stages. */
 export interface StageSummary {
   kind: "assbkit.compact.stage";
+  format: number;
   version: string;
   /** 1-based */
   stage: number;
@@ -74,10 +78,11 @@ export interface StageSummary {
 
 export interface CompactSummary {
   kind: "assbkit.compact.result";
+  format: number;
   version: string;
   seed: number;
   config: CompactConfig;
-  stages: Omit<StageSummary, "kind" | "identity">[];
+  stages: Omit<StageSummary, "kind" | "identity" | "format">[];
   warnings: string[];
   /** compute time of all stages, summed over the runs that produced them */
   wallClock_s: number;
@@ -222,6 +227,7 @@ export async function writeStageOutputs(
   const steps = "steps" in st ? st.steps : 0;
   const summary: StageSummary = {
     kind: "assbkit.compact.stage",
+    format: SUMMARY_FORMAT,
     version: VERSION,
     stage: index + 1,
     type: st.type,
@@ -318,6 +324,10 @@ export function readStageSummary(dir: string, stage: number, cfg: CompactConfig,
   const s = readJson(path, "stage summary") as StageSummary;
   if (s?.kind !== "assbkit.compact.stage" || s.stage !== stage)
     throw new ConfigError(`${path}: not the summary of stage ${stage} of an assbkit compaction; rerun without --resume`);
+  if (s.format !== SUMMARY_FORMAT)
+    throw new ConfigError(
+      `${path}: stage summary format ${JSON.stringify(s.format)} (assbkit ${s.version}); this assbkit ${VERSION} reads format ${SUMMARY_FORMAT}; rerun without --resume`,
+    );
   const diff = identityDifference(s.identity, caseIdentity(cfg, stage, readText), cfg);
   if (diff) throw new ConfigError(`${path}: written for another case: ${diff}; rerun without --resume`);
   return s;
@@ -325,11 +335,12 @@ export function readStageSummary(dir: string, stage: number, cfg: CompactConfig,
 
 /** Step 5: summary.json as the union of the summaries of stages 1..N. */
 export function writeCompactSummary(dir: string, cfg: CompactConfig, stageSummaries: StageSummary[], extraFiles: string[]): CompactSummary {
-  const stages = stageSummaries.map(({ kind: _k, identity: _i, ...rest }) => rest);
+  const stages = stageSummaries.map(({ kind: _k, identity: _i, format: _f, ...rest }) => rest);
   const wall = stages.reduce((a, s) => a + s.wallClock_s, 0);
   const work = stages.reduce((a, s) => a + s.particleSteps_per_s * s.wallClock_s, 0);
   const summary: CompactSummary = {
     kind: "assbkit.compact.result",
+    format: SUMMARY_FORMAT,
     version: VERSION,
     seed: cfg.case.seed,
     config: cfg,

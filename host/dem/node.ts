@@ -36,6 +36,8 @@ export function writeDemResult(dir: string, r: DemResult): string[] {
   ];
   const summary = {
     kind: r.kind,
+    // layout version of summary.json (raise it when a reader of the old layout would misread it)
+    format: 1,
     version: r.version,
     seed: r.seed,
     backend: r.backend,

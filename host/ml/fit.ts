@@ -28,6 +28,8 @@ export interface FitSpec {
 
 export interface TrainResult {
   kind: "assbkit.train";
+  /** layout version of result.json */
+  format: number;
   version: string;
   seed: number;
   backend: string;
@@ -73,6 +75,7 @@ export async function fitDataset(
   const metric = (s: Scaled) => (s.n > 0 ? evaluate(model, s, scalers.output, batch) : []);
   const result: TrainResult = {
     kind: "assbkit.train",
+    format: 1,
     version: VERSION,
     seed: opts.seed,
     backend: tf.getBackend(),

@@ -9,8 +9,12 @@ import { scalersFromJSON, type Scalers, type ScalersJson } from "./scalers.js";
 import type { ModelOptions } from "./models.js";
 
 /** assb-model.json: what a saved model needs besides its tfjs files. */
+/** Layout version of assb-model.json; a file without one was written before the field existed (same layout, 1). */
+export const MODEL_META_FORMAT = 1;
+
 export interface AssbModelMeta {
   kind: "assbkit.model";
+  format?: number;
   version: string;
   model: ModelOptions;
   /** per-sample input shape: [d] for tables, [h, w, 1] for images */
@@ -33,6 +37,10 @@ export interface LoadedModel {
 export function fromMeta(model: TF.LayersModel, meta: AssbModelMeta): LoadedModel {
   if (meta?.kind !== "assbkit.model")
     throw new ConfigError(`model: assb-model.json has kind ${JSON.stringify(meta?.kind)}, expected "assbkit.model"`);
+  if ((meta.format ?? 1) !== MODEL_META_FORMAT)
+    throw new ConfigError(
+      `model: assb-model.json format = ${JSON.stringify(meta.format)} (assbkit ${meta.version}): expected format ${MODEL_META_FORMAT}; read it with a newer assbkit`,
+    );
   return { model, scalers: scalersFromJSON(meta.scalers), meta };
 }
 

@@ -16,7 +16,7 @@ import { safeFileName } from "./names.js";
 import { VERSION } from "../version.js";
 import { scalersToJSON, type Scalers } from "./scalers.js";
 import type { ModelOptions } from "./models.js";
-import { fromMeta, type AssbModelMeta, type LoadedModel } from "./predict.js";
+import { fromMeta, MODEL_META_FORMAT, type AssbModelMeta, type LoadedModel } from "./predict.js";
 
 export { predict, type LoadedModel, type AssbModelMeta } from "./predict.js";
 
@@ -63,6 +63,7 @@ export async function saveModel(dir: string, model: TF.LayersModel, info: SaveIn
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1).map((v) => v ?? 1);
   const meta: AssbModelMeta = {
     kind: "assbkit.model",
+    format: MODEL_META_FORMAT,
     version: VERSION,
     model: info.model,
     inputShape,

@@ -16,6 +16,7 @@ import {
   readRestartFile,
   runCompactToDir,
   RESTART_FORMAT,
+  SUMMARY_FORMAT,
   type CompactSummary,
 } from "../../host/dem/compact_io.js";
 import { demoCase } from "../../host/dem/demo.js";
@@ -186,6 +187,18 @@ test("--resume after the last restart file writes the final particles.csv and su
   assert.is(readFileSync(join(dir, "particles.packing.json"), "utf8"), sidecar, "the same box (wall positions) and periodicity");
   assert.equal(readdirSync(dir).sort(), listing);
   assert.equal(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")), summary);
+  assert.is(summary.format, SUMMARY_FORMAT);
+  // a stage summary of another layout is refused on resume, naming the file and the formats
+  const s1 = join(dir, "stage1_summary.json");
+  writeFileSync(s1, JSON.stringify({ ...JSON.parse(readFileSync(s1, "utf8")), format: 99 }));
+  rmSync(join(dir, "summary.json"));
+  try {
+    await runCompactToDir(k, cfg, dir, { resume: true });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, /stage1_summary\.json: stage summary format 99 .* reads format 1; rerun without --resume/);
+  }
 });
 
 test("--resume refuses a damaged restart state, a restart beyond the config's stages, and a folder without restarts", async () => {

@@ -18,6 +18,7 @@ import { tableDataset } from "../../host/ml/data.js";
 import { fitDataset, regressionMetrics, train } from "../../host/ml/train.js";
 import { buildModelC } from "../../host/ml/models.js";
 import { ConfigError } from "../../host/config/errors.js";
+import { fromMeta, MODEL_META_FORMAT, type AssbModelMeta } from "../../host/ml/predict.js";
 import { ROOT } from "../helpers.js";
 
 await initMl();
@@ -177,6 +178,28 @@ test("resume without a checkpoint is refused, naming the folder (library and run
   const cfg = parseTrainConfig({ model: { kind: "C" }, data: { type: "csv", file: "missing.csv", inputs: ["x"], outputs: ["y"] } });
   e = await rejection(runTrainConfig(cfg, { outDir: join(root, "fresh"), baseDir: root, resume: true }));
   assert.match(e.message, /^--resume: no checkpoint in .*fresh[\\/]checkpoint \(checkpoint\.bin is missing\); run without --resume first/);
+});
+
+test("assb-model.json carries its format; another one is refused, one without (written before the field) is read", () => {
+  const meta = {
+    kind: "assbkit.model",
+    version: "0.1.0",
+    model: {},
+    inputShape: [4],
+    inputNames: [],
+    outputNames: [],
+    scalers: { input: [], output: [] },
+  } as unknown as AssbModelMeta;
+  assert.is(MODEL_META_FORMAT, 1);
+  assert.throws(
+    () => fromMeta({} as never, { ...meta, format: 2 }),
+    /assb-model\.json format = 2 \(assbkit 0\.1\.0\): expected format 1; read it with a newer assbkit/,
+  );
+  try {
+    fromMeta({} as never, meta);
+  } catch (e) {
+    assert.not.match((e as Error).message, /format/, "a file without a format is the same layout");
+  }
 });
 
 test.run();
