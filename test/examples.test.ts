@@ -12,6 +12,16 @@ import { ROOT } from "./helpers.js";
 
 const example = join(ROOT, "examples/pipeline.ts");
 
+/** Type-checks a file as a user's project would (strict, Node ESM), "assbkit" resolving to the built package. */
+function typecheckAsUser(file: string): void {
+  const flags = ["--noEmit", "--strict", "--skipLibCheck", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext"];
+  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), ...flags, "--types", "node", file], {
+    encoding: "utf8",
+    cwd: ROOT,
+  });
+  assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+}
+
 test("examples/pipeline.ts: short, imports only from the package, and type-checks against its published types", () => {
   const src = readFileSync(example, "utf8");
   const code = src.split("\n").filter((l) => l.trim() && !/^\s*(\/\*\*|\*|\/\/)/.test(l));
@@ -20,26 +30,7 @@ test("examples/pipeline.ts: short, imports only from the package, and type-check
     [...src.matchAll(/from "([^"]+)"/g)].map((m) => m[1]),
     ["assbkit"],
   );
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/typescript/bin/tsc"),
-      "--noEmit",
-      "--strict",
-      "--skipLibCheck",
-      "--target",
-      "es2022",
-      "--module",
-      "nodenext",
-      "--moduleResolution",
-      "nodenext",
-      "--types",
-      "node",
-      example,
-    ],
-    { encoding: "utf8", cwd: ROOT },
-  );
-  assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+  typecheckAsUser(example);
 });
 
 test("examples/pipeline.ts: pack -> press -> voxelize -> transport -> cell runs end to end", () => {
@@ -72,26 +63,7 @@ test("README: the 'Start here' library example type-checks against the published
     file,
     `${block![1]}\nconsole.log(JSON.stringify({ n: packed.particles.id.length, am: section.amFraction, tau: se.tauFactor, q: cell.steps[0].capacity_Ah_m2 }));\n`,
   );
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/typescript/bin/tsc"),
-      "--noEmit",
-      "--strict",
-      "--skipLibCheck",
-      "--target",
-      "es2022",
-      "--module",
-      "nodenext",
-      "--moduleResolution",
-      "nodenext",
-      "--types",
-      "node",
-      file,
-    ],
-    { encoding: "utf8", cwd: ROOT },
-  );
-  assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+  typecheckAsUser(file);
   const r = spawnSync(process.execPath, ["--import", "tsx", file], { encoding: "utf8", cwd: ROOT });
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!);

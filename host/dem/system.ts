@@ -9,6 +9,7 @@ import * as L from "../../assembly/dem/layout.js";
 import type { SystemInit } from "./system_init.js";
 import { statusError } from "./system_status.js";
 import { type RestartState, loadRestart, saveRestart } from "./system_restart.js";
+import { PARTICLE_F64 } from "./system_init.js";
 import { type WallPatch, type WallView, patchWall, readWall, wallSideOf, writeWall } from "./system_walls.js";
 import { type ContactList, readContacts } from "./system_contacts.js";
 
@@ -18,36 +19,6 @@ export type { RestartState } from "./system_restart.js";
 export type { WallPatch, WallView } from "./system_walls.js";
 export type { ContactList } from "./system_contacts.js";
 
-const PARTICLE_F64 = [
-  L.P_X,
-  L.P_Y,
-  L.P_Z,
-  L.P_VX,
-  L.P_VY,
-  L.P_VZ,
-  L.P_WX,
-  L.P_WY,
-  L.P_WZ,
-  L.P_FX,
-  L.P_FY,
-  L.P_FZ,
-  L.P_TX,
-  L.P_TY,
-  L.P_TZ,
-  L.P_R,
-  L.P_MASS,
-  L.P_DTFM,
-  L.P_DTIR,
-  L.P_XR,
-  L.P_YR,
-  L.P_ZR,
-  L.P_WXX,
-  L.P_WYY,
-  L.P_WZZ,
-  L.P_WXY,
-  L.P_WXZ,
-  L.P_WYZ,
-];
 const PAIR_F64 = [L.P_HX, L.P_HY, L.P_HZ, L.P_HX2, L.P_HY2, L.P_HZ2, L.P_CDN, L.P_CFN, L.P_CFTX, L.P_CFTY, L.P_CFTZ];
 
 export class DemSystem {

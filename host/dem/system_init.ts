@@ -3,8 +3,41 @@
  * resolver (resolve.ts) produces it from a case file; tests and benches may build one directly.
  */
 import type { PairTable } from "./materials.js";
+import * as L from "../../assembly/dem/layout.js";
 
 /** How a wall moves: fixed, at a set velocity, servo-controlled on its normal load, or switched off. */
+/** Every f64 per-particle array of the memory map (allocated by the system, all saved in a restart). */
+export const PARTICLE_F64 = [
+  L.P_X,
+  L.P_Y,
+  L.P_Z,
+  L.P_VX,
+  L.P_VY,
+  L.P_VZ,
+  L.P_WX,
+  L.P_WY,
+  L.P_WZ,
+  L.P_FX,
+  L.P_FY,
+  L.P_FZ,
+  L.P_TX,
+  L.P_TY,
+  L.P_TZ,
+  L.P_R,
+  L.P_MASS,
+  L.P_DTFM,
+  L.P_DTIR,
+  L.P_XR,
+  L.P_YR,
+  L.P_ZR,
+  L.P_WXX,
+  L.P_WYY,
+  L.P_WZZ,
+  L.P_WXY,
+  L.P_WXZ,
+  L.P_WYZ,
+];
+
 export type WallMode = "fixed" | "velocity" | "servo" | "off";
 
 export interface WallInit {

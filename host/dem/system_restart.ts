@@ -7,6 +7,7 @@ import * as L from "../../assembly/dem/layout.js";
 import { toBase64, f64FromBase64, i32FromBase64 } from "../io/b64.js";
 import { VERSION } from "../version.js";
 import type { DemSystem } from "./system.js";
+import { PARTICLE_F64 } from "./system_init.js";
 
 /**
  * Restart state: everything the kernels need to continue bit for bit (arrays as base64 bytes), plus the
@@ -24,36 +25,8 @@ export interface RestartState {
   walls: { block: string; hx: string; hy: string; hz: string }[];
 }
 
-const RESTART_F64 = [
-  L.P_X,
-  L.P_Y,
-  L.P_Z,
-  L.P_VX,
-  L.P_VY,
-  L.P_VZ,
-  L.P_WX,
-  L.P_WY,
-  L.P_WZ,
-  L.P_FX,
-  L.P_FY,
-  L.P_FZ,
-  L.P_TX,
-  L.P_TY,
-  L.P_TZ,
-  L.P_R,
-  L.P_MASS,
-  L.P_DTFM,
-  L.P_DTIR,
-  L.P_XR,
-  L.P_YR,
-  L.P_ZR,
-  L.P_WXX,
-  L.P_WYY,
-  L.P_WZZ,
-  L.P_WXY,
-  L.P_WXZ,
-  L.P_WYZ,
-];
+// a restart saves every f64 particle array: the integrator's half-step factors and the virial included
+const RESTART_F64 = PARTICLE_F64;
 const RESTART_HEADER_F = [L.H_DT, L.H_SKIN, L.H_TIME, L.H_STEP, L.H_RMAX, L.H_MAXDISP2, L.H_MAX_OVERLAP, L.H_MAX_STEPDISP, L.H_INERTIA];
 const RESTART_HEADER_I = [L.H_PERX, L.H_PERY, L.H_NREBUILD, L.H_FORCE_REBUILD];
 const WALL_POINTER_SLOTS = [L.W_HX, L.W_HY, L.W_HZ];
