@@ -5,6 +5,8 @@ import { loadCore, type Kernels } from "../host/core/wasm.js";
 import { ArrayHeap } from "../host/core/heap.js";
 import { createTwin } from "../host/dem/twin.js";
 import { parseCsv } from "../host/io/csv.js";
+import { ConfigError } from "../host/config/errors.js";
+import * as assert from "uvu/assert";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const fixture = (p: string) => `${ROOT}fixtures/${p}`;
@@ -41,4 +43,16 @@ export function column(t: { columns: string[]; rows: number[][] }, name: string)
   const c = t.columns.indexOf(name);
   if (c < 0) throw new Error(`no column ${name} in ${t.columns.join(",")}`);
   return t.rows.map((r) => r[c]);
+}
+
+/** Asserts that `f` throws a ConfigError (the one-line input error) whose message matches `re`. */
+export function expectConfigError(f: () => unknown, re: RegExp): void {
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, re);
+    return;
+  }
+  assert.unreachable(`no ConfigError (expected ${re})`);
 }

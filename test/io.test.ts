@@ -1,13 +1,14 @@
 /** Output formats: legacy VTK particles, CSV round trip, atomic writes. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { expectConfigError } from "./helpers.js";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { particlesVtk } from "../host/io/vtk.js";
 import { parseCsv, toCsv, numericColumns } from "../host/io/csv.js";
 import { writeFileAtomic, prepareOutDir, prepareOutFile, cleanTemporaries } from "../host/io/atomic.js";
-import { ConfigError, fsError } from "../host/config/errors.js";
+import { fsError } from "../host/config/errors.js";
 
 test("VTK: points, vertices, vectors from x/y/z triples, scalars and material codes", () => {
   const v = particlesVtk({
@@ -70,16 +71,7 @@ test("CSV: reads back the quoted fields toCsv writes (commas, quotes, newlines, 
   );
 });
 
-const refuses = (f: () => unknown, re: RegExp) => {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable("accepted");
-};
+const refuses = expectConfigError;
 
 test("CSV: empty, truncated, ragged and non-numeric files are one-line ConfigErrors naming file, row and column", () => {
   refuses(() => parseCsv("", "e.csv"), /^e\.csv: empty file; expected a header row/);

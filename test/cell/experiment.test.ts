@@ -3,8 +3,9 @@
  *  partial results of a failed step, readable numbers in terminations, and the voltage-capacity plot. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { expectConfigError } from "../helpers.js";
 import { loadCore } from "../../host/core/wasm.js";
-import { ConfigError, NotConvergedError } from "../../host/config/errors.js";
+import { NotConvergedError } from "../../host/config/errors.js";
 import { loadCellParams, resolveCellParams } from "../../host/cell/params.js";
 import { runExperiment, CellSolveError, type CellResult } from "../../host/cell/model.js";
 import { UniformParticles, type ParticleStep, type SurfaceResponse } from "../../host/cell/particle.js";
@@ -13,16 +14,7 @@ import { renderPng } from "../../host/plot/render.js";
 
 const k = await loadCore();
 const rp = resolveCellParams(loadCellParams("Asheri2023"));
-const throwsConfig = (f: () => unknown, re: RegExp) => {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable("no error");
-};
+const throwsConfig = expectConfigError;
 
 test("safety limits: 'Discharge at 2 C for 1 hour' ends at the set's 3.0 V lower cut-off (it ran to -0.585 V), recorded as termination and warning", () => {
   const r = runExperiment(k, rp, "Discharge at 2 C for 1 hour; Rest for 5 minutes");

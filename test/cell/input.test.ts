@@ -1,11 +1,11 @@
 /** Bad input to the cell model gets clear errors; the experiment grammar parses the PyBaMM phrases. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { expectConfigError } from "../helpers.js";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { loadCore } from "../../host/core/wasm.js";
-import { ConfigError } from "../../host/config/errors.js";
 import { loadCellParams, resolveCellParams } from "../../host/cell/params.js";
 import {
   parseExperiment,
@@ -18,16 +18,7 @@ import {
 import { runExperiment } from "../../host/cell/model.js";
 
 const k = await loadCore();
-const throwsConfig = (f: () => unknown, re: RegExp) => {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable("no error");
-};
+const throwsConfig = expectConfigError;
 
 test("experiment strings: PyBaMM phrases, rates, durations, repeated cycles", () => {
   const s = parseExperiment("Discharge at 1C until 3.0 V; Charge at C/2 until 4.2 V; Hold at 4.2 V until C/20; Rest for 10 minutes");

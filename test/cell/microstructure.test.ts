@@ -3,8 +3,8 @@
  *  refusals, and the whole pipeline voxelize -> transport (SE, AM) -> surface -> 1C discharge. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { expectConfigError } from "../helpers.js";
 import { loadCore } from "../../host/core/wasm.js";
-import { ConfigError } from "../../host/config/errors.js";
 import { loadCellParams, resolveCellParams } from "../../host/cell/params.js";
 import { runExperiment } from "../../host/cell/model.js";
 import { fromMicrostructure } from "../../host/cell/microstructure.js";
@@ -40,16 +40,7 @@ const surface = (dSca_m: number): SurfaceStats => ({
   specificSurface_per_m: {},
   specificAmSe_per_m: 1e5,
 });
-const refused = (f: () => unknown, re: RegExp) => {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable("no error");
-};
+const refused = expectConfigError;
 
 test("hand-made inputs: SE eps 0.3, tau 2 -> kappa_eff = 0.15 kappa; AM eps 0.6, tau 1.5 -> sigma_eff = 0.4 sigma; R = D_SCA / 2; provenance recorded", () => {
   const m = { se: result("SE", 0.3, 2), am: result("AM", 0.6, 1.5), surface: surface(4e-6) };

@@ -10,8 +10,7 @@ import { generatePacking, parsePackSpec } from "../../host/pack/pack.js";
 import { writePacking, readPacking } from "../../host/pack/node.js";
 import { DEFAULT_TYPES, type Packing } from "../../host/pack/packing.js";
 import { readVolume } from "../../host/transport/volume.js";
-import { ConfigError } from "../../host/config/errors.js";
-import { relErr, ROOT } from "../helpers.js";
+import { expectConfigError, relErr, ROOT } from "../helpers.js";
 
 const h = 0.5e-6;
 const count = (d: Uint8Array, c: number) => d.reduce((a, x) => a + (x === c ? 1 : 0), 0);
@@ -100,16 +99,7 @@ test("voxelize(packing): the box and periodicity come from the packing, not from
 });
 
 test("voxelize(packing): refuses 2D packings, particles outside the box, materials without a phase", () => {
-  const thrown = (f: () => unknown, re: RegExp) => {
-    try {
-      f();
-    } catch (e) {
-      assert.instance(e, ConfigError);
-      assert.match((e as Error).message, re);
-      return;
-    }
-    assert.unreachable();
-  };
+  const thrown = expectConfigError;
   thrown(() => voxelize(packing({ particles: one(10e-6, 10e-6), dimension: 2 })), /dimension = 2: expected a 3D packing of spheres/);
   thrown(() => voxelize(packing({ particles: one(1, 10e-6) })), /particle 1 x_m = 1: expected a centre inside the box \[0, 0\.00002\]/);
   thrown(() => voxelize(packing({ particles: one(10e-6, 10e-6, "CB") })), /material = "CB": expected a material with a phase/);
