@@ -12,9 +12,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { translate } from "./twin-translate.mjs";
+import { contactFiles } from "./gen-contact.mjs";
 
 const COMMON =
   "\n// Whole-buffer views, re-bound whenever the heap's buffer changes (growth).\nlet F64 = new Float64Array(0);\nlet I32 = new Int32Array(0);\nlet U32 = new Uint32Array(0);\nlet U8 = new Uint8Array(0);\nlet F32 = new Float32Array(0);\nfunction bind(buf: ArrayBuffer): void {\n  if (U8.buffer !== buf || U8.byteLength !== buf.byteLength) {\n    F64 = new Float64Array(buf, 0, buf.byteLength >>> 3);\n    I32 = new Int32Array(buf, 0, buf.byteLength >>> 2);\n    U32 = new Uint32Array(buf, 0, buf.byteLength >>> 2);\n    U8 = new Uint8Array(buf);\n    F32 = new Float32Array(buf, 0, buf.byteLength >>> 2);\n  }\n}\n// the AssemblyScript builtins used by the kernels, over the bound buffer\nconst memory = {\n  copy(dst: number, src: number, bytes: number): void { U8.copyWithin(dst, src, src + bytes); },\n  fill(dst: number, value: number, bytes: number): void { U8.fill(value, dst, dst + bytes); },\n};\nfunction gI(sys: number, slot: number): number { return I32[(sys >>> 2) + slot * 2]; }\nfunction sI(sys: number, slot: number, v: number): void { I32[(sys >>> 2) + slot * 2] = v; }\nfunction gF(sys: number, slot: number): number { return F64[(sys >>> 3) + slot]; }\nfunction sF(sys: number, slot: number, v: number): void { F64[(sys >>> 3) + slot] = v; }\nfunction gP(sys: number, slot: number): number { return U32[(sys >>> 2) + slot * 2]; }\nfunction sP(sys: number, slot: number, p: number): void { U32[(sys >>> 2) + slot * 2] = p; }\nfunction ldF(p: number, i: number): number { return F64[(p >>> 3) + i]; }\nfunction stF(p: number, i: number, v: number): void { F64[(p >>> 3) + i] = v; }\nfunction ldI(p: number, i: number): number { return I32[(p >>> 2) + i]; }\nfunction select(a: number, b: number, cond: boolean): number { return cond ? a : b; }\nfunction stI(p: number, i: number, v: number): void { I32[(p >>> 2) + i] = v; }\nfunction ldB(p: number, i: number): number { return U8[p + i]; }\nfunction stB(p: number, i: number, v: number): void { U8[p + i] = v; }\nfunction ldS(p: number, i: number): number { return F32[(p >>> 2) + i]; }\nfunction stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }\n\n";
+
+let stale = false;
+// generated kernel sources first (the dem target lists the contact folder when it loads)
+for (const [path, text] of contactFiles()) emit(path, text);
 
 // one file per kernel family (scripts/twin-targets/<family>.mjs), so each family's sources are listed beside nothing else
 const TARGETS = await Promise.all(["dem", "transport", "cell"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default));
@@ -105,7 +110,6 @@ function factory(t) {
   ].join("\n");
 }
 
-let stale = false;
 for (const t of TARGETS) {
   let body = t.sources.map((f) => `// ---- twin of ${f} ----\n` + translate(readFileSync(f, "utf8"), f)).join("\n");
   // a target may rewrite its translated kernels further (dem: inlines its contact law as asc does)

@@ -117,5 +117,6 @@ export function translate(src, file) {
   refuseUntranslatable(s, file);
   s = s.replace(/:\s*(f64|i32|u32|usize|bool|void)\b/g, (_, t) => (t === "void" ? ": void" : t === "bool" ? ": boolean" : ": number"));
   s = s.replaceAll("export function", "function");
+  s = s.replace(/^export const /gm, "const ");
   return s;
 }

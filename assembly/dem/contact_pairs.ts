@@ -11,7 +11,8 @@ import {
   P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_KT, P_T_MU,
   P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
-import { normalScale, dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./contact/law";
+import { normalScale } from "./contact/dispatch";
+import { dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./contact/law";
 
 /** Contact forces of the nc touching pairs (k, i) in P_CK/P_CI; returns the status. */
 export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32): i32 {

@@ -15,7 +15,8 @@ import {
   P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
 import { g2, s2 } from "./contact/lanes";
-import { normalScale2, dampingRoot2, normalForce2, tangentialUpdate2, tangentialForce2 } from "./contact/law";
+import { normalScale2 } from "./contact/dispatch";
+import { dampingRoot2, normalForce2, tangentialUpdate2, tangentialForce2 } from "./contact/law";
 
 @inline function addTo(p: usize, i: i32, v: f64): void { stF(p, i, ldF(p, i) + v); }
 @inline function subFrom(p: usize, i: i32, v: f64): void { stF(p, i, ldF(p, i) - v); }

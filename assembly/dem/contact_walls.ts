@@ -8,7 +8,8 @@ import {
   W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MAT, W_MODE, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ,
   ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
-import { normalScale, dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./contact/law";
+import { normalScale } from "./contact/dispatch";
+import { dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./contact/law";
 
 /** Particle-wall forces for every planar wall (wall: infinite radius and mass, R* = R_i, m* = m_i). */
 export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {

@@ -108,14 +108,11 @@ export const P_T_DN = 95; //     f64[NMAT^2] DN (hertz: -2 sqrt(5/6) beta sqrt(2
 export const P_T_DT = 96; //     f64[NMAT^2] DT (hertz: -2 sqrt(5/6) beta sqrt(8 G*) [Pa^0.5])
 export const HEADER_SLOTS = 104;
 
-// ---- contact sub-model ids (P_T_MODEL), one per registry entry of host/dem/materials.ts ----
+// ---- contact sub-model ids (P_T_MODEL): the ids themselves are generated, one per sub-model file, in
+// contact/models.ts (scripts/gen-twin.mjs); the word packs normal | damping << 8 | tangential << 16 ----
 export const MODEL_SHIFT_DAMPING = 8;
 export const MODEL_SHIFT_TANGENTIAL = 16;
 export const MODEL_MASK = 255;
-export const NORMAL_HERTZ = 0; //          contact/normal_hertz.ts
-export const NORMAL_HOOKE = 1; //          contact/normal_hooke.ts
-export const DAMPING_RESTITUTION = 0; //   contact/damping_restitution.ts
-export const TANGENTIAL_HISTORY = 0; //    contact/tangential_history.ts
 
 // ---- one planar wall: the plane coordinate[axis] = pos, particles on the side `side` ----
 export const W_AXIS = 0; //   i32 0/1/2

@@ -4,6 +4,7 @@
  * createBetaEff); paper 000 eq 3 and 5.
  */
 import * as L from "../../assembly/dem/layout.js";
+import * as M from "../../assembly/dem/contact/models.js";
 import { ConfigError } from "../config/errors.js";
 
 export interface Material {
@@ -143,7 +144,7 @@ export const CONTACT_MODELS: {
   normal: {
     hertz: {
       name: "hertz",
-      id: L.NORMAL_HERTZ,
+      id: M.NORMAL_HERTZ,
       description: "Hertz spring: contact scale a = sqrt(R* dn), k_n = 4/3 Y* a (F = 4/3 Y* sqrt(R*) dn^1.5), k_t = 8 G* a",
       reference: "LIGGGHTS 3.8.0 normal_model_hertz.h; paper 000 eq 6, 10, 11; assembly/dem/contact/normal_hertz.ts",
       coefficients: { youngsModulus_Pa: YOUNGS_MODULUS, poissonRatio: POISSON_RATIO },
@@ -154,7 +155,7 @@ export const CONTACT_MODELS: {
     },
     hooke: {
       name: "hooke",
-      id: L.NORMAL_HOOKE,
+      id: M.NORMAL_HOOKE,
       description:
         "linear spring k_n = 16/15 sqrt(R*) Y* (15 m* V^2/(16 sqrt(R*) Y*))^(1/5), k_t = k_n; with restitution damping gamma_n = gamma_t = sqrt(4 m* k_n/(1 + (pi/ln e)^2))",
       reference: "LIGGGHTS 3.8.0 normal_model_hooke.h (gran model hooke); assembly/dem/contact/normal_hooke.ts",
@@ -182,7 +183,7 @@ export const CONTACT_MODELS: {
   damping: {
     restitution: {
       name: "restitution",
-      id: L.DAMPING_RESTITUTION,
+      id: M.DAMPING_RESTITUTION,
       description:
         "dashpots from the coefficient of restitution: gamma = -2 beta sqrt(f S m*), beta = ln e / sqrt(ln^2 e + pi^2), f and S from the normal law",
       reference: "LIGGGHTS 3.8.0 normal_model_hertz.h, normal_model_hooke.h; assembly/dem/contact/damping_restitution.ts",
@@ -209,7 +210,7 @@ export const CONTACT_MODELS: {
   tangential: {
     history: {
       name: "history",
-      id: L.TANGENTIAL_HISTORY,
+      id: M.TANGENTIAL_HISTORY,
       description:
         "spring k_t (from the normal law) on the accumulated tangential displacement, Coulomb limit mu |F_n|, dashpot while sticking",
       reference: "LIGGGHTS 3.8.0 tangential_model_history.h; paper 000 eq 11; assembly/dem/contact/tangential_history.ts",

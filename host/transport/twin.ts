@@ -94,15 +94,15 @@ function properColours(lv: number): boolean {
 
 // Calling conventions of the sweep and product kernels: named flags instead of bare 0/1 arguments.
 /** Sweep direction: colour 0 then colour 1, cells/nodes ascending. */
-export const SWEEP_FORWARD = 0;
+const SWEEP_FORWARD = 0;
 /** Sweep direction: colour 1 then colour 0, descending (the adjoint of a forward sweep: a pair is symmetric). */
-export const SWEEP_REVERSE = 1;
+const SWEEP_REVERSE = 1;
 /** With SWEEP_FORWARD: the first sweep from x = 0 (colour-0 updates read only zeros and skip the sum). */
-export const FROM_ZERO = 2;
+const FROM_ZERO = 2;
 /** applyA: r = b - A x, returns ||r||^2. */
-export const A_RESIDUAL = 0;
+const A_RESIDUAL = 0;
 /** applyA: q = A x, returns x . q. */
-export const A_PRODUCT = 1;
+const A_PRODUCT = 1;
 
 /** ||p||^2 over [0, n). */
 function norm2(p: number, n: number): number {

@@ -2,6 +2,7 @@
 // the neighbour list, the velocity-Verlet drift, and the f64x2 contact pass against its scalar reference
 // (hertz, hooke, and pair tables that mix them), on systems laid out here by hand.
 import * as L from "../../assembly/dem/layout";
+import * as M from "../../assembly/dem/contact/models";
 import { pairForces } from "../../assembly/dem/pair_forces";
 import { wallForces } from "../../assembly/dem/contact_walls";
 import { buildNeighbors } from "../../assembly/dem/neighbor";
@@ -135,9 +136,9 @@ describe("f64x2 contact pass vs its scalar reference", () => {
     for (let setup = 0; setup < 3; setup++) for (let n = 4; n <= 5; n++) {
       // a chain of spheres, each overlapping the next, with assorted velocities and spins
       const sys = makeSystem(n, 64, setup == 2 ? 2 : 1);
-      if (setup == 1) putI32(sys, L.P_T_MODEL, 0, L.NORMAL_HOOKE);
+      if (setup == 1) putI32(sys, L.P_T_MODEL, 0, M.NORMAL_HOOKE);
       if (setup == 2) {
-        putI32(sys, L.P_T_MODEL, 1, L.NORMAL_HOOKE); putI32(sys, L.P_T_MODEL, 2, L.NORMAL_HOOKE);
+        putI32(sys, L.P_T_MODEL, 1, M.NORMAL_HOOKE); putI32(sys, L.P_T_MODEL, 2, M.NORMAL_HOOKE);
         for (let i = 0; i < n; i++) putI32(sys, L.P_MAT, i, (i >> 1) % 2); // materials 0 0 1 1 0: contacts alternate models
       }
       // hooke: KN = KT (hertz entries of the mixed table keep theirs)

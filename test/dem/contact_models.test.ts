@@ -4,6 +4,11 @@
  * check (checkContact) refusing unknown names, incompatible combinations and misplaced case-level coefficients.
  */
 import { test } from "uvu";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// @ts-expect-error: a plain .mjs build script without types
+import { contactFiles } from "../../scripts/gen-contact.mjs";
 import * as assert from "uvu/assert";
 import {
   CONTACT_MODELS,
@@ -16,6 +21,8 @@ import {
 } from "../../host/dem/materials.js";
 import { MaterialSchema, PairSchema, parseDemCase } from "../../host/dem/case.js";
 import * as L from "../../assembly/dem/layout.js";
+import * as M from "../../assembly/dem/contact/models.js";
+import { ROOT } from "../helpers.js";
 
 test("each slot's entries have distinct kernel ids that fit the model word", () => {
   for (const slot of CONTACT_SLOTS) {
@@ -92,9 +99,9 @@ test("an incompatible combination is refused by the init check, in the case file
 test("the pair table carries the model ids of the choice", () => {
   const mats = [{ name: "a", youngsModulus_Pa: 1e9, poissonRatio: 0.3, density_kg_m3: 1000 }];
   const p = () => ({ restitution: 0.5, friction: 0.3 });
-  assert.is(buildPairTable(mats, p).model[0], L.NORMAL_HERTZ | (L.DAMPING_RESTITUTION << 8) | (L.TANGENTIAL_HISTORY << 16));
+  assert.is(buildPairTable(mats, p).model[0], M.NORMAL_HERTZ | (M.DAMPING_RESTITUTION << 8) | (M.TANGENTIAL_HISTORY << 16));
   const h = buildPairTable(mats, p, { normal: "hooke", damping: "restitution", tangential: "history", characteristicVelocity_m_s: 1 });
-  assert.is(h.model[0] & L.MODEL_MASK, L.NORMAL_HOOKE);
+  assert.is(h.model[0] & L.MODEL_MASK, M.NORMAL_HOOKE);
   assert.is(h.kt[0], h.kn[0], "hooke: k_t = k_n");
   assert.is(h.dt[0], h.dn[0], "hooke: gamma_t = gamma_n");
   // the resolved case names every slot
@@ -106,6 +113,29 @@ test("the pair table carries the model ids of the choice", () => {
     stages: [{ steps: 1 }],
   });
   assert.equal(c.contact, { normal: "hertz", damping: "restitution", tangential: "history" });
+});
+
+test("a new normal model is its file, its registry entry and its test: the ids and the dispatch are generated from the folder", () => {
+  const dir = mkdtempSync(join(tmpdir(), "assb-contact-"));
+  for (const f of readdirSync(join(ROOT, "assembly/dem/contact"))) copyFileSync(join(ROOT, "assembly/dem/contact", f), join(dir, f));
+  const sig = (t: string) => `(reff: ${t}, meff: ${t}, deltan: ${t}): ${t}`;
+  writeFileSync(
+    join(dir, "normal_linear.ts"),
+    `@inline export function linearScale${sig("f64")} { return 1.0; }\n@inline export function linearScale2${sig("v128")} { return f64x2.splat(1.0); }\n`,
+  );
+  const files = Object.fromEntries((contactFiles as (d: string) => [string, string][])(dir).map(([p, t]) => [p.split("/").pop(), t]));
+  assert.match(files["models.ts"], /export const NORMAL_HERTZ = 0;[^]*export const NORMAL_HOOKE = 1;[^]*export const NORMAL_LINEAR = 2;/);
+  assert.match(files["dispatch.ts"], /case NORMAL_LINEAR: return linearScale\(reff, meff, deltan\);/);
+  assert.match(files["dispatch.ts"], /case NORMAL_LINEAR: return linearScale2\(reff, meff, deltan\);/);
+  // the generated files of the repository are these, for its folder (npm test also checks they are current)
+  const here = Object.fromEntries((contactFiles as () => [string, string][])().map(([p, t]) => [p, t]));
+  assert.is(here["assembly/dem/contact/dispatch.ts"], readFileSync(join(ROOT, "assembly/dem/contact/dispatch.ts"), "utf8"));
+  // a normal model whose functions do not have the slot's signature is refused
+  writeFileSync(join(dir, "normal_bad.ts"), "@inline export function badScale(reff: f64): f64 { return reff; }\n");
+  assert.throws(
+    () => (contactFiles as (d: string) => unknown)(dir),
+    /normal_bad\.ts: expected export function badScale\(reff: f64, meff: f64, deltan: f64\): f64/,
+  );
 });
 
 test.run();

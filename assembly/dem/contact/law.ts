@@ -9,38 +9,11 @@
 //   F_n = -gamma_n v_n + k_n dn        dashpot + spring, not clipped: the end of a damped collision is
 //                                      slightly attractive, as in LIGGGHTS (limitForce off)
 //   F_t from tangentialUpdate / tangentialForce (history in place, Coulomb limit mu |F_n|)
-import {
-  MODEL_MASK, NORMAL_HERTZ, NORMAL_HOOKE,
-} from "../layout";
-import { hertzScale, hertzScale2 } from "./normal_hertz";
-import { hookeScale, hookeScale2 } from "./normal_hooke";
 import { restitutionRoot, restitutionRoot2 } from "./damping_restitution";
 import { historyUpdate, historyUpdate2, historyForce, historyForce2 } from "./tangential_history";
 
-// ---- normal slot ----
-
-/** Contact scale a of the pair's normal model (model: the P_T_MODEL word of the pair). */
-@inline export function normalScale(model: i32, reff: f64, meff: f64, deltan: f64): f64 {
-  switch (model & MODEL_MASK) {
-    case NORMAL_HOOKE: return hookeScale(reff, meff);
-    case NORMAL_HERTZ:
-    default: return hertzScale(reff, deltan);
-  }
-}
-/** Contact scale a of two contacts whose pairs have the model words ma (lane 0) and mb (lane 1). */
-@inline export function normalScale2(ma: i32, mb: i32, reff: v128, meff: v128, deltan: v128): v128 {
-  if ((ma & MODEL_MASK) != (mb & MODEL_MASK)) {
-    // the two lanes' pairs use different normal models (a table that mixes them): lane by lane
-    const a0 = normalScale(ma, f64x2.extract_lane(reff, 0), f64x2.extract_lane(meff, 0), f64x2.extract_lane(deltan, 0));
-    const a1 = normalScale(mb, f64x2.extract_lane(reff, 1), f64x2.extract_lane(meff, 1), f64x2.extract_lane(deltan, 1));
-    return f64x2.replace_lane(f64x2.splat(a0), 1, a1);
-  }
-  switch (ma & MODEL_MASK) {
-    case NORMAL_HOOKE: return hookeScale2(reff, meff);
-    case NORMAL_HERTZ:
-    default: return hertzScale2(reff, deltan);
-  }
-}
+// ---- normal slot: the contact scale of the pair's model is normalScale / normalScale2 (dispatch.ts, generated
+// from the normal_<name>.ts files by scripts/gen-twin.mjs); the force: ----
 
 /** Normal force F_n = -gamma_n v_n + k_n dn [N] (+ repulsive): LIGGGHTS Fn_damping + Fn_contact. */
 @inline export function normalForce(gamman: f64, vn: f64, kn: f64, deltan: f64): f64 {

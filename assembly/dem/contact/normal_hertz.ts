@@ -4,13 +4,14 @@
 //   k_n = (4/3 Y*) a        elastic force k_n dn = 4/3 Y* sqrt(R*) dn^1.5 (secant stiffness)
 //   k_t = (8 G*) a          tangential spring (LIGGGHTS kt = S_t)
 //   S_n = (2 Y*) a, S_t = (8 G*) a   tangent stiffnesses for the restitution dashpots (damping_restitution.ts)
-// Scalar and f64x2 forms side by side; the TS twin is generated from the scalar one.
+// Scalar and f64x2 forms side by side (the normal slot's signature: reff, meff, deltan; meff unused here);
+// the TS twin is generated from the scalar one.
 
 /** Contact scale a = sqrt(R* dn) [m]. */
-@inline export function hertzScale(reff: f64, deltan: f64): f64 {
+@inline export function hertzScale(reff: f64, meff: f64, deltan: f64): f64 {
   return sqrt<f64>(reff * deltan);
 }
 /** Contact scale a = sqrt(R* dn) [m] of two contacts. */
-@inline export function hertzScale2(reff: v128, deltan: v128): v128 {
+@inline export function hertzScale2(reff: v128, meff: v128, deltan: v128): v128 {
   return f64x2.sqrt(f64x2.mul(reff, deltan));
 }

@@ -9,11 +9,11 @@
 // The scale does not depend on the overlap: the spring is linear. Scalar and f64x2 forms side by side.
 
 /** Contact scale a = (R*^2 m*)^(1/5) [m^(2/5) kg^(1/5)]. */
-@inline export function hookeScale(reff: f64, meff: f64): f64 {
+@inline export function hookeScale(reff: f64, meff: f64, deltan: f64): f64 {
   return Math.pow(reff * reff * meff, 0.2);
 }
 /** Contact scale a = (R*^2 m*)^(1/5) of two contacts (no f64x2 pow: lane by lane). */
-@inline export function hookeScale2(reff: v128, meff: v128): v128 {
+@inline export function hookeScale2(reff: v128, meff: v128, deltan: v128): v128 {
   const x = f64x2.mul(f64x2.mul(reff, reff), meff);
   return f64x2.replace_lane(f64x2.splat(Math.pow(f64x2.extract_lane(x, 0), 0.2)), 1, Math.pow(f64x2.extract_lane(x, 1), 0.2));
 }
