@@ -114,21 +114,27 @@ for (const t of TARGETS) {
   let body = t.sources.map((f) => `// ---- twin of ${f} ----\n` + translate(readFileSync(f, "utf8"), f)).join("\n");
   // a target may rewrite its translated kernels further (dem: inlines its contact law as asc does)
   if (t.rewrite) body = t.rewrite(body);
-  // import exactly the layout constants the kernels use
-  const names = [...readFileSync(t.layout, "utf8").matchAll(/^export const (\w+)/gm)]
-    .map((m) => m[1])
-    .filter((n) => new RegExp(`\\b${n}\\b`).test(body));
-  const lines = [];
-  let line = " ";
-  for (const n of names) {
-    if (line.length + n.length + 2 > 110) {
+  // import exactly the constants the kernels use, from the layout and any other constants file of the family
+  // (module imports, not local consts: V8 checks a local const for its temporal dead zone at every use)
+  const imports = [t.layout, ...(t.constants ?? [])]
+    .map((file) => {
+      const names = [...readFileSync(file, "utf8").matchAll(/^export const (\w+)/gm)]
+        .map((m) => m[1])
+        .filter((n) => new RegExp(`\\b${n}\\b`).test(body));
+      if (names.length === 0) return "";
+      const lines = [];
+      let line = " ";
+      for (const n of names) {
+        if (line.length + n.length + 2 > 110) {
+          lines.push(line);
+          line = " ";
+        }
+        line += ` ${n},`;
+      }
       lines.push(line);
-      line = " ";
-    }
-    line += ` ${n},`;
-  }
-  lines.push(line);
-  const imports = `import {\n${lines.join("\n")}\n} from "../../${t.layout.replace(/\.ts$/, ".js")}";\n`;
+      return `import {\n${lines.join("\n")}\n} from "../../${file.replace(/\.ts$/, ".js")}";\n`;
+    })
+    .join("");
   emit(t.out, t.head + imports + COMMON + body + factory(t));
 }
 emit("host/core/exports.ts", exportsTs);

@@ -1,9 +1,10 @@
 // The dem twin: which kernel sources it translates, its header and the kernels object it exports.
 import { readFileSync, readdirSync } from "node:fs";
 
-// every contact sub-model file is translated (a new one needs no entry here); lanes.ts is SIMD only
+// every contact sub-model file is translated (a new one needs no entry here); lanes.ts is SIMD only, models.ts
+// (the generated ids) is imported like the layout
 const CONTACT = readdirSync("assembly/dem/contact")
-  .filter((f) => f.endsWith(".ts") && f !== "lanes.ts")
+  .filter((f) => f.endsWith(".ts") && f !== "lanes.ts" && f !== "models.ts")
   .sort()
   .map((f) => `assembly/dem/contact/${f}`);
 
@@ -106,6 +107,7 @@ function inlineCalls(body) {
 export default {
   out: "host/dem/twin.ts",
   layout: "assembly/dem/layout.ts",
+  constants: ["assembly/dem/contact/models.ts"],
   // The contact sub-models (assembly/dem/contact/) hold scalar and f64x2 forms side by side; the twin keeps
   // the scalar forms (gen-twin drops the v128 ones). contact_pairs.ts is the scalar reference of
   // contact_pairs_simd.ts (which the wasm core runs; f64x2 lanes = two contacts, same operations in the same
