@@ -54,3 +54,70 @@ export function particlesVtk(cols: Record<string, ArrayLike<number> | (number | 
   }
   return out.join("\n") + "\n";
 }
+
+/**
+ * Legacy VTK (ASCII UNSTRUCTURED_GRID) of a 2D quad mesh for ParaView: points (z = 0), VTK_QUAD cells (4 point
+ * indices each, counter-clockwise), point data (scalars, or 2-vectors written as 3-vectors with z = 0) and cell
+ * data (scalars). Non-finite values are written as NaN, which ParaView shows as missing.
+ */
+export function quadMeshVtk(
+  mesh: { x: ArrayLike<number>; y: ArrayLike<number>; quads: ArrayLike<number> },
+  pointData: Record<string, ArrayLike<number> | [ArrayLike<number>, ArrayLike<number>]>,
+  cellData: Record<string, ArrayLike<number>>,
+  title = "assbkit mesh",
+): string {
+  const n = mesh.x.length,
+    ne = mesh.quads.length / 4;
+  const num = (v: number) => (Number.isFinite(v) ? String(v) : "nan");
+  const out = [
+    "# vtk DataFile Version 3.0",
+    title.replace(/\n/g, " ").slice(0, 255),
+    "ASCII",
+    "DATASET UNSTRUCTURED_GRID",
+    `POINTS ${n} double`,
+  ];
+  for (let i = 0; i < n; i++) out.push(`${mesh.x[i]} ${mesh.y[i]} 0`);
+  out.push(`CELLS ${ne} ${5 * ne}`);
+  for (let e = 0; e < ne; e++)
+    out.push(`4 ${mesh.quads[4 * e]} ${mesh.quads[4 * e + 1]} ${mesh.quads[4 * e + 2]} ${mesh.quads[4 * e + 3]}`);
+  out.push(`CELL_TYPES ${ne}`);
+  for (let e = 0; e < ne; e++) out.push("9");
+  out.push(`POINT_DATA ${n}`);
+  for (const [name, v] of Object.entries(pointData)) {
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] !== "number") {
+      const [a, b] = v as [ArrayLike<number>, ArrayLike<number>];
+      out.push(`VECTORS ${name} double`);
+      for (let i = 0; i < n; i++) out.push(`${num(a[i])} ${num(b[i])} 0`);
+    } else {
+      const a = v as ArrayLike<number>;
+      out.push(`SCALARS ${name} double 1`, "LOOKUP_TABLE default");
+      for (let i = 0; i < n; i++) out.push(num(a[i]));
+    }
+  }
+  out.push(`CELL_DATA ${ne}`);
+  for (const [name, a] of Object.entries(cellData)) {
+    out.push(`SCALARS ${name} double 1`, "LOOKUP_TABLE default");
+    for (let e = 0; e < ne; e++) out.push(num(a[e]));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** Legacy VTK POLYDATA points (z = 0) with scalar point data: e.g. the interface elements of a 2D mesh. */
+export function points2dVtk(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  data: Record<string, ArrayLike<number>>,
+  title = "assbkit points",
+): string {
+  const n = x.length;
+  const out = ["# vtk DataFile Version 3.0", title.replace(/\n/g, " ").slice(0, 255), "ASCII", "DATASET POLYDATA", `POINTS ${n} double`];
+  for (let i = 0; i < n; i++) out.push(`${x[i]} ${y[i]} 0`);
+  out.push(`VERTICES ${n} ${2 * n}`);
+  for (let i = 0; i < n; i++) out.push(`1 ${i}`);
+  out.push(`POINT_DATA ${n}`);
+  for (const [name, a] of Object.entries(data)) {
+    out.push(`SCALARS ${name} double 1`, "LOOKUP_TABLE default");
+    for (let i = 0; i < n; i++) out.push(Number.isFinite(a[i]) ? String(a[i]) : "nan");
+  }
+  return `${out.join("\n")}\n`;
+}
