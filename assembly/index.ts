@@ -11,3 +11,7 @@ export {
   mlReduceRows, mlBatchNorm, mlBinary,
 } from "./ml/kernels";
 export { cellStep, cellOcv } from "./cell/p2d";
+export { microSetup, microAssemble, microUpdate, microStats } from "./micro/element";
+export { microCohesive } from "./micro/cohesive";
+export { microFactor, microSolve } from "./micro/lu";
+export { microGmres } from "./micro/krylov";

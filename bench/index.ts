@@ -14,6 +14,7 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   transport: () => import("./transport.js"),
   ml: () => import("./ml.js"),
   cell: () => import("./cell.js"),
+  micro: () => import("./micro.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

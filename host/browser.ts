@@ -154,3 +154,18 @@ export {
 export { fromMicrostructure, type MicrostructureInput, type MicrostructureOverrides } from "./cell/microstructure.js";
 export { voltageCapacitySpec, rateSpec } from "./cell/plots.js";
 export { rateSweep, type RateRow } from "./cell/rates.js";
+
+// micro-scale chemo-mechanics with cohesive interface damage (paper 001 §2.1.2; SPEC §6)
+export {
+  runMicro,
+  MicroSim,
+  MIN_RESOLUTION,
+  MAX_RESOLUTION,
+  meshSizes,
+  type RunMicroOptions,
+  type MicroSolverOptions,
+  type NewtonOutcome,
+} from "./micro/model.js";
+export { parseMicroConfig, applyOverrides, MICRO_DEFAULTS, TABLE2_COHESIVE } from "./micro/config.js";
+export type { MicroConfig, MicroResult } from "./micro/types.js";
+export { averagesSpec, fieldsSpec } from "./micro/plots.js";

@@ -56,3 +56,4 @@ export {
 } from "./cell/output.js";
 export { encodePng, decodePngLabels } from "./io/png.js";
 export { sweepParallel, sweepSerial } from "./cell/sweep.js";
+export { writeMicroResult, microSummary, timeseriesCsv as microTimeseriesCsv, MICRO_SUMMARY_FORMAT } from "./micro/output.js";

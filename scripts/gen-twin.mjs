@@ -22,7 +22,9 @@ let stale = false;
 for (const [path, text] of contactFiles()) emit(path, text);
 
 // one file per kernel family (scripts/twin-targets/<family>.mjs), so each family's sources are listed beside nothing else
-const TARGETS = await Promise.all(["dem", "transport", "cell"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default));
+const TARGETS = await Promise.all(
+  ["dem", "transport", "cell", "micro"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default),
+);
 
 // ---- the entry points: assembly/index.ts is the one list ----
 const TS_TYPE = { i32: "number", u32: "number", usize: "number", f64: "number", f32: "number", void: "void", bool: "boolean" };
@@ -58,7 +60,7 @@ function signature(file, name) {
   throw new Error(`gen-twin: ${file}: no exported function ${name}`);
 }
 
-const FAMILY_TYPE = { common: "CommonFns", dem: "DemFns", transport: "TransportFns", ml: "MlFns", cell: "CellFns" };
+const FAMILY_TYPE = { common: "CommonFns", dem: "DemFns", transport: "TransportFns", ml: "MlFns", cell: "CellFns", micro: "MicroFns" };
 const ENTRIES = {};
 for (const m of readFileSync("assembly/index.ts", "utf8").matchAll(/^export \{([^}]*)\} from "\.\/(\w+)\/([\w/]+)";/gm)) {
   const family = m[2];

@@ -6,6 +6,7 @@
  * behind the seam of host/cell/particle.ts. Time-step control is host/cell/stepper.ts.
  */
 import type { CellKernels } from "../core/wasm.js";
+import { HeaderSlots } from "../core/slots.js";
 import {
   P_NX,
   P_NR,
@@ -85,13 +86,10 @@ export interface TrialResult {
 
 /** One cell on one set of kernels: memory laid out once, reused across runs (`reset`). The particles
  *  sit behind the seam of host/cell/particle.ts: finite volumes in the kernels unless a factory is given. */
-export class CellSim implements CellMemory {
+export class CellSim extends HeaderSlots implements CellMemory {
   readonly nx: number;
   readonly nr: number;
   readonly nxp: number;
-  readonly sys: number;
-  private f!: Float64Array;
-  private i!: Int32Array;
   private Jacc: Float64Array;
   private p1acc: Float64Array;
   private p2acc: Float64Array;
@@ -110,6 +108,7 @@ export class CellSim implements CellMemory {
     readonly num: CellNumerics,
     particles?: ParticleModelFactory,
   ) {
+    super(k.heap);
     validateNumerics(num);
     const { nx, nr } = num;
     this.nx = nx;
@@ -213,36 +212,6 @@ export class CellSim implements CellMemory {
     this.reset();
   }
 
-  // views over the heap, re-bound after it grows
-  private view(): void {
-    const b = this.k.heap.buffer;
-    if (!this.f || this.f.buffer !== b) {
-      this.f = new Float64Array(b);
-      this.i = new Int32Array(b);
-    }
-  }
-  ptr(slot: number): number {
-    return this.i[(this.sys >>> 2) + slot * 2] >>> 0;
-  }
-  private gF(slot: number): number {
-    return this.f[(this.sys >>> 3) + slot];
-  }
-  private sF(slot: number, v: number): void {
-    this.f[(this.sys >>> 3) + slot] = v;
-  }
-  private gI(slot: number): number {
-    return this.i[(this.sys >>> 2) + slot * 2];
-  }
-  private sI(slot: number, v: number): void {
-    this.i[(this.sys >>> 2) + slot * 2] = v;
-  }
-  setPtr(slot: number, p: number): void {
-    this.sI(slot, p);
-  }
-  arr(slot: number, n: number): Float64Array {
-    this.view();
-    return this.f.subarray(this.ptr(slot) >>> 3, (this.ptr(slot) >>> 3) + n);
-  }
   /** runs the cellStep stages in `mask` (STAGE_* bits) */
   stage(mask: number): number {
     this.view();

@@ -13,6 +13,7 @@ import { register as registerTransport } from "./transport.js";
 import { register as registerMl } from "./ml.js";
 import { register as registerTrain } from "./train.js";
 import { register as registerCell } from "./cell.js";
+import { register as registerMicro } from "./micro.js";
 
 const debug = process.argv.includes("--debug");
 const program = new Command();
@@ -37,6 +38,7 @@ registerTransport(program);
 registerMl(program);
 registerTrain(program);
 registerCell(program);
+registerMicro(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2); // commander printed its message already

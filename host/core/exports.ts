@@ -56,3 +56,16 @@ export interface CellFns {
   cellOcv(sys: number, x: number): number;
 }
 export const CELL_FNS = ["cellStep", "cellOcv"] as const;
+
+/** assembly/micro */
+export interface MicroFns {
+  microSetup(sys: number): void;
+  microAssemble(sys: number, jac: number): void;
+  microUpdate(sys: number): void;
+  microStats(sys: number): void;
+  microCohesive(sys: number): void;
+  microFactor(sys: number): number;
+  microSolve(sys: number, b: number): void;
+  microGmres(sys: number): number;
+}
+export const MICRO_FNS = ["microSetup", "microAssemble", "microUpdate", "microStats", "microCohesive", "microFactor", "microSolve", "microGmres"] as const;

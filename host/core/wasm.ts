@@ -3,10 +3,21 @@
  * call; its memory is the heap of everything built on it.
  */
 import { WasmHeap, type Heap } from "./heap.js";
-import { CELL_FNS, type CellFns, type CommonFns, DEM_FNS, type DemFns, type MlFns, TRANSPORT_FNS, type TransportFns } from "./exports.js";
+import {
+  CELL_FNS,
+  type CellFns,
+  type CommonFns,
+  DEM_FNS,
+  type DemFns,
+  MICRO_FNS,
+  type MicroFns,
+  type MlFns,
+  TRANSPORT_FNS,
+  type TransportFns,
+} from "./exports.js";
 
 /** Everything the compute core exports (the entry points are generated from assembly/index.ts). */
-export interface CoreExports extends CommonFns, DemFns, TransportFns, MlFns, CellFns {
+export interface CoreExports extends CommonFns, DemFns, TransportFns, MlFns, CellFns, MicroFns {
   memory: WebAssembly.Memory;
 }
 
@@ -21,7 +32,9 @@ export interface Kernels extends OnHeap, DemFns {}
 export interface TransportKernels extends OnHeap, TransportFns {}
 /** The P2D cell kernels (assembly/cell). */
 export interface CellKernels extends OnHeap, CellFns {}
-export type { DemFns, TransportFns, CellFns, MlFns };
+/** The micro chemo-mechanical kernels (assembly/micro). */
+export interface MicroKernels extends OnHeap, MicroFns {}
+export type { DemFns, TransportFns, CellFns, MicroFns, MlFns };
 
 export interface LoadOptions {
   /** The module's bytes or where to fetch them (default: build/assbkit.wasm next to this package). */
@@ -78,7 +91,9 @@ export function coreModule(opts: LoadOptions = {}): Promise<WebAssembly.Module> 
 }
 
 /** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
-export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & TransportKernels & CellKernels & { exports: CoreExports }> {
+export async function loadCore(
+  opts: LoadOptions = {},
+): Promise<Kernels & TransportKernels & CellKernels & MicroKernels & { exports: CoreExports }> {
   const module = await coreModule(opts);
   const instance = await WebAssembly.instantiate(module, {
     env: {
@@ -89,8 +104,8 @@ export async function loadCore(opts: LoadOptions = {}): Promise<Kernels & Transp
   });
   const ex = instance.exports as unknown as CoreExports;
   const heap = new WasmHeap(ex.memory, Math.ceil((ex.heapBase() >>> 0) / 64) * 64 + 64);
-  // every entry point of the DEM, transport and cell families, by the generated name lists (host/core/exports.ts)
+  // every entry point of the DEM, transport, cell and micro families, by the generated name lists (host/core/exports.ts)
   const pick = <K extends keyof CoreExports>(names: readonly K[]) =>
     Object.fromEntries(names.map((n) => [n, ex[n]])) as Pick<CoreExports, K>;
-  return { name: "wasm", heap, exports: ex, ...pick(DEM_FNS), ...pick(TRANSPORT_FNS), ...pick(CELL_FNS) };
+  return { name: "wasm", heap, exports: ex, ...pick(DEM_FNS), ...pick(TRANSPORT_FNS), ...pick(CELL_FNS), ...pick(MICRO_FNS) };
 }

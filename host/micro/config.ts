@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { quantity } from "../config/schema.js";
 import { ConfigError, configErrorFrom, inputError } from "../config/errors.js";
+import { MAX_RESOLUTION, MIN_RESOLUTION, RESOLUTION_EXPECTED } from "./mesh.js";
 import type { MicroConfig } from "./types.js";
 
 /**
@@ -92,10 +93,10 @@ export const MicroConfigSchema = z
       .default({ stiffness_Pa_m: MICRO_DEFAULTS.cohesiveStiffness_Pa_m, exponent: MICRO_DEFAULTS.exponent }),
     spring_N_m: quantity("N/m", { min: 0 }, "right-edge spring constant").default(MICRO_DEFAULTS.spring_N_m),
     resolution: z
-      .number({ error: () => "expected an integer mesh refinement level >= 1" })
-      .int()
-      .min(1)
-      .max(64)
+      .number({ error: () => RESOLUTION_EXPECTED })
+      .int({ error: () => RESOLUTION_EXPECTED })
+      .min(MIN_RESOLUTION, { error: () => RESOLUTION_EXPECTED })
+      .max(MAX_RESOLUTION, { error: () => RESOLUTION_EXPECTED })
       .default(2),
     stop: z
       .object({
