@@ -15,6 +15,7 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   ml: () => import("./ml.js"),
   cell: () => import("./cell.js"),
   micro: () => import("./micro.js"),
+  study: () => import("./study.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

@@ -57,3 +57,50 @@ export {
 export { encodePng, decodePngLabels } from "./io/png.js";
 export { sweepParallel, sweepSerial } from "./cell/sweep.js";
 export { writeMicroResult, microSummary, timeseriesCsv as microTimeseriesCsv, MICRO_SUMMARY_FORMAT } from "./micro/output.js";
+
+// batch studies: a study file -> cases -> a worker pool -> a DuckDB results table (the store loads on first use)
+export { parseStudy, loadStudy, columnName, StudySchema, type Study, type StudyInput, type Axis } from "./study/schema.js";
+export { expandCases, samplePoints, caseId, caseSeed, type CaseSpec } from "./study/expand.js";
+export { executeCase, readCaseRecord, type CaseRecord } from "./study/case.js";
+export { localExecutor, type CaseExecutor } from "./study/pool.js";
+export { loadKind, KIND_NAMES, type StudyKind, type KindName, type CaseOutput } from "./study/kinds.js";
+export {
+  runStudy,
+  studyStatus,
+  openResults,
+  readManifest,
+  STORE_FILE,
+  type RunStudyOptions,
+  type StudyProgress,
+  type StudySummary,
+  type StudyStatus,
+  type StudyManifest,
+} from "./study/run.js";
+export type { StudyStore, StudyMeta } from "./study/store.js";
+// the same study on a BullMQ queue (Redis): bullmq and ioredis load on first use, not with the library
+type QueueModule = typeof import("./study/queue/executor.js");
+type WorkerModule = typeof import("./study/queue/worker.js");
+export type { QueueOptions, QueueJobData } from "./study/queue/executor.js";
+export type { WorkerOptions, RunningWorker } from "./study/queue/worker.js";
+export const queueExecutor = async (...a: Parameters<QueueModule["queueExecutor"]>) =>
+  (await import("./study/queue/executor.js")).queueExecutor(...a);
+export const checkQueue = async (...a: Parameters<QueueModule["checkQueue"]>) =>
+  (await import("./study/queue/executor.js")).checkQueue(...a);
+export const startWorker = async (...a: Parameters<WorkerModule["startWorker"]>) =>
+  (await import("./study/queue/worker.js")).startWorker(...a);
+
+// the whole pipeline (pack -> compact -> voxelize -> transport -> cell) from one config; Node: it reads
+// parameter sets and start files
+export {
+  parsePipelineConfig,
+  PipelineConfigSchema,
+  PIPELINE_STAGES,
+  type PipelineConfig,
+  type PipelineConfigInput,
+  type PipelineStage,
+} from "./pipeline/config.js";
+export { runPipeline, type PipelineResult, type PipelineRunOptions, type PipelineCore } from "./pipeline/run.js";
+export { pipelineInputs, type PipelineStart } from "./pipeline/inputs.js";
+export { pipelineScalars, pipelineSummary, PIPELINE_RESULT_FORMAT } from "./pipeline/summary.js";
+export { writePipelineResult, type PipelineOutputOptions } from "./pipeline/output.js";
+export { PIPELINE_EXAMPLE_YAML } from "./pipeline/example.js";

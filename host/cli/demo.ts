@@ -1,6 +1,8 @@
 /**
- * `assb demo`: the main job on built-in defaults, small enough for a minute on a laptop core:
- *  3D (paper 003): an AM/SE packing (pack2k-like sizes) pressed uniaxially to 375 MPa, held, released;
+ * `assb demo`: the main job on built-in defaults, a few seconds on a laptop core:
+ *  3D: the example pipeline (`assb run --example`): 160 AM/SE spheres pressed uniaxially to 375 MPa (paper 003),
+ *      voxelized, the SE and AM networks' tortuosity, and the capacity vs C-rate of the cell built from them,
+ *      with its report.html, under pipeline/;
  *  2D (paper 000): a disc structure compressed from 46-55 um to 40 um wide, then its 224 x 224 section.
  * Writes CSV, JSON, VTK and PNG files under the output folder.
  */
@@ -22,8 +24,12 @@ import type { StateReport } from "../dem/report.js";
 import type { DemCase } from "../dem/case.js";
 import { reportPacking } from "../dem/packing.js";
 import { progressBar } from "./progress.js";
-import { writeCurvePlot, writeReportPlots } from "../plot/report_plots.js";
+import { writeReportPlots } from "../plot/report_plots.js";
 import { requirePlotting } from "../plot/render.js";
+import { parseYaml } from "../config/load.js";
+import { parsePipelineConfig } from "../pipeline/config.js";
+import { PIPELINE_EXAMPLE_YAML } from "../pipeline/example.js";
+import { runPipelineToDir } from "./run.js";
 
 function writeState(dir: string, tag: string, rep: StateReport, c: DemCase, files: string[]): void {
   const { particles, contacts, ...analysis } = rep;
@@ -60,7 +66,7 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description(
-      "run the built-in demo: a 3D AM/SE electrode pressed at 375 MPa (paper 003) and a 2D structure compressed to 40 um (paper 000)",
+      "run the built-in demo: the example pipeline (a 3D AM/SE electrode pressed at 375 MPa, its tortuosity and capacity vs C-rate; report.html) and a 2D structure compressed to 40 um (paper 000)",
     )
     .option("-o, --out <dir>", "output folder", "assb-demo")
     .option("--seed <n>", "random seed", "1")
@@ -70,70 +76,14 @@ export function register(program: Command): void {
       prepareOutDir(o.out);
       const core = await loadCore();
       const files: string[] = [];
-      const bar = progressBar();
       const t0 = performance.now();
 
-      // 3D: pack -> uniaxial 375 MPa -> hold -> release -> relax
-      const p3 = generatePacking(
-        parsePackSpec({
-          kind: "3d",
-          seed,
-          particles: 300,
-          amMassFraction: 0.733,
-          am: { size: { dist: "uniform", min_m: "3 um", max_m: "10 um" }, density_kg_m3: 4750 },
-          se: { size: { dist: "uniform", min_m: "6 um", max_m: "13 um" }, density_kg_m3: 1990 },
-          box: { lx_m: "45 um", ly_m: "45 um" },
-          initialSolidFraction: 0.35,
-        }),
-      );
-      const d3 = join(o.out, "3d");
-      files.push(...writePacking(join(d3, "initial_particles.csv"), p3, DEFAULT_TYPES));
-      const c3 = caseFromPacking(p3, { name: "demo-3d" });
-      c3.timestep = { dt_s: 2.5e-10 };
-      c3.neighbor = { skin_m: 0.5e-6 };
-      const r3 = runCompact(
-        core,
-        parseCompact({
-          case: c3,
-          stages: [
-            {
-              type: "uniaxial",
-              wall: "top",
-              targetPressure_Pa: "375 MPa",
-              speed_m_s: 5,
-              checkEvery: 250,
-              holdSteps: 5000,
-              releaseSpeed_m_s: 5,
-              relaxSteps: 5000,
-            },
-          ],
-        }),
-        undefined,
-        (ph, _step, p, z, f) => bar.fraction(`3D ${ph}`, f, `P ${(p / 1e6).toFixed(1)} MPa, wall ${(z * 1e6).toFixed(1)} um`),
-      );
-      const u = r3.stages[0];
-      if (u.type !== "uniaxial") throw new Error("demo: unexpected stage");
-      writeFileAtomic(
-        join(d3, "compaction_curve.csv"),
-        toCsv({
-          columns: ["step", "time_s", "wallPosition_m", "pressure_Pa"],
-          rows: u.curve.map((c) => [c.step, c.time_s, c.wallPosition_m, c.pressure_Pa]),
-        }),
-      );
-      files.push(join(d3, "compaction_curve.csv"));
-      writeState(d3, "loaded", u.reports.loaded, r3.config.case, files);
-      writeState(d3, "released", u.reports.released, r3.config.case, files);
-      const sec3 = section(u.reports.loaded, [0, 0], [45e-6, 45e-6], join(d3, "loaded_section_mid.png"), files);
-      files.push(...(await writeReportPlots(d3, "loaded", u.reports.loaded, { lx_m: 45e-6, ly_m: 45e-6 }, 3)));
-      files.push(
-        await writeCurvePlot(
-          join(d3, "compaction_curve.png"),
-          u.curve.map((c) => ({ x: c.wallPosition_m * 1e6, y: c.pressure_Pa / 1e6 })),
-          "top wall height [um]",
-          "wall pressure [MPa]",
-          "3D: compaction curve (press, hold, release)",
-        ),
-      );
+      // 3D: the example pipeline (pack -> press to 375 MPa, hold, release -> voxels -> SE/AM transport -> capacity vs C-rate)
+      const raw = parseYaml(PIPELINE_EXAMPLE_YAML) as { pack: { seed: number } };
+      raw.pack.seed = seed;
+      const { files: pfiles } = await runPipelineToDir(parsePipelineConfig(raw, "the example pipeline"), ".", join(o.out, "pipeline"));
+      files.push(...pfiles);
+      const bar = progressBar();
 
       // 2D: paper 000 structure -> compression to 40 um -> section image + labels
       const p2 = generatePacking(parsePackSpec({ kind: "2d", seed, amAreaFraction: 0.63 }));
@@ -170,20 +120,6 @@ export function register(program: Command): void {
       writeFileAtomic(join(d2, "section_224_labels.csv"), toCsv({ columns: Object.keys(labels), rows: [Object.values(labels)] }));
       files.push(join(d2, "section_224_labels.csv"));
 
-      const L = u.loaded;
-      console.log(
-        `3D: ${p3.summary.particles} particles pressed to ${(L.pressure_Pa / 1e6).toFixed(0)} MPa: solid fraction ${L.solidFraction.toFixed(3)}, coordination ${L.meanCoordination.toFixed(2)}; released ${u.released.solidFraction.toFixed(3)}`,
-      );
-      for (const [ph, s] of Object.entries(L.phases))
-        console.log(
-          `    ${ph}: sigma xx/yy/zz = ${s.volWeightedStress_Pa
-            .slice(0, 3)
-            .map((v) => (v / 1e6).toFixed(0))
-            .join(" / ")} MPa`,
-        );
-      console.log(
-        `    AM-SE reaction area ${(u.reports.loaded.areas.reactionArea_m2 * 1e12).toFixed(0)} um^2, SE coverage ${(100 * u.reports.loaded.areas.seCoverage).toFixed(2)} %; mid-height section: ${sec3}`,
-      );
       console.log(`2D: ${s2.particles} discs (${s2.am} AM), frame ${(s2.width_m * 1e6).toFixed(1)} -> 40 um; section: ${sec2}`);
       console.log(
         `    AM pressure ${(labels.AM_pressure_mean_Pa / 1e6).toFixed(0)} ± ${(labels.AM_pressure_sd_Pa / 1e6).toFixed(0)} MPa, SE ${(labels.SE_pressure_mean_Pa / 1e6).toFixed(0)} ± ${(labels.SE_pressure_sd_Pa / 1e6).toFixed(0)} MPa`,

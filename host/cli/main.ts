@@ -14,6 +14,9 @@ import { register as registerMl } from "./ml.js";
 import { register as registerTrain } from "./train.js";
 import { register as registerCell } from "./cell.js";
 import { register as registerMicro } from "./micro.js";
+import { register as registerStudy } from "./study.js";
+import { register as registerRun } from "./run.js";
+import { register as registerWorker } from "./worker.js";
 
 const debug = process.argv.includes("--debug");
 const program = new Command();
@@ -29,6 +32,7 @@ program
   // usage errors (unknown subcommand or option, missing argument) exit 2 like every other input error
   .exitOverride();
 registerDemo(program);
+registerRun(program);
 registerDem(program);
 registerPack(program);
 registerCompact(program);
@@ -39,6 +43,8 @@ registerMl(program);
 registerTrain(program);
 registerCell(program);
 registerMicro(program);
+registerStudy(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2); // commander printed its message already

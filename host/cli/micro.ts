@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { readConfigFile } from "../config/load.js";
 import { loadCore } from "../core/wasm.js";
 import { prepareOutDir } from "../io/atomic.js";
-import { applyOverrides, parseMicroConfig } from "../micro/config.js";
+import { parseMicroConfig } from "../micro/config.js";
+import { applyOverrides } from "../config/overrides.js";
 import { requirePlotting } from "../plot/render.js";
 import { progressBar } from "./progress.js";
 

@@ -197,29 +197,5 @@ export function parseMicroConfig(input: unknown, source = "micro"): MicroConfig 
   };
 }
 
-/** `--set key.path=value` overrides onto a config object as read (before validation). */
-export function applyOverrides(input: unknown, sets: string[], option = "--set"): Record<string, unknown> {
-  const out = structuredClone((input ?? {}) as Record<string, unknown>);
-  if (typeof out !== "object" || Array.isArray(out)) throw inputError("config", input, "a mapping of keys to values");
-  for (const s of sets) {
-    const i = s.indexOf("=");
-    if (i < 1) throw inputError(option, s, "key=value, e.g. --set flux_mol_m2_s=2.61e-4 or --set am.poissonRatio=0.25");
-    const path = s.slice(0, i).trim().split(".");
-    const raw = s.slice(i + 1).trim();
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // a plain string ("cohesive", "10 um")
-    }
-    let o = out as Record<string, unknown>;
-    for (const key of path.slice(0, -1)) {
-      if (o[key] === undefined) o[key] = {};
-      if (typeof o[key] !== "object" || o[key] === null || Array.isArray(o[key]))
-        throw inputError(option, s, `a path through mappings (${key} is a value)`);
-      o = o[key] as Record<string, unknown>;
-    }
-    o[path[path.length - 1]] = value;
-  }
-  return out;
-}
+// `--set` overrides moved to host/config (the pipeline uses them too); re-exported for callers of this module
+export { applyOverrides } from "../config/overrides.js";

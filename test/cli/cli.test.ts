@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, fixture } from "../helpers.js";
@@ -58,32 +58,36 @@ test("a missing case file is reported plainly", () => {
   assert.match(r.stderr, /no\/such\/case\.yaml: cannot read the file \(ENOENT\)/);
 });
 
-test("assb demo writes the 3D and 2D results: CSV, VTK, sections and plots as valid PNGs", () => {
+test("assb demo runs the example pipeline (3D) and the 2D structure: report, stage folders, sections and plots as valid PNGs", () => {
   const out = mkdtempSync(join(tmpdir(), "assb-demo-"));
   const r = assb("demo", "-o", out);
   assert.is(r.status, 0, r.stderr);
-  const d3 = readdirSync(join(out, "3d")),
+  const p = join(out, "pipeline"),
     d2 = readdirSync(join(out, "2d"));
   for (const f of [
-    "loaded_particles.csv",
-    "loaded_particles.vtk",
-    "loaded_section_mid.png",
-    "loaded_stress_histogram.png",
-    "loaded_stress_vs_height.png",
-    "loaded_stress_vs_radius.png",
-    "loaded_szz_heatmap_xy.png",
-    "compaction_curve.png",
-    "released_analysis.json",
+    "report.html",
+    "result.json",
+    "section.png",
+    "capacity_vs_rate.png",
+    "compact/stage1_uniaxial_loaded_particles.csv",
+    "compact/stage1_uniaxial_loaded_particles.vtk",
+    "compact/stage1_uniaxial_loaded_stress_histogram.png",
+    "compact/stage1_uniaxial_curve.png",
+    "compact/stage1_uniaxial_released_analysis.json",
+    "voxels/volume.json",
+    "transport/se.json",
+    "cell/rates.csv",
   ])
-    assert.ok(d3.includes(f), `3d/${f}`);
+    assert.ok(existsSync(join(p, f)), `pipeline/${f}`);
   for (const f of ["section_224.png", "section_224_labels.csv", "compressed_particles.vtk", "compressed_pressure_histogram.png"])
     assert.ok(d2.includes(f), `2d/${f}`);
-  for (const f of [join(out, "3d", "loaded_stress_histogram.png"), join(out, "2d", "section_224.png")]) {
+  for (const f of [join(p, "compact", "stage1_uniaxial_loaded_stress_histogram.png"), join(out, "2d", "section_224.png")]) {
     const b = readFileSync(f);
     assert.equal(Array.from(b.subarray(0, 8)), [137, 80, 78, 71, 13, 10, 26, 10], f);
   }
   assert.is(readFileSync(join(out, "2d", "section_224.png")).readUInt32BE(16), 224);
-  assert.match(r.stdout, /3D: 300 particles pressed to \d+ MPa/);
+  assert.match(r.stdout, /compact: \d+ MPa, solid fraction 0\.\d+ loaded/);
+  assert.match(r.stdout, /0\.05C: [\d.]+ Ah\/m2/);
 });
 
 // (the twins-current check is its own step of npm test: scripts/test.mjs)
