@@ -151,23 +151,13 @@ const micro: StudyKind<import("../micro/types.js").MicroConfig> = {
   },
   async run(core, cfg, dir) {
     const { runMicro } = await import("../micro/model.js");
-    const { writeMicroResult } = await import("../micro/output.js");
+    const { writeMicroResult, microSummary } = await import("../micro/output.js");
     const r = runMicro(core, cfg);
     const files = await writeMicroResult(dir, r, { plots: false });
-    const s = r.series;
-    const k = s.t_s.length - 1;
+    // the values at the stop, as summary.json has them
+    const { t_s: _t, ...atStop } = microSummary(r).atStop;
     return {
-      scalars: {
-        t_stop_s: r.stop.t_s,
-        stop_reason: r.stop.reason,
-        damageOnset_s: r.damageOnset_s,
-        c_surf_norm: s.c_surf_norm[k],
-        c_bulk_norm: s.c_bulk_norm[k],
-        damage_avg: s.damage_avg[k],
-        damage_max: s.damage_max[k],
-        vm_max_AM_Pa: s.vm_max_AM_Pa[k],
-        steps: r.steps,
-      },
+      scalars: { t_stop_s: r.stop.t_s, stop_reason: r.stop.reason, damageOnset_s: r.damageOnset_s, ...atStop, steps: r.steps },
       files: rel(dir, files),
     };
   },
