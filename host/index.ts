@@ -104,3 +104,5 @@ export { pipelineInputs, type PipelineStart } from "./pipeline/inputs.js";
 export { pipelineScalars, pipelineSummary, PIPELINE_RESULT_FORMAT } from "./pipeline/summary.js";
 export { writePipelineResult, type PipelineOutputOptions } from "./pipeline/output.js";
 export { PIPELINE_EXAMPLE_YAML } from "./pipeline/example.js";
+// the multiscale model's training data (paper 001 eq 37-39) from micro runs or a micro study folder
+export { datasetRows, collectDataset, DATASET_COLUMNS, type Dataset, type DatasetColumn } from "./multiscale/dataset.js";

@@ -17,6 +17,7 @@ import { register as registerMicro } from "./micro.js";
 import { register as registerStudy } from "./study.js";
 import { register as registerRun } from "./run.js";
 import { register as registerWorker } from "./worker.js";
+import { register as registerDataset } from "./dataset.js";
 
 const debug = process.argv.includes("--debug");
 const program = new Command();
@@ -45,6 +46,7 @@ registerCell(program);
 registerMicro(program);
 registerStudy(program);
 registerWorker(program);
+registerDataset(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2); // commander printed its message already
