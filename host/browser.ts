@@ -169,3 +169,6 @@ export {
 export { parseMicroConfig, applyOverrides, MICRO_DEFAULTS, TABLE2_COHESIVE } from "./micro/config.js";
 export type { MicroConfig, MicroResult } from "./micro/types.js";
 export { averagesSpec, fieldsSpec } from "./micro/plots.js";
+
+// the multiscale surrogate network in the compute core (paper 001 §2.2.2)
+export { MlpKernel, mlpFromLayers, checkMlp, MLP_FORMAT, type MlpWeights } from "./multiscale/mlp.js";

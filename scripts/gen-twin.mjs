@@ -23,7 +23,7 @@ for (const [path, text] of contactFiles()) emit(path, text);
 
 // one file per kernel family (scripts/twin-targets/<family>.mjs), so each family's sources are listed beside nothing else
 const TARGETS = await Promise.all(
-  ["dem", "transport", "cell", "micro"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default),
+  ["dem", "transport", "cell", "micro", "multiscale"].map(async (f) => (await import(`./twin-targets/${f}.mjs`)).default),
 );
 
 // ---- the entry points: assembly/index.ts is the one list ----
@@ -60,7 +60,15 @@ function signature(file, name) {
   throw new Error(`gen-twin: ${file}: no exported function ${name}`);
 }
 
-const FAMILY_TYPE = { common: "CommonFns", dem: "DemFns", transport: "TransportFns", ml: "MlFns", cell: "CellFns", micro: "MicroFns" };
+const FAMILY_TYPE = {
+  common: "CommonFns",
+  dem: "DemFns",
+  transport: "TransportFns",
+  ml: "MlFns",
+  cell: "CellFns",
+  micro: "MicroFns",
+  multiscale: "MultiscaleFns",
+};
 const ENTRIES = {};
 for (const m of readFileSync("assembly/index.ts", "utf8").matchAll(/^export \{([^}]*)\} from "\.\/(\w+)\/([\w/]+)";/gm)) {
   const family = m[2];

@@ -69,3 +69,9 @@ export interface MicroFns {
   microGmres(sys: number): number;
 }
 export const MICRO_FNS = ["microSetup", "microAssemble", "microUpdate", "microStats", "microCohesive", "microFactor", "microSolve", "microGmres"] as const;
+
+/** assembly/multiscale */
+export interface MultiscaleFns {
+  mlpForward(sys: number): void;
+}
+export const MULTISCALE_FNS = ["mlpForward"] as const;

@@ -11,13 +11,15 @@ import {
   type DemFns,
   MICRO_FNS,
   type MicroFns,
+  MULTISCALE_FNS,
+  type MultiscaleFns,
   type MlFns,
   TRANSPORT_FNS,
   type TransportFns,
 } from "./exports.js";
 
 /** Everything the compute core exports (the entry points are generated from assembly/index.ts). */
-export interface CoreExports extends CommonFns, DemFns, TransportFns, MlFns, CellFns, MicroFns {
+export interface CoreExports extends CommonFns, DemFns, TransportFns, MlFns, CellFns, MicroFns, MultiscaleFns {
   memory: WebAssembly.Memory;
 }
 
@@ -34,7 +36,9 @@ export interface TransportKernels extends OnHeap, TransportFns {}
 export interface CellKernels extends OnHeap, CellFns {}
 /** The micro chemo-mechanical kernels (assembly/micro). */
 export interface MicroKernels extends OnHeap, MicroFns {}
-export type { DemFns, TransportFns, CellFns, MicroFns, MlFns };
+/** The surrogate network kernel (assembly/multiscale). */
+export interface MultiscaleKernels extends OnHeap, MultiscaleFns {}
+export type { DemFns, TransportFns, CellFns, MicroFns, MultiscaleFns, MlFns };
 
 export interface LoadOptions {
   /** The module's bytes or where to fetch them (default: build/assbkit.wasm next to this package). */
@@ -93,7 +97,7 @@ export function coreModule(opts: LoadOptions = {}): Promise<WebAssembly.Module> 
 /** Instantiates the compute core; the compiled module is cached, every call gets fresh memory. */
 export async function loadCore(
   opts: LoadOptions = {},
-): Promise<Kernels & TransportKernels & CellKernels & MicroKernels & { exports: CoreExports }> {
+): Promise<Kernels & TransportKernels & CellKernels & MicroKernels & MultiscaleKernels & { exports: CoreExports }> {
   const module = await coreModule(opts);
   const instance = await WebAssembly.instantiate(module, {
     env: {
@@ -107,5 +111,14 @@ export async function loadCore(
   // every entry point of the DEM, transport, cell and micro families, by the generated name lists (host/core/exports.ts)
   const pick = <K extends keyof CoreExports>(names: readonly K[]) =>
     Object.fromEntries(names.map((n) => [n, ex[n]])) as Pick<CoreExports, K>;
-  return { name: "wasm", heap, exports: ex, ...pick(DEM_FNS), ...pick(TRANSPORT_FNS), ...pick(CELL_FNS), ...pick(MICRO_FNS) };
+  return {
+    name: "wasm",
+    heap,
+    exports: ex,
+    ...pick(DEM_FNS),
+    ...pick(TRANSPORT_FNS),
+    ...pick(CELL_FNS),
+    ...pick(MICRO_FNS),
+    ...pick(MULTISCALE_FNS),
+  };
 }
