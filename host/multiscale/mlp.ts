@@ -9,6 +9,7 @@
  * layers (kernel [in, out], bias [out]); `MlpKernel` lays it out in kernel memory and evaluates batches.
  */
 import { ConfigError } from "../config/errors.js";
+import { log } from "../core/portable_math.js";
 import { HeaderSlots } from "../core/slots.js";
 import type { MultiscaleKernels } from "../core/wasm.js";
 import * as Q from "../../assembly/multiscale/layout.js";
@@ -29,6 +30,8 @@ export interface MlpWeights {
   w2: number[];
   b2: number[];
   outputRelu: boolean;
+  /** inputs taken as log10 before scaling (paper 001: log10 J_s); xMin/xMax are then of log10 x */
+  inputLog10?: boolean[];
   /** min-max scalers: xs = (x - xMin) / (xMax - xMin), y = yMin + ys (yMax - yMin) */
   xMin: number[];
   xMax: number[];
@@ -62,6 +65,8 @@ export function checkMlp(w: MlpWeights, source = "surrogate"): void {
     const i = w[f].findIndex((v) => !Number.isFinite(v));
     if (i >= 0) throw new ConfigError(`${source}: ${f}[${i}] = ${w[f][i]}: expected a finite number`);
   }
+  if (w.inputLog10 !== undefined && w.inputLog10.length !== nin)
+    throw new ConfigError(`${source}: inputLog10 has ${w.inputLog10.length} flags: expected ${nin}, one per input`);
   const j = w.xMin.findIndex((v, i) => !(w.xMax[i] > v));
   if (j >= 0)
     throw new ConfigError(`${source}: xMax[${j}] = ${w.xMax[j]}: expected above xMin[${j}] = ${w.xMin[j]} (input ${w.inputs[j]})`);
@@ -70,7 +75,7 @@ export function checkMlp(w: MlpWeights, source = "surrogate"): void {
 /** Weights from two tfjs dense layers' tensors (kernel [in, out] and bias [out] of each), already read to arrays. */
 export function mlpFromLayers(
   layers: { kernel: Float32Array | number[]; bias: Float32Array | number[] }[],
-  meta: Pick<MlpWeights, "inputs" | "outputs" | "outputRelu" | "xMin" | "xMax" | "yMin" | "yMax">,
+  meta: Pick<MlpWeights, "inputs" | "outputs" | "outputRelu" | "xMin" | "xMax" | "yMin" | "yMax" | "inputLog10">,
 ): MlpWeights {
   if (layers.length !== 2)
     throw new ConfigError(`surrogate: ${layers.length} dense layers: expected 2 (one hidden layer and the output layer)`);
@@ -153,7 +158,8 @@ export class MlpKernel extends HeaderSlots {
         `MlpKernel.predict: ${rows} rows of ${this.nin} inputs (${x.length} values); the kernel takes 1 to ${this.maxBatch}`,
       );
     const X = this.arr(Q.Q_X, rows * this.nin);
-    for (let i = 0; i < X.length; i++) X[i] = x[i];
+    const lg = this.weights.inputLog10;
+    for (let i = 0; i < X.length; i++) X[i] = lg?.[i % this.nin] ? log(x[i]) / Math.LN10 : x[i];
     this.sI(Q.Q_NB, rows);
     this.k.mlpForward(this.sys);
     return this.arr(Q.Q_Y, rows * this.nout);
