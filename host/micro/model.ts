@@ -103,8 +103,8 @@ function run(sim: MicroSim, cfg: MicroConfig, opts: RunMicroOptions, started: nu
     dt_s: [],
     newton_iterations: [],
   };
-  const record = (t: number, dt: number, its: number) => {
-    const s = sim.stat();
+  // `s`: the statistics of the state being recorded (an accepted trial's, computed for its events already)
+  const record = (t: number, dt: number, its: number, s = sim.stat()) => {
     series.t_s.push(t);
     series.c_surf_avg_mol_m3.push(s.cSurf * cmax);
     series.c_bulk_avg_mol_m3.push(s.cBulk * cmax);
@@ -245,7 +245,7 @@ function run(sim: MicroSim, cfg: MicroConfig, opts: RunMicroOptions, started: nu
     t = hitsEnd ? (tEnd as number) : t + h;
     steps++;
     dtPrev = h;
-    s0 = record(t, h, o.iterations);
+    s0 = record(t, h, o.iterations, s);
     if (onset === null && s0.dMax > 0) onset = t;
     psiOld = events(s0);
     opts.onProgress?.(t, s0.cMax);

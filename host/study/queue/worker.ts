@@ -14,8 +14,6 @@ import { DEFAULT_QUEUE_NAME, type QueueJobData } from "./executor.js";
 
 export interface WorkerOptions {
   queueName?: string;
-  /** cases run at once by this process (each on its own heap region? no: one core, so 1 is the sensible value) */
-  concurrency?: number;
   /** a job's lock [ms]: a worker that stops renewing it (killed) loses the job after this long */
   lock_ms?: number;
   timeout_ms?: number;
@@ -57,7 +55,9 @@ export async function startWorker(url: string, opts: WorkerOptions = {}): Promis
     },
     {
       connection,
-      concurrency: opts.concurrency ?? 1,
+      // one case at a time: the cases of a process share one compute core and its heap (start more processes
+      // for more cores)
+      concurrency: 1,
       lockDuration: lock,
       stalledInterval: Math.max(500, Math.floor(lock / 2)),
       maxStalledCount: 3,
