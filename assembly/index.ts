@@ -15,4 +15,4 @@ export { microSetup, microAssemble, microUpdate, microStats } from "./micro/elem
 export { microCohesive } from "./micro/cohesive";
 export { microFactor, microSolve } from "./micro/lu";
 export { microGmres } from "./micro/krylov";
-export { mlpForward } from "./multiscale/mlp_simd";
+export { mlpForward, mlpForwardGrad, mlpForwardGradCached } from "./multiscale/mlp_simd";

@@ -16,6 +16,7 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   cell: () => import("./cell.js"),
   micro: () => import("./micro.js"),
   study: () => import("./study.js"),
+  multiscale: () => import("./multiscale.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

@@ -172,3 +172,22 @@ export { averagesSpec, fieldsSpec } from "./micro/plots.js";
 
 // the multiscale surrogate network in the compute core (paper 001 §2.2.2)
 export { MlpKernel, mlpFromLayers, checkMlp, MLP_FORMAT, type MlpWeights } from "./multiscale/mlp.js";
+// the multiscale cell: a micro surrogate (or the micro FE model) at every macro node (paper 001 §2.2, §3)
+export {
+  runMultiscaleCell,
+  runConcurrentCell,
+  cellSurrogate,
+  multiscaleParams,
+  microConfigForCell,
+  type MultiscaleOptions,
+  type MultiscaleInfo,
+} from "./multiscale/cell.js";
+export {
+  SurrogateParticles,
+  SURROGATE_INPUTS,
+  SURROGATE_OUTPUTS,
+  type SurrogateManifest,
+  type SurrogateSetLike,
+  type SurrogateParticleOptions,
+} from "./multiscale/particles.js";
+export { MicroFeParticles } from "./multiscale/concurrent.js";

@@ -107,4 +107,4 @@ export { PIPELINE_EXAMPLE_YAML } from "./pipeline/example.js";
 // the multiscale model's training data (paper 001 eq 37-39) from micro runs or a micro study folder
 export { datasetRows, collectDataset, DATASET_COLUMNS, type Dataset, type DatasetColumn } from "./multiscale/dataset.js";
 // a surrogate folder trained by 'assb train' (model kind C) read once into the compute core's network (needs tfjs)
-export { loadSurrogate } from "./multiscale/surrogate.js";
+export { loadSurrogate, loadSurrogateSet, type SurrogateSet } from "./multiscale/surrogate.js";

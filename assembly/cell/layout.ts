@@ -63,6 +63,7 @@ export const P_I0LI = 54; //      f64  Li-metal anode exchange current density [
 export const P_STAGES = 55; //   i32  stages cellStep runs (STAGE_* bits); 0: all three, the update only on success
 export const P_SITERS = 56; //   i32  output: iterations of the safeguarded Newton (0: the plain one converged)
 export const P_SAFEONLY = 57; // i32  1: skip the plain Newton, safeguarded only (tests compare the two); 0: default
+export const P_AFAC = 58; //     ptr  f64[nx] reaction-area factor per node, a_j = a f_j (paper 001 eq 32: f = 1 - <d>); 0: f = 1
 export const HEADER_SLOTS = 64;
 
 // ---- status codes ----

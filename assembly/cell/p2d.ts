@@ -14,11 +14,16 @@ import {
   P_NX, P_NR, P_NXP, P_TH, P_DF, P_J, P_PHI1, P_PHI2, P_ALPHA, P_BETA, P_THS, P_ETA, P_WK,
   P_OCVX, P_OCVU, P_OCVM, P_NOCV, P_DX_TAB, P_DV_TAB, P_ND, P_D0, P_K0, P_FRT, P_BV, P_FADX, P_SDX,
   P_KDX, P_GSEP, P_MODE, P_I, P_VSET, P_TOL, P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI,
-  P_STAGES, P_SITERS, P_SAFEONLY, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE, CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED,
+  P_STAGES, P_SITERS, P_SAFEONLY, P_AFAC, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE,
+  CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED,
 } from "./layout";
 import { cellParticles, cellUpdate } from "./particle_simd";
 
 let ocvSlope: f64 = 0.0;
+
+/** Reaction-area factor of node j (paper 001 eq 32, a_j = a (1 - <d>_j)); exactly 1 without the array, so a
+ *  cell without damage computes c * 1.0 = c, bit for bit the uniform-area arithmetic. */
+@inline function areaF(af: usize, j: i32): f64 { return af == 0 ? 1.0 : ldF(af, j); }
 let bvDeta: f64 = 0.0;
 let bvDx: f64 = 0.0;
 let anodeDi: f64 = 0.0;
@@ -169,13 +174,13 @@ export function cellNewton(sys: usize): i32 {
 export function cellFeasible(sys: usize): bool {
   const nx = gI(sys, P_NX);
   const al = gP(sys, P_ALPHA), be = gP(sys, P_BETA);
-  const c = gF(sys, P_FADX), I = gF(sys, P_I);
+  const c = gF(sys, P_FADX), I = gF(sys, P_I), af = gP(sys, P_AFAC);
   let lo: f64 = 0.0, hi: f64 = 0.0, worst = 0;
   let room: f64 = Infinity;
   for (let j = 0; j < nx; j++) {
-    const a = ldF(al, j), b = ldF(be, j);
+    const a = ldF(al, j), b = ldF(be, j), f = areaF(af, j);
     if (!(b < 0.0)) return true;
-    lo += (1.0 - a) / b; hi += -a / b;
+    lo += f * ((1.0 - a) / b); hi += f * (-a / b);
     // the node closest to its limit in the direction of the current (for the failure message)
     const r = I >= 0.0 ? 1.0 - a : a;
     if (r < room) { room = r; worst = j; }
@@ -239,9 +244,10 @@ export function cellSafeResidual(sys: usize): f64 {
   const pot = gI(sys, P_MODE) == 1;
   const I = gF(sys, P_I), Vs = gF(sys, P_VSET);
   const anode = gF(sys, P_I0LI) > 0.0;
+  const af = gP(sys, P_AFAC);
   let m: f64 = 0.0;
   for (let j = 0; j < nx; j++) {
-    const f1 = ldF(p1, j), f2 = ldF(p2, j);
+    const f1 = ldF(p1, j), f2 = ldF(p2, j), cj = c * areaF(af, j);
     const Jj = cellLocalFlux(sys, ldF(al, j), ldF(be, j), f1 - f2, ldF(J, j));
     stF(J, j, Jj);
     stF(wk, 6 * nx + j, localP);
@@ -253,7 +259,7 @@ export function cellSafeResidual(sys: usize): f64 {
     if (j < nx - 1) { i1r = -s * (ldF(p1, j + 1) - f1); i2r = -k * (ldF(p2, j + 1) - f2); }
     else if (pot) i1r = -sc * (Vs - f1);
     else i1r = I;
-    const r1 = i1r - i1l + c * Jj, r2 = i2r - i2l - c * Jj;
+    const r1 = i1r - i1l + cj * Jj, r2 = i2r - i2l - cj * Jj;
     stF(wk, 11 * nx + j, r1); stF(wk, 12 * nx + j, r2);
     m += r1 * r1 + r2 * r2;
   }
@@ -274,6 +280,7 @@ export function cellNewtonSafe(sys: usize): i32 {
   const pot = gI(sys, P_MODE) == 1;
   const tol = gF(sys, P_TOL), maxit = gI(sys, P_MAXIT);
   const anode = gF(sys, P_I0LI) > 0.0;
+  const af = gP(sys, P_AFAC);
   let status = CST_NOT_CONVERGED;
   let it = 0, worst = 0;
   let maxd: f64 = 0.0;
@@ -289,10 +296,11 @@ export function cellNewtonSafe(sys: usize): i32 {
       const sr = j < nx - 1 ? s : 0.0, kr = j < nx - 1 ? k : 0.0;
       let gl = G;
       if (j == 0 && anode) { cellAnode(sys, G, ldF(p2, 0)); gl = -anodeDi; }
-      let a11 = sl + sr + c * pj, a22 = kl + kr + c * pj;
+      const cj = c * areaF(af, j);
+      let a11 = sl + sr + cj * pj, a22 = kl + kr + cj * pj;
       if (j == nx - 1 && pot) a11 += sc;
       if (j == 0) a22 += gl;
-      const a12 = -c * pj, a21 = -c * pj;
+      const a12 = -cj * pj, a21 = -cj * pj;
       const e1 = -ldF(wk, 11 * nx + j), e2 = -ldF(wk, 12 * nx + j);
       const m11 = a11 + sl * c11, m12 = a12 + sl * c12, m21 = a21 + kl * c21, m22 = a22 + kl * c22;
       const q1 = e1 + sl * r1, q2 = e2 + kl * r2;
@@ -364,6 +372,7 @@ export function cellNewtonPlain(sys: usize): i32 {
   const I = gF(sys, P_I), Vs = gF(sys, P_VSET);
   const tol = gF(sys, P_TOL), maxit = gI(sys, P_MAXIT);
   const anode = gF(sys, P_I0LI) > 0.0;
+  const af = gP(sys, P_AFAC);
   let status = CST_NOT_CONVERGED;
   let it = 0, worst = 0;
   let maxd: f64 = 0.0;
@@ -384,21 +393,21 @@ export function cellNewtonPlain(sys: usize): i32 {
     let c11: f64 = 0.0, c12: f64 = 0.0, c21: f64 = 0.0, c22: f64 = 0.0, r1: f64 = 0.0, r2: f64 = 0.0;
     for (let j = 0; j < nx; j++) {
       const pj = ldF(wk, 6 * nx + j), qj = ldF(wk, 7 * nx + j), Jj = ldF(J, j);
-      const f1 = ldF(p1, j), f2 = ldF(p2, j);
+      const f1 = ldF(p1, j), f2 = ldF(p2, j), cj = c * areaF(af, j);
       const sl = j > 0 ? s : 0.0, kl = j > 0 ? k : 0.0;
       const sr = j < nx - 1 ? s : 0.0, kr = j < nx - 1 ? k : 0.0;
       const i1l = j > 0 ? -s * (f1 - ldF(p1, j - 1)) : 0.0;
       let i2l = j > 0 ? -k * (f2 - ldF(p2, j - 1)) : -G * f2;
       let gl = G;
       if (j == 0 && anode) { i2l = cellAnode(sys, G, f2); gl = -anodeDi; }
-      let i1r: f64 = 0.0, i2r: f64 = 0.0, a11 = sl + sr + c * pj, a22 = kl + kr + c * pj;
+      let i1r: f64 = 0.0, i2r: f64 = 0.0, a11 = sl + sr + cj * pj, a22 = kl + kr + cj * pj;
       if (j < nx - 1) { i1r = -s * (ldF(p1, j + 1) - f1); i2r = -k * (ldF(p2, j + 1) - f2); }
       else if (pot) { i1r = -sc * (Vs - f1); a11 += sc; }
       else i1r = I;
       if (j == 0) a22 += gl;
-      const a12 = -c * pj, a21 = -c * pj;
-      const e1 = -(i1r - i1l + c * Jj) - c * qj;
-      const e2 = -(i2r - i2l - c * Jj) + c * qj;
+      const a12 = -cj * pj, a21 = -cj * pj;
+      const e1 = -(i1r - i1l + cj * Jj) - cj * qj;
+      const e2 = -(i2r - i2l - cj * Jj) + cj * qj;
       // M = A - diag(-sl, -kl) Chat_{j-1};  rhs - diag(-sl, -kl) rhat_{j-1}
       const m11 = a11 + sl * c11, m12 = a12 + sl * c12, m21 = a21 + kl * c21, m22 = a22 + kl * c22;
       const q1 = e1 + sl * r1, q2 = e2 + kl * r2;

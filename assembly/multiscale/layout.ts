@@ -23,5 +23,21 @@ export const Q_YSPAN = 12; //  ptr  f64[nout]
 export const Q_X = 13; //      ptr  f64[nb nin] inputs, row-major
 export const Q_Y = 14; //      ptr  f64[nb nout] outputs, row-major
 export const Q_H = 15; //      ptr  f64[nh] hidden activations (scratch)
+export const Q_G = 16; //      ptr  f64[nb nout nin] mlpForwardGrad: dy_o / dx_i per row, x as the host passes it
+//                              (after log10, before scaling): G[(b nout + o) nin + i]
 
-export const HEADER_SLOTS = 16;
+// ---- mlpForwardGradCached: the network as an affine map per activation pattern, kept per row across calls ----
+// Within one pattern M of the hidden units (which are > 0) the ReLU net is affine in the scaled inputs,
+//   ys = A_M xs + c_M + B2,  A_M = W2 diag(M) W1,  c_M = W2 diag(M) B1,
+// so a row whose pattern changed in k units since the last call needs only its pre-activations moved by the
+// inputs that changed (a constant input such as Gc costs nothing) and k rank-one updates of (A, c), instead of
+// the whole forward and gradient ((nin + nout + nout nin) nh).
+export const Q_ACT = 17; //    ptr  f64[nb] 1: evaluate the row this call; 0: skip it (its cache goes stale)
+export const Q_MASK = 18; //   ptr  f64[nb nh] each row's pattern (1: unit active), persistent
+export const Q_AC = 19; //     ptr  f64[nb nout (nin + 1)] each row's A_M (nout x nin, row-major) then c_M (nout), persistent
+export const Q_RST = 20; //    ptr  f64[nb 2] each row's state: valid (0: rebuild), calls since the rebuild
+export const Q_REFRESH = 21; // i32 rebuild (A, c) from the pattern after this many incremental calls (bounds rounding drift)
+export const Q_Z = 22; //      ptr  f64[nb nh] each row's pre-activations, persistent: updated by the inputs that changed
+export const Q_XR = 23; //     ptr  f64[nb nin] each row's scaled inputs at its last call
+
+export const HEADER_SLOTS = 24;

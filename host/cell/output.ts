@@ -16,7 +16,7 @@ import type { ResolvedCellParams } from "./params_core.js";
 import type { CellNumerics } from "./numerics.js";
 import { OVERPOTENTIAL_KEYS, type CellResult } from "./result.js";
 import type { RateRow } from "./rates.js";
-import { rateSpec, voltageCapacitySpec } from "./plots.js";
+import { damageProfileSpec, rateSpec, voltageCapacitySpec } from "./plots.js";
 import { fmt } from "./experiment.js";
 
 export { voltageCapacitySpec, rateSpec } from "./plots.js";
@@ -120,6 +120,23 @@ export function snapshotsParquet(r: CellResult): Uint8Array {
   );
 }
 
+/** The particle model's per-node fields (the multiscale cell's c~_s, c~_b, <d>) in long form: one row per (output point, node). */
+export function fieldColumns(r: CellResult): Record<string, number[]> | null {
+  const names = Object.keys(r.fields ?? {});
+  if (names.length === 0) return null;
+  const cols: Record<string, number[]> = { point: [], t_s: [], x_m: [] };
+  for (const n of names) cols[n] = [];
+  r.time_s.forEach((t, k) =>
+    r.x_m.forEach((x, j) => {
+      cols.point.push(k);
+      cols.t_s.push(t);
+      cols.x_m.push(x);
+      for (const n of names) cols[n].push(r.fields[n][k]?.[j] ?? Number.NaN);
+    }),
+  );
+  return cols;
+}
+
 export const RESULT_FORMATS = ["csv", "json", "parquet"] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
@@ -149,6 +166,18 @@ export async function writeCellResult(
   const files: [string, string | Uint8Array][] = [];
   if (formats.includes("csv")) files.push(["timeseries.csv", timeseriesCsv(r)], ["snapshots.csv", snapshotsCsv(r)]);
   if (formats.includes("parquet")) files.push(["timeseries.parquet", timeseriesParquet(r)], ["snapshots.parquet", snapshotsParquet(r)]);
+  const fc = fieldColumns(r);
+  if (fc && formats.includes("csv")) files.push(["fields.csv", toCsv(columnsToTable(fc))]);
+  if (fc && formats.includes("parquet"))
+    files.push([
+      "fields.parquet",
+      writeParquet(
+        Object.entries(fc).map(([name, values]) => ({ name, values, type: name === "point" ? "int64" : "double" })),
+        { keyValue: { "assbkit.version": VERSION, "assbkit.parameter_set": r.params.name, "assbkit.particle_model": r.particleModel } },
+      ),
+    ]);
+  if (plot && fc && r.fields.damage_avg)
+    files.push(["damage.png", await renderPng(damageProfileSpec(r, `${r.particleModel}: interface damage along the cathode`))]);
   if (formats.includes("json"))
     files.push(["result.json", JSON.stringify({ format: CELL_RESULT_FORMAT, ...r } satisfies CellResultFile, null, 1)]);
   const title = `${r.params.name}: ${r.experiment.join("; ")}`;

@@ -75,6 +75,8 @@ export const CellParamsSchema = z
     "Upper voltage cut-off [V]": quantity("V", { min: 0, minExclusive: true }, "upper cut-off").default(4.5),
     /** Where measured values came from (fromMicrostructure writes it: the transport and surface results); recorded, not used. */
     "Microstructure provenance": z.record(z.string(), z.unknown()).optional(),
+    /** Interfacial fracture energy Gc of the AM|SE interface (paper 001 Table 2): an input of the multiscale cell's damage surrogate (`assb cell --micro surrogate:<dir>`); unused by the plain P2D. */
+    "Fracture energy [J.m-2]": pos("J/m^2", "interfacial fracture energy Gc").optional(),
     /** Geometric electrode area: converts absolute currents (`Discharge at 1 A`, `until 50 mA`) to current densities. */
     "Electrode area [m2]": pos("m^2", "electrode area").optional(),
   })
@@ -113,7 +115,7 @@ export interface ResolvedCellParams {
   area_m2: number | null;
 }
 
-export const PARAMETER_SETS = ["Asheri2023", "NCA_LPS_2023"] as const;
+export const PARAMETER_SETS = ["Asheri2023", "Asheri2023_multiscale", "NCA_LPS_2023"] as const;
 
 export function parseCellParams(input: unknown): CellParams {
   const r = CellParamsSchema.safeParse(input);

@@ -37,6 +37,11 @@ export interface ParticleStep {
   /** BDF weights of the accepted states theta_n and theta_{n-1} (backward Euler: 1, 0) */
   A: number;
   B: number;
+  /** the step itself, t_{n+1} - t_n [s], and the time of the accepted state t_n [s] */
+  h_s: number;
+  t_s: number;
+  /** the applied current density (galvanostatic) or the last accepted one (potentiostatic) [A m^-2], discharge > 0 */
+  I_A_m2: number;
 }
 
 /** theta_s = alpha + beta J per node for the step being tried (length nx; beta in m^2 s mol^-1). */
@@ -61,6 +66,13 @@ export interface ParticleModel {
   meanStoichiometry(): Float64Array;
   /** stoichiometry profile of every node at r_m, accepted state */
   theta(): number[][];
+  /** reaction-area factor of every node for the trial just prepared, a_j = a f_j (paper 001 eq 32: f = 1 - <d>);
+   *  absent or null: f = 1 (the kernels then compute exactly the uniform-area cell) */
+  areaFactor?(): Float64Array | null;
+  /** per-node fields of the accepted state recorded at every output point (name with its unit -> nx values) */
+  fields?(): Record<string, Float64Array>;
+  /** one-line warnings the model collected during the run (e.g. inputs outside a surrogate's training range) */
+  warnings?(): string[];
 }
 
 /** What a particle model is built from. */

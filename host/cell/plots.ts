@@ -37,3 +37,34 @@ export function rateSpec(rows: { cRate: number; capacity_Ah_m2: number; capacity
     },
   } as TopLevelSpec;
 }
+
+/** <d>(x) along the cathode at up to six output times, x from the separator (paper 001 Fig 9b-11). */
+export function damageProfileSpec(r: CellResult, title: string): TopLevelSpec {
+  const d = r.fields.damage_avg ?? [];
+  const T = r.time_s,
+    tEnd = T.at(-1) ?? 0;
+  // six times evenly spread over the run (output points crowd where the stepper refines), each the first point at or after it
+  const picks = [
+    ...new Set(
+      Array.from({ length: 6 }, (_, i) =>
+        Math.max(
+          0,
+          T.findIndex((t) => t >= (i * tEnd) / 5),
+        ),
+      ),
+    ),
+  ];
+  const values = picks.flatMap((k) => r.x_m.map((x, j) => ({ x: x * 1e6, d: d[k][j], t: `${r.time_s[k].toFixed(0)} s` })));
+  return {
+    width: 520,
+    height: 340,
+    title,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: "distance from the separator [um]" },
+      y: { field: "d", type: "quantitative", title: "interface damage <d>" },
+      color: { field: "t", type: "nominal", title: "time", sort: null },
+    },
+  } as TopLevelSpec;
+}

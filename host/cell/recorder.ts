@@ -48,6 +48,8 @@ export class RunRecorder {
   };
   readonly overpotentials: OverpotentialSeries;
   readonly snapshots: Snapshot[] = [];
+  /** per-node fields of the particle model at every output point (e.g. the multiscale cell's <d>(x, t)) */
+  readonly fields: Record<string, number[][]> = {};
   /** lithium in the AM at the start [mol/m^2] */
   readonly li0: number;
   private readonly ovpCols: number[][];
@@ -75,6 +77,12 @@ export class RunRecorder {
     out.capacity_Ah_m2.push(sim.q / 3600);
     out.step.push(step);
     if (sim.num.overpotentials) overpotentialBreakdown(sim, V, I).forEach((x, c) => this.ovpCols[c].push(x));
+    const f = sim.particles.fields?.();
+    if (f)
+      for (const [name, v] of Object.entries(f)) {
+        this.fields[name] ??= [];
+        this.fields[name].push(Array.from(v));
+      }
   }
 
   /** A c(x, r) snapshot of the accepted state. */
@@ -129,8 +137,9 @@ export class RunRecorder {
       cycles: cycles.cycles,
       experimentTermination: cycles.stopped,
       failure,
-      warnings,
+      warnings: [...warnings, ...(sim.particles.warnings?.() ?? [])],
       particleModel: sim.particles.name,
+      fields: this.fields,
       x_m: Array.from({ length: nx }, (_, j) => ((j + 0.5) * rp.Lc) / nx),
       r_m: sim.particles.r_m,
       snapshots: this.snapshots,

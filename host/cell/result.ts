@@ -97,6 +97,9 @@ export interface CellResult {
   /** steps that ended on a safety limit or the implicit time cap instead of their own condition */
   warnings: string[];
   particleModel: string;
+  /** per-node fields of the particle model at every output point, [point][node] (empty for finite volumes;
+   *  the multiscale cell: c_surf_norm, c_bulk_norm, damage_avg) */
+  fields: Record<string, number[][]>;
   x_m: number[];
   r_m: number[];
   snapshots: Snapshot[];

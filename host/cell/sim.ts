@@ -64,6 +64,7 @@ import {
   P_STAGES,
   P_SITERS,
   P_SAFEONLY,
+  P_AFAC,
   HEADER_SLOTS,
   STAGE_NEWTON,
   CST_OK,
@@ -101,6 +102,10 @@ export class CellSim extends HeaderSlots implements CellMemory {
   stats = { steps: 0, rejected: 0, newton: 0, safeguarded: 0 };
   readonly particles: ParticleModel;
   private Jview: Float64Array | null = null;
+  /** kernel array of the per-node reaction-area factors (P_AFAC points at it while a particle model gives them) */
+  private readonly afac: number;
+  /** current density of the last accepted step [A/m^2] */
+  private Iacc = 0;
 
   constructor(
     readonly k: CellKernels,
@@ -203,6 +208,8 @@ export class CellSim extends HeaderSlots implements CellMemory {
     setI(P_STAGES, 0);
     setI(P_SAFEONLY, 0);
     setI(P_SITERS, 0);
+    this.afac = arr(nx);
+    setI(P_AFAC, 0);
     this.Jacc = new Float64Array(this.nxp);
     this.p1acc = new Float64Array(nx);
     this.p2acc = new Float64Array(nx);
@@ -227,6 +234,7 @@ export class CellSim extends HeaderSlots implements CellMemory {
     this.p1acc.fill(this.ocv(theta0));
     this.p2acc.fill(0);
     this.t = 0;
+    this.Iacc = 0;
     this.q = 0;
     this.qPrev = 0;
     this.hPrev = 0;
@@ -279,8 +287,11 @@ export class CellSim extends HeaderSlots implements CellMemory {
     if (mode === 0) this.sF(P_I, value);
     else this.sF(P_VSET, value);
     // the particle seam: theta_s = alpha + beta J per node, Newton, then the particles learn J
-    const ab = this.particles.prepare({ heff_s: heff, A, B });
+    const ab = this.particles.prepare({ heff_s: heff, A, B, h_s: h, t_s: this.t, I_A_m2: mode === 0 ? value : this.Iacc });
+    const fa = this.particles.areaFactor?.() ?? null;
     this.view();
+    if (fa) this.f.set(fa.subarray(0, this.nx), this.afac >>> 3);
+    this.setPtr(P_AFAC, fa ? this.afac : 0);
     const pa = this.ptr(P_ALPHA),
       pb = this.ptr(P_BETA);
     if (ab.alpha.buffer !== this.f.buffer || ab.alpha.byteOffset !== pa) this.f.set(ab.alpha.subarray(0, this.nx), pa >>> 3);
@@ -301,6 +312,7 @@ export class CellSim extends HeaderSlots implements CellMemory {
     this.qPrev = this.q;
     this.q = qn;
     this.hPrev = h;
+    this.Iacc = r.I;
     this.t += h;
     this.particles.accept();
     this.Jacc.set(this.arr(P_J, this.nxp));

@@ -9,8 +9,8 @@ import {
   P_NX, P_NR, P_NXP, P_TH, P_THPREV, P_THNEW, P_DF, P_U, P_W, P_CP, P_VOL, P_GF, P_J, P_PHI1, P_PHI2, P_ALPHA,
   P_BETA, P_THS, P_ETA, P_WK, P_OCVX, P_OCVU, P_OCVM, P_NOCV, P_DX_TAB, P_DV_TAB, P_ND, P_D0, P_RAD, P_C1MAX,
   P_K0, P_FRT, P_BV, P_FADX, P_SDX, P_KDX, P_GSEP, P_MODE, P_I, P_VSET, P_HEFF, P_BDFA, P_BDFB, P_TOL,
-  P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, P_SITERS, P_SAFEONLY, CST_OK,
-  CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE,
+  P_MAXIT, P_V, P_ITERS, P_RES, P_WORST, P_STATUS, P_SDXC, P_I0LI, P_STAGES, P_SITERS, P_SAFEONLY, P_AFAC,
+  CST_OK, CST_NOT_CONVERGED, CST_NONFINITE, CST_SATURATED, STAGE_PARTICLES, STAGE_NEWTON, STAGE_UPDATE,
 } from "../../assembly/cell/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -132,6 +132,10 @@ function cellUpdate(sys: number): void {
 // with J eliminated node by node: a 2x2 block-tridiagonal system (block Thomas).
 
 let ocvSlope: number = 0.0;
+
+/** Reaction-area factor of node j (paper 001 eq 32, a_j = a (1 - <d>_j)); exactly 1 without the array, so a
+ *  cell without damage computes c * 1.0 = c, bit for bit the uniform-area arithmetic. */
+function areaF(af: number, j: number): number { return af == 0 ? 1.0 : ldF(af, j); }
 let bvDeta: number = 0.0;
 let bvDx: number = 0.0;
 let anodeDi: number = 0.0;
@@ -282,13 +286,13 @@ function cellNewton(sys: number): number {
 function cellFeasible(sys: number): boolean {
   const nx = gI(sys, P_NX);
   const al = gP(sys, P_ALPHA), be = gP(sys, P_BETA);
-  const c = gF(sys, P_FADX), I = gF(sys, P_I);
+  const c = gF(sys, P_FADX), I = gF(sys, P_I), af = gP(sys, P_AFAC);
   let lo: number = 0.0, hi: number = 0.0, worst = 0;
   let room: number = Infinity;
   for (let j = 0; j < nx; j++) {
-    const a = ldF(al, j), b = ldF(be, j);
+    const a = ldF(al, j), b = ldF(be, j), f = areaF(af, j);
     if (!(b < 0.0)) return true;
-    lo += (1.0 - a) / b; hi += -a / b;
+    lo += f * ((1.0 - a) / b); hi += f * (-a / b);
     // the node closest to its limit in the direction of the current (for the failure message)
     const r = I >= 0.0 ? 1.0 - a : a;
     if (r < room) { room = r; worst = j; }
@@ -352,9 +356,10 @@ function cellSafeResidual(sys: number): number {
   const pot = gI(sys, P_MODE) == 1;
   const I = gF(sys, P_I), Vs = gF(sys, P_VSET);
   const anode = gF(sys, P_I0LI) > 0.0;
+  const af = gP(sys, P_AFAC);
   let m: number = 0.0;
   for (let j = 0; j < nx; j++) {
-    const f1 = ldF(p1, j), f2 = ldF(p2, j);
+    const f1 = ldF(p1, j), f2 = ldF(p2, j), cj = c * areaF(af, j);
     const Jj = cellLocalFlux(sys, ldF(al, j), ldF(be, j), f1 - f2, ldF(J, j));
     stF(J, j, Jj);
     stF(wk, 6 * nx + j, localP);
@@ -366,7 +371,7 @@ function cellSafeResidual(sys: number): number {
     if (j < nx - 1) { i1r = -s * (ldF(p1, j + 1) - f1); i2r = -k * (ldF(p2, j + 1) - f2); }
     else if (pot) i1r = -sc * (Vs - f1);
     else i1r = I;
-    const r1 = i1r - i1l + c * Jj, r2 = i2r - i2l - c * Jj;
+    const r1 = i1r - i1l + cj * Jj, r2 = i2r - i2l - cj * Jj;
     stF(wk, 11 * nx + j, r1); stF(wk, 12 * nx + j, r2);
     m += r1 * r1 + r2 * r2;
   }
@@ -387,6 +392,7 @@ function cellNewtonSafe(sys: number): number {
   const pot = gI(sys, P_MODE) == 1;
   const tol = gF(sys, P_TOL), maxit = gI(sys, P_MAXIT);
   const anode = gF(sys, P_I0LI) > 0.0;
+  const af = gP(sys, P_AFAC);
   let status = CST_NOT_CONVERGED;
   let it = 0, worst = 0;
   let maxd: number = 0.0;
@@ -402,10 +408,11 @@ function cellNewtonSafe(sys: number): number {
       const sr = j < nx - 1 ? s : 0.0, kr = j < nx - 1 ? k : 0.0;
       let gl = G;
       if (j == 0 && anode) { cellAnode(sys, G, ldF(p2, 0)); gl = -anodeDi; }
-      let a11 = sl + sr + c * pj, a22 = kl + kr + c * pj;
+      const cj = c * areaF(af, j);
+      let a11 = sl + sr + cj * pj, a22 = kl + kr + cj * pj;
       if (j == nx - 1 && pot) a11 += sc;
       if (j == 0) a22 += gl;
-      const a12 = -c * pj, a21 = -c * pj;
+      const a12 = -cj * pj, a21 = -cj * pj;
       const e1 = -ldF(wk, 11 * nx + j), e2 = -ldF(wk, 12 * nx + j);
       const m11 = a11 + sl * c11, m12 = a12 + sl * c12, m21 = a21 + kl * c21, m22 = a22 + kl * c22;
       const q1 = e1 + sl * r1, q2 = e2 + kl * r2;
@@ -477,6 +484,7 @@ function cellNewtonPlain(sys: number): number {
   const I = gF(sys, P_I), Vs = gF(sys, P_VSET);
   const tol = gF(sys, P_TOL), maxit = gI(sys, P_MAXIT);
   const anode = gF(sys, P_I0LI) > 0.0;
+  const af = gP(sys, P_AFAC);
   let status = CST_NOT_CONVERGED;
   let it = 0, worst = 0;
   let maxd: number = 0.0;
@@ -497,21 +505,21 @@ function cellNewtonPlain(sys: number): number {
     let c11: number = 0.0, c12: number = 0.0, c21: number = 0.0, c22: number = 0.0, r1: number = 0.0, r2: number = 0.0;
     for (let j = 0; j < nx; j++) {
       const pj = ldF(wk, 6 * nx + j), qj = ldF(wk, 7 * nx + j), Jj = ldF(J, j);
-      const f1 = ldF(p1, j), f2 = ldF(p2, j);
+      const f1 = ldF(p1, j), f2 = ldF(p2, j), cj = c * areaF(af, j);
       const sl = j > 0 ? s : 0.0, kl = j > 0 ? k : 0.0;
       const sr = j < nx - 1 ? s : 0.0, kr = j < nx - 1 ? k : 0.0;
       const i1l = j > 0 ? -s * (f1 - ldF(p1, j - 1)) : 0.0;
       let i2l = j > 0 ? -k * (f2 - ldF(p2, j - 1)) : -G * f2;
       let gl = G;
       if (j == 0 && anode) { i2l = cellAnode(sys, G, f2); gl = -anodeDi; }
-      let i1r: number = 0.0, i2r: number = 0.0, a11 = sl + sr + c * pj, a22 = kl + kr + c * pj;
+      let i1r: number = 0.0, i2r: number = 0.0, a11 = sl + sr + cj * pj, a22 = kl + kr + cj * pj;
       if (j < nx - 1) { i1r = -s * (ldF(p1, j + 1) - f1); i2r = -k * (ldF(p2, j + 1) - f2); }
       else if (pot) { i1r = -sc * (Vs - f1); a11 += sc; }
       else i1r = I;
       if (j == 0) a22 += gl;
-      const a12 = -c * pj, a21 = -c * pj;
-      const e1 = -(i1r - i1l + c * Jj) - c * qj;
-      const e2 = -(i2r - i2l - c * Jj) + c * qj;
+      const a12 = -cj * pj, a21 = -cj * pj;
+      const e1 = -(i1r - i1l + cj * Jj) - cj * qj;
+      const e2 = -(i2r - i2l - cj * Jj) + cj * qj;
       // M = A - diag(-sl, -kl) Chat_{j-1};  rhs - diag(-sl, -kl) rhat_{j-1}
       const m11 = a11 + sl * c11, m12 = a12 + sl * c12, m21 = a21 + kl * c21, m22 = a22 + kl * c22;
       const q1 = e1 + sl * r1, q2 = e2 + kl * r2;

@@ -18,6 +18,7 @@ interface Common {
   bv?: string;
   set?: string[];
   area?: string;
+  micro?: string;
   out: string;
 }
 
@@ -76,6 +77,62 @@ function overrides(o: Common): Record<string, unknown> {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+type MicroSpec = { kind: "surrogate"; dir: string } | { kind: "concurrent"; resolution: number };
+
+/** --micro surrogate:<folder> | concurrent[:<resolution>] */
+function parseMicro(s: string): MicroSpec {
+  const m = /^(surrogate|concurrent)(?::(.*))?$/.exec(s.trim());
+  if (m?.[1] === "surrogate" && m[2]) return { kind: "surrogate", dir: m[2] };
+  if (m?.[1] === "concurrent") {
+    const r = m[2] === undefined ? 1 : Number(m[2]);
+    if (Number.isInteger(r) && r >= 1 && r <= 12) return { kind: "concurrent", resolution: r };
+  }
+  throw inputError(
+    "--micro",
+    s,
+    "surrogate:<folder> (a trained micro surrogate, e.g. surrogate:models/surrogate-001-damage) or concurrent[:<mesh resolution 1-12>] (the micro FE model at every node)",
+  );
+}
+
+/** --set damage=on|off, --set microFlux=reacting-area|particle-average: the multiscale cell's options, removed
+ *  from the parameter overrides. */
+function takeMultiscale(
+  ov: Record<string, unknown>,
+  micro: MicroSpec | undefined,
+): { damage: boolean; microFlux: "reacting-area" | "particle-average" } {
+  const out = { damage: true, microFlux: "reacting-area" as "reacting-area" | "particle-average" };
+  for (const key of ["damage", "microFlux"] as const) {
+    if (!(key in ov)) continue;
+    const v = ov[key];
+    delete ov[key];
+    if (!micro) throw new ConfigError(`--set ${key}=${v}: a multiscale option: expected it with --micro`);
+    if (key === "damage") {
+      if (v === "on" || v === true) out.damage = true;
+      else if (v === "off" || v === false) out.damage = false;
+      else throw inputError("--set damage", v, "on or off");
+    } else if (v === "reacting-area" || v === "particle-average") out.microFlux = v;
+    else
+      throw inputError(
+        "--set microFlux",
+        v,
+        "reacting-area (paper 001: the micro state takes up J_s over its whole surface) or particle-average ((1 - <d>) J_s: lithium conserved)",
+      );
+  }
+  return out;
+}
+
+/** ⟨d⟩ at the end of a multiscale run, one line. */
+function damageLine(r: CellResult): string | null {
+  const d = r.fields?.damage_avg?.at(-1);
+  if (!d) return null;
+  let jmax = 0;
+  d.forEach((v, j) => {
+    if (v > d[jmax]) jmax = j;
+  });
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  return `interface damage <d> at the end: mean ${fmt(mean)}, max ${fmt(d[jmax])} at x = ${(r.x_m[jmax] * 1e6).toFixed(1)} um from the separator`;
+}
+
 function printSteps(r: CellResult): void {
   for (const s of r.steps)
     console.log(
@@ -110,21 +167,45 @@ export function register(program: Command): void {
       "--termination <cond>",
       'stop the experiment after a cycle: "80% capacity" (discharge capacity below 80% of the first cycle\'s), "3.0 V" (a cycle\'s minimum voltage at or below it), or both comma separated',
     )
-    .option("--set <key=value>", 'override a parameter, e.g. --set "Active material volume fraction=0.4" (repeatable)', collect)
+    .option(
+      "--set <key=value>",
+      'override a parameter, e.g. --set "Active material volume fraction=0.4" (repeatable); with --micro also damage=on|off (off: <d> held at 0, paper 001 Fig 9 blue), microFlux=reacting-area|particle-average and "Fracture energy [J.m-2]=5"',
+      collect,
+    )
+    .option(
+      "--micro <model>",
+      "the multiscale cell (paper 001 §2.2): a micro model at every macro node, surrogate:<folder> (a trained surrogate, e.g. surrogate:models/surrogate-001-damage) or concurrent[:<resolution>] (the micro FE model itself at every node: the slow reference); writes fields.csv/.parquet (c~_s, c~_b, <d> per node and output point) and damage.png",
+    )
     .option("--format <list>", "result formats, comma separated: csv, json, parquet", "csv,json,parquet")
     .option("-o, --out <dir>", "output folder", "cell-out")
     .action(async (params: string, o: Common & { experiment: string; format: string; termination?: string }) => {
       const formats = parseFormats(o.format);
       const num = numerics(o);
-      const rp = resolveCellParams(loadCellParams(params, overrides(o)));
+      const micro = o.micro !== undefined ? parseMicro(o.micro) : undefined;
+      const ov = overrides(o);
+      const { damage, microFlux } = takeMultiscale(ov, micro);
+      const rp = resolveCellParams(loadCellParams(params, ov));
       const steps = parseExperiment(o.experiment);
       const termination = o.termination !== undefined ? parseTermination(o.termination) : undefined;
+      const ms = micro ? await import("../multiscale/cell.js") : null;
+      const set =
+        micro?.kind === "surrogate"
+          ? ms!.cellSurrogate(await (await import("../multiscale/surrogate.js")).loadSurrogateSet(micro.dir), `${micro.dir}/surrogate.json`)
+          : null;
       await requirePlotting(); // voltage_capacity.png: missing plot packages stop the run before it starts
       prepareOutDir(o.out);
       const k = await loadCore();
       let r: CellResult;
       try {
-        r = runExperiment(k, rp, steps, { numerics: num, termination });
+        if (micro?.kind === "surrogate") r = ms!.runMultiscaleCell(k, rp, steps, set!, { numerics: num, termination, damage, microFlux });
+        else if (micro?.kind === "concurrent")
+          r = ms!.runConcurrentCell(k, rp, steps, ms!.microConfigForCell(rp, { resolution: micro.resolution }), {
+            numerics: num,
+            termination,
+            damage,
+            microFlux,
+          });
+        else r = runExperiment(k, rp, steps, { numerics: num, termination });
       } catch (e) {
         if (!(e instanceof CellSolveError) || !e.partial) throw e;
         // as PyBaMM: keep the solution up to the failed step (result.json records the failure), exit 3
@@ -135,6 +216,8 @@ export function register(program: Command): void {
       }
       const files = await writeCellResult(o.out, r, true, formats);
       printSteps(r);
+      const dl = damageLine(r);
+      if (dl) console.log(dl);
       console.log(
         `capacity ${fmt(r.capacity_Ah_m2.at(-1)!)} Ah/m2 = ${fmt(r.capacity_mAh_g.at(-1)!)} mAh/g (AM), ${r.stats.steps} steps in ${r.stats.wall_ms.toFixed(1)} ms; wrote ${files.join(", ")}`,
       );

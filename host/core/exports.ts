@@ -73,5 +73,7 @@ export const MICRO_FNS = ["microSetup", "microAssemble", "microUpdate", "microSt
 /** assembly/multiscale */
 export interface MultiscaleFns {
   mlpForward(sys: number): void;
+  mlpForwardGrad(sys: number): void;
+  mlpForwardGradCached(sys: number): void;
 }
-export const MULTISCALE_FNS = ["mlpForward"] as const;
+export const MULTISCALE_FNS = ["mlpForward", "mlpForwardGrad", "mlpForwardGradCached"] as const;

@@ -348,6 +348,24 @@ export class MicroSim extends HeaderSlots {
     };
   }
 
+  /** The discrete particle's surface per volume P_h / A_h [1/m] (the interface polygon's length over the AM
+   *  area: 2/R / cos(pi / n_k) for n_k segments): the mean concentration gains J_s P_h / A_h exactly. */
+  get surfacePerVolume_1_m(): number {
+    return this.gF(M.M_PLEN) / (this.gF(M.M_AREA) * this.cfg.radius_m);
+  }
+
+  /** Changes the pore-wall flux into the particle [mol m^-2 s^-1] for the next steps (the multiscale
+   *  reference couples it to the macro node's Butler-Volmer flux step by step). */
+  setFlux(flux_mol_m2_s: number): void {
+    const am = this.cfg.am;
+    this.sF(M.M_JS, (flux_mol_m2_s * this.cfg.radius_m) / (am.diffusivity_m2_s * am.maxConcentration_mol_m3));
+  }
+
+  /** The Newton start of the next step: the accepted state (XV = XOLD). */
+  restart(): void {
+    this.arr(M.M_XV, this.ndof).set(this.arr(M.M_XOLD, this.ndof));
+  }
+
   /** The initial state: c = c0, stress-free, undamaged. */
   reset(): void {
     const n = this.ndof,

@@ -38,6 +38,16 @@ export type Dataset = Record<DatasetColumn, number[]>;
 const empty = (): Dataset => Object.fromEntries(DATASET_COLUMNS.map((c) => [c, [] as number[]])) as unknown as Dataset;
 
 /** Appends the rows of one run's series (t_s, c_surf_norm, c_bulk_norm, damage_avg per recorded step). */
+export function seriesRows(
+  gc: number,
+  flux: number,
+  s: { t_s: ArrayLike<number>; c_surf_norm: ArrayLike<number>; c_bulk_norm: ArrayLike<number>; damage_avg: ArrayLike<number> },
+  into: Dataset = empty(),
+): Dataset {
+  appendSeries(into, gc, flux, s);
+  return into;
+}
+
 function appendSeries(
   out: Dataset,
   gc: number,

@@ -15,6 +15,10 @@ import type { MultiscaleKernels } from "../core/wasm.js";
 import * as Q from "../../assembly/multiscale/layout.js";
 
 export const MLP_FORMAT = 1;
+/** predictGradCached rebuilds a row's affine map from its pattern after this many incremental calls: the
+ *  rank-one updates add and subtract the same terms, so rounding drifts like a random walk; 64 keeps it far
+ *  below 1e-13 relative (test/multiscale/mlp.test.ts) for 1/64 of a full gradient per call. */
+export const MLP_CACHE_REFRESH = 64;
 
 export interface MlpWeights {
   kind: "assbkit.multiscale.mlp";
@@ -130,12 +134,20 @@ export class MlpKernel extends HeaderSlots {
       [Q.Q_X, f64(maxBatch * nin)],
       [Q.Q_Y, f64(maxBatch * nout)],
       [Q.Q_H, f64(nh)],
+      [Q.Q_G, f64(maxBatch * nout * nin)],
+      [Q.Q_ACT, f64(maxBatch)],
+      [Q.Q_MASK, f64(maxBatch * nh)],
+      [Q.Q_AC, f64(maxBatch * nout * (nin + 1))],
+      [Q.Q_RST, f64(2 * maxBatch)],
+      [Q.Q_Z, f64(maxBatch * nh)],
+      [Q.Q_XR, f64(maxBatch * nin)],
     ];
     for (const [slot, p] of ptrs) this.setPtr(slot, p);
     this.sI(Q.Q_NIN, nin);
     this.sI(Q.Q_NH, nh);
     this.sI(Q.Q_NOUT, nout);
     this.sI(Q.Q_OUTRELU, weights.outputRelu ? 1 : 0);
+    this.sI(Q.Q_REFRESH, MLP_CACHE_REFRESH);
     const w = weights,
       H = w.hidden;
     const w1 = this.arr(Q.Q_W1T, nin * nh).fill(0);
@@ -153,15 +165,53 @@ export class MlpKernel extends HeaderSlots {
 
   /** The outputs of `rows` input rows (row-major, nin values each); returns a view valid until the next call. */
   predict(x: ArrayLike<number>, rows = x.length / this.nin): Float64Array {
+    this.load(x, rows, "predict");
+    this.k.mlpForward(this.sys);
+    return this.arr(Q.Q_Y, rows * this.nout);
+  }
+
+  /**
+   * The outputs and their gradient with respect to the inputs as the network sees them (after log10 where
+   * `inputLog10` is set: d y / d log10 x), row-major [row][output][input]; views valid until the next call.
+   */
+  predictGrad(x: ArrayLike<number>, rows = x.length / this.nin): { y: Float64Array; dy: Float64Array } {
+    this.load(x, rows, "predictGrad");
+    this.k.mlpForwardGrad(this.sys);
+    return { y: this.arr(Q.Q_Y, rows * this.nout), dy: this.arr(Q.Q_G, rows * this.nout * this.nin) };
+  }
+
+  /**
+   * predictGrad for a batch whose row r is the same caller's point from call to call (a macro node), using each
+   * row's activation pattern kept from its last call (assembly/multiscale/layout.ts Q_ACT..): where few hidden
+   * units change sign between calls this costs about nin/(nin + nout + nout nin) of predictGrad. Rows with
+   * `active[r]` false are skipped (their outputs are not written) and rebuilt when next active. Equal to
+   * predictGrad up to rounding (the sums are ordered differently).
+   */
+  predictGradCached(
+    x: ArrayLike<number>,
+    active: ArrayLike<boolean | number>,
+    rows = x.length / this.nin,
+  ): { y: Float64Array; dy: Float64Array } {
+    this.load(x, rows, "predictGradCached");
+    const a = this.arr(Q.Q_ACT, rows);
+    for (let r = 0; r < rows; r++) a[r] = active[r] ? 1 : 0;
+    this.k.mlpForwardGradCached(this.sys);
+    return { y: this.arr(Q.Q_Y, rows * this.nout), dy: this.arr(Q.Q_G, rows * this.nout * this.nin) };
+  }
+
+  /** Forgets every row's cached pattern (the next cached call rebuilds them). */
+  resetCache(): void {
+    this.arr(Q.Q_RST, 2 * this.maxBatch).fill(0);
+  }
+
+  private load(x: ArrayLike<number>, rows: number, what: string): void {
     if (!(Number.isInteger(rows) && rows >= 1 && rows <= this.maxBatch && x.length >= rows * this.nin))
       throw new RangeError(
-        `MlpKernel.predict: ${rows} rows of ${this.nin} inputs (${x.length} values); the kernel takes 1 to ${this.maxBatch}`,
+        `MlpKernel.${what}: ${rows} rows of ${this.nin} inputs (${x.length} values); the kernel takes 1 to ${this.maxBatch}`,
       );
     const X = this.arr(Q.Q_X, rows * this.nin);
     const lg = this.weights.inputLog10;
     for (let i = 0; i < X.length; i++) X[i] = lg?.[i % this.nin] ? log(x[i]) / Math.LN10 : x[i];
     this.sI(Q.Q_NB, rows);
-    this.k.mlpForward(this.sys);
-    return this.arr(Q.Q_Y, rows * this.nout);
   }
 }

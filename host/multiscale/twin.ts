@@ -7,6 +7,7 @@ import type { Heap } from "../core/heap.js";
 import type { MultiscaleKernels } from "../core/wasm.js";
 import {
   Q_NIN, Q_NH, Q_NOUT, Q_NB, Q_OUTRELU, Q_W1T, Q_B1, Q_W2, Q_B2, Q_XLO, Q_XINV, Q_YLO, Q_YSPAN, Q_X, Q_Y, Q_H,
+  Q_G, Q_ACT, Q_MASK, Q_AC, Q_RST, Q_REFRESH, Q_Z, Q_XR,
 } from "../../assembly/multiscale/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -45,35 +46,150 @@ function stB(p: number, i: number, v: number): void { U8[p + i] = v; }
 function ldS(p: number, i: number): number { return F32[(p >>> 2) + i]; }
 function stS(p: number, i: number, v: number): void { F32[(p >>> 2) + i] = v; }
 
+// ---- twin of assembly/multiscale/rows.ts ----
+// Scalar pieces shared by mlp.ts and mlp_simd.ts (the cached affine map of mlpForwardGradCached, layout.ts
+// Q_ACT..): a unit's sign change as a rank-one update of (A, c), and a row's outputs and gradient from (A, c).
+
+/** Unit u of row b switched on (sg = 1) or off (-1): A += sg W2[:, u] W1[u, :], c += sg W2[:, u] B1[u]. */
+function mlpFlipUnit(sys: number, b: number, u: number, sg: number): void {
+  const nin = gI(sys, Q_NIN), nh = gI(sys, Q_NH), nout = gI(sys, Q_NOUT);
+  const w1 = gP(sys, Q_W1T), b1 = gP(sys, Q_B1), w2 = gP(sys, Q_W2), acm = gP(sys, Q_AC);
+  const ab = b * nout * (nin + 1);
+  for (let o = 0; o < nout; o++) {
+    const w = sg * ldF(w2, o * nh + u);
+    for (let i = 0; i < nin; i++) stF(acm, ab + o * nin + i, ldF(acm, ab + o * nin + i) + w * ldF(w1, i * nh + u));
+    stF(acm, ab + nout * nin + o, ldF(acm, ab + nout * nin + o) + w * ldF(b1, u));
+  }
+}
+
+/** Row b's outputs Y = ylo + yspan relu(A xs + c + B2) and gradient G = yspan [ys > 0] A xinv from its (A, c). */
+function mlpAffineRow(sys: number, b: number): void {
+  const nin = gI(sys, Q_NIN), nout = gI(sys, Q_NOUT), relu = gI(sys, Q_OUTRELU);
+  const b2 = gP(sys, Q_B2), xlo = gP(sys, Q_XLO), xinv = gP(sys, Q_XINV), ylo = gP(sys, Q_YLO), yspan = gP(sys, Q_YSPAN);
+  const X = gP(sys, Q_X), Y = gP(sys, Q_Y), G = gP(sys, Q_G), acm = gP(sys, Q_AC);
+  const ab = b * nout * (nin + 1);
+  for (let o = 0; o < nout; o++) {
+    let ys = ldF(acm, ab + nout * nin + o);
+    for (let i = 0; i < nin; i++) ys += ldF(acm, ab + o * nin + i) * ((ldF(X, b * nin + i) - ldF(xlo, i)) * ldF(xinv, i));
+    ys += ldF(b2, o);
+    const on = relu == 0 || ys > 0.0;
+    if (relu != 0) ys = Math.max(ys, 0.0);
+    stF(Y, b * nout + o, ldF(ylo, o) + ys * ldF(yspan, o));
+    for (let i = 0; i < nin; i++)
+      stF(G, (b * nout + o) * nin + i, on ? ldF(yspan, o) * (ldF(acm, ab + o * nin + i) * ldF(xinv, i)) : 0.0);
+  }
+}
+
 // ---- twin of assembly/multiscale/mlp.ts ----
 // The surrogate's forward pass (layout.ts), scalar reference of mlp_simd.ts: the same operations in the same
 // order (hidden units updated input by input; the output sums split into even and odd units, as the two
 // f64x2 lanes accumulate them, then added), so the TS twin translated from this file and the wasm core agree
 // bit for bit.
 
-/** Y = net(X) for the NB rows of X. */
-function mlpForward(sys: number): void {
-  const nin = gI(sys, Q_NIN), nh = gI(sys, Q_NH), nout = gI(sys, Q_NOUT), nb = gI(sys, Q_NB), relu = gI(sys, Q_OUTRELU);
+/** Row b's hidden activations H = relu(W1 xs + B1) and outputs Y. */
+function forwardRow(sys: number, b: number): void {
+  const nin = gI(sys, Q_NIN), nh = gI(sys, Q_NH), nout = gI(sys, Q_NOUT), relu = gI(sys, Q_OUTRELU);
   const w1 = gP(sys, Q_W1T), b1 = gP(sys, Q_B1), w2 = gP(sys, Q_W2), b2 = gP(sys, Q_B2);
   const xlo = gP(sys, Q_XLO), xinv = gP(sys, Q_XINV), ylo = gP(sys, Q_YLO), yspan = gP(sys, Q_YSPAN);
   const X = gP(sys, Q_X), Y = gP(sys, Q_Y), H = gP(sys, Q_H);
+  for (let j = 0; j < nh; j++) stF(H, j, ldF(b1, j));
+  for (let i = 0; i < nin; i++) {
+    const xs = (ldF(X, b * nin + i) - ldF(xlo, i)) * ldF(xinv, i);
+    for (let j = 0; j < nh; j++) stF(H, j, ldF(H, j) + ldF(w1, i * nh + j) * xs);
+  }
+  for (let j = 0; j < nh; j++) stF(H, j, Math.max(ldF(H, j), 0.0));
+  for (let o = 0; o < nout; o++) {
+    let s0 = 0.0, s1 = 0.0;
+    for (let j = 0; j < nh; j += 2) {
+      s0 += ldF(w2, o * nh + j) * ldF(H, j);
+      s1 += ldF(w2, o * nh + j + 1) * ldF(H, j + 1);
+    }
+    const ys = ldF(b2, o) + (s0 + s1);
+    stF(Y, b * nout + o, ldF(ylo, o) + (relu != 0 ? Math.max(ys, 0.0) : ys) * ldF(yspan, o));
+  }
+}
+/** Y = net(X) for the NB rows of X. */
+function mlpForward(sys: number): void {
+  const nb = gI(sys, Q_NB);
+  for (let b = 0; b < nb; b++) forwardRow(sys, b);
+}
+
+/** Y = net(X) as mlpForward (the same values), and the input gradient G = dY/dX of every row: the ReLU net is
+ *  piecewise linear, so within the active pattern dy_o/dx_i = yspan_o [ys_o > 0] xinv_i sum_j W2_oj [h_j > 0]
+ *  W1_ji (the multiscale cell linearises the micro rates in the pore-wall flux and the state with it). */
+function mlpForwardGrad(sys: number): void {
+  const nin = gI(sys, Q_NIN), nh = gI(sys, Q_NH), nout = gI(sys, Q_NOUT), nb = gI(sys, Q_NB);
+  const w1 = gP(sys, Q_W1T), w2 = gP(sys, Q_W2), xinv = gP(sys, Q_XINV), ylo = gP(sys, Q_YLO), yspan = gP(sys, Q_YSPAN);
+  const H = gP(sys, Q_H), G = gP(sys, Q_G), Y = gP(sys, Q_Y), relu = gI(sys, Q_OUTRELU);
   for (let b = 0; b < nb; b++) {
-    for (let j = 0; j < nh; j++) stF(H, j, ldF(b1, j));
+    forwardRow(sys, b);
+    for (let o = 0; o < nout; o++) {
+      // past the output ReLU: above its floor (a ReLU output is ylo + yspan max(ys, 0))
+      const on = relu == 0 || ldF(Y, b * nout + o) > ldF(ylo, o);
+      for (let i = 0; i < nin; i++) {
+        let g0 = 0.0, g1 = 0.0;
+        for (let j = 0; j < nh; j += 2) {
+          if (ldF(H, j) > 0.0) g0 += ldF(w2, o * nh + j) * ldF(w1, i * nh + j);
+          if (ldF(H, j + 1) > 0.0) g1 += ldF(w2, o * nh + j + 1) * ldF(w1, i * nh + j + 1);
+        }
+        stF(G, (b * nout + o) * nin + i, on ? ldF(yspan, o) * ((g0 + g1) * ldF(xinv, i)) : 0.0);
+      }
+    }
+  }
+}
+
+/** Y and G = dY/dX for the rows flagged in ACT, from each row's cached affine map (layout.ts Q_ACT..): the
+ *  row's pre-activations move by the inputs that changed since its last call, units whose sign changed update
+ *  (A, c) by a rank-one term each, and a row is rebuilt (pre-activations, pattern, A, c) when stale or after
+ *  REFRESH calls. The same values as mlpForwardGrad up to
+ *  the rounding of the different summation order. */
+function mlpForwardGradCached(sys: number): void {
+  const nin = gI(sys, Q_NIN), nh = gI(sys, Q_NH), nout = gI(sys, Q_NOUT), nb = gI(sys, Q_NB), relu = gI(sys, Q_OUTRELU);
+  const w1 = gP(sys, Q_W1T), b1 = gP(sys, Q_B1), w2 = gP(sys, Q_W2), b2 = gP(sys, Q_B2);
+  const xlo = gP(sys, Q_XLO), xinv = gP(sys, Q_XINV), ylo = gP(sys, Q_YLO), yspan = gP(sys, Q_YSPAN);
+  const X = gP(sys, Q_X), Y = gP(sys, Q_Y), G = gP(sys, Q_G), Z = gP(sys, Q_Z);
+  const act = gP(sys, Q_ACT), mask = gP(sys, Q_MASK), acm = gP(sys, Q_AC), rst = gP(sys, Q_RST);
+  const refresh = gI(sys, Q_REFRESH), na = nout * (nin + 1), XR = gP(sys, Q_XR);
+  for (let b = 0; b < nb; b++) {
+    if (ldF(act, b) == 0.0) { stF(rst, 2 * b, 0.0); continue; }
+    const mb = b * nh, ab = b * na;
+    const rebuild = ldF(rst, 2 * b) == 0.0 || ldF(rst, 2 * b + 1) >= refresh;
+    // pre-activations: afresh on a rebuild, else moved by the inputs that changed (a constant input, e.g. Gc, costs nothing)
+    if (rebuild) for (let j = 0; j < nh; j++) stF(Z, mb + j, ldF(b1, j));
     for (let i = 0; i < nin; i++) {
       const xs = (ldF(X, b * nin + i) - ldF(xlo, i)) * ldF(xinv, i);
-      for (let j = 0; j < nh; j++) stF(H, j, ldF(H, j) + ldF(w1, i * nh + j) * xs);
+      const dx = rebuild ? xs : xs - ldF(XR, b * nin + i);
+      stF(XR, b * nin + i, xs);
+      if (dx == 0.0) continue;
+      for (let j = 0; j < nh; j++) stF(Z, mb + j, ldF(Z, mb + j) + ldF(w1, i * nh + j) * dx);
     }
-    for (let j = 0; j < nh; j++) stF(H, j, Math.max(ldF(H, j), 0.0));
-    for (let o = 0; o < nout; o++) {
-      let s0 = 0.0, s1 = 0.0;
-      for (let j = 0; j < nh; j += 2) {
-        s0 += ldF(w2, o * nh + j) * ldF(H, j);
-        s1 += ldF(w2, o * nh + j + 1) * ldF(H, j + 1);
+    if (rebuild) {
+      // rebuild: the pattern, then A = W2 diag(M) W1 and c = W2 diag(M) B1 (even and odd units summed apart)
+      for (let j = 0; j < nh; j++) stF(mask, mb + j, ldF(Z, mb + j) > 0.0 ? 1.0 : 0.0);
+      for (let o = 0; o < nout; o++) {
+        for (let i = 0; i <= nin; i++) {
+          let s0 = 0.0, s1 = 0.0;
+          for (let j = 0; j < nh; j += 2) {
+            const v0 = i < nin ? ldF(w1, i * nh + j) : ldF(b1, j);
+            const v1 = i < nin ? ldF(w1, i * nh + j + 1) : ldF(b1, j + 1);
+            if (ldF(mask, mb + j) != 0.0) s0 += ldF(w2, o * nh + j) * v0;
+            if (ldF(mask, mb + j + 1) != 0.0) s1 += ldF(w2, o * nh + j + 1) * v1;
+          }
+          stF(acm, ab + (i < nin ? o * nin + i : nout * nin + o), s0 + s1);
+        }
       }
-      let ys = ldF(b2, o) + (s0 + s1);
-      if (relu != 0) ys = Math.max(ys, 0.0);
-      stF(Y, b * nout + o, ldF(ylo, o) + ys * ldF(yspan, o));
+      stF(rst, 2 * b, 1.0);
+      stF(rst, 2 * b + 1, 0.0);
+    } else {
+      for (let j = 0; j < nh; j++) {
+        const m = ldF(Z, mb + j) > 0.0 ? 1.0 : 0.0;
+        if (m == ldF(mask, mb + j)) continue;
+        stF(mask, mb + j, m);
+        mlpFlipUnit(sys, b, j, m != 0.0 ? 1.0 : -1.0);
+      }
+      stF(rst, 2 * b + 1, ldF(rst, 2 * b + 1) + 1.0);
     }
+    mlpAffineRow(sys, b);
   }
 }
 
@@ -86,5 +202,5 @@ export function createMultiscaleTwin(heap: Heap): MultiscaleKernels {
       bind(heap.buffer);
       return f(...a);
     };
-  return { name: "ts", heap, mlpForward: on(mlpForward) };
+  return { name: "ts", heap, mlpForward: on(mlpForward), mlpForwardGrad: on(mlpForwardGrad), mlpForwardGradCached: on(mlpForwardGradCached) };
 }

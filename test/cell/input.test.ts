@@ -148,7 +148,7 @@ test("negative thickness, bad fractions, missing radius: errors name the key, va
     /exactly one of Particle radius \[m\], AM median diameter \[m\], AM D_SCA \[m\]/,
   );
   throwsConfig(() => loadCellParams("Asheri2023", { "Butler-Volmer form": "tafel" }), /symmetric[^]*asheri2023/);
-  throwsConfig(() => loadCellParams("NoSuchSet"), /neither a parameter set \(Asheri2023, NCA_LPS_2023\) nor a file/);
+  throwsConfig(() => loadCellParams("NoSuchSet"), /neither a parameter set \(Asheri2023, Asheri2023_multiscale, NCA_LPS_2023\) nor a file/);
 });
 
 test("non-monotone OCV table is refused with the turning point", () => {

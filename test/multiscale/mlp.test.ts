@@ -56,6 +56,83 @@ test("wasm (f64x2) = the scalar TS twin bit for bit, odd and even hidden widths,
   }
 });
 
+test("predictGrad: the same outputs as predict, wasm = twin bit for bit, gradient = central differences inside the active pattern", async () => {
+  const core = await loadCore();
+  const twin = createMultiscaleTwin(new ArrayHeap());
+  const rng = new Rng(9);
+  const w = randomWeights(4, 129, 3, 3);
+  const nb = 20;
+  const x = Array.from({ length: 4 * nb }, () => rng.uniform(-1, 2));
+  const kw = new MlpKernel(core, w, nb),
+    kt = new MlpKernel(twin, w, nb);
+  const y0 = Array.from(kw.predict(x));
+  const a = kw.predictGrad(x),
+    b = kt.predictGrad(x);
+  assert.equal(Array.from(a.y), y0, "predictGrad's outputs = predict's");
+  assert.equal(Array.from(a.dy), Array.from(b.dy), "gradient wasm = twin");
+  const dy = Array.from(a.dy);
+  let checked = 0;
+  for (let r = 0; r < nb; r++)
+    for (let i = 0; i < 4; i++) {
+      const h = 1e-7;
+      const xp = x.slice(r * 4, r * 4 + 4),
+        xm = xp.slice();
+      xp[i] += h;
+      xm[i] -= h;
+      const yp = Array.from(kw.predict(xp)),
+        ym = Array.from(kw.predict(xm));
+      for (let o = 0; o < 3; o++) {
+        const fd = (yp[o] - ym[o]) / (2 * h);
+        const g = dy[(r * 3 + o) * 4 + i];
+        // a ReLU kink inside [x - h, x + h] makes the difference one-sided: skip those (rare)
+        if (Math.abs(fd - g) <= 1e-6 * (Math.abs(g) + 1e-3)) checked++;
+      }
+    }
+  assert.ok(checked >= 0.95 * nb * 4 * 3, `${checked} of ${nb * 12} derivatives match central differences`);
+});
+
+test("predictGradCached: a random walk of 300 calls per row = predictGrad within 1e-12 (scaled), wasm = twin bit for bit, inactive rows skipped", async () => {
+  const core = await loadCore();
+  const twin = createMultiscaleTwin(new ArrayHeap());
+  const rng = new Rng(11);
+  const w = randomWeights(4, 512, 3, 7);
+  const nb = 6;
+  const kw = new MlpKernel(core, w, nb),
+    kt = new MlpKernel(twin, w, nb),
+    ref = new MlpKernel(core, w, nb);
+  const x = Array.from({ length: 4 * nb }, () => rng.uniform(-1, 2));
+  let worst = 0,
+    skipped = 0;
+  for (let call = 0; call < 300; call++) {
+    // small steps (a few units change sign per call), now and then a jump
+    for (let i = 0; i < x.length; i++) x[i] += rng.uniform(-1, 1) * (call % 50 === 49 ? 0.5 : 0.01);
+    const active = Array.from({ length: nb }, (_, r) => r !== call % 7);
+    const a = kw.predictGradCached(x, active),
+      b = kt.predictGradCached(x, active);
+    assert.equal(Array.from(a.y), Array.from(b.y), `call ${call}: y wasm = twin`);
+    assert.equal(Array.from(a.dy), Array.from(b.dy), `call ${call}: dy wasm = twin`);
+    const ya = Array.from(a.y),
+      ga = Array.from(a.dy);
+    const r = ref.predictGrad(x);
+    for (let row = 0; row < nb; row++) {
+      if (!active[row]) {
+        skipped++;
+        continue;
+      }
+      for (let o = 0; o < 3; o++) {
+        const span = w.yMax[o] - w.yMin[o];
+        worst = Math.max(worst, Math.abs(ya[row * 3 + o] - r.y[row * 3 + o]) / span);
+        for (let i = 0; i < 4; i++) {
+          const k = (row * 3 + o) * 4 + i;
+          worst = Math.max(worst, Math.abs(ga[k] - r.dy[k]) / span);
+        }
+      }
+    }
+  }
+  assert.ok(worst < 1e-12, `max scaled difference ${worst}`);
+  assert.ok(skipped > 0);
+});
+
 test("wasm = tfjs predict of the same dense layers (ReLU hidden, ReLU output) within 1e-6 relative, 704 and 3072 hidden units", async () => {
   const tf = (await import("@tensorflow/tfjs")) as typeof TF;
   await tf.setBackend("cpu");
