@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { ConfigError, configErrorFrom } from "../config/errors.js";
 import { quantity } from "../config/schema.js";
+import { pow } from "../core/portable_math.js";
 
 export const FARADAY = 96485.33212; // C/mol
 export const GAS_CONSTANT = 8.314462618; // J/(mol K)
@@ -228,8 +229,9 @@ export function resolveCellParams(p: CellParams, readTable?: (path: string) => [
     // the electron-conducting phase's fraction, as in the Bruggeman branch (fromMicrostructure sets it to the AM network's eps)
     sigmaEff = (sigma * (p["Electronic conduction volume fraction"] ?? epsAM)) / p["AM tortuosity factor (measured)"]!;
   } else {
-    kappaEff = kappa * epsSE ** b; // paper 001 eq 9, 11 (Bruggeman)
-    sigmaEff = sigma * (p["Electronic conduction volume fraction"] ?? epsAM) ** b;
+    // paper 001 eq 9, 11 (Bruggeman); portable pow: V8's rounds differently in Node and Chromium
+    kappaEff = kappa * pow(epsSE, b);
+    sigmaEff = sigma * pow(p["Electronic conduction volume fraction"] ?? epsAM, b);
   }
   const FRT = FARADAY / (GAS_CONSTANT * p["Temperature [K]"]);
   const k0 =

@@ -188,8 +188,11 @@ export class CellSim extends HeaderSlots implements CellMemory {
       dr = 1 / nr,
       dx = rp.Lc / nx;
     for (let s = 0; s < nr; s++) {
-      Fv[(this.ptr(P_VOL) >>> 3) + s] = ((s + 1) * dr) ** 3 - (s * dr) ** 3; // exact shell volume / particle volume
-      Fv[(this.ptr(P_GF) >>> 3) + s] = (3 * ((s + 1) * dr) ** 2) / (dr * R * R);
+      // products, not **: V8's pow rounds differently in Node and Chromium (the runs must agree bit for bit)
+      const ro = (s + 1) * dr,
+        ri = s * dr;
+      Fv[(this.ptr(P_VOL) >>> 3) + s] = ro * ro * ro - ri * ri * ri; // exact shell volume / particle volume
+      Fv[(this.ptr(P_GF) >>> 3) + s] = (3 * (ro * ro)) / (dr * R * R);
     }
     setF(P_D0, rp.D0);
     setF(P_RAD, R);

@@ -12,6 +12,7 @@ import { GALVANOSTATIC_CAP_HOURS_PER_C, type StepPlan } from "./plan.js";
 import { locateEvent, type StepEvents } from "./events.js";
 import type { CellSim, TrialResult } from "./sim.js";
 import { solveFailure } from "./errors.js";
+import { pow } from "../core/portable_math.js";
 
 /** Variable-step BDF2 in backward-Euler form, (x - (A x_n - B x_{n-1})) / heff = f(x), for a step h
  *  after one of hPrev. */
@@ -149,7 +150,7 @@ export function integrateStep(run: StepRun): { termination: string; lastV: numbe
           h,
           `the local error tolerance (tolV ${num.tolV} V, tolTheta ${num.tolTheta}) is not met even at this step (scaled error ${err.toExponential(2)})`,
         );
-      h *= Math.max(0.2, 0.9 * err ** (-1 / order));
+      h *= Math.max(0.2, 0.9 * pow(err, -1 / order));
       continue;
     }
     let acceptH = h,
@@ -187,7 +188,8 @@ export function integrateStep(run: StepRun): { termination: string; lastV: numbe
       kOut++;
       nextOut = tStart + kOut * period!;
     }
-    const grow = err > 0 ? Math.min(2, Math.max(0.2, 0.9 * err ** (-1 / order))) : 2;
+    // portable pow: V8's ** rounds differently in Node and Chromium, which would change the steps taken
+    const grow = err > 0 ? Math.min(2, Math.max(0.2, 0.9 * pow(err, -1 / order))) : 2;
     h = acceptH * grow;
   }
   return { termination, lastV };

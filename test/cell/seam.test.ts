@@ -49,8 +49,10 @@ class TsFiniteVolume implements ParticleModel {
     const dr = 1 / nr,
       R = rp.radius_m;
     for (let s = 0; s < nr; s++) {
-      this.vol[s] = ((s + 1) * dr) ** 3 - (s * dr) ** 3;
-      this.gf[s] = (3 * ((s + 1) * dr) ** 2) / (dr * R * R);
+      const ro = (s + 1) * dr,
+        ri = s * dr;
+      this.vol[s] = ro * ro * ro - ri * ri * ri;
+      this.gf[s] = (3 * (ro * ro)) / (dr * R * R);
     }
     this.alpha = new Float64Array(nx);
     this.beta = new Float64Array(nx);
