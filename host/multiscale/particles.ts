@@ -5,19 +5,20 @@
  *
  * Coupling. The paper advances the micro state explicitly after each macro step (staggered). Here the rates
  * are linearised in the flux and the state at the accepted state (the ReLU net is piecewise linear, so its
- * input gradient is exact within the active pattern; assembly/multiscale mlpForwardGrad), which makes the new
- * state an affine function of the node's pore-wall flux,
+ * input gradient is exact within the active pattern; assembly/multiscale mlpForwardGradCached, once per
+ * accepted step and node), which makes the new state an affine function of the node's pore-wall flux,
  *
  *     y = (A y_n - B y_{n-1}) + heff [F0 + F_y (y - y_n) + F_J (J - J_ref)],   y = (c~_s, c~_b)
  *     => y = p + q J   (a 2 x 2 solve per node),   theta_s = alpha + beta J with alpha = p_s, beta = q_s,
  *
  * so the macro Newton solves the flux and the surrogate's surface response together (linearly implicit in
  * the BDF2 form the stepper uses), and the stepper's local-error control sets the step. The damage follows
- * with the same linearisation; it lowers the reaction area of the next step, a = (S/V)(1 - eps_e)(1 - <d>)
- * (eq 32), lagged one step as in the paper. J_s (micro, into the particle) = -J (macro, out of the particle).
+ * with the same linearisation; it lowers the reaction area, a = (S/V)(1 - eps_e)(1 - <d>) (eq 32), with <d>
+ * predicted at the end of the step (see prepare). J_s (micro, into the particle) = -J (macro, out of it).
  *
- * A rate the network was not trained for is never extrapolated silently: a flux outside the nets' range is
- * clamped to the nearest edge for the network's input and reported once per run with the node and the time.
+ * A rate the network was not trained for is never extrapolated silently: for a flux outside the nets' range
+ * the rates per unit flux of the range's edge are used (times the actual flux), reported once per run with
+ * the node and the time.
  */
 import type { MultiscaleKernels } from "../core/wasm.js";
 import { NodeMicroState } from "./state.js";
