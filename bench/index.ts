@@ -17,6 +17,8 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   micro: () => import("./micro.js"),
   study: () => import("./study.js"),
   multiscale: () => import("./multiscale.js"),
+  cnn000: () => import("./cnn000.js"),
+  cnn002: () => import("./cnn002.js"),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in domains)) {

@@ -94,7 +94,7 @@ export { type Volume, checkVolume } from "./transport/volume_type.js";
 export { GridSolver, SOLVER_DEFAULTS, levelShapes, solverBytes, type SolverOptions, type GridSolve } from "./transport/solver.js";
 export { transport, resultJson, type TransportRequest, type TransportResult } from "./transport/tortuosity.js";
 export { resolveAxis, resolvePeriodic, axisNames, type VolumeShape } from "./transport/defaults.js";
-export { solveImages, type ImageBatchOptions, type ImageResult } from "./transport/images.js";
+export { solveImages, imageResultsTable, type ImageBatchOptions, type ImageResult } from "./transport/images.js";
 export { voxelize, voxelizeSpheres, surfaceStats, type SurfaceStats, type VoxelizeOptions } from "./transport/voxelize.js";
 
 // P2D cell (SPEC §5)

@@ -41,6 +41,8 @@ export {
   type ReadVolumeOptions,
 } from "./transport/volume.js";
 export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
+// image batches as `assb transport-images` and `assb predict` read them (a PNG folder, a PNG, raw + sidecar, TIFF)
+export { readPngFolder, readImageBatch } from "./transport/image_batch.js";
 // the Node parameter loader reads OCV tables from files (the browser one refuses them)
 export { loadCellParams, resolveCellParams, readOcvTable, cellDataDir } from "./cell/params.js";
 export {

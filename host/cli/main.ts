@@ -18,6 +18,7 @@ import { register as registerStudy } from "./study.js";
 import { register as registerRun } from "./run.js";
 import { register as registerWorker } from "./worker.js";
 import { register as registerDataset } from "./dataset.js";
+import { register as registerGrf } from "./grf.js";
 
 const debug = process.argv.includes("--debug");
 const program = new Command();
@@ -38,6 +39,7 @@ registerDem(program);
 registerPack(program);
 registerCompact(program);
 registerImage(program);
+registerGrf(program);
 registerVoxelize(program);
 registerTransport(program);
 registerMl(program);

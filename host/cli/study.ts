@@ -42,7 +42,7 @@ export function register(program: Command): void {
   const study = program
     .command("study")
     .description(
-      "batch studies: a base config (cell, micro, dem, transport, pipeline) and parameter axes, run on a worker pool into a DuckDB results table",
+      "batch studies: a base config (cell, micro, dem, transport, pipeline, section2d) and parameter axes, run on a worker pool into a DuckDB results table",
     );
 
   study

@@ -78,10 +78,10 @@ export function register(program: Command): void {
   program
     .command("predict")
     .description(
-      "predict with a trained model folder; inputs: a CSV with the model's input columns, or images (a PNG, a folder of PNGs, a raw tensor sidecar)",
+      "predict with a trained model folder; inputs: a CSV with the model's input columns, or images (a PNG, a folder of PNGs, a .json/.raw batch or .tif stack; for a conductor-image model read as assb transport-images reads them); one CSV row per sample",
     )
     .argument("<model>", "model folder (model.json, weights.bin, assb-model.json)")
-    .argument("<inputs>", "inputs CSV, PNG image(s) or .json/.raw tensor")
+    .argument("<inputs>", "inputs CSV, PNG image or folder, .json/.raw batch or .tif stack")
     .option("-o, --out <file>", "predictions CSV", "predictions.csv")
     .option("--gradcam <dir>", "also write a Grad-CAM heat map PNG per image into this folder (model A)")
     .option("--output <name>", "the output the Grad-CAM maps explain (default: the first)")
@@ -91,7 +91,7 @@ export function register(program: Command): void {
       prepareOutFile(o.out);
       if (o.gradcam) prepareOutDir(o.gradcam, "--gradcam");
       if (!existsSync(inputs)) throw new ConfigError(`predict: ${inputs} does not exist`);
-      const { initMl, loadModel, predict, readImages, gradCam, heatmapPng } = await ml();
+      const { initMl, loadModel, predict, readImages, readCodeImages, gradCam, heatmapPng } = await ml();
       await initMl({ backend });
       const m = await loadModel(dir);
       const names = m.meta.outputNames;
@@ -120,9 +120,14 @@ export function register(program: Command): void {
         };
       } else {
         if (isCsv) throw new ConfigError(`predict: model ${dir} takes ${m.meta.inputShape.join("x")} images, not a CSV`);
-        const im = readImages(inputs);
         const [h, w] = m.meta.inputShape;
-        if (im.h !== h || im.w !== w) throw new ConfigError(`predict: ${inputs}: images are ${im.w}x${im.h}, the model takes ${w}x${h}`);
+        // a model trained on pixel codes (conductor images: 0/1) reads its inputs as assb transport-images
+        // does (PNG gray >= 128 conducts); one trained on gray PNGs (divisor 255) takes the gray values
+        const divisor = (m.scalers.input as { divisor?: number }).divisor ?? 255;
+        const codes = divisor < 255;
+        const im = codes ? readCodeImages(inputs, { h, w, maxCode: divisor }) : readImages(inputs);
+        if (im.h !== h || im.w !== w)
+          throw new ConfigError(`predict: ${inputs}: images are ${im.w}x${im.h} px, the model takes ${w}x${h} px images`);
         // Grad-CAM file names are checked before predicting (output names come from the model's files)
         const k = o.output ? names.indexOf(o.output) : 0;
         if (o.gradcam && k < 0) throw new ConfigError(`--output = ${o.output}: not an output of the model (${names.join(", ")})`);
@@ -130,9 +135,16 @@ export function register(program: Command): void {
           `${safeFileName(im.ids[i].replace(/\.png$/i, ""), `${inputs}: sample`)}_${safeFileName(names[k], `model ${dir}: output name`)}.png`;
         if (o.gradcam) im.ids.forEach((_, i) => camFile(i));
         const p = predict(m, im.x);
+        // conductor images: the conductive fraction beside the prediction (what the current mostly follows)
+        const frac = (r: number) => {
+          let c = 0;
+          for (let i = r * h * w; i < (r + 1) * h * w; i++) c += im.x[i] > 0 ? 1 : 0;
+          return c / (h * w);
+        };
+        const binary = codes && divisor === 1;
         table = {
-          columns: ["sample", ...names.map((n) => `${n}_pred`)],
-          rows: im.ids.map((id, r) => [id, ...names.map((_, j) => p[r * names.length + j])]),
+          columns: ["sample", ...(binary ? ["conductive_fraction"] : []), ...names.map((n) => `${n}_pred`)],
+          rows: im.ids.map((id, r) => [id, ...(binary ? [frac(r)] : []), ...names.map((_, j) => p[r * names.length + j])]),
         };
         if (o.gradcam) {
           const div = (m.scalers.input as { divisor?: number }).divisor ?? 255;

@@ -1,21 +1,21 @@
 /** `assb transport`, `assb transport-images`: tortuosity and conductivity of voxel volumes and 2D images. */
 import type { Command } from "commander";
-import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { join, extname } from "node:path";
+import { statSync, existsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { toCsv } from "../io/csv.js";
 import { writeFileAtomic, prepareOutFile } from "../io/atomic.js";
 import { parseQuantity } from "../config/units.js";
-import { ConfigError, fsError, inputError, show } from "../config/errors.js";
+import { ConfigError, inputError, show } from "../config/errors.js";
 import { loadCore } from "../core/wasm.js";
 import { MAX_HEAP_BYTES } from "../core/heap.js";
 import { VERSION } from "../version.js";
-import { readVolume, probeVolume, decodePng, type Volume, type VolumeHeader } from "../transport/volume.js";
+import { readVolume, probeVolume, type Volume, type VolumeHeader } from "../transport/volume.js";
 import { transport, resultJson, gridOrder } from "../transport/tortuosity.js";
 import { axisNames, resolveAxis, resolvePeriodic } from "../transport/defaults.js";
 import { solverBytes, type SolverMethod } from "../transport/solver.js";
 import { solveImagesParallel } from "../transport/images_pool.js";
-import { checkConductors } from "../transport/images.js";
+import { checkConductors, imageResultsTable } from "../transport/images.js";
+import { readPngFolder } from "../transport/image_batch.js";
 
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
 
@@ -87,39 +87,6 @@ function conductorCodes(list: string, phases: Record<string, string>): number[] 
       );
     return Number(hit[0]);
   });
-}
-
-function readPngFolder(src: string): { batch: Volume; names: string[] } {
-  let names: string[];
-  try {
-    names = readdirSync(src)
-      .filter((f) => extname(f).toLowerCase() === ".png")
-      .sort();
-  } catch (e) {
-    throw fsError(e, src, "list");
-  }
-  if (names.length === 0) throw new ConfigError(`transport-images: folder ${src} holds no .png images`);
-  const imgs = names.map((f) => {
-    const p = join(src, f);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(p);
-    } catch (e) {
-      throw fsError(e, p, "read");
-    }
-    return decodePng(bytes, p);
-  });
-  const [h, w] = [imgs[0].height, imgs[0].width];
-  const bad = imgs.findIndex((im) => im.height !== h || im.width !== w);
-  if (bad >= 0)
-    throw new ConfigError(
-      `transport-images: ${names[bad]} is ${imgs[bad].width}x${imgs[bad].height}, ${names[0]} is ${w}x${h}; all images must have the same size`,
-    );
-  const data = new Uint8Array(imgs.length * h * w);
-  imgs.forEach((im, i) => {
-    for (let p = 0; p < h * w; p++) data[i * h * w + p] = im.gray[p] >= 128 ? 1 : 0;
-  });
-  return { batch: { shape: [imgs.length, h, w], data, phases: { "0": "insulator", "1": "conductor" } }, names };
 }
 
 export function register(program: Command): void {
@@ -282,35 +249,7 @@ export function register(program: Command): void {
         );
         if (process.stderr.isTTY) process.stderr.write("\n");
         const sec = (performance.now() - t0) / 1000;
-        writeFileAtomic(
-          o.out,
-          toCsv({
-            columns: [
-              "index",
-              "name",
-              "conductive_fraction",
-              "Deff_rel",
-              "current_A",
-              "resistance_ohm",
-              "percolates",
-              "status",
-              "iterations",
-              "residual",
-            ],
-            rows: rows.map((r) => [
-              r.index,
-              names?.[r.index] ?? "",
-              r.conductiveFraction,
-              r.deffRel,
-              r.current_A,
-              Number.isFinite(r.resistance_ohm) ? r.resistance_ohm : "Infinity",
-              r.percolates ? 1 : 0,
-              r.status,
-              r.iterations,
-              r.residual,
-            ]),
-          }),
-        );
+        writeFileAtomic(o.out, toCsv(imageResultsTable(rows, names ?? [])));
         const np = rows.filter((r) => !r.percolates).length;
         console.log(
           `${rows.length} images in ${sec.toFixed(2)} s (${((1000 * sec) / rows.length).toFixed(2)} ms each); ${np} do not percolate (I = 0, R = Infinity)`,

@@ -45,6 +45,7 @@ const ModelSchema = z.discriminatedUnion(
         inputSize: int(16).optional(),
         dropout: z.number().min(0).max(0.9).default(MODEL_B_DEFAULTS.dropout),
         headChannels: int(1).default(MODEL_B_DEFAULTS.headChannels),
+        bnMomentum: z.number().gt(0).lt(1).optional(),
       })
       .strict(),
     z
@@ -138,6 +139,8 @@ export const TrainConfigSchema = z
         beta1: z.number().min(0).lt(1).default(TRAIN_DEFAULTS.beta1),
         beta2: z.number().min(0).lt(1).default(TRAIN_DEFAULTS.beta2),
         epsilon: pos.default(TRAIN_DEFAULTS.epsilon),
+        /** image models: random left-right / up-down mirrors of the training images (labels a mirror leaves unchanged) */
+        flips: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -8,7 +8,8 @@ import { join, extname, basename } from "node:path";
 import { parseCsv } from "../io/csv.js";
 import { ConfigError } from "../config/errors.js";
 import { Rng } from "../core/rng.js";
-import { decodePng } from "../io/png.js";
+import { decodePng, pngHeader } from "../io/png.js";
+import { readPngFolder } from "../transport/image_batch.js";
 import { readVolume } from "../transport/volume.js";
 import { MinMaxScaler, ImageScaler, type Scalers } from "./scalers.js";
 
@@ -174,6 +175,21 @@ function packImages(images: Uint8Array[], h: number, w: number, ys: Float64Array
 }
 
 /**
+ * Labels with a file column: an image labelled twice would sit in two splits at once (a test image also
+ * trained on), so a repeated file is refused, naming both rows. (PNGs without a row are left out: a labels
+ * file may pick a subset of a folder.)
+ */
+function checkLabelledFiles(labelsCsv: string, files: string[]): void {
+  const seen = new Map<string, number>();
+  files.forEach((f, k) => {
+    const prev = seen.get(f);
+    if (prev !== undefined)
+      throw new ConfigError(`${labelsCsv}: rows ${prev + 2} and ${k + 2} both label image '${f}' (one label row per image)`);
+    seen.set(f, k);
+  });
+}
+
+/**
  * (a) A folder of PNG images (any PNG: colour and palettes become gray, 16-bit is scaled to 0-255)
  * and a labels CSV with a `file` column (names relative to the folder) and the output columns.
  * Without a `file` column the PNG files are taken in sorted name order, one per label row.
@@ -188,8 +204,10 @@ export function readPngDataset(
   const { t, y } = labelRows(labelsCsv, outputs);
   const fc = t.columns.indexOf(opts.fileColumn ?? "file");
   let files: string[];
-  if (fc >= 0) files = t.rows.map((r) => r[fc]);
-  else {
+  if (fc >= 0) {
+    files = t.rows.map((r) => r[fc]);
+    checkLabelledFiles(labelsCsv, files);
+  } else {
     if (opts.fileColumn) throw new ConfigError(`${labelsCsv}: column '${opts.fileColumn}' is missing; columns: ${t.columns.join(", ")}`);
     files = readdirSync(dir)
       .filter((f) => extname(f).toLowerCase() === ".png")
@@ -320,6 +338,67 @@ export function readImages(path: string): { ids: string[]; h: number; w: number;
   let maxCode = 0;
   for (let i = 0; i < v.data.length; i++) if (v.data[i] > maxCode) maxCode = v.data[i];
   return { ids: Array.from({ length: N }, (_, i) => String(i)), h, w, x: v.data, pixelDivisor: Math.max(1, maxCode) };
+}
+
+/**
+ * Images for a model trained on pixel codes (a conductor image: 0 insulates, 1 conducts), read as
+ * `assb transport-images` reads them: a folder of PNGs or one PNG (conductor where gray >= 128), or a
+ * batch tensor (.json sidecar + .raw, .tif stack) with its codes as stored. A model trained on more
+ * than two codes (maxCode > 1) reads PNGs as label images (codes as stored). Images of another size than
+ * the model's h x w are refused (not resized: resampling a binary image changes its paths), naming the
+ * file, its size and the size expected; so are codes above `maxCode`.
+ */
+export function readCodeImages(
+  path: string,
+  expect: { h: number; w: number; maxCode: number },
+  who = "predict",
+): { ids: string[]; h: number; w: number; x: Uint8Array } {
+  if (!existsSync(path)) throw new ConfigError(`${who}: ${path} does not exist`);
+  const want = `the model takes ${expect.w}x${expect.h} px images`;
+  const refuse = (file: string, w: number, h: number) =>
+    new ConfigError(
+      `${who}: ${file} is ${w}x${h} px, ${want} (refused, not resized: resample or crop it to ${expect.w}x${expect.h} first)`,
+    );
+  const headerOf = (p: string) => pngHeader(readFileSync(p).subarray(0, 33), p);
+  let ids: string[], x: Uint8Array;
+  if (statSync(path).isDirectory()) {
+    const files = readdirSync(path)
+      .filter((f) => extname(f).toLowerCase() === ".png")
+      .sort();
+    for (const f of files) {
+      const hd = headerOf(join(path, f));
+      if (hd.width !== expect.w || hd.height !== expect.h) throw refuse(join(path, f), hd.width, hd.height);
+    }
+    if (expect.maxCode === 1) {
+      const r = readPngFolder(path, who);
+      ids = r.names;
+      x = r.batch.data;
+    } else {
+      // several phase codes: the PNGs hold the codes as stored (label images)
+      ids = files;
+      x = new Uint8Array(files.length * expect.h * expect.w);
+      files.forEach((f, k) => x.set(readVolume(join(path, f)).data, k * expect.h * expect.w));
+    }
+  } else if (extname(path).toLowerCase() === ".png") {
+    const im = decodePng(readFileSync(path), path);
+    if (im.width !== expect.w || im.height !== expect.h) throw refuse(path, im.width, im.height);
+    ids = [basename(path)];
+    x = expect.maxCode === 1 ? Uint8Array.from(im.gray, (g) => (g >= 128 ? 1 : 0)) : readVolume(path).data;
+  } else {
+    const v = readVolume(path);
+    const [N, h, w] = v.shape.length === 3 ? v.shape : [1, v.shape[0], v.shape[1]];
+    if (h !== expect.h || w !== expect.w) throw refuse(path, w, h);
+    ids = Array.from({ length: N }, (_, i) => String(i));
+    x = v.data;
+  }
+  for (let i = 0; i < x.length; i++)
+    if (x[i] > expect.maxCode) {
+      const k = Math.floor(i / (expect.h * expect.w));
+      throw new ConfigError(
+        `${who}: ${path}: image ${ids[k]} holds pixel code ${x[i]}, the model was trained on codes 0-${expect.maxCode} (${expect.maxCode === 1 ? "0 insulator, 1 conductor" : "phase codes"})`,
+      );
+    }
+  return { ids, h: expect.h, w: expect.w, x };
 }
 
 // ---- splits ----

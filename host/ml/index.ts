@@ -28,6 +28,7 @@ export {
   readPngDataset,
   readRawDataset,
   readImages,
+  readCodeImages,
   splitIndices,
   fitScalers,
   scaledRows,

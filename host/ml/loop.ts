@@ -37,6 +37,8 @@ export interface TrainOptions {
   seed: number;
   /** folder for checkpoint.bin (none: no checkpoints) */
   checkpointDir?: string;
+  /** image models: each training image mirrored left-right and/or up-down at random per step (labels that a mirror leaves unchanged, e.g. paper 000's sections) */
+  flips?: boolean;
   /** write a checkpoint after every N epochs (0: never) */
   checkpointEvery: number;
   /** continue from checkpointDir/checkpoint.bin (refused when there is none) */
@@ -109,6 +111,27 @@ function gatherRows(src: Float32Array, d: number, rows: ArrayLike<number>, from:
   return out;
 }
 
+/** Mirrors one [h, w, c] image in place: bit 0 of `how` left-right, bit 1 up-down. */
+function flipImage(x: Float32Array, shape: number[], how: number): void {
+  const [h, w, c] = shape;
+  if (how & 1)
+    for (let y = 0; y < h; y++)
+      for (let i = 0, j = w - 1; i < j; i++, j--)
+        for (let ch = 0; ch < c; ch++) {
+          const a = (y * w + i) * c + ch,
+            z = (y * w + j) * c + ch;
+          const t = x[a];
+          x[a] = x[z];
+          x[z] = t;
+        }
+  if (how & 2)
+    for (let i = 0, j = h - 1; i < j; i++, j--) {
+      const a = x.slice(i * w * c, (i + 1) * w * c);
+      x.copyWithin(i * w * c, j * w * c, (j + 1) * w * c);
+      x.set(a, j * w * c);
+    }
+}
+
 // ---- the loop ----
 
 /**
@@ -152,6 +175,7 @@ export async function train(
     seed: o.seed,
     nTrain: tr.n,
     nVal: val?.n ?? 0,
+    ...(o.flips ? { flips: true } : {}),
     weights: model
       .getWeights()
       .map((w) => w.shape.join("x"))
@@ -244,7 +268,9 @@ export async function train(
         b = to - from;
       lr = learningRateAt(step, totalSteps, warmSteps, o.learningRate, o.minLearningRate);
       dropouts.forEach((l) => (l.seed = rng.u32()));
-      const xb = tf.tensor(gatherRows(tr.x, d, perm, from, to), [b, ...shape]);
+      const xr = gatherRows(tr.x, d, perm, from, to);
+      if (o.flips && shape.length === 3) for (let k = 0; k < b; k++) flipImage(xr.subarray(k * d, (k + 1) * d), shape, rng.u32() & 3);
+      const xb = tf.tensor(xr, [b, ...shape]);
       const yb = tf.tensor(gatherRows(tr.y, m, perm, from, to), [b, m]);
       const { value, grads } = tf.variableGrads(() => {
         const pred = model.apply(xb, { training: true }) as TF.Tensor;

@@ -30,6 +30,8 @@ export interface ModelBOptions {
   dropout: number;
   /** channels of the final conv1x1 before pooling */
   headChannels: number;
+  /** batch-norm moving-average momentum (default 0.99 as in Keras; lower settles the inference statistics in fewer steps) */
+  bnMomentum?: number;
 }
 export interface ModelCOptions {
   kind: "C";
@@ -98,7 +100,7 @@ export function buildModelB(o: Partial<ModelBOptions> & { outputs?: number }, se
   let n = 0;
   const nm = (p: string) => `${p}_${++n}`;
   const bn = (x: TF.SymbolicTensor) =>
-    tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, name: nm("bn") }).apply(x) as TF.SymbolicTensor;
+    tf.layers.batchNormalization({ momentum: opt.bnMomentum ?? 0.99, epsilon: 1e-3, name: nm("bn") }).apply(x) as TF.SymbolicTensor;
   const act = (x: TF.SymbolicTensor) => tf.layers.activation({ activation: "swish", name: nm("swish") }).apply(x) as TF.SymbolicTensor;
   const conv = (x: TF.SymbolicTensor, filters: number, k: number, strides = 1) =>
     tf.layers

@@ -100,6 +100,8 @@ export const Pack2dSchema = z
       .strict()
       .default({ diameter_m: 1e-6, density_kg_m3: 2000, scanStep: 1 }),
     maxAttempts: z.number().int().positive().max(1e8).default(200000),
+    /** when random placement jams before the target (maxAttempts tries spent): "error", or "stop" there (summary.amAreaFraction is what was reached) */
+    onJam: z.enum(["error", "stop"]).default("error"),
   })
   .strict();
 
@@ -252,6 +254,7 @@ function pack2d(c: Extract<PackSpec, { kind: "2d" }>): GeneratedPacking {
     attempts = 0;
   while (amArea < targetArea) {
     if (++attempts > c.maxAttempts) {
+      if (c.onJam === "stop") break;
       throw new ConfigError(
         `amAreaFraction = ${c.amAreaFraction}: reached only ${(amArea / refArea).toFixed(3)} of the ${c.fractionOf} frame (${(W * 1e6).toFixed(1)} x ${(H * 1e6).toFixed(1)} um) after ${c.maxAttempts} placement attempts; random placement jams near 0.55 of the frame it fills: lower the target, widen the frame, or use fractionOf: final`,
       );

@@ -25,7 +25,7 @@ export interface CaseOutput {
   files: string[];
 }
 
-export const KIND_NAMES = ["cell", "micro", "dem", "transport", "pipeline"] as const;
+export const KIND_NAMES = ["cell", "micro", "dem", "transport", "pipeline", "section2d"] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
 export interface StudyKind<C = unknown> {
@@ -255,6 +255,8 @@ const KINDS: Record<string, StudyKind<never>> = { cell, micro, dem, transport } 
 /** The kind `name` (ConfigError naming `field` when there is none). */
 export async function loadKind(name: string, field = "base.kind"): Promise<StudyKind<unknown>> {
   if (name === "pipeline") return (await import("./pipeline_kind.js")).pipelineKind as StudyKind<unknown>;
+  // paper 000's dataset case (structure -> compress2d -> section image + labels)
+  if (name === "section2d") return (await import("./section2d_kind.js")).section2dKind as StudyKind<unknown>;
   const k = KINDS[name];
   if (!k) throw inputError(field, name, `one of ${KIND_NAMES.join(", ")}`);
   return k as StudyKind<unknown>;

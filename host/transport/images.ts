@@ -122,3 +122,24 @@ export function solveImages(
   }
   return out;
 }
+
+/** The per-image results as a table (one row per image; `names`: the images' file names, as a column after the
+ *  index): what `assb transport-images` writes and the dataset generators use as labels. */
+export function imageResultsTable(rows: ImageResult[], names?: (string | undefined)[]): { columns: string[]; rows: (string | number)[][] } {
+  const cols = ["conductive_fraction", "Deff_rel", "current_A", "resistance_ohm", "percolates", "status", "iterations", "residual"];
+  return {
+    columns: names ? ["index", "name", ...cols] : ["index", ...cols],
+    rows: rows.map((r) => [
+      r.index,
+      ...(names ? [names[r.index] ?? ""] : []),
+      r.conductiveFraction,
+      r.deffRel,
+      r.current_A,
+      Number.isFinite(r.resistance_ohm) ? r.resistance_ohm : "Infinity",
+      r.percolates ? 1 : 0,
+      r.status,
+      r.iterations,
+      r.residual,
+    ]),
+  };
+}
