@@ -186,7 +186,8 @@ export {
   SurrogateParticles,
   SURROGATE_INPUTS,
   SURROGATE_OUTPUTS,
-  type SurrogateManifest,
+  type CellSurrogateManifest,
+  type SurrogateParticle,
   type SurrogateSetLike,
   type SurrogateParticleOptions,
 } from "./multiscale/particles.js";

@@ -3,7 +3,7 @@
  * run that reads the data, trains, saves the model and writes the result files (Node).
  */
 import { z } from "zod";
-import { isAbsolute, join, resolve } from "node:path";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { ConfigError, configErrorFrom } from "../config/errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -165,10 +165,16 @@ export function loadConfigData(cfg: TrainConfig, baseDir = "."): Dataset {
   const at = (p: string) => (isAbsolute(p) ? p : join(baseDir, p));
   const d = cfg.data;
   const unit = (ns: string[]) => (ns.some((n) => d.units[n]) ? ns.map((n) => d.units[n] ?? "") : undefined);
-  if (d.type === "csv") return readCsvDataset(at(d.file), d.inputs, d.outputs, { inputs: unit(d.inputs), outputs: unit(d.outputs) });
-  if (d.type === "images")
-    return readPngDataset(at(d.dir), at(d.labels), d.outputs, { fileColumn: d.fileColumn, outputUnits: unit(d.outputs) });
-  return readRawDataset(at(d.volume), at(d.labels), d.outputs, { indexColumn: d.indexColumn, outputUnits: unit(d.outputs) });
+  let ds: Dataset;
+  if (d.type === "csv") ds = readCsvDataset(at(d.file), d.inputs, d.outputs, { inputs: unit(d.inputs), outputs: unit(d.outputs) });
+  else if (d.type === "images")
+    ds = readPngDataset(at(d.dir), at(d.labels), d.outputs, { fileColumn: d.fileColumn, outputUnits: unit(d.outputs) });
+  else ds = readRawDataset(at(d.volume), at(d.labels), d.outputs, { indexColumn: d.indexColumn, outputUnits: unit(d.outputs) });
+  // the source recorded in result.json and the model folder: relative to the working folder, so a model that is
+  // shipped or shared does not carry the training machine's paths (outside it: the file name alone)
+  if (ds.source === undefined) return ds;
+  const rel = relative(process.cwd(), resolve(ds.source));
+  return { ...ds, source: rel.startsWith("..") || isAbsolute(rel) ? basename(ds.source) : rel };
 }
 
 /** The model options a config resolves to for a dataset. */

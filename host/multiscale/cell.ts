@@ -11,6 +11,7 @@ import type { CellKernels, MicroKernels, MultiscaleKernels } from "../core/wasm.
 import { parseMicroConfig } from "../micro/config.js";
 import type { MicroConfig } from "../micro/types.js";
 import { MicroSim } from "../micro/sim.js";
+import type { SurrogateSet } from "./surrogate.js";
 import { MicroFeParticles } from "./concurrent.js";
 import type { ExperimentStep } from "../cell/experiment.js";
 import type { ResolvedCellParams } from "../cell/params_core.js";
@@ -22,7 +23,7 @@ import {
   SURROGATE_OUTPUTS,
   SurrogateParticles,
   surfacePerVolume,
-  type SurrogateManifest,
+  type SurrogateParticle,
   type SurrogateSetLike,
 } from "./particles.js";
 
@@ -56,10 +57,7 @@ export interface MultiscaleInfo {
  * from its manifest: the micro model's particle (geometry, radius, c_max, c~0) and the trained flux range;
  * one line naming the field otherwise.
  */
-export function cellSurrogate(
-  set: { manifest: Record<string, unknown> & { name: string }; nets: SurrogateSetLike["nets"] },
-  source: string,
-): SurrogateSetLike {
+export function cellSurrogate(set: SurrogateSet, source: string): SurrogateSetLike {
   const m = set.manifest;
   const p = (m.particle ?? {}) as Record<string, unknown>;
   const bad = (field: string, v: unknown, what: string) => new ConfigError(`${source}: ${field} = ${JSON.stringify(v)}: expected ${what}`);
@@ -71,21 +69,21 @@ export function cellSurrogate(
     ["initialConcentrationNorm", "the initial c/c_max of the micro runs, in (0, 1)"],
   ] as const)
     if (!(typeof p[k] === "number" && (p[k] as number) > 0)) throw bad(`particle.${k}`, p[k], what);
-  for (const [i, name] of (m.outputs as string[]).entries())
+  for (const [i, name] of m.outputs.entries())
     if (i < 2 && name !== SURROGATE_OUTPUTS[i])
       throw bad(`outputs[${i}]`, name, `${SURROGATE_OUTPUTS[i]} (the cell reads the rates in this order)`);
-  const inputs = m.inputs as string[];
+  const inputs = m.inputs;
   for (const need of ["flux_mol_m2_s", "c_surf_norm_old", "c_bulk_norm_old"])
     if (!inputs.includes(need)) throw bad("inputs", inputs, `a list with ${need}`);
   const unknown = inputs.find((n) => !(SURROGATE_INPUTS as readonly string[]).includes(n));
   if (unknown) throw bad("inputs", inputs, `names from ${SURROGATE_INPUTS.join(", ")} (the cell has no '${unknown}')`);
-  const tr = (m.trainedOn ?? {}) as Record<string, unknown>;
+  const tr = m.trainedOn ?? {};
   const flux = (tr.flux_mol_m2_s as [number, number] | undefined) ?? [set.nets[0].lo, set.nets[set.nets.length - 1].hi];
   return {
     manifest: {
-      ...(m as unknown as SurrogateManifest),
-      particle: p as unknown as SurrogateManifest["particle"],
-      trainedOn: { ...tr, flux_mol_m2_s: flux } as SurrogateManifest["trainedOn"],
+      ...m,
+      particle: p as unknown as SurrogateParticle,
+      trainedOn: { ...tr, flux_mol_m2_s: flux },
     },
     nets: set.nets,
   };

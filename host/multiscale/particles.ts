@@ -25,37 +25,31 @@ import { NodeMicroState } from "./state.js";
 import type { ParticleContext, ParticleModel, ParticleStep, SurfaceResponse } from "../cell/particle.js";
 import { FARADAY } from "../cell/params_core.js";
 import { MlpKernel, type MlpWeights } from "./mlp.js";
+import type { SurrogateManifest } from "./surrogate.js";
 
 /** Column names of a surrogate's inputs and outputs (host/multiscale/dataset.ts). */
 export const SURROGATE_INPUTS = ["fractureEnergy_J_m2", "flux_mol_m2_s", "c_surf_norm_old", "c_bulk_norm_old"] as const;
 export const SURROGATE_OUTPUTS = ["dc_surf_norm_dt_per_s", "dc_bulk_norm_dt_per_s", "ddamage_avg_dt_per_s"] as const;
 
-export interface SurrogateManifest {
-  kind: string;
-  format: number;
-  name: string;
-  inputs: string[];
-  outputs: string[];
-  /** the nets give rates / J_s (the caller multiplies by J_s) */
-  outputsPerFlux: boolean;
-  particle: {
-    geometry: "sphere" | "cylinder";
-    radius_m: number;
-    maxConcentration_mol_m3: number;
-    initialConcentrationNorm: number;
-    diffusivity_m2_s?: number;
-    /** the micro model's discrete S/V [1/m] (its mean concentration gains J_s S/V exactly); default 3/R or 2/R */
-    surfacePerVolume_1_m?: number;
-  };
-  trainedOn: {
-    fractureEnergy_J_m2?: [number, number];
-    flux_mol_m2_s: [number, number];
-    [k: string]: unknown;
-  };
+/** The particle a surrogate's micro runs resolved (the manifest's `particle`, checked by cellSurrogate). */
+export type SurrogateParticle = {
+  geometry: "sphere" | "cylinder";
+  radius_m: number;
+  maxConcentration_mol_m3: number;
+  initialConcentrationNorm: number;
+  diffusivity_m2_s?: number;
+  /** the micro model's discrete S/V [1/m] (its mean concentration gains J_s S/V exactly); default 3/R or 2/R */
+  surfacePerVolume_1_m?: number;
+};
+
+/** A surrogate manifest (host/multiscale/surrogate.ts; its list of net folders aside) with what the cell needs made definite. */
+export interface CellSurrogateManifest extends Omit<SurrogateManifest, "nets" | "particle" | "trainedOn"> {
+  particle: SurrogateParticle;
+  trainedOn: { fractureEnergy_J_m2?: [number, number]; flux_mol_m2_s: [number, number]; [k: string]: unknown };
 }
 /** A loaded surrogate: one network per flux range [lo, hi) (contiguous, sorted). */
 export interface SurrogateSetLike {
-  manifest: SurrogateManifest;
+  manifest: CellSurrogateManifest;
   nets: { lo: number; hi: number; weights: MlpWeights }[];
 }
 
@@ -74,13 +68,20 @@ export interface SurrogateParticleOptions {
   microFlux?: "reacting-area" | "particle-average";
 }
 
+/** The net of a set whose flux range holds `flux` (ranges contiguous and sorted, given by their upper ends; a
+ *  flux on a boundary goes to the lower range, one outside all of them to the nearest end's). */
+export function netIndexFor(hi: readonly number[], flux: number): number {
+  for (let i = 0; i < hi.length; i++) if (flux <= hi[i]) return i;
+  return hi.length - 1;
+}
+
 /** S/V of the particle the micro model resolves, as a multiple of 1/R (a sphere 3, the 2D model's cylinder 2). */
 export function surfacePerVolumeFactor(geometry: "sphere" | "cylinder"): number {
   return geometry === "sphere" ? 3 : 2;
 }
 
 /** The surrogate particle's S/V [1/m]: the manifest's (the micro mesh's own) or the exact shape's. */
-export function surfacePerVolume(p: SurrogateManifest["particle"]): number {
+export function surfacePerVolume(p: SurrogateParticle): number {
   return p.surfacePerVolume_1_m ?? surfacePerVolumeFactor(p.geometry) / p.radius_m;
 }
 
@@ -203,13 +204,6 @@ export class SurrogateParticles extends NodeMicroState implements ParticleModel 
     for (const k of this.kernels) k.resetCache();
   }
 
-  /** the network whose flux range holds J_s (the nearest edge's outside all of them) */
-  private netOf(js: number): number {
-    const k = this.lo.length;
-    for (let i = 0; i < k; i++) if (js <= this.hi[i]) return i;
-    return k - 1;
-  }
-
   private warnOnce(key: string, text: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
@@ -237,7 +231,7 @@ export class SurrogateParticles extends NodeMicroState implements ParticleModel 
         v = edge;
       }
       jsIn[j] = v;
-      which[j] = this.netOf(v);
+      which[j] = netIndexFor(this.hi, v);
     }
     // the linearisation point (accepted state, J_ref) is the same for every trial from one accepted state:
     // the networks run once per accepted step, not once per trial

@@ -9,6 +9,7 @@
  */
 import { ConfigError } from "../config/errors.js";
 import { checkMlp, mlpFromLayers, type MlpWeights } from "./mlp.js";
+import { netIndexFor } from "./particles.js";
 
 interface ModelCMeta {
   model: { kind: string; outputActivation?: string };
@@ -123,7 +124,8 @@ export interface SurrogateManifest {
   particle?: Record<string, unknown>;
   trainedOn?: Record<string, unknown>;
   nets: { dir: string; flux_mol_m2_s: [number, number]; hidden?: number; test?: unknown; [k: string]: unknown }[];
-  [k: string]: unknown;
+  /** free text for readers (how to use the outputs, what the metrics mean) */
+  note?: string;
 }
 
 export interface SurrogateSet {
@@ -207,6 +209,10 @@ export async function loadSurrogateSet(dir: string): Promise<SurrogateSet> {
 
 /** The net whose range holds `flux` (below the first range: the first; above the last: the last). */
 export function surrogateNetFor(set: SurrogateSet, flux: number): SurrogateSet["nets"][number] {
-  for (const n of set.nets) if (flux <= n.hi) return n;
-  return set.nets[set.nets.length - 1];
+  return set.nets[
+    netIndexFor(
+      set.nets.map((n) => n.hi),
+      flux,
+    )
+  ];
 }

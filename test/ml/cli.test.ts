@@ -46,6 +46,7 @@ test("assb train <config.yaml>: model folder, result.json with the resolved conf
   assert.is(res.config.train.batchSize, 32);
   assert.is(res.config.train.beta2, 0.999, "defaults are filled in the resolved config");
   assert.equal(res.config.data.log10, ["J_s"]);
+  assert.is(res.source, "data.csv", "the data source without the machine's path (the file lies outside the working folder)");
   assert.equal(res.scalers.input.log10, [false, true]);
   assert.ok(res.metrics.test[0].r2 > 0.98, `R² ${res.metrics.test[0].r2}`);
   const meta = JSON.parse(readFileSync(join(out, "run", "model", "assb-model.json"), "utf8"));
