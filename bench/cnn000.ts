@@ -15,7 +15,7 @@
  *   npm run bench -- cnn000 [--quick] [--out studies/cnn000/dataset] [--epochs N] [--retrain] [--ship models/cnn000-stress]
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { loadStudy } from "../host/study/schema.js";
 import { runStudy } from "../host/study/run.js";
@@ -142,10 +142,18 @@ export async function main(args: string[]): Promise<void> {
   const lab = section2dLabels(dir);
   const labels = readTable(lab.file);
   console.log(`cnn000: paper 000 (Komori et al. 2022) 2D DEM -> section images -> model A`);
-  console.log(`dataset: ${studyFile} -> ${dir}`);
+  console.log(`dataset: ${studyFile} -> ${relative(process.cwd(), dir)}`);
   console.log(
-    `  ${sum.total} cases: ${lab.rows} structures with labels, ${lab.failed.length} failed (DEM unstable: SE overlap > 0.75 R; left out); ${ranCases} run now in ${datasetWall.toFixed(0)} s on 1 worker`,
+    `  ${sum.total} cases: ${lab.rows} structures with labels, ${lab.failed.length} failed (left out); ${ranCases} run now in ${datasetWall.toFixed(0)} s on 1 worker`,
   );
+  if (labels.columns.includes("reachedWidth_m")) {
+    const reached = labels.col("reachedWidth_m");
+    const short = reached.filter((w) => w > 40.001e-6);
+    if (short.length)
+      console.log(
+        `  ${short.length} jammed past the overlap limit (SE disc squeezed past 0.75 R) before 40 um and were held there (onLimit: stop): reached ${f(Math.min(...short) * 1e6, 2)}-${f(Math.max(...short) * 1e6, 2)} um`,
+      );
+  }
   // per-case wall time from the case records (the whole study, also cases run by earlier calls)
   const walls = readdirSync(join(dir, "cases"))
     .filter((d) => !d.endsWith(".tmp"))
@@ -176,7 +184,7 @@ export async function main(args: string[]): Promise<void> {
       hist()
         ?.col("seconds")
         .reduce((a, b) => a + b, 0) ?? Number.NaN;
-    console.log(`model A: reusing ${trainDir} (--retrain to train again)`);
+    console.log(`model A: reusing ${relative(process.cwd(), trainDir)} (--retrain to train again)`);
   } else {
     const resume = existsSync(join(trainDir, "checkpoint", "checkpoint.bin"));
     const tb = progressBar();
@@ -196,7 +204,7 @@ export async function main(args: string[]): Promise<void> {
     }).finally(() => tb.done());
     result = r.result;
     trainWall = (performance.now() - t0) / 1000;
-    if (resume) console.log(`model A: resumed from the checkpoint in ${trainDir}`);
+    if (resume) console.log(`model A: resumed from the checkpoint in ${relative(process.cwd(), trainDir)}`);
   }
   const s = result.samples;
   const epochSeconds = hist()?.col("seconds") ?? [];

@@ -1,17 +1,19 @@
 /**
  * Paper 002 (Le et al.): the conductivity CNN end to end, and its speed against our solver.
- *   1. dataset: 2850 binary 64x64 GRF images (fraction 0.6-1.0, seed 2026) labelled by the transport
- *      solver (current at sigma = 1 S/m, V = 1 V across the rows), and a 400x400 set;
+ *   1. dataset: the grf studies fixtures/cnn002/dataset.yaml (2850 binary 64x64 GRF images, fraction 0.6-1.0,
+ *      series seed 2026, labelled by the transport solver: current at sigma = 1 S/m, V = 1 V across the rows) and
+ *      dataset400.yaml (200 images 400x400) on 2 workers into studies/cnn002/img64 and img400 (resumable),
+ *      joined into images.json + labels.csv there (grfStudyDataset);
  *   2. model B (EfficientNetV2-style, from scratch, warm-up + cosine) trained on 2500/175/175 with
  *      fixtures/cnn002/train.yaml, exactly as `assb train` does (runTrainConfig);
  *   3. test MAPE and R² next to the paper's 4.0 %, Fig 3/4 equivalents as PNGs;
  *   4. speed: CNN inference per image (with and without model load) vs the solver per image, at
  *      64x64 and 400x400, solver on 1 and 2 worker threads.
- *   npm run bench -- cnn002 [--trained <dir>] [--epochs N] [--n400 200] [--ship]
+ *   npm run bench -- cnn002 [--trained <dir>] [--epochs N] [--ship]
  *     --trained: an `assb train fixtures/cnn002/train.yaml -o <dir>` output to evaluate instead of training
  *     --ship: copy the trained model to models/cnn002-conductivity
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -19,8 +21,11 @@ import type { TopLevelSpec } from "vega-lite";
 import { readConfigFile } from "../host/config/load.js";
 import { parseCsv } from "../host/io/csv.js";
 import { loadCore } from "../host/core/wasm.js";
-import { grfBatch, type GrfOptions } from "../host/image/grf.js";
-import { writeGrfDataset } from "../host/image/grf_dataset.js";
+import { loadStudy } from "../host/study/schema.js";
+import { runStudy } from "../host/study/run.js";
+import { grfStudyDataset } from "../host/study/grf_kind.js";
+import { readCaseRecord } from "../host/study/case.js";
+import { readVolume } from "../host/transport/volume.js";
 import { solveImagesParallel } from "../host/transport/images_pool.js";
 import { initMl } from "../host/ml/backend.js";
 import { parseTrainConfig, runTrainConfig } from "../host/ml/config.js";
@@ -34,7 +39,8 @@ const CACHE = "bench/.cache/cnn002";
 const CONFIG = "fixtures/cnn002/train.yaml";
 const SHIP = "models/cnn002-conductivity";
 const PAPER = { mape_pct: 4.0, cnn_s_2500: 9.7, fdm_s_2000_64: 600, fdm_s_2000_400: 39 * 3600, speedup: 72 };
-const G64: GrfOptions = { size: 64, corrPx: 2, fractionMin: 0.6, fractionMax: 1, seed: 2026 };
+const DATA64 = "studies/cnn002/img64";
+const DATA400 = "studies/cnn002/img400";
 
 const ms = (s: number) => `${(1000 * s).toFixed(3)} ms`;
 const now = () => performance.now() / 1000;
@@ -52,19 +58,29 @@ async function png(file: string, spec: TopLevelSpec): Promise<void> {
 
 export async function main(args: string[]): Promise<void> {
   const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
-  const n400 = Number(arg("--n400") ?? 200);
   mkdirSync(CACHE, { recursive: true });
 
   // ---- 1. datasets ----
-  const d64 = await writeGrfDataset(G64, 2850, join(CACHE, "img64.json"), { labels: join(CACHE, "img64_labels.csv"), workers: 2 });
-  const np64 = d64.rows!.filter((r) => !r.percolates).length;
+  const dataset = async (file: string, dir: string) => {
+    const t0 = now();
+    const sum = await runStudy(await loadStudy(file), dir, { workers: 2 });
+    const wall = now() - t0;
+    const joined = grfStudyDataset(dir);
+    // generation + labelling time per block from the case records (also blocks run by earlier calls)
+    const caseSeconds = readdirSync(join(dir, "cases"))
+      .filter((d) => !d.endsWith(".tmp"))
+      .reduce((a, d) => a + (readCaseRecord(join(dir, "cases", d))?.wall_s ?? 0), 0);
+    return { ...joined, ran: sum.ran, wall, caseSeconds };
+  };
+  const d64 = await dataset("fixtures/cnn002/dataset.yaml", DATA64);
+  const np64 = column(d64.labels, "percolates").filter((p) => p === 0).length;
   console.log(
-    `dataset 64x64: 2850 images (corr 2 px, fraction 0.6-1.0, seed 2026) generated in ${d64.generateSeconds.toFixed(2)} s, solved in ${d64.solveSeconds.toFixed(2)} s on 2 worker threads (pcg + V-cycle, rtol 1e-8): ${ms(d64.solveSeconds / 2850)} per image; ${np64} do not percolate (I = 0)`,
+    `dataset 64x64 (fixtures/cnn002/dataset.yaml -> ${DATA64}): ${d64.count} images (corr 2 px, fraction 0.6-1.0, seed 2026) in 19 blocks, generated and labelled (pcg + V-cycle, rtol 1e-8) in ${d64.caseSeconds.toFixed(1)} s of worker time (${ms(d64.caseSeconds / d64.count)} per image; ${d64.ran} blocks run now in ${d64.wall.toFixed(1)} s on 2 workers); ${np64} do not percolate (I = 0)`,
   );
-  const G400 = { ...G64, size: 400, seed: 4002 };
-  const d400 = await writeGrfDataset(G400, n400, join(CACHE, "img400.json"), { labels: join(CACHE, "img400_labels.csv"), workers: 2 });
+  const d400 = await dataset("fixtures/cnn002/dataset400.yaml", DATA400);
+  const n400 = d400.count;
   console.log(
-    `dataset 400x400: ${n400} images generated in ${d400.generateSeconds.toFixed(2)} s, solved in ${d400.solveSeconds.toFixed(2)} s on 2 worker threads: ${ms(d400.solveSeconds / n400)} per image (paper: 39 h for 2000, ${(PAPER.fdm_s_2000_400 / 2000).toFixed(0)} s per image)`,
+    `dataset 400x400 (fixtures/cnn002/dataset400.yaml -> ${DATA400}): ${n400} images generated and labelled in ${d400.caseSeconds.toFixed(1)} s of worker time: ${ms(d400.caseSeconds / n400)} per image (paper: 39 h for 2000, ${(PAPER.fdm_s_2000_400 / 2000).toFixed(0)} s per image)`,
   );
 
   // ---- 2. training ----
@@ -102,7 +118,7 @@ export async function main(args: string[]): Promise<void> {
     `test (175 images): MAPE ${m.mape_pct!.toFixed(2)} % over the ${perc.length} percolating images (paper 4.0 %, target <= 4.0 %, goal <= 2 %), R² ${m.r2!.toFixed(4)}, RMSE ${Math.sqrt(m.mse).toExponential(3)} A${truth.length > perc.length ? `; ${truth.length - perc.length} non-percolating (I = 0, left out of MAPE) predicted within ${maxAbsZero.toFixed(4)} A` : "; no non-percolating image in the test split"}`,
   );
   const frac = (() => {
-    const all = column(join(CACHE, "img64_labels.csv"), "conductive_fraction");
+    const all = column(d64.labels, "conductive_fraction");
     const ids = column(tp, "sample");
     return ids.map((i) => all[i]);
   })();
@@ -115,6 +131,33 @@ export async function main(args: string[]): Promise<void> {
     const k = truth.map((_, i) => i).filter((i) => frac[i] >= lo && frac[i] < hi && truth[i] > 0);
     const mape = (100 * k.reduce((a, i) => a + Math.abs(pred[i] / truth[i] - 1), 0)) / Math.max(1, k.length);
     console.log(`  fraction ${lo.toFixed(1)}-${Math.min(1, hi).toFixed(1)}: ${k.length} images, MAPE ${mape.toFixed(2)} %`);
+  }
+  // the same test images through a model (this one, or --compare <model dir>: e.g. one trained on other images),
+  // plain and averaged over the 4 mirrors (each keeps the current: test-time augmentation)
+  const vol64 = readVolume(d64.images);
+  const testIds = column(tp, "sample");
+  const testX = new Uint8Array(testIds.length * 4096);
+  testIds.forEach((id, k) => testX.set(vol64.data.subarray(id * 4096, (id + 1) * 4096), k * 4096));
+  const mirrored = (how: number) => {
+    const out = new Uint8Array(testX.length);
+    for (let k = 0; k < testIds.length; k++)
+      for (let y = 0; y < 64; y++)
+        for (let x = 0; x < 64; x++) out[k * 4096 + y * 64 + x] = testX[k * 4096 + (how & 2 ? 63 - y : y) * 64 + (how & 1 ? 63 - x : x)];
+    return out;
+  };
+  const mape = (p: ArrayLike<number>) => {
+    const k = truth.map((_, i) => i).filter((i) => truth[i] > 0);
+    return (100 * k.reduce((a, i) => a + Math.abs(p[i] / truth[i] - 1), 0)) / k.length;
+  };
+  for (const dir of [join(trainDir, "model"), ...args.flatMap((a, i) => (a === "--compare" ? [args[i + 1]] : []))]) {
+    const mdl = await loadModel(dir);
+    const plain = predict(mdl, testX, 32);
+    const avg = new Float64Array(testIds.length);
+    for (let how = 0; how < 4; how++) predict(mdl, how ? mirrored(how) : testX, 32).forEach((v, i) => (avg[i] += v / 4));
+    const t = mdl.meta.training as { samples?: { train: number }; source?: string } | undefined;
+    console.log(
+      `  ${dir} (trained on ${t?.samples?.train ?? "?"} images of ${t?.source ?? "?"}): test MAPE ${mape(plain).toFixed(2)} %, averaged over the 4 mirrors ${mape(avg).toFixed(2)} %`,
+    );
   }
   const hist = parseCsv(readFileSync(join(trainDir, "history.csv"), "utf8"), "history");
   const lc = hist.rows.flatMap((r) => [
@@ -159,7 +202,10 @@ export async function main(args: string[]): Promise<void> {
     height: 280,
     title: "Dataset: solver current of the 2850 images vs conductive fraction",
     data: {
-      values: column(join(CACHE, "img64_labels.csv"), "current_A").map((I, i) => ({ I, f: d64.rows![i].conductiveFraction })),
+      values: (() => {
+        const f = column(d64.labels, "conductive_fraction");
+        return column(d64.labels, "current_A").map((I, i) => ({ I, f: f[i] }));
+      })(),
     },
     mark: { type: "point", filled: true, size: 8, opacity: 0.5 },
     encoding: {
@@ -170,12 +216,17 @@ export async function main(args: string[]): Promise<void> {
   await png("bench/results/cnn002-learning-curve.png", {
     width: 420,
     height: 260,
-    title: "Learning curve (scaled MSE)",
+    title: cfg.train.loss === "relative" ? "Learning curve (relative loss)" : "Learning curve (scaled MSE)",
     data: { values: lc },
     mark: { type: "line", point: true },
     encoding: {
       x: { field: "epoch", type: "quantitative" },
-      y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "MSE (min-max scaled current)" },
+      y: {
+        field: "loss",
+        type: "quantitative",
+        scale: { type: "log" },
+        title: cfg.train.loss === "relative" ? "weighted squared relative error (mean 1 weight)" : "MSE (min-max scaled current)",
+      },
       color: { field: "set", type: "nominal" },
     },
   });
@@ -187,7 +238,7 @@ export async function main(args: string[]): Promise<void> {
       .join(" ")} at the start; CNN: tfjs ${info.backend}, ${info.threads ?? 1} thread; solver: pcg + V-cycle, rtol 1e-8)`,
   );
   const k = await loadCore();
-  const b64 = { shape: [2850, 64, 64], data: grfBatch(G64, 2850).data, phases: {} };
+  const b64 = readVolume(d64.images);
   // fastest correct settings: rtol 1e-8 labels vs a looser stop
   const solveT = async (batch: typeof b64, workers: number, rtol: number) => {
     const t0 = now();
@@ -221,16 +272,7 @@ export async function main(args: string[]): Promise<void> {
   const cliT0 = now();
   execFileSync(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      "host/cli/main.ts",
-      "predict",
-      join(trainDir, "model"),
-      join(CACHE, "img64.json"),
-      "-o",
-      join(CACHE, "cli_pred.csv"),
-    ],
+    ["--import", "tsx", "host/cli/main.ts", "predict", join(trainDir, "model"), d64.images, "-o", join(CACHE, "cli_pred.csv")],
     {
       stdio: "ignore",
     },
@@ -240,14 +282,11 @@ export async function main(args: string[]): Promise<void> {
     `  assb predict (whole process incl. Node + tfjs start, model load) on the 2850-image batch: ${cliS.toFixed(1)} s, ${ms(cliS / 2850)}/image`,
   );
   // 400x400: the same architecture at 400x400 input (speed does not depend on the weights)
-  const b400 = { shape: [n400, 400, 400], data: grfBatch(G400, n400).data, phases: {} };
-  const t400_1 = await solveT(
-    { ...b400, shape: [Math.min(n400, 40), 400, 400], data: b400.data.subarray(0, Math.min(n400, 40) * 160000) },
-    1,
-    1e-8,
-  );
-  const per400_1 = t400_1.s / Math.min(n400, 40);
-  const per400_2 = d400.solveSeconds / n400;
+  const b400 = readVolume(d400.images);
+  const n40 = Math.min(n400, 40);
+  const b40 = { ...b400, shape: [n40, 400, 400], data: b400.data.subarray(0, n40 * 160000) };
+  const per400_1 = (await solveT(b40, 1, 1e-8)).s / n40;
+  const per400_2 = (await solveT(b40, 2, 1e-8)).s / n40;
   const m400 = buildModelB({ inputSize: 400, outputs: 1 }, 1);
   const big = { model: m400, scalers: lm.scalers, meta: { ...lm.meta, inputShape: [400, 400, 1] } };
   const n400c = Math.min(n400, 32);

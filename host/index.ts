@@ -66,6 +66,9 @@ export { expandCases, samplePoints, caseId, caseSeed, type CaseSpec } from "./st
 export { executeCase, readCaseRecord, type CaseRecord } from "./study/case.js";
 export { localExecutor, type CaseExecutor } from "./study/pool.js";
 export { loadKind, KIND_NAMES, type StudyKind, type KindName, type CaseOutput } from "./study/kinds.js";
+// the image-dataset kinds' joins: the files `assb train` reads
+export { grfStudyDataset } from "./study/grf_kind.js";
+export { section2dLabels } from "./study/section2d_kind.js";
 export {
   runStudy,
   studyStatus,

@@ -42,7 +42,7 @@ export function register(program: Command): void {
   const study = program
     .command("study")
     .description(
-      "batch studies: a base config (cell, micro, dem, transport, pipeline, section2d) and parameter axes, run on a worker pool into a DuckDB results table",
+      "batch studies: a base config (cell, micro, dem, transport, pipeline, section2d, grf) and parameter axes, run on a worker pool into a DuckDB results table",
     );
 
   study
@@ -134,6 +134,27 @@ export function register(program: Command): void {
       console.log(
         `study ${s.name}: ${s.total} cases: ${s.done} done, ${s.failed} failed, ${s.pending} pending${s.inProgress ? ` (${s.inProgress} running or interrupted)` : ""}`,
       );
+    });
+
+  study
+    .command("dataset")
+    .description(
+      "join an image-dataset study into the files `assb train` reads: grf -> images.json + images.raw + labels.csv, section2d -> labels.csv (in the study folder)",
+    )
+    .argument("<dir>", "study folder")
+    .action(async (dir: string) => {
+      const { readManifest } = await import("../study/run.js");
+      const m = readManifest(dir);
+      if (!m) throw new ConfigError(`${dir}: holds no study (no study.json); run one with assb study run`);
+      if (m.caseKind === "grf") {
+        const r = (await import("../study/grf_kind.js")).grfStudyDataset(dir);
+        console.log(`wrote ${r.images} (${r.count} images) and ${r.labels}`);
+      } else if (m.caseKind === "section2d") {
+        const r = (await import("../study/section2d_kind.js")).section2dLabels(dir);
+        console.log(
+          `wrote ${r.file}: ${r.rows} structures${r.failed.length ? `; ${r.failed.length} failed cases left out (${r.failed.join(", ")})` : ""}`,
+        );
+      } else throw new ConfigError(`${dir}: a ${m.caseKind} study; datasets are joined for the grf and section2d kinds`);
     });
 
   study

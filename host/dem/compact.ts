@@ -88,6 +88,12 @@ export const Compress2dStageSchema = z
     speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "wall speed").default(1),
     holdSteps: z.number().int().nonnegative().default(5000),
     checkEvery: z.number().int().positive().default(500),
+    /**
+     * a particle past limits.maxOverlapFraction or maxStepDisplacementFraction while the wall moves or holds:
+     * "fail" (the run stops with the error) or "stop" (the frame is jammed harder than the contact law can
+     * press: the wall goes back to the last check, the stage holds there and reports the width it reached)
+     */
+    onLimit: z.enum(["fail", "stop"]).default("fail"),
   })
   .strict();
 
@@ -176,7 +182,10 @@ export type Compress2dStageResult = {
   type: "compress2d";
   steps: number;
   load_N: number;
+  /** the frame width reached: finalWidth_m, or less far where onLimit "stop" ended the compression */
   width_m: number;
+  /** present (true) when onLimit "stop" ended the compression before finalWidth_m */
+  stoppedAtLimit?: boolean;
   curve: CurvePoint[];
 } & StageCommon;
 export type CompactStageResult = UniaxialStageResult | IsostaticStageResult | CycleStageResult | Compress2dStageResult;
@@ -329,7 +338,14 @@ export function compactStages(
         const target = base + (w.side === "-" ? 1 : -1) * st.finalWidth_m;
         const r = runDisplacement(
           s,
-          { wall: wi, targetPosition_m: target, speed_m_s: st.speed_m_s, holdSteps: st.holdSteps, checkEvery: st.checkEvery },
+          {
+            wall: wi,
+            targetPosition_m: target,
+            speed_m_s: st.speed_m_s,
+            holdSteps: st.holdSteps,
+            checkEvery: st.checkEvery,
+            stopAtLimit: st.onLimit === "stop",
+          },
           onProgress,
           snap,
         );
@@ -339,9 +355,15 @@ export function compactStages(
           reports,
           steps: r.steps,
           load_N: r.load_N,
-          width_m: st.finalWidth_m,
+          width_m: r.stoppedAt_m === undefined ? st.finalWidth_m : Math.abs(r.stoppedAt_m - base),
+          ...(r.stoppedAt_m === undefined ? {} : { stoppedAtLimit: true }),
           curve: r.curve,
-          warnings: [],
+          warnings:
+            r.stoppedAt_m === undefined
+              ? []
+              : [
+                  `compress2d: a particle passed the DEM limits (overlap or step displacement) near width ${(Math.abs(r.stoppedAt_m - base) * 1e6).toFixed(2)} um; onLimit "stop" held the frame there instead of ${(st.finalWidth_m * 1e6).toFixed(2)} um`,
+                ],
           wallClock_s: 0,
         };
       } else {

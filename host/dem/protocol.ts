@@ -9,6 +9,11 @@
  */
 import { packingStats, type PackingStats } from "./analysis.js";
 import type { DemSystem } from "./system.js";
+import { DemUnstableError } from "./system_status.js";
+import { type RestartState, loadRestart, saveRestart } from "./system_restart.js";
+
+/** onLimit "stop": how many checks back a jammed compression may go before the run fails after all */
+const MAX_BACKOFF = 8;
 import { ConfigError, NotConvergedError } from "../config/errors.js";
 import * as L from "../../assembly/dem/layout.js";
 
@@ -438,6 +443,14 @@ export interface DisplacementOptions {
   speed_m_s: number;
   holdSteps: number;
   checkEvery: number;
+  /**
+   * When a particle passes limits.maxOverlapFraction or maxStepDisplacementFraction while the wall moves or
+   * holds (a jammed frame that the contact law cannot press further: an SE disc squeezed between AM discs or
+   * shot out from between them), go back to the last check, fix the wall there and hold, instead of failing;
+   * a hold that fails goes back one more check (at most MAX_BACKOFF). The result says where the wall stayed
+   * (`stoppedAt_m`).
+   */
+  stopAtLimit?: boolean;
 }
 
 export function runDisplacement(
@@ -445,7 +458,7 @@ export function runDisplacement(
   o: DisplacementOptions,
   onProgress?: Progress,
   onState?: (state: string) => void,
-): { steps: number; load_N: number; curve: CurvePoint[] } {
+): { steps: number; load_N: number; curve: CurvePoint[]; stoppedAt_m?: number } {
   const start = s.step;
   const w = s.wall(o.wall);
   const dir = Math.sign(o.targetPosition_m - w.position_m);
@@ -456,21 +469,49 @@ export function runDisplacement(
   s.setWall(o.wall, { mode: "velocity", velocity_m_s: v });
   s.setup();
   const curve: CurvePoint[] = [];
+  // onLimit "stop": the states at the last few checks, to go back to when the frame jams past a limit
+  const snaps: RestartState[] = [];
+  const isLimit = (e: unknown) => o.stopAtLimit && e instanceof DemUnstableError;
+  let stoppedAt_m: number | undefined;
+  const backOff = () => {
+    loadRestart(s, snaps.pop()!);
+    stoppedAt_m = s.wall(o.wall).position_m;
+    while (curve.length && curve[curve.length - 1].step > s.step) curve.pop();
+  };
   while (left > 0) {
     const k = Math.min(left, o.checkEvery);
-    s.run(k);
+    if (o.stopAtLimit) {
+      snaps.push(saveRestart(s));
+      if (snaps.length > MAX_BACKOFF) snaps.shift();
+    }
+    try {
+      s.run(k);
+    } catch (e) {
+      if (!isLimit(e)) throw e;
+      backOff();
+      break;
+    }
     left -= k;
     const ww = s.wall(o.wall);
     curve.push({ step: s.step, time_s: s.time_s, wallPosition_m: ww.position_m, pressure_Pa: NaN });
     onProgress?.("compress", s.step, ww.load_N, ww.position_m, (total - left) / total);
   }
-  s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0], position_m: o.targetPosition_m });
-  s.setup();
   const hold = Math.max(1, o.holdSteps);
-  runChunks(s, hold, o.checkEvery, true, (done) => {
-    const ww = s.wall(o.wall);
-    onProgress?.("hold", s.step, ww.load_N, ww.position_m, done / hold);
-  });
+  for (;;) {
+    s.setWall(o.wall, { mode: "fixed", velocity_m_s: [0, 0, 0], position_m: stoppedAt_m ?? o.targetPosition_m });
+    s.setup();
+    try {
+      runChunks(s, hold, o.checkEvery, true, (done) => {
+        const ww = s.wall(o.wall);
+        onProgress?.("hold", s.step, ww.load_N, ww.position_m, done / hold);
+      });
+      break;
+    } catch (e) {
+      // the held frame rearranged into a jam past the limit: hold it one check wider
+      if (!isLimit(e) || snaps.length === 0) throw e;
+      backOff();
+    }
+  }
   onState?.("compressed");
-  return { steps: s.step - start, load_N: s.wall(o.wall).load_N, curve };
+  return { steps: s.step - start, load_N: s.wall(o.wall).load_N, curve, ...(stoppedAt_m !== undefined ? { stoppedAt_m } : {}) };
 }

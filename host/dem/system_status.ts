@@ -12,6 +12,8 @@ export class DemUnstableError extends AssbError {
     readonly step: number,
     readonly particle: number,
     readonly partner: number,
+    /** which limit stopped the run: an overlap past limits.maxOverlapFraction or a step past maxStepDisplacementFraction */
+    readonly limit: "overlap" | "speed" = "overlap",
   ) {
     super(message);
     this.name = "DemUnstableError";
@@ -54,6 +56,7 @@ export function statusError(status: number, c: StatusContext): Error {
       step,
       i,
       j,
+      "speed",
     );
   }
   if (status === L.ST_UNSTABLE_OVERLAP) {

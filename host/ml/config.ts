@@ -141,6 +141,13 @@ export const TrainConfigSchema = z
         epsilon: pos.default(TRAIN_DEFAULTS.epsilon),
         /** image models: random left-right / up-down mirrors of the training images (labels a mirror leaves unchanged) */
         flips: z.boolean().default(false),
+        /**
+         * "mse" (scaled outputs: absolute errors count) or "relative" (each squared error over (|y| + floor x the
+         * output's range)^2: the loss MAPE scores, e.g. conductances that span a decade)
+         */
+        loss: z.enum(["mse", "relative"]).default("mse"),
+        /** the relative loss's floor, as a fraction of each output's training range (keeps targets at 0 finite) */
+        relativeFloor: z.number().gt(0).max(1).default(0.05),
       })
       .strict()
       .prefault({}),
@@ -239,13 +246,15 @@ export async function runTrainConfig(cfg: TrainConfig, o: RunOptions): Promise<{
     `${safeFileName(String(ds.ids?.[r] ?? r).replace(/\.png$/i, ""), `${ds.source ?? "data"}: sample id`)}_${gradcamOutput!.file}.png`;
   if (gradcamOutput) for (let r = 0; r < ds.n; r++) camName(r);
   mkdirSync(outDir, { recursive: true });
+  const { loss, relativeFloor, ...trainOpts } = cfg.train;
   const fit = await fitDataset(ds, {
     model,
     split: cfg.split,
     log10Inputs: cfg.data.log10.filter((n) => ds.inputNames.includes(n)),
     log10Outputs: cfg.data.log10.filter((n) => ds.outputNames.includes(n)),
+    loss: loss === "relative" ? { kind: "relative", floor: relativeFloor } : { kind: "mse" },
     train: {
-      ...cfg.train,
+      ...trainOpts,
       seed: cfg.seed,
       checkpointDir: cfg.train.checkpointEvery > 0 || o.resume ? checkpointDir : undefined,
       resume: !!o.resume,

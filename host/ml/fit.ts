@@ -21,6 +21,13 @@ export interface FitSpec {
   split: { train?: number; val: number; test: number };
   log10Inputs?: string[];
   log10Outputs?: string[];
+  /**
+   * "mse" (default): MSE on the min-max scaled outputs, which weighs absolute errors. "relative": each target's
+   * squared error is divided by (|y| + floor x range)^2 (range = the output's training span), i.e. the loss
+   * follows the relative error that MAPE scores, with the floor keeping targets at or near 0 finite.
+   * Columns trained as log10 are already relative and keep weight 1.
+   */
+  loss?: { kind: "mse" } | { kind: "relative"; floor: number };
   train: Partial<TrainOptions>;
   /** the resolved configuration, echoed into the result */
   config?: unknown;
@@ -48,6 +55,30 @@ export interface TrainResult {
   scalers: ReturnType<typeof scalersToJSON>;
 }
 
+/**
+ * Per-target weights of the relative loss for each row set: 1 / (|y| / span + floor)^2 (the scaled error times
+ * this is the error relative to |y| + floor x span), divided per output by its mean over the first set (the
+ * training rows), so the loss keeps the MSE's scale and the learning rate its meaning. log10 outputs: 1.
+ */
+export function relativeLossWeights(ds: Dataset, scalers: Scalers, floor: number, sets: number[][]): Float32Array[] {
+  const sc = scalers.output,
+    m = sc.dim;
+  const raw = sets.map((rows) => {
+    const w = new Float32Array(rows.length * m);
+    rows.forEach((r, k) => {
+      for (let j = 0; j < m; j++) {
+        const span = sc.max[j] - sc.min[j];
+        w[k * m + j] = sc.log10[j] || !(span > 0) ? 1 : 1 / (Math.abs(ds.y[r * m + j]) / span + floor) ** 2;
+      }
+    });
+    return w;
+  });
+  const mean = new Array<number>(m).fill(0);
+  raw[0].forEach((v, i) => (mean[i % m] += v / sets[0].length));
+  for (const w of raw) for (let i = 0; i < w.length; i++) w[i] /= mean[i % m] || 1;
+  return raw;
+}
+
 /** Splits the dataset (seeded), fits the scalers on the training rows, builds and trains the model. */
 export async function fitDataset(
   ds: Dataset,
@@ -61,7 +92,12 @@ export async function fitDataset(
     );
   }
   const scalers = fitScalers(ds, split.train, { log10Inputs: spec.log10Inputs, log10Outputs: spec.log10Outputs });
-  const [tr, va, te] = [split.train, split.val, split.test].map((rows) => scaledRows(ds, rows, scalers));
+  const [tr, va, te]: Scaled[] = [split.train, split.val, split.test].map((rows) => scaledRows(ds, rows, scalers));
+  if (spec.loss?.kind === "relative") {
+    const w = relativeLossWeights(ds, scalers, spec.loss.floor, [split.train, split.val]);
+    tr.w = w[0];
+    va.w = w[1];
+  }
   const want = spec.model.kind === "C" ? [spec.model.inputs] : [spec.model.inputSize, spec.model.inputSize, spec.model.channels];
   if (want.join("x") !== ds.xShape.join("x"))
     throw new ConfigError(`model ${spec.model.kind}: input shape ${want.join("x")} but the dataset's samples are ${ds.xShape.join("x")}`);

@@ -82,7 +82,7 @@ export const TRAIN_DEFAULTS: Omit<TrainOptions, "onEpoch" | "onProgress" | "chec
 export interface EpochRecord {
   /** 1-based */
   epoch: number;
-  /** training loss: MSE on scaled outputs + L2, mean over the epoch's batches */
+  /** training loss: MSE on scaled outputs (weighted per target under the relative loss) + L2, mean over the epoch's batches */
   loss: number;
   /** validation MSE on scaled outputs + L2 at the end of the epoch (null without a validation set) */
   valLoss: number | null;
@@ -176,6 +176,7 @@ export async function train(
     nTrain: tr.n,
     nVal: val?.n ?? 0,
     ...(o.flips ? { flips: true } : {}),
+    ...(tr.w ? { weightedLoss: true } : {}),
     weights: model
       .getWeights()
       .map((w) => w.shape.join("x"))
@@ -272,9 +273,10 @@ export async function train(
       if (o.flips && shape.length === 3) for (let k = 0; k < b; k++) flipImage(xr.subarray(k * d, (k + 1) * d), shape, rng.u32() & 3);
       const xb = tf.tensor(xr, [b, ...shape]);
       const yb = tf.tensor(gatherRows(tr.y, m, perm, from, to), [b, m]);
+      const wb = tr.w ? tf.tensor(gatherRows(tr.w, m, perm, from, to), [b, m]) : null;
       const { value, grads } = tf.variableGrads(() => {
         const pred = model.apply(xb, { training: true }) as TF.Tensor;
-        const mse = tf.losses.meanSquaredError(yb, pred) as TF.Scalar;
+        const mse = (wb ? tf.mean(tf.mul(wb, tf.squaredDifference(pred, yb))) : tf.losses.meanSquaredError(yb, pred)) as TF.Scalar;
         const reg = model.calculateLosses();
         return (reg.length ? tf.addN([mse, ...reg]) : mse) as TF.Scalar;
       }, vars);
@@ -283,7 +285,7 @@ export async function train(
         lr,
       );
       lossSum += value.dataSync()[0] * b;
-      tf.dispose([xb, yb, value, ...Object.values(grads)]);
+      tf.dispose([xb, yb, value, ...Object.values(grads), ...(wb ? [wb] : [])]);
       step++;
       o.onProgress?.({ step: step - step0, totalSteps: totalSteps - step0, epoch: epoch + 1, epochs: o.epochs });
     }

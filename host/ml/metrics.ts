@@ -28,6 +28,8 @@ export interface Scaled {
   x: Float32Array;
   y: Float32Array;
   n: number;
+  /** per-target loss weights [n, m] (the relative loss); absent: every target weighs 1 */
+  w?: Float32Array;
 }
 
 /** The per-sample input shape of a model (batch axis dropped). */
@@ -63,7 +65,7 @@ export function scaledMse(model: TF.LayersModel, s: Scaled, batch: number): numb
   let e = 0;
   for (let i = 0; i < p.length; i++) {
     const d = p[i] - s.y[i];
-    e += d * d;
+    e += (s.w ? s.w[i] : 1) * d * d;
   }
   return e / p.length;
 }

@@ -25,7 +25,7 @@ export interface CaseOutput {
   files: string[];
 }
 
-export const KIND_NAMES = ["cell", "micro", "dem", "transport", "pipeline", "section2d"] as const;
+export const KIND_NAMES = ["cell", "micro", "dem", "transport", "pipeline", "section2d", "grf"] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
 export interface StudyKind<C = unknown> {
@@ -257,6 +257,8 @@ export async function loadKind(name: string, field = "base.kind"): Promise<Study
   if (name === "pipeline") return (await import("./pipeline_kind.js")).pipelineKind as StudyKind<unknown>;
   // paper 000's dataset case (structure -> compress2d -> section image + labels)
   if (name === "section2d") return (await import("./section2d_kind.js")).section2dKind as StudyKind<unknown>;
+  // paper 002's dataset block (seeded GRF images + solver labels)
+  if (name === "grf") return (await import("./grf_kind.js")).grfKind as StudyKind<unknown>;
   const k = KINDS[name];
   if (!k) throw inputError(field, name, `one of ${KIND_NAMES.join(", ")}`);
   return k as StudyKind<unknown>;

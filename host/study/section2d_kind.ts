@@ -44,6 +44,8 @@ export const Section2dSchema = z
         speed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "wall speed").default(2),
         holdSteps: z.number().int().nonnegative().default(5000),
         checkEvery: z.number().int().positive().default(500),
+        /** a jammed frame that the contact law cannot press to finalWidth_m: "fail" the case or "stop" where it jams (compress2d) */
+        onLimit: z.enum(["fail", "stop"]).default("fail"),
       })
       .strict()
       .prefault({}),
@@ -123,7 +125,11 @@ export async function runSection2d(
   const st = r.stages[0];
   const rep = st.reports.compressed;
   const P = rep.particles;
-  const ext = rep.heatMapExtent_m;
+  const width_m = (st as { width_m: number }).width_m;
+  // a frame held short of finalWidth_m (onLimit "stop") is imaged over the finalWidth_m square at the fixed wall,
+  // so every image has the same pixel size; its labels still cover the whole frame
+  const e0 = rep.heatMapExtent_m;
+  const ext = { lo: e0.lo, hi: [Math.min(e0.hi[0], e0.lo[0] + cfg.compress.finalWidth_m), e0.hi[1]] as [number, number] };
   const N = cfg.image.size;
   const sec = sectionImage(
     {
@@ -159,8 +165,9 @@ export async function runSection2d(
     amAreaFraction: s.amAreaFraction,
     amMeanDiameter_m: s.amMeanDiameter_m,
     amSd_m: s.amSd_m,
-    compressionRatio: s.width_m / cfg.compress.finalWidth_m,
+    compressionRatio: s.width_m / width_m,
     initialWidth_m: s.width_m,
+    reachedWidth_m: width_m,
     seCoverage: rep.areas.seCoverage,
     image_amFraction: sec.amFraction,
     image_seFraction: sec.seFraction,

@@ -2,7 +2,8 @@
  * A saved model loads and predicts in headless Chromium (tfjs 'wasm' backend there) through the
  * assbkit/ml/browser bundle (host/ml/browser.ts) with the same numbers as in Node (wasm backend +
  * training-kernel pack): models A (tiny, 64x64 images), B (EfficientNet-style, 64x64) and C (MLP with
- * log10 input scaling), relative difference <= 1e-5. Chromium: see harness.ts (Debian's when
+ * log10 input scaling), and the two shipped CNNs (models/cnn000-stress, models/cnn002-conductivity),
+ * relative difference <= 1e-5. Chromium: see harness.ts (Debian's when
  * installed, else the one inside @sparticuz/chromium).
  */
 import { test } from "uvu";
@@ -15,12 +16,14 @@ import { MinMaxScaler, ImageScaler } from "../../host/ml/scalers.js";
 import { saveModel, loadModel, predict } from "../../host/ml/save.js";
 import { Rng } from "../../host/core/rng.js";
 import { ROOT } from "../helpers.js";
+import { grfBatch, GRF_DEFAULTS } from "../../host/image/grf.js";
+import { sectionImage } from "../../host/image/section.js";
 import { harness, closeHarness, ML_BUNDLE } from "./harness.js";
 
 const OUT = join(ROOT, "test-results", "browser-ml");
 test.after(closeHarness);
 
-/** Predictions of a model folder (served under /test-results/browser-ml/<name>) in Chromium. */
+/** Predictions of a model folder (served under /test-results/browser-ml/<name>, or a path from the repository root) in Chromium. */
 async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]; backend: string }> {
   const h = await harness();
   const { page, errors } = await h.open();
@@ -34,7 +37,7 @@ async function inChromium(name: string, inputs: number[]): Promise<{ y: number[]
     },
     {
       bundle: ML_BUNDLE,
-      url: `${h.base}/test-results/browser-ml/${name}/`,
+      url: name.includes("/") ? `${h.base}/${name}/` : `${h.base}/test-results/browser-ml/${name}/`,
       wasm: `${h.base}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`,
       x: inputs,
     },
@@ -107,5 +110,34 @@ for (const kind of ["A", "B"] as const) {
     close(web.y, node, `model ${kind}`);
   });
 }
+
+// the two CNNs shipped in the package, on inputs of the kind they were trained on
+test("shipped models/cnn002-conductivity (model B) on 64x64 GRF images: Chromium equals Node to 1e-5", async () => {
+  await initMl();
+  const { data } = grfBatch({ ...GRF_DEFAULTS, size: 64, corrPx: 2, fractionMin: 0.6, fractionMax: 1, seed: 77 }, 3);
+  const node = predict(await loadModel(join(ROOT, "models/cnn002-conductivity")), data);
+  const web = await inChromium("models/cnn002-conductivity", Array.from(data));
+  close(web.y, node, "cnn002-conductivity");
+});
+
+test("shipped models/cnn000-stress (model A) on 224x224 sections of random discs: Chromium equals Node to 1e-5", async () => {
+  await initMl();
+  const rng = new Rng(31);
+  const imgs = new Uint8Array(2 * 224 * 224);
+  for (let k = 0; k < 2; k++) {
+    const n = 120;
+    const p = {
+      x_m: Array.from({ length: n }, () => 40e-6 * rng.next()),
+      y_m: Array.from({ length: n }, () => 40e-6 * rng.next()),
+      z_m: new Array<number>(n).fill(0),
+      radius_m: Array.from({ length: n }, (_, i) => (i < 12 ? 5e-6 : 0.5e-6)),
+      phase: Array.from({ length: n }, (_, i) => (i < 12 ? "AM" : "SE")),
+    };
+    imgs.set(sectionImage(p, { lo: [0, 0], hi: [40e-6, 40e-6], crop_m: 2e-6, size: 224 }).pixels, k * 224 * 224);
+  }
+  const node = predict(await loadModel(join(ROOT, "models/cnn000-stress")), imgs);
+  const web = await inChromium("models/cnn000-stress", Array.from(imgs));
+  close(web.y, node, "cnn000-stress");
+});
 
 test.run();

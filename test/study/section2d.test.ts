@@ -2,7 +2,8 @@
  * The paper-000 dataset path at a tiny scale (12 um frames, 3-4 um AM discs, 64 px sections): the section2d
  * study kind is deterministic by seed (same labels and images twice, in another study holding the same
  * cases), its labels.csv trains model A (the AM fraction is learnt: test R² above a floor), the test split
- * never overlaps the training images, and bad label/image input is refused with one clear line.
+ * never overlaps the training images, bad label/image input is refused with one clear line, and a frame that
+ * jams past the overlap limit fails or (onLimit: stop) is held where it jammed.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -59,6 +60,29 @@ const rowsOf = (f: string) => {
   const t = parseCsv(readFileSync(f, "utf8"), f);
   return t.rows.map((r) => Object.fromEntries(t.columns.map((c, k) => [c, r[k]])));
 };
+
+test("a frame jammed past the overlap limit: onLimit fail stops the case, onLimit stop holds it where it jammed", async () => {
+  const { loadCore } = await import("../../host/core/wasm.js");
+  const { section2dKind } = await import("../../host/study/section2d_kind.js");
+  const core = await loadCore();
+  const dir = tmp("section2d-limit");
+  const cfg = (onLimit: string) =>
+    section2dKind.parse(
+      { ...base, pack: { ...base.pack, amAreaFraction: 0.6, seed: 5 }, initialWidth_m: 18e-6, compress: { ...base.compress, onLimit } },
+      "limit",
+      dir,
+    );
+  const failed = await section2dKind.run(core as never, await cfg("fail"), dir, 5).then(
+    () => "no error",
+    (e: Error) => e.message,
+  );
+  assert.match(failed, /overlaps .* of the smaller radius \(limit 0\.75\)/);
+  const r = await section2dKind.run(core as never, await cfg("stop"), dir, 5);
+  const w = r.scalars.reachedWidth_m as number;
+  assert.ok(w > 12e-6 && w < 18e-6, `reached width ${w}`);
+  assert.ok(Math.abs((r.scalars.compressionRatio as number) - 18e-6 / w) < 1e-12);
+  assert.ok(r.files.includes("section.png"));
+});
 
 test("section2d: deterministic by seed — the same case in two studies gives the same labels and the same image bytes", () => {
   assert.is(sumBig.failed, 0);
