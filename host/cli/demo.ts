@@ -14,7 +14,7 @@ import { writePacking } from "../pack/node.js";
 import { DEFAULT_TYPES } from "../pack/packing.js";
 import { caseFromPacking } from "../pack/to_case.js";
 import { parseCompact, runCompact } from "../dem/compact.js";
-import { sectionImage } from "../image/section.js";
+import { reportParticles, sectionImage } from "../image/section.js";
 import { writeFileAtomic, prepareOutDir } from "../io/atomic.js";
 import { intOption } from "./options.js";
 import { encodePng } from "../io/png.js";
@@ -47,16 +47,7 @@ function writeState(dir: string, tag: string, rep: StateReport, c: DemCase, file
 
 function section(rep: StateReport, lo: [number, number], hi: [number, number], file: string, files: string[]): string {
   const P = rep.particles;
-  const s = sectionImage(
-    {
-      x_m: P.x_m as number[],
-      y_m: P.y_m as number[],
-      z_m: P.z_m as number[],
-      radius_m: P.radius_m as number[],
-      phase: P.material as string[],
-    },
-    { lo, hi, crop_m: 2e-6, size: 224 },
-  );
+  const s = sectionImage(reportParticles(P), { lo, hi, crop_m: 2e-6, size: 224 });
   writeFileAtomic(file, encodePng(s.pixels, 224, 224));
   files.push(file);
   return `AM ${(100 * s.amFraction).toFixed(1)} %, SE ${(100 * s.seFraction).toFixed(1)} %, void ${(100 * s.voidFraction).toFixed(1)} %`;

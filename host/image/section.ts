@@ -36,6 +36,17 @@ export interface SectionParticles {
   phase: ArrayLike<string>;
 }
 
+/** The drawing input of a DEM state report's particle columns (material names are the phases). */
+export function reportParticles(P: Record<string, unknown>): SectionParticles {
+  return {
+    x_m: P.x_m as number[],
+    y_m: P.y_m as number[],
+    z_m: P.z_m as number[],
+    radius_m: P.radius_m as number[],
+    phase: P.material as string[],
+  };
+}
+
 export function sectionImage(p: SectionParticles, o: SectionOptions): Section {
   const N = o.size;
   if (!(Number.isInteger(N) && N >= 8 && N <= 8192)) throw inputError("image: size", N, "an integer number of pixels in [8, 8192]");

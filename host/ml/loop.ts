@@ -176,7 +176,8 @@ export async function train(
     nTrain: tr.n,
     nVal: val?.n ?? 0,
     ...(o.flips ? { flips: true } : {}),
-    ...(tr.w ? { weightedLoss: true } : {}),
+    // the relative loss's weights depend on its floor: their sum tells a resume with another floor apart
+    ...(tr.w ? { lossWeightSum: tr.w.reduce((a, b) => a + b, 0) } : {}),
     weights: model
       .getWeights()
       .map((w) => w.shape.join("x"))

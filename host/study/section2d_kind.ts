@@ -113,7 +113,7 @@ export async function runSection2d(
   const { generatePacking } = await import("../pack/pack.js");
   const { caseFromPacking } = await import("../pack/to_case.js");
   const { parseCompact, runCompact } = await import("../dem/compact.js");
-  const { sectionImage } = await import("../image/section.js");
+  const { sectionImage, reportParticles } = await import("../image/section.js");
   const p = generatePacking(cfg.packSpec);
   const r = runCompact(
     core,
@@ -131,16 +131,7 @@ export async function runSection2d(
   const e0 = rep.heatMapExtent_m;
   const ext = { lo: e0.lo, hi: [Math.min(e0.hi[0], e0.lo[0] + cfg.compress.finalWidth_m), e0.hi[1]] as [number, number] };
   const N = cfg.image.size;
-  const sec = sectionImage(
-    {
-      x_m: P.x_m as number[],
-      y_m: P.y_m as number[],
-      z_m: P.z_m as number[],
-      radius_m: P.radius_m as number[],
-      phase: P.material as string[],
-    },
-    { lo: ext.lo, hi: ext.hi, crop_m: cfg.image.crop_m, size: N },
-  );
+  const sec = sectionImage(reportParticles(P), { lo: ext.lo, hi: ext.hi, crop_m: cfg.image.crop_m, size: N });
   const png = encodePng(sec.pixels, N, N);
   const files = ["section.png"];
   writeFileAtomic(join(dir, "section.png"), png);
