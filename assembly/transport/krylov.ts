@@ -5,7 +5,8 @@
 import { sI, gI, gF, sF, gP, ldF, stF } from "../common/mem";
 import {
   S_NLEV, S_XS, S_R, S_P, S_Q, S_Z, S_RTOL, S_MAXIT, S_ITERS, S_RES, S_BNORM, S_STATUS, S_COMPACT, S_NC, S_CX, S_CB, S_PR, S_RR,
-  S_RZ, S_ZQ, L_N0, L_N1, L_N2, L_N, L_BPROB, L_KIND, K_COMPACT, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  S_RZ, S_ZQ, S_TAUTOL, S_POWER, S_PERR, L_N0, L_N1, L_N2, L_N, L_BPROB, L_KIND, K_COMPACT,
+  TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "./layout";
 import { level, isSparse, isMasked, isCompact, planeLo, norm2 } from "./level";
 import { residual } from "./smooth";
@@ -43,9 +44,29 @@ function cgDirection(sys: usize, first: bool, a: f64, beta: f64): f64 {
   return pq;
 }
 
+/** P(x) = sum of the link dissipation g dphi^2 with the electrodes at 1 and 0 = G_in - b . x - r . x (b = the inlet
+ * conductances, so G_in = sum b; r = b - A x): the current at a unit drop when x is exact, above it by ||x - x*||_A^2. */
+function power(b: usize, x: usize, r: usize, n: i32): f64 {
+  let g = 0.0, bx = 0.0, rx = 0.0;
+  for (let c = 0; c < n; c++) { const bc = ldF(b, c), xc = ldF(x, c); g += bc; bx += bc * xc; rx += ldF(r, c) * xc; }
+  return g - bx - rx;
+}
+
+// The tau rule: the estimated remaining error, SAFETY x the geometric tail of the energy decrements over the
+// largest of the last three decrement ratios, must be <= S_TAUTOL x P; not before MIN_IT iterations (so there
+// are three ratios to look at). With S_TAUTOL > 0 the host sets S_RTOL to a floor where x is exact to round-off.
+const SAFETY: f64 = 10.0;
+const MIN_IT = 4;
+
 /**
  * Multigrid-preconditioned flexible conjugate gradients (Polak-Ribiere beta: the K-cycle is not a fixed
- * linear operator; Notay 2000) from the current S_XS; stops when ||b - A x|| / ||b|| <= S_RTOL.
+ * linear operator; Notay 2000) from the current S_XS. Stops when ||b - A x|| / ||b|| <= S_RTOL, or with
+ * S_TAUTOL > 0 on the answer itself (the tau rule): each CG step lowers the dissipated power P(x) by exactly
+ * d = (p . r)^2 / (p . A p) (the line-search identity, whatever the preconditioner), and P(x_k) - I =
+ * sum_{j >= k} d_j (Hestenes-Stiefel; Strakos & Tichy 2002), so tau = eps / D_eff, which is proportional to 1 / I, is
+ * known to the relative error sum_{j >= k} d_j / P: estimated as the tail of a geometric series over the
+ * largest recent ratio d_j / d_{j-1}, times a safety factor (TauFactor stops on the change of tau instead).
+ * The host reports tau from S_POWER, which is second order in the error of x (the face currents are first order).
  */
 export function tpSolvePCG(sys: usize): i32 {
   const lv = level(sys, 0);
@@ -69,6 +90,10 @@ export function tpSolvePCG(sys: usize): i32 {
   }
   let res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
   let it = 0, st = TST_OK;
+  const ttol = gF(sys, S_TAUTOL);
+  const tauRule = ttol > 0.0;
+  // the power at the current x, lowered by each step's decrement; the last decrements and ratios
+  let pw = tauRule ? power(b, x, r, n) : 0.0, dPrev = 0.0, rho1 = 0.0, rho2 = 0.0, rho3 = 0.0, perr = 0.0, tauMet = false;
   if (res > rtol) {
     // q = 0 so that the first cycle's r -= 0 q leaves r as it is (S_Q held set-up work)
     memory.fill(q, 0, <usize>n << 3);
@@ -79,13 +104,28 @@ export function tpSolvePCG(sys: usize): i32 {
       const pq = cgDirection(sys, first, a, beta);
       first = false; pending = false;
       if (!(pq > 0.0)) { st = TST_BREAKDOWN; break; }
-      a = gF(sys, S_PR) / pq;
+      const pr = gF(sys, S_PR);
+      a = pr / pq;
       // r -= a q, then (if not converged) z = M r
       cyclePre(sys, 0, q, a);
       pending = true;
       it++;
       res = sqrt<f64>(gF(sys, S_RR)) / bn;
-      if (res <= rtol || it >= maxit) break;
+      if (res <= rtol) break;
+      if (tauRule) {
+        const d = a * pr;
+        pw -= d;
+        rho3 = rho2; rho2 = rho1; rho1 = dPrev > 0.0 ? d / dPrev : 1.0;
+        dPrev = d;
+        const rho = Math.max(rho1, Math.max(rho2, rho3));
+        // round-off floor: a decrement below 1e-15 P no longer tells anything (the rule asks for >= 1e-12)
+        if (it >= MIN_IT && ((rho < 1.0 && SAFETY * d * rho / (1.0 - rho) <= ttol * pw) || d <= 1e-15 * pw)) {
+          perr = rho < 1.0 ? SAFETY * d * rho / (1.0 - rho) / pw : 0.0;
+          tauMet = true;
+          break;
+        }
+      }
+      if (it >= maxit) break;
       cyclePost(sys, 0, q);
       // z_new . (r_new - r_old) = -a z_new . q
       beta = (-a * gF(sys, S_ZQ)) / rz;
@@ -94,8 +134,10 @@ export function tpSolvePCG(sys: usize): i32 {
     if (pending) for (let c = 0; c < n; c++) stF(x, c, ldF(x, c) + a * ldF(p, c));
     // report the true residual, not the recursively updated one
     res = sqrt<f64>(residual(sys, lv, x, b, r)) / bn;
-    if (st == TST_OK && res > rtol) st = res == res ? TST_NOT_CONVERGED : TST_BREAKDOWN;
+    if (st == TST_OK && res > rtol && !tauMet) st = res == res ? TST_NOT_CONVERGED : TST_BREAKDOWN;
   }
+  sF(sys, S_POWER, power(b, x, r, n));
+  sF(sys, S_PERR, perr);
   if (cmp) compactScatter(sys);
   sI(sys, S_ITERS, it);
   sF(sys, S_RES, res);

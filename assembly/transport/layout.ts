@@ -57,6 +57,8 @@
 export const S_NLEV = 0; //        i32  number of levels (level 0 = the voxel grid)
 export const S_LEVELS = 1; //      ptr  first level block (LEVEL_SLOTS slots each)
 export const S_RTOL = 11; //       f64  stop when ||b - A x||_2 / ||b||_2 <= rtol
+export const S_TAUTOL = 60; //     f64  PCG: > 0 = the tau rule instead: stop when the estimated relative error of the current
+//                                   (and so of tau) is <= this (tpSolvePCG); 0 = the residual rule
 export const S_MAXIT = 12; //      i32  iteration limit (CG iterations or SOR sweeps)
 export const S_OMEGA = 13; //      f64  SOR relaxation factor
 export const S_NSMOOTH = 14; //    i32  red-black Gauss-Seidel sweeps before and after the coarse correction
@@ -118,6 +120,9 @@ export const S_NPERC = 23; //      i32  cells connected to both inlet and outlet
 export const S_STATUS = 25; //     i32  TST_* of the last solve
 export const S_NC = 38; //         i32  nodes of compact level 0 (0: level 0 ran on the grid)
 export const S_UNITON = 49; //     i32  1 = this field is a unit field (tpBuild)
+export const S_POWER = 61; //      f64  dissipated power P(x) = sum over links g dphi^2 (the current at a unit drop, second order in
+//                                   the error: P(x) - I = ||x - x*||_A^2 >= 0), tpSolvePCG's final x
+export const S_PERR = 62; //       f64  the tau rule's estimate of (P - I) / P when it stopped (0: not used)
 // ---- solve header: sums handed from kernel to kernel within P6 ----
 // (the fused level-0 passes of the multigrid cycle hand them to the CG loop; cycleProduct to the K-cycle)
 export const S_RR = 32; //         f64  ||r||^2 after the CG residual update folded into the pre-smoothing pass

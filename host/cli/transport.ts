@@ -10,14 +10,18 @@ import { loadCore } from "../core/wasm.js";
 import { MAX_HEAP_BYTES } from "../core/heap.js";
 import { VERSION } from "../version.js";
 import { readVolume, probeVolume, type Volume, type VolumeHeader } from "../transport/volume.js";
-import { transport, resultJson, gridOrder } from "../transport/tortuosity.js";
+import { resultJson, gridOrder, type TransportResult } from "../transport/tortuosity.js";
+import { transportRequests } from "../transport/requests_pool.js";
 import { axisNames, resolveAxis, resolvePeriodic } from "../transport/defaults.js";
-import { solverBytes, type SolverMethod } from "../transport/solver.js";
+import { solverBytes, TAU_RTOL_DEFAULT, type GridSolve, type SolverMethod } from "../transport/solver.js";
 import { solveImagesParallel } from "../transport/images_pool.js";
 import { checkConductors, imageResultsTable } from "../transport/images.js";
 import { readPngFolder } from "../transport/image_batch.js";
+import { parseCrop, cropShape, cropText, type Crop } from "../io/crop.js";
+import { fmtUm } from "../io/voxel_size.js";
+import { parseVoxelSize } from "./segment.js";
 
-const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(b >= 10 * 2 ** 20 ? 0 : 1)} MiB`);
 
 function parseSigma(list: string): Record<string, number> {
   const sigma: Record<string, number> = {};
@@ -35,21 +39,38 @@ function parseSigma(list: string): Record<string, number> {
   return sigma;
 }
 
-function solverOpts(o: { method: string; rtol: string; maxIter: string; cycle?: string }): {
+/** Solver options of the CLI: the tau rule (--tau-rtol, default 1e-6) unless --rtol asks for the residual rule. */
+function solverOpts(o: { method: string; rtol?: string; tauRtol?: string; maxIter: string; cycle?: string }): {
   method: SolverMethod;
-  rtol: number;
+  rtol?: number;
+  tauRtol?: number;
   maxIterations: number;
   cycle?: "K" | "V";
 } {
   if (o.method !== "pcg" && o.method !== "sor")
     throw inputError("--method", o.method, "pcg (multigrid-preconditioned CG) or sor (red-black SOR)");
   if (o.cycle !== undefined && o.cycle !== "K" && o.cycle !== "V") throw inputError("--cycle", o.cycle, "K (K-cycle) or V (V-cycle)");
-  const rtol = Number(o.rtol),
-    maxIterations = Number(o.maxIter);
-  if (!(rtol > 0 && rtol < 1)) throw inputError("--rtol", o.rtol, "a relative residual in (0, 1)");
+  if (o.rtol !== undefined && o.tauRtol !== undefined)
+    throw new ConfigError(`transport: --rtol ${o.rtol} and --tau-rtol ${o.tauRtol}: give one stopping rule, not both`);
+  const maxIterations = Number(o.maxIter);
   if (!(/^\d+$/.test(o.maxIter) && maxIterations >= 1)) throw inputError("--max-iter", o.maxIter, "a positive integer");
-  return { method: o.method, rtol, maxIterations, ...(o.cycle ? { cycle: o.cycle as "K" | "V" } : {}) };
+  const base = { method: o.method as SolverMethod, maxIterations, ...(o.cycle ? { cycle: o.cycle as "K" | "V" } : {}) };
+  if (o.rtol !== undefined || o.method === "sor") {
+    // SOR has no energy estimate: the residual rule (1e-10 unless given)
+    const rtol = Number(o.rtol ?? "1e-10");
+    if (!(rtol > 0 && rtol < 1)) throw inputError("--rtol", o.rtol, "a relative residual in (0, 1)");
+    return { ...base, rtol };
+  }
+  const tauRtol = Number(o.tauRtol ?? TAU_RTOL_DEFAULT);
+  if (!(tauRtol >= 1e-12 && tauRtol <= 0.1)) throw inputError("--tau-rtol", o.tauRtol, "a relative tolerance of tau in [1e-12, 0.1]");
+  return { ...base, tauRtol };
 }
+
+/** How the solve was stopped, for the report line. */
+const ruleText = (s: GridSolve) =>
+  s.stop === "tau"
+    ? `tau to ${s.tauRtol.toExponential(0)} (estimated ${s.tauErrorEstimate.toExponential(1)}), relative residual ${s.residual.toExponential(2)}`
+    : `relative residual ${s.residual.toExponential(2)} (rtol ${s.rtol})`;
 
 /** Refuses, from the header alone, a volume whose solve does not fit wasm32 memory or the machine. */
 function checkMemory(file: string, h: VolumeHeader, axis: number, method: SolverMethod): void {
@@ -61,10 +82,34 @@ function checkMemory(file: string, h: VolumeHeader, axis: number, method: Solver
     );
   }
   if (need + h.bytes > 0.8 * totalmem()) {
+    // (several solves at once: transportRequests runs fewer side by side when their workspaces do not fit)
     throw new ConfigError(
       `transport: ${file}: ${dims} need about ${gib(need + h.bytes)} (volume + ${method} solver), more than 80 % of this machine's ${gib(totalmem())}; refused before reading the data`,
     );
   }
+}
+
+/** The conducting phase(s) of each solve: `--sigma` (one multi-phase solve) or the `--phase` list. */
+function sigmaList(o: { phase: string; sigma?: string }): { phase: string; sigma?: Record<string, number> }[] {
+  if (o.sigma) return [{ phase: o.phase, sigma: parseSigma(o.sigma) }];
+  const list = o.phase.split(",").map((x) => x.trim());
+  if (list.some((x) => x === "")) throw inputError("--phase", o.phase, "phase names or codes separated by commas, e.g. SE or SE,AM");
+  return list.map((phase) => ({ phase }));
+}
+
+/** The three report lines of one solve. */
+function report(r: TransportResult, head: VolumeHeader, axisSource: string, periodicSource: string): void {
+  const s = r.solve;
+  console.log(
+    `${r.mode === "multi" ? `sigma ${r.phase}` : `phase ${r.phase}`} along axis ${r.axis} (${axisNames(head)[r.axis]}; ${axisSource}), ${r.periodicLateral ? "periodic" : "no-flux"} lateral faces (${periodicSource}): eps = ${r.eps.toFixed(4)}, percolating ${(100 * r.percolatingFraction).toFixed(1)} % of it`,
+  );
+  console.log(
+    `  ${r.mode === "multi" ? `sigma_eff = ${r.deffRel.toPrecision(8)} S/m, sigma_mean = ${r.sigmaMean_S_m!.toPrecision(8)} S/m` : `D_eff/D = sigma_eff/sigma = ${r.deffRel.toPrecision(8)}`}, tau = ${r.tauFactor.toPrecision(8)}, sqrt(tau) = ${r.tauSqrt.toPrecision(6)}`,
+  );
+  console.log(
+    `  ${s.method}: ${s.status}, ${s.iterations} iterations, ${ruleText(s)}, flux in/out imbalance ${s.fluxImbalance.toExponential(2)}, ${s.seconds.toFixed(2)} s, workspace ${gib(s.memory.used_bytes)} (estimate ${gib(s.memory.estimate_bytes)})`,
+  );
+  for (const w of r.warnings) console.log(`  warning: ${w}`);
 }
 
 /** `--conductor`: codes (0-255) or phase names of the batch. */
@@ -94,15 +139,22 @@ export function register(program: Command): void {
     .command("transport")
     .description("effective conductivity/diffusivity and tortuosity factor of one phase along one axis (TauFactor conventions)")
     .argument("<volume>", "volume: .json sidecar/.raw, .tif stack or .png")
-    .option("--phase <name>", "conducting phase, by name (SE, AM) or code", "SE")
+    .option("--phase <name>", "conducting phase, by name (SE, AM) or code; a list (SE,AM) solves each, side by side on workers", "SE")
     .option("--sigma <list>", "several conducting phases instead: name=S/m pairs, e.g. AM=0.1,SE=0.001")
-    .option("--axis <axis>", "transport axis: index or name (z, y, x for voxelized packings); default: the volume's transport_axis, else 0")
+    .option(
+      "--axis <axis>",
+      "transport axis: index or name (z, y, x for voxelized packings), or a list (z,y,x); default: the volume's transport_axis, else 0",
+    )
+    .option("--workers <n>", "worker threads for a list of phases/axes (default: all cores; 1: in this thread)")
     .option("--periodic", "periodic lateral faces (default along z: the volume's periodicXY, else no-flux)")
     .option("--no-periodic", "no-flux lateral faces")
     .option("--method <m>", "pcg (multigrid-preconditioned CG) or sor (red-black SOR)", "pcg")
     .option("--cycle <c>", "multigrid cycle of pcg: K (default) or V")
-    .option("--rtol <r>", "stop at this relative residual ||b - Ax||/||b||", "1e-10")
+    .option("--tau-rtol <t>", "stop when tau is known to this relative error (the tau rule; default 1e-6)")
+    .option("--rtol <r>", "stop at this relative residual ||b - Ax||/||b|| instead (the residual rule; sor: default 1e-10)")
     .option("--max-iter <n>", "iteration limit", "20000")
+    .option("--crop <ranges>", "solve on z0:z1,y0:y1,x0:x1 only (half-open voxel ranges, applied while reading the file)")
+    .option("--voxel-size <length>", "voxel edge, e.g. 325nm, overriding the volume's (recorded in the result)")
     .option("-o, --out <file>", "result JSON")
     .action(
       async (
@@ -114,53 +166,87 @@ export function register(program: Command): void {
           periodic?: boolean;
           method: string;
           cycle?: string;
-          rtol: string;
+          rtol?: string;
+          tauRtol?: string;
           maxIter: string;
+          workers?: string;
+          crop?: string;
+          voxelSize?: string;
           out?: string;
         },
       ) => {
         if (o.out) prepareOutFile(o.out);
-        const head = probeVolume(file);
+        const voxelSize_m = parseVoxelSize(o.voxelSize);
+        const whole = probeVolume(file);
+        // a crop: the memory checks and the solve see the crop's shape; it is read, not cut after reading
+        const crop: Crop | undefined = o.crop !== undefined ? parseCrop(o.crop, whole.shape) : undefined;
+        const head = crop ? { ...whole, shape: cropShape(crop), bytes: cropShape(crop).reduce((a, b) => a * b, 1) } : whole;
         if (head.meta.batch !== undefined) {
           throw new ConfigError(
             `transport: ${file} is a batch of ${show(head.meta.batch)} 2D images (its sidecar has "batch"), not one volume: use assb transport-images ${file}`,
           );
         }
-        const { axis, source: axisSource } = resolveAxis(head, file, o.axis);
-        const { periodic, source: periodicSource } = resolvePeriodic(head, file, axis, o.periodic);
+        // a list of phases and/or axes: every combination, solved side by side on worker threads
+        const axes = (o.axis ?? "").split(",").map((x) => x.trim() || undefined);
+        const phases = sigmaList(o);
         const solver = solverOpts(o);
-        const sigma = o.sigma ? parseSigma(o.sigma) : undefined;
-        checkMemory(file, head, axis, solver.method);
-        const v = readVolume(file);
+        const workers = o.workers === undefined ? undefined : Number(o.workers);
+        if (o.workers !== undefined && !(/^\d+$/.test(o.workers) && workers! >= 1))
+          throw inputError("--workers", o.workers, "a positive integer", "threads");
+        const jobs = axes.flatMap((ax) => {
+          const { axis, source: axisSource } = resolveAxis(head, file, ax);
+          const { periodic, source: periodicSource } = resolvePeriodic(head, file, axis, o.periodic);
+          checkMemory(file, head, axis, solver.method);
+          return phases.map((ph) => ({ axis, axisSource, periodic, periodicSource, ...ph }));
+        });
+        const need = solverBytes(gridOrder(head.shape, jobs[0].axis).shape3, solver.method);
+        console.log(
+          `memory: about ${gib(need)} of wasm32 memory per solve (estimate, checked before reading the volume's ${gib(head.bytes)})`,
+        );
+        const v = readVolume(file, { crop });
+        const voxelSizeSource =
+          voxelSize_m !== undefined ? "--voxel-size" : v.voxelSize_m !== undefined ? String(v.meta?.voxelSizeSource ?? "the volume's voxelSize_m") : "none";
+        if (voxelSize_m !== undefined) v.voxelSize_m = voxelSize_m;
+        if (crop || voxelSize_m !== undefined)
+          console.log(
+            `${crop ? `crop ${cropText(crop)}: ${head.shape.join(" x ")} voxels of ${whole.shape.join(" x ")}` : `${head.shape.join(" x ")} voxels`}; voxel size ${v.voxelSize_m !== undefined ? `${fmtUm(v.voxelSize_m)} (${voxelSizeSource})` : "not given"}`,
+          );
         const k = await loadCore();
-        const r = transport(k, v, { phase: sigma ? undefined : o.phase, sigma_S_m: sigma, axis, periodic, solver });
-        const doc = {
-          kind: "assbkit.transport",
-          format: 1,
-          version: VERSION,
-          volume: file,
-          voxelSize_m: v.voxelSize_m,
-          ...r,
-          axisSource,
-          periodicSource,
-        };
-        const s = r.solve;
-        const axisName = axisNames(head)[axis];
-        console.log(
-          `${r.mode === "multi" ? `sigma ${r.phase}` : `phase ${r.phase}`} along axis ${axis} (${axisName}; ${axisSource}), ${periodic ? "periodic" : "no-flux"} lateral faces (${periodicSource}): eps = ${r.eps.toFixed(4)}, percolating ${(100 * r.percolatingFraction).toFixed(1)} % of it`,
-        );
-        console.log(
-          `  ${r.mode === "multi" ? `sigma_eff = ${r.deffRel.toPrecision(8)} S/m, sigma_mean = ${r.sigmaMean_S_m!.toPrecision(8)} S/m` : `D_eff/D = sigma_eff/sigma = ${r.deffRel.toPrecision(8)}`}, tau = ${r.tauFactor.toPrecision(8)}, sqrt(tau) = ${r.tauSqrt.toPrecision(6)}`,
-        );
-        console.log(
-          `  ${s.method}: ${s.status}, ${s.iterations} iterations, relative residual ${s.residual.toExponential(2)} (rtol ${s.rtol}), flux in/out imbalance ${s.fluxImbalance.toExponential(2)}, ${s.seconds.toFixed(2)} s`,
-        );
-        for (const w of r.warnings) console.log(`  warning: ${w}`);
+        const reqs = jobs.map((j) => ({
+          phase: j.sigma ? undefined : j.phase,
+          sigma_S_m: j.sigma,
+          axis: j.axis,
+          periodic: j.periodic,
+          solver,
+        }));
+        const t0 = performance.now();
+        const results = await transportRequests(k, v, reqs, { workers });
+        const docs = results.map((r, i) => {
+          const { axisSource, periodicSource } = jobs[i];
+          report(r, head, axisSource, periodicSource);
+          return {
+            kind: "assbkit.transport",
+            format: 1,
+            version: VERSION,
+            volume: file,
+            ...(crop ? { crop: cropText(crop) } : {}),
+            voxelSize_m: v.voxelSize_m,
+            voxelSizeSource,
+            ...r,
+            axisSource,
+            periodicSource,
+          };
+        });
+        if (jobs.length > 1) console.log(`${jobs.length} solves in ${((performance.now() - t0) / 1000).toFixed(2)} s of wall time`);
         if (o.out) {
+          const doc =
+            docs.length === 1
+              ? docs[0]
+              : { kind: "assbkit.transport-set", format: 1, version: VERSION, volume: file, voxelSize_m: v.voxelSize_m, results: docs };
           writeFileAtomic(o.out, resultJson(doc) + "\n");
           console.log(`  wrote ${o.out}`);
         }
-        if (!r.converged) process.exitCode = 3;
+        if (!results.every((r) => r.converged)) process.exitCode = 3;
       },
     );
 
@@ -178,7 +264,8 @@ export function register(program: Command): void {
     )
     .option("--method <m>", "pcg or sor", "pcg")
     .option("--cycle <c>", "multigrid cycle of pcg: V (default for images) or K")
-    .option("--rtol <r>", "relative residual", "1e-10")
+    .option("--tau-rtol <t>", "stop when each image's current is known to this relative error (default 1e-6)")
+    .option("--rtol <r>", "stop at this relative residual instead (sor: default 1e-10)")
     .option("--max-iter <n>", "iteration limit", "20000")
     .option("--workers <n>", "worker threads (default: all cores; 1: none)")
     .option("-o, --out <file>", "CSV", "currents.csv")
@@ -190,7 +277,8 @@ export function register(program: Command): void {
           conductor?: string;
           method: string;
           cycle?: string;
-          rtol: string;
+          rtol?: string;
+          tauRtol?: string;
           maxIter: string;
           workers?: string;
           out: string;
@@ -256,7 +344,9 @@ export function register(program: Command): void {
         );
         const nc = rows.filter((r) => r.status === "not-converged" || r.status === "breakdown").length;
         if (nc) {
-          console.log(`  warning: ${nc} images did not converge to rtol ${o.rtol}`);
+          console.log(
+            `  warning: ${nc} images did not converge (${solver.rtol !== undefined ? `rtol ${solver.rtol}` : `tau rule ${solver.tauRtol}`})`,
+          );
           process.exitCode = 3;
         }
         console.log(`  wrote ${o.out}`);

@@ -38,6 +38,8 @@ const CompactSectionSchema = z
     timestep: DemCaseSchema.shape.timestep.optional(),
     neighbor: DemCaseSchema.shape.neighbor.optional(),
     contact: DemCaseSchema.shape.contact.optional(),
+    /** the DEM's stability limits (overlap / smaller radius, displacement per step / radius): a stop with an error past them */
+    limits: DemCaseSchema.shape.limits.optional(),
     /** replaces materials of the compaction set (AM, SE, wall: host/dem/presets.ts) by name */
     materials: z.record(z.string(), MaterialSchema).optional(),
     pairDefaults: z
@@ -71,6 +73,11 @@ const VoxelizeSectionSchema = z
       .int()
       .positive()
       .default(64 * 2 ** 20),
+    /**
+     * what the pore voxels become: pore (default), or SE: the two-phase image of a dense composite (paper 004
+     * thresholds its CT images into AM and SE only; a plastic SE that fills the voids of the pressed spheres)
+     */
+    poreAs: z.enum(["pore", "SE"], { error: () => "expected pore (keep the voids) or SE (fill them with SE)" }).default("pore"),
   })
   .strict();
 
@@ -82,10 +89,17 @@ const TransportSectionSchema = z
       .min(1)
       .default(["SE", "AM"]),
     method: z.enum(["pcg", "sor"], { error: () => "expected pcg (multigrid-preconditioned CG) or sor" }).default("pcg"),
-    rtol: quantity("-", { min: 0, max: 1, minExclusive: true, maxExclusive: true }, "relative residual").default(1e-10),
+    /** the tau rule: stop when tau is known to this relative error (default 1e-6) */
+    tauRtol: quantity("-", { min: 1e-12, max: 0.1 }, "relative tolerance of tau").optional(),
+    /** the residual rule instead: stop at this relative residual ||b - Ax||/||b|| (sor: default 1e-10) */
+    rtol: quantity("-", { min: 0, max: 1, minExclusive: true, maxExclusive: true }, "relative residual").optional(),
     maxIterations: z.number().int().positive().default(20000),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.rtol === undefined || t.tauRtol === undefined, {
+    path: ["rtol"],
+    message: "give one stopping rule: tauRtol (tau to a relative error) or rtol (a relative residual), not both",
+  });
 
 const CellSectionSchema = z
   .object({
@@ -95,6 +109,16 @@ const CellSectionSchema = z
     set: z.record(z.string(), z.unknown()).default({}),
     /** eps, tau and R from the transport results (fromMicrostructure); false: the set's own values */
     microstructure: z.boolean().default(true),
+    /**
+     * the AM radius with the microstructure (paper 004 compares both): dSca (default), R = D_SCA / 2 of the
+     * volume; d50, R = D50 / 2 with the median diameter of the set ("AM median diameter [m]", or cell.set's)
+     */
+    radiusFrom: z.enum(["dSca", "d50"], { error: () => "expected dSca (R = D_SCA / 2) or d50 (R = D50 / 2 of the set)" }).optional(),
+    /**
+     * the cathode thickness with the microstructure: set (default), the set's "Cathode thickness [m]"; volume, the
+     * volume's extent along the transport axis (the pressed electrode itself: its AM loading, not the set's)
+     */
+    thicknessFrom: z.enum(["set", "volume"], { error: () => "expected set or volume" }).optional(),
     /** C-rates of the capacity sweep: one discharge each from the same initial state to the cut-off */
     rates: z.array(positive("1/h", "C-rate")).min(1, { error: () => "expected at least one C-rate" }),
     /** lower cut-off voltage [V]; default the set's 'Lower voltage cut-off [V]' */
@@ -118,7 +142,7 @@ export const PipelineConfigSchema = z
     pack: PackSpecSchema.optional(),
     compact: CompactSectionSchema.optional(),
     voxelize: VoxelizeSectionSchema,
-    transport: TransportSectionSchema.default({ phases: ["SE", "AM"], method: "pcg", rtol: 1e-10, maxIterations: 20000 }),
+    transport: TransportSectionSchema.default({ phases: ["SE", "AM"], method: "pcg", maxIterations: 20000 }),
     cell: CellSectionSchema.optional(),
   })
   .strict()
@@ -130,6 +154,13 @@ export const PipelineConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["pack", "kind"], message: "expected 3d (the pipeline voxelizes spheres)" });
     if (first === "compact" && !c.compact)
       ctx.addIssue({ code: "custom", path: ["compact"], message: "required when from.stage is compact: the protocol stages" });
+    for (const k of ["radiusFrom", "thicknessFrom"] as const)
+      if (c.cell?.microstructure === false && c.cell[k] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["cell", k],
+          message: "takes effect with the microstructure only: drop it or set cell.microstructure: true",
+        });
     if (c.cell?.microstructure !== false && c.cell && !(c.transport.phases.includes("SE") && c.transport.phases.includes("AM")))
       ctx.addIssue({
         code: "custom",

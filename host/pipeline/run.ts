@@ -61,6 +61,7 @@ export interface CellOutput {
     kappaEff_S_m: number;
     sigmaEff_S_m: number;
     radius_m: number;
+    thickness_m: number;
     epsAM: number;
     epsSE: number;
     oneC_A_m2: number;
@@ -112,6 +113,7 @@ function compactCase(p: Packing, cfg: NonNullable<PipelineConfig["compact"]>, na
   if (cfg.timestep) c.timestep = cfg.timestep;
   if (cfg.neighbor) c.neighbor = cfg.neighbor;
   if (cfg.contact) c.contact = cfg.contact;
+  if (cfg.limits) c.limits = cfg.limits;
   c.pairDefaults = cfg.pairDefaults;
   return c;
 }
@@ -129,6 +131,15 @@ function phaseCode(v: Volume, name: "AM" | "SE", source: string): number {
   const hit = Object.entries(v.phases).find(([, nm]) => nm === name);
   if (!hit) throw inputError(`${source}: phases`, v.phases, `a volume with an ${name} phase (codes to names, e.g. {"1": "AM", "2": "SE"})`);
   return Number(hit[0]);
+}
+
+/** voxelize.poreAs: SE: a copy of the volume whose pore voxels are SE (a volume without a pore phase is returned as it is). */
+function poresToSe(v: Volume, source: string): Volume {
+  const pore = Object.entries(v.phases).find(([, nm]) => nm === "pore");
+  if (!pore) return v;
+  const p = Number(pore[0]),
+    se = phaseCode(v, "SE", source);
+  return { ...v, data: v.data.map((c) => (c === p ? se : c)) };
 }
 
 /** Runs the pipeline from its first stage (pack, or cfg.from / opts.from) to its last. */
@@ -178,7 +189,8 @@ export function runPipeline(core: PipelineCore, cfg: PipelineConfig, opts: Pipel
 
   const voxels = timed("voxelize", (): VoxelOutput => {
     const source = start && "volume" in start ? (start.file ?? "memory") : (packing?.source ?? "packing");
-    const v = start && "volume" in start ? start.volume : voxelize(packing!, cfg.voxelize);
+    const v0 = start && "volume" in start ? start.volume : voxelize(packing!, cfg.voxelize);
+    const v = cfg.voxelize.poreAs === "SE" ? poresToSe(v0, source) : v0;
     const periodicXY = v.meta?.periodicXY !== false;
     const surface = surfaceStats(v, phaseCode(v, "AM", source), phaseCode(v, "SE", source), periodicXY);
     return { source, volume: v, shape: v.shape, voxelSize_m: v.voxelSize_m ?? Number.NaN, periodicXY, fractions: fractions(v), surface };
@@ -188,7 +200,9 @@ export function runPipeline(core: PipelineCore, cfg: PipelineConfig, opts: Pipel
   timed("transport", () => {
     const phases = cfg.transport.phases;
     phases.forEach((ph, i) => {
-      const solver = { method: cfg.transport.method, rtol: cfg.transport.rtol, maxIterations: cfg.transport.maxIterations };
+      const { method, rtol, tauRtol, maxIterations } = cfg.transport;
+      // the tau rule unless the file sets rtol (transport() defaults); SOR has only the residual rule
+      const solver = { method, rtol: rtol ?? (method === "sor" ? 1e-10 : undefined), tauRtol, maxIterations };
       const r = transport(core, voxels.volume, { phase: ph, solver });
       warnings.push(...r.warnings.map((w) => `transport ${ph}: ${w}`));
       if (ph === "SE") tr.se = r;
@@ -198,7 +212,7 @@ export function runPipeline(core: PipelineCore, cfg: PipelineConfig, opts: Pipel
   });
 
   let cell: CellOutput | undefined;
-  if (cfg.cell && base) cell = timed("cell", () => runCell(core, cfg.cell!, base, tr, voxels.surface, (f, d) => progress("cell", f, d)));
+  if (cfg.cell && base) cell = timed("cell", () => runCell(core, cfg.cell!, base, tr, voxels, (f, d) => progress("cell", f, d)));
 
   return {
     kind: "assbkit.pipeline.result",
@@ -232,17 +246,24 @@ const MICRO_KEYS = [
 interface CellBase {
   path: string;
   set: Record<string, unknown>;
+  /** the set's "AM median diameter [m]" (cell.radiusFrom: d50) */
+  d50_m?: number;
 }
 
 function loadCell(cfg: PipelineConfig, baseDir?: string): CellBase {
   const c = cfg.cell!;
+  // with radiusFrom d50 the median diameter is the set's (or cell.set's); with thicknessFrom volume the thickness is the volume's
+  const keys = [
+    ...MICRO_KEYS.filter((k) => !(c.radiusFrom === "d50" && k === "AM median diameter [m]")),
+    ...(c.thicknessFrom === "volume" ? ["Cathode thickness [m]"] : []),
+  ];
   if (c.microstructure)
     for (const k of Object.keys(c.set))
-      if (MICRO_KEYS.includes(k))
+      if (keys.includes(k))
         throw inputError(
           `cell.set."${k}"`,
           c.set[k],
-          "no key the microstructure sets (eps, tau, radius come from the transport results; set cell.microstructure: false to give them)",
+          "no key the microstructure sets (eps, tau, radius come from the transport results, the thickness from the volume with thicknessFrom: volume; set cell.microstructure: false to give them)",
         );
   // a shipped set by name, else a file beside the pipeline file
   const path = (PARAMETER_SETS as readonly string[]).includes(c.params) ? c.params : resolve(baseDir ?? ".", c.params);
@@ -257,7 +278,14 @@ function loadCell(cfg: PipelineConfig, baseDir?: string): CellBase {
       `a voltage within the set's safety limits [${fmt(rp.vmin)}, ${fmt(rp.vmax)}] (to go lower, set "Lower voltage cut-off [V]")`,
       "V",
     );
-  return { path, set: c.set };
+  const d50_m = p["AM median diameter [m]"];
+  if (c.microstructure && c.radiusFrom === "d50" && d50_m === undefined)
+    throw inputError(
+      "cell.radiusFrom",
+      c.radiusFrom,
+      `a set with "AM median diameter [m]" (R = D50 / 2): ${p.name} gives none; add it to cell.set, or use dSca`,
+    );
+  return { path, set: c.set, ...(d50_m !== undefined ? { d50_m } : {}) };
 }
 
 function numerics(c: NonNullable<PipelineConfig["cell"]>): Partial<CellNumerics> {
@@ -275,13 +303,22 @@ function runCell(
   c: NonNullable<PipelineConfig["cell"]>,
   base: CellBase,
   tr: PipelineResult["transport"],
-  surface: SurfaceStats,
+  voxels: VoxelOutput,
   progress: (f: number, detail: string) => void,
 ): CellOutput {
-  let micro = {};
+  let micro: Record<string, unknown> = {};
   if (c.microstructure) {
     if (!tr.se || !tr.am) throw new ConfigError("cell: the microstructure needs transport of both SE and AM (transport.phases)");
-    micro = fromMicrostructure({ se: tr.se, am: tr.am, surface });
+    micro = fromMicrostructure({ se: tr.se, am: tr.am, surface: voxels.surface });
+    const provenance = { ...(micro["Microstructure provenance"] as Record<string, unknown>), radiusFrom: c.radiusFrom ?? "dSca" };
+    // paper 004's other radius: the AM powder's median, R = D50 / 2, on the same eps and tau
+    if (c.radiusFrom === "d50") micro = { ...micro, "AM D_SCA [m]": undefined, "AM median diameter [m]": base.d50_m };
+    if (c.thicknessFrom === "volume") {
+      const L = voxels.shape[tr.se.axis] * voxels.voxelSize_m;
+      micro["Cathode thickness [m]"] = L;
+      provenance.thickness_m = L;
+    }
+    micro["Microstructure provenance"] = provenance;
   }
   const rp = resolveCellParams(loadCellParams(base.path, { ...base.set, ...micro }));
   const cutoff = c.cutoff_V ?? rp.vmin;
@@ -294,6 +331,7 @@ function runCell(
       kappaEff_S_m: rp.kappaEff,
       sigmaEff_S_m: rp.sigmaEff,
       radius_m: rp.radius_m,
+      thickness_m: rp.Lc,
       epsAM: rp.epsAM,
       epsSE: rp.epsSE,
       oneC_A_m2: rp.oneC_A_m2,

@@ -6,7 +6,7 @@
  */
 import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError, inputError } from "../config/errors.js";
-import { GridSolver, SOLVER_DEFAULTS, type SolverOptions } from "./solver.js";
+import { GridSolver, userSolverOptions, type SolverOptions } from "./solver.js";
 import { fillSigma, gridOrder } from "./tortuosity.js";
 import type { Volume } from "./volume_type.js";
 
@@ -89,7 +89,7 @@ export function solveImages(
   const unit = conductorTable(o.conductorCodes);
   checkConductors(batch, o.conductorCodes, first, last);
   // small 2D grids: the V-cycle costs less per image than the K-cycle for the same accuracy (measured)
-  const opts = { ...SOLVER_DEFAULTS, cycle: "V" as const, ...(o.solver ?? {}) };
+  const opts = userSolverOptions({ cycle: "V" as const, ...(o.solver ?? {}) });
   const { shape3 } = gridOrder([H, W], o.axis);
   const solver = new GridSolver(k, shape3, [false, false], opts);
   const out: ImageResult[] = [];
@@ -101,7 +101,7 @@ export function solveImages(
       for (let p = 0; p < H * W; p++) if (unit[img.data[p]] > 0) nc++;
       fillSigma(img, o.axis, unit, solver.sigmaView());
       const s = solver.solve();
-      const deff = s.status === "no-path" ? 0 : (0.5 * (s.fluxIn + s.fluxOut) * shape3[0]) / (shape3[1] * shape3[2]);
+      const deff = s.status === "no-path" ? 0 : (s.current * shape3[0]) / (shape3[1] * shape3[2]);
       // unit square: I = sigma V (width/length) D_eff/D, width = length
       const I = sigma * V * deff;
       out.push({

@@ -14,8 +14,14 @@ export type SolverMethod = "pcg" | "sor";
 export interface SolverOptions {
   /** "pcg": flexible conjugate gradients + an aggregation-multigrid cycle (default); "sor": red-black SOR (baseline). */
   method: SolverMethod;
-  /** Stop when ||b - A x||_2 / ||b||_2 <= rtol. */
+  /** Stop when ||b - A x||_2 / ||b||_2 <= rtol (the residual rule: used when tauRtol is 0, and by SOR). */
   rtol: number;
+  /**
+   * The tau rule (pcg; 0 = off): stop when the estimated relative error of the current, and so of D_eff and tau,
+   * is <= tauRtol (assembly/transport/krylov.ts: the energy decrements of CG with a safety factor of 10). The
+   * residual rule is then only a floor (RTOL_FLOOR) where x is exact to round-off.
+   */
+  tauRtol: number;
   /** CG iterations or SOR sweeps. */
   maxIterations: number;
   /** SOR relaxation factor (default: 2/(1 + sin(pi/N)), N = the longest grid dimension). */
@@ -49,6 +55,7 @@ export interface SolverOptions {
 export const SOLVER_DEFAULTS: SolverOptions = {
   method: "pcg",
   rtol: 1e-10,
+  tauRtol: 0,
   maxIterations: 20000,
   checkEvery: 10,
   smoothingSweeps: 1,
@@ -59,6 +66,21 @@ export const SOLVER_DEFAULTS: SolverOptions = {
   aggregation: "components",
   compact: true,
 };
+
+/** The tau rule's default: tau to 1e-6 (relative), what `transport()` and the CLI ask for unless told otherwise. */
+export const TAU_RTOL_DEFAULT = 1e-6;
+/** Under the tau rule, the residual at which x is taken as exact (a residual-free field, e.g. straight channels). */
+export const RTOL_FLOOR = 1e-14;
+
+/**
+ * The solver options a user-facing entry (`transport()`, the CLI, image batches, the pipeline) runs with: the
+ * tau rule to TAU_RTOL_DEFAULT unless the caller sets tauRtol, or sets rtol alone (then the residual rule).
+ */
+export function userSolverOptions(o: Partial<SolverOptions> = {}): SolverOptions {
+  const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<SolverOptions>;
+  const tauRtol = given.tauRtol ?? (given.rtol !== undefined ? 0 : TAU_RTOL_DEFAULT);
+  return { ...SOLVER_DEFAULTS, ...given, tauRtol };
+}
 
 export type SolveStatus = "converged" | "not-converged" | "breakdown" | "no-path";
 const STATUS: Record<number, SolveStatus> = {
@@ -75,6 +97,16 @@ export interface GridSolve {
   /** Final relative residual ||b - A x|| / ||b||. */
   residual: number;
   rtol: number;
+  /** Which rule stopped the solve: "tau" (tauRtol > 0 and pcg) or "residual". */
+  stop: "tau" | "residual";
+  tauRtol: number;
+  /** The tau rule's estimate of the relative error of `current` when it stopped (0: the residual rule stopped it). */
+  tauErrorEstimate: number;
+  /**
+   * The current at a unit drop from the dissipated power sum g dphi^2 (voxel units): above the exact current by
+   * ||x - x*||_A^2, second order in the error of x (the face currents fluxIn/fluxOut are first order). D_eff uses it.
+   */
+  current: number;
   /** Currents through the inlet and outlet faces (voxel units, potential drop 1). */
   fluxIn: number;
   fluxOut: number;
@@ -85,6 +117,8 @@ export interface GridSolve {
   nPercolating: number;
   levels: number;
   seconds: number;
+  /** Memory: the estimate the set-up checked before allocating (solverBytes) and the workspace this solve used [bytes]. */
+  memory: { estimate_bytes: number; used_bytes: number };
 }
 
 /** Coarse levels' share of solverBytes per level-0 cell (10 f64 arrays over 1/7 of the cells). */
@@ -111,6 +145,8 @@ function checkSolverNumbers(o: SolverOptions): void {
     if (!(Number.isInteger(v) && (v as number) >= min)) throw bad(field, v, `an integer >= ${min}${why}`);
   };
   if (!(Number.isFinite(o.rtol) && o.rtol >= 0)) throw bad("rtol", o.rtol, "a relative residual >= 0 (e.g. 1e-8) [-]");
+  if (!(o.tauRtol === 0 || (o.tauRtol >= 1e-12 && o.tauRtol <= 0.1)))
+    throw bad("tauRtol", o.tauRtol, "0 (the residual rule) or a relative tolerance of tau in [1e-12, 0.1] (e.g. 1e-6) [-]");
   int("maxIterations", 0);
   int("checkEvery", 1);
   // without smoothing the multigrid cycle is a low-rank coarse correction, not an SPD preconditioner: CG breaks down
@@ -279,7 +315,9 @@ export class GridSolver {
     setI(this.sys, T.S_LEVELS, lvBlock);
     for (const [slot, p] of Object.entries(ptrs)) setI(this.sys, Number(slot), p);
     const longest = Math.max(...shape);
-    setF(this.sys, T.S_RTOL, opts.rtol);
+    const tauRule = opts.method === "pcg" && opts.tauRtol > 0;
+    setF(this.sys, T.S_RTOL, tauRule ? RTOL_FLOOR : opts.rtol);
+    setF(this.sys, T.S_TAUTOL, tauRule ? opts.tauRtol : 0);
     setI(this.sys, T.S_MAXIT, opts.maxIterations);
     setF(this.sys, T.S_OMEGA, opts.omega ?? 2 / (1 + Math.sin(Math.PI / Math.max(2, longest))));
     setI(this.sys, T.S_CHECK, opts.checkEvery);
@@ -335,7 +373,9 @@ export class GridSolver {
         method: this.opts.method,
         iterations: 0,
         residual: 0,
-        rtol: this.opts.rtol,
+        ...this.rule(),
+        tauErrorEstimate: 0,
+        current: 0,
         fluxIn: 0,
         fluxOut: 0,
         fluxImbalance: 0,
@@ -343,6 +383,7 @@ export class GridSolver {
         nPercolating: 0,
         levels: this.levels.length,
         seconds: (performance.now() - t0) / 1000,
+        memory: this.memory(),
       };
     }
     // (a unit field has no conductance arrays: its link mask carries the diagonal)
@@ -361,7 +402,10 @@ export class GridSolver {
       method: this.opts.method,
       iterations: gi(T.S_ITERS),
       residual: gf(T.S_RES),
-      rtol: this.opts.rtol,
+      ...this.rule(),
+      tauErrorEstimate: this.opts.method === "pcg" ? d2.getFloat64(this.sys + T.S_PERR * 8, true) : 0,
+      // (SOR does not compute the power: the mean face current)
+      current: this.opts.method === "pcg" ? d2.getFloat64(this.sys + T.S_POWER * 8, true) : 0.5 * (fin + fout),
       fluxIn: fin,
       fluxOut: fout,
       fluxImbalance: Math.abs(fin - fout) / Math.max(Math.abs(fin), Math.abs(fout), Number.MIN_VALUE),
@@ -369,7 +413,19 @@ export class GridSolver {
       nPercolating: nPerc,
       levels: this.levels.length,
       seconds: (performance.now() - t0) / 1000,
+      memory: this.memory(),
     };
+  }
+
+  /** The memory estimate of the set-up and the workspace in use now (the coarse levels grow the heap during a solve). */
+  private memory(): { estimate_bytes: number; used_bytes: number } {
+    return { estimate_bytes: solverBytes(this.shape, this.opts.method), used_bytes: this.k.heap.used - this.mark0 };
+  }
+
+  /** The stopping rule in force (the tau rule needs pcg) and its tolerances. */
+  private rule(): { stop: "tau" | "residual"; rtol: number; tauRtol: number } {
+    const tau = this.opts.method === "pcg" && this.opts.tauRtol > 0;
+    return { stop: tau ? "tau" : "residual", rtol: tau ? RTOL_FLOOR : this.opts.rtol, tauRtol: tau ? this.opts.tauRtol : 0 };
   }
 
   /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field (one kernel call; more only to grow the region). */

@@ -8,7 +8,7 @@
 import { resolveAxis, resolvePeriodic } from "./defaults.js";
 import type { TransportKernels } from "../core/wasm.js";
 import { ConfigError, inputError } from "../config/errors.js";
-import { GridSolver, SOLVER_DEFAULTS, type SolverOptions, type GridSolve } from "./solver.js";
+import { GridSolver, userSolverOptions, type SolverOptions, type GridSolve } from "./solver.js";
 import { checkVolume, type Volume } from "./volume_type.js";
 
 export interface TransportRequest {
@@ -137,7 +137,7 @@ export function transport(k: TransportKernels, v: Volume, req: TransportRequest)
   const { table, codes, name, mode } = validateRequest(v, { ...req, axis });
   const { periodic, source: periodicSource } = resolvePeriodic(v, "volume", axis, req.periodic, "request");
   const { shape3 } = gridOrder(v.shape, axis);
-  const opts = { ...SOLVER_DEFAULTS, ...(req.solver ?? {}) };
+  const opts = userSolverOptions(req.solver);
   const solver = new GridSolver(k, shape3, [periodic, periodic], opts);
   try {
     fillSigma(v, axis, table, solver.sigmaView());
@@ -171,8 +171,8 @@ export function summarize(
   const nPhase = codes.reduce((a, c) => a + (table[c] > 0 ? counts[c] : 0), 0);
   const eps = nPhase / n;
   const warnings: string[] = [];
-  const flux = 0.5 * (s.fluxIn + s.fluxOut);
-  const deffRel = s.status === "no-path" ? 0 : (flux * n0) / (n1 * n2);
+  // the current from the dissipated power: second order in the error of the potential (solver.ts, GridSolve.current)
+  const deffRel = s.status === "no-path" ? 0 : (s.current * n0) / (n1 * n2);
   let tau: number;
   let sigmaMean: number | undefined;
   if (mode === "multi") {
@@ -183,7 +183,9 @@ export function summarize(
     warnings.push(`phase ${name} does not percolate along axis ${axis}: no voxel path joins the two faces; D_eff = 0, tau = Infinity`);
   if (s.status === "not-converged")
     warnings.push(
-      `not converged: relative residual ${s.residual.toExponential(2)} > rtol ${s.rtol} after ${s.iterations} iterations (${s.method}); raise maxIterations or loosen rtol`,
+      s.stop === "tau"
+        ? `not converged: tau not known to ${s.tauRtol} after ${s.iterations} iterations (${s.method}, relative residual ${s.residual.toExponential(2)}); raise maxIterations or loosen tauRtol`
+        : `not converged: relative residual ${s.residual.toExponential(2)} > rtol ${s.rtol} after ${s.iterations} iterations (${s.method}); raise maxIterations or loosen rtol`,
     );
   if (s.status === "breakdown")
     warnings.push(

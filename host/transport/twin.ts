@@ -7,15 +7,15 @@
 import type { Heap } from "../core/heap.js";
 import type { TransportKernels } from "../core/wasm.js";
 import {
-  S_NLEV, S_LEVELS, S_RTOL, S_MAXIT, S_OMEGA, S_NSMOOTH, S_NCOARSE, S_ALPHA, S_CHECK, S_CYCLE, S_LINKMASK,
-  S_COMPACT, S_UNIT, S_CBASE, S_CEND, S_CLEVEL, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK, S_LMASK,
-  S_ZERO, S_RUNS, S_SIGMA, S_NBR, S_BLK, S_RUNOF, S_UF, S_AGPAR, S_MEMBERS, S_MSTART, S_ROWMARK, S_NODEOF,
-  S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT, S_NACTIVE,
-  S_NPERC, S_STATUS, S_NC, S_UNITON, S_RR, S_RZ, S_ZQ, S_PR, S_KD1, S_KD2, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM,
-  M_DSHIFT, NB_WYP, NB_WYM, NB_WZP, NB_WZM, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD,
-  L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, L_KIND, K_GRID, K_MASK, K_COMPACT, K_CSR, L_AGG, L_RP, L_COL,
-  L_VAL, L_NRED, L_CELL, L_DENSE, L_ECOL, L_EVAL, L_ORP, L_OCOL, L_OVAL, ELL_W, LEVEL_SLOTS, DENSE_MAX,
-  TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  S_NLEV, S_LEVELS, S_RTOL, S_TAUTOL, S_MAXIT, S_OMEGA, S_NSMOOTH, S_NCOARSE, S_ALPHA, S_CHECK, S_CYCLE,
+  S_LINKMASK, S_COMPACT, S_UNIT, S_CBASE, S_CEND, S_CLEVEL, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK,
+  S_LMASK, S_ZERO, S_RUNS, S_SIGMA, S_NBR, S_BLK, S_RUNOF, S_UF, S_AGPAR, S_MEMBERS, S_MSTART, S_ROWMARK,
+  S_NODEOF, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT,
+  S_NACTIVE, S_NPERC, S_STATUS, S_NC, S_UNITON, S_POWER, S_PERR, S_RR, S_RZ, S_ZQ, S_PR, S_KD1, S_KD2, M_XP,
+  M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, NB_WYP, NB_WYM, NB_WZP, NB_WZM, L_N0, L_N1, L_N2, L_PER1, L_PER2,
+  L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, L_KIND, K_GRID, K_MASK, K_COMPACT,
+  K_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, L_ECOL, L_EVAL, L_ORP, L_OCOL, L_OVAL, ELL_W,
+  LEVEL_SLOTS, DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -1813,9 +1813,29 @@ function cgDirection(sys: number, first: boolean, a: number, beta: number): numb
   return pq;
 }
 
+/** P(x) = sum of the link dissipation g dphi^2 with the electrodes at 1 and 0 = G_in - b . x - r . x (b = the inlet
+ * conductances, so G_in = sum b; r = b - A x): the current at a unit drop when x is exact, above it by ||x - x*||_A^2. */
+function power(b: number, x: number, r: number, n: number): number {
+  let g = 0.0, bx = 0.0, rx = 0.0;
+  for (let c = 0; c < n; c++) { const bc = ldF(b, c), xc = ldF(x, c); g += bc; bx += bc * xc; rx += ldF(r, c) * xc; }
+  return g - bx - rx;
+}
+
+// The tau rule: the estimated remaining error, SAFETY x the geometric tail of the energy decrements over the
+// largest of the last three decrement ratios, must be <= S_TAUTOL x P; not before MIN_IT iterations (so there
+// are three ratios to look at). With S_TAUTOL > 0 the host sets S_RTOL to a floor where x is exact to round-off.
+const SAFETY: number = 10.0;
+const MIN_IT = 4;
+
 /**
  * Multigrid-preconditioned flexible conjugate gradients (Polak-Ribiere beta: the K-cycle is not a fixed
- * linear operator; Notay 2000) from the current S_XS; stops when ||b - A x|| / ||b|| <= S_RTOL.
+ * linear operator; Notay 2000) from the current S_XS. Stops when ||b - A x|| / ||b|| <= S_RTOL, or with
+ * S_TAUTOL > 0 on the answer itself (the tau rule): each CG step lowers the dissipated power P(x) by exactly
+ * d = (p . r)^2 / (p . A p) (the line-search identity, whatever the preconditioner), and P(x_k) - I =
+ * sum_{j >= k} d_j (Hestenes-Stiefel; Strakos & Tichy 2002), so tau = eps / D_eff, which is proportional to 1 / I, is
+ * known to the relative error sum_{j >= k} d_j / P: estimated as the tail of a geometric series over the
+ * largest recent ratio d_j / d_{j-1}, times a safety factor (TauFactor stops on the change of tau instead).
+ * The host reports tau from S_POWER, which is second order in the error of x (the face currents are first order).
  */
 function tpSolvePCG(sys: number): number {
   const lv = level(sys, 0);
@@ -1839,6 +1859,10 @@ function tpSolvePCG(sys: number): number {
   }
   let res = Math.sqrt(residual(sys, lv, x, b, r)) / bn;
   let it = 0, st = TST_OK;
+  const ttol = gF(sys, S_TAUTOL);
+  const tauRule = ttol > 0.0;
+  // the power at the current x, lowered by each step's decrement; the last decrements and ratios
+  let pw = tauRule ? power(b, x, r, n) : 0.0, dPrev = 0.0, rho1 = 0.0, rho2 = 0.0, rho3 = 0.0, perr = 0.0, tauMet = false;
   if (res > rtol) {
     // q = 0 so that the first cycle's r -= 0 q leaves r as it is (S_Q held set-up work)
     memory.fill(q, 0, ((n) >>> 0) << 3);
@@ -1849,13 +1873,28 @@ function tpSolvePCG(sys: number): number {
       const pq = cgDirection(sys, first, a, beta);
       first = false; pending = false;
       if (!(pq > 0.0)) { st = TST_BREAKDOWN; break; }
-      a = gF(sys, S_PR) / pq;
+      const pr = gF(sys, S_PR);
+      a = pr / pq;
       // r -= a q, then (if not converged) z = M r
       cyclePre(sys, 0, q, a);
       pending = true;
       it++;
       res = Math.sqrt(gF(sys, S_RR)) / bn;
-      if (res <= rtol || it >= maxit) break;
+      if (res <= rtol) break;
+      if (tauRule) {
+        const d = a * pr;
+        pw -= d;
+        rho3 = rho2; rho2 = rho1; rho1 = dPrev > 0.0 ? d / dPrev : 1.0;
+        dPrev = d;
+        const rho = Math.max(rho1, Math.max(rho2, rho3));
+        // round-off floor: a decrement below 1e-15 P no longer tells anything (the rule asks for >= 1e-12)
+        if (it >= MIN_IT && ((rho < 1.0 && SAFETY * d * rho / (1.0 - rho) <= ttol * pw) || d <= 1e-15 * pw)) {
+          perr = rho < 1.0 ? SAFETY * d * rho / (1.0 - rho) / pw : 0.0;
+          tauMet = true;
+          break;
+        }
+      }
+      if (it >= maxit) break;
       cyclePost(sys, 0, q);
       // z_new . (r_new - r_old) = -a z_new . q
       beta = (-a * gF(sys, S_ZQ)) / rz;
@@ -1864,8 +1903,10 @@ function tpSolvePCG(sys: number): number {
     if (pending) for (let c = 0; c < n; c++) stF(x, c, ldF(x, c) + a * ldF(p, c));
     // report the true residual, not the recursively updated one
     res = Math.sqrt(residual(sys, lv, x, b, r)) / bn;
-    if (st == TST_OK && res > rtol) st = res == res ? TST_NOT_CONVERGED : TST_BREAKDOWN;
+    if (st == TST_OK && res > rtol && !tauMet) st = res == res ? TST_NOT_CONVERGED : TST_BREAKDOWN;
   }
+  sF(sys, S_POWER, power(b, x, r, n));
+  sF(sys, S_PERR, perr);
   if (cmp) compactScatter(sys);
   sI(sys, S_ITERS, it);
   sF(sys, S_RES, res);
