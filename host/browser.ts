@@ -96,6 +96,11 @@ export { transport, resultJson, type TransportRequest, type TransportResult } fr
 export { resolveAxis, resolvePeriodic, axisNames, type VolumeShape } from "./transport/defaults.js";
 export { solveImages, imageResultsTable, type ImageBatchOptions, type ImageResult } from "./transport/images.js";
 export { voxelize, voxelizeSpheres, surfaceStats, type SurfaceStats, type VoxelizeOptions } from "./transport/voxelize.js";
+// grey-value scans (CT, FIB-SEM) to phase codes: thresholds or multi-level Otsu; crops of a volume
+export { segmentGrey, phaseNames, DEFAULT_PHASE_NAMES, type Segmentation, type SegmentOptions } from "./segment/segment.js";
+export { greyHistogram, multiOtsu, type GreyHistogram, type OtsuResult } from "./segment/otsu.js";
+export type { GreyArray, GreyDtype } from "./io/grey.js";
+export { parseCrop, checkCrop, cropShape, type Crop } from "./io/crop.js";
 
 // P2D cell (SPEC §5)
 export {

@@ -40,6 +40,17 @@ export {
   type VolumeHeader,
   type ReadVolumeOptions,
 } from "./transport/volume.js";
+// grey-value scans (a TIFF stack, a folder of TIFF/PNG slices, raw + sidecar) read cropped, with their voxel
+// size and its source; a segmentation's files (labels.tif for Fiji and assb transport, histogram.png, segment.json)
+export {
+  readGreyVolume,
+  probeGreyVolume,
+  checkGreyBytes,
+  type GreyVolume,
+  type GreyHeader,
+  type ReadGreyOptions,
+} from "./segment/grey_volume.js";
+export { writeSegmentation, labelsVolume, segmentReport, SEGMENT_FORMAT } from "./segment/output.js";
 export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
 // image batches as `assb transport-images` and `assb predict` read them (a PNG folder, a PNG, raw + sidecar, TIFF)
 export { readPngFolder, readImageBatch } from "./transport/image_batch.js";

@@ -205,7 +205,11 @@ export function register(program: Command): void {
         );
         const v = readVolume(file, { crop });
         const voxelSizeSource =
-          voxelSize_m !== undefined ? "--voxel-size" : v.voxelSize_m !== undefined ? String(v.meta?.voxelSizeSource ?? "the volume's voxelSize_m") : "none";
+          voxelSize_m !== undefined
+            ? "--voxel-size"
+            : v.voxelSize_m !== undefined
+              ? String(v.meta?.voxelSizeSource ?? "the volume's voxelSize_m")
+              : "none";
         if (voxelSize_m !== undefined) v.voxelSize_m = voxelSize_m;
         if (crop || voxelSize_m !== undefined)
           console.log(

@@ -11,6 +11,7 @@
 import { decode, encode, type DecodedPng } from "fast-png";
 import { ConfigError } from "../config/errors.js";
 import { toLabels } from "./labels.js";
+import type { ByteSource } from "./byte_source.js";
 
 /** Encodes width x height 8-bit pixels, row-major from the top, `channels` 1 (gray) or 3 (RGB). */
 export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 = 1): Uint8Array {
@@ -163,4 +164,43 @@ export function decodePngLabels(bytes: Uint8Array, source = "png"): { width: num
     });
   else labels = grayOf(v, n, png.channels, png.depth);
   return { width: png.width, height: png.height, labels };
+}
+
+/**
+ * Decodes a grey PNG (a CT slice) to its samples as stored: 8- or 16-bit (1-4 bit depths as bytes).
+ * Palette, colour and alpha images are refused: a scan's slices are single-channel grey.
+ */
+export function decodePngGrey(
+  bytes: Uint8Array,
+  source = "png",
+): { width: number; height: number; depth: number; data: Uint8Array | Uint16Array } {
+  const png = decodeChecked(bytes, source);
+  if (png.palette || png.channels !== 1)
+    throw new ConfigError(
+      `image: ${source}: a ${png.palette ? "palette" : `${png.channels}-channel colour`} PNG; grey-value slices have one grey channel (save them as 8- or 16-bit grey)`,
+    );
+  const v = samples(png);
+  const data = v instanceof Uint16Array || v instanceof Uint8Array ? v : Uint8Array.from(v);
+  return { width: png.width, height: png.height, depth: png.depth, data };
+}
+
+/** The pixel size [m] of a PNG's pHYs chunk in pixels per metre (unit 1), read from the chunks before the image data; else undefined. */
+export function pngPixelSize(f: ByteSource): { x: number; y: number } | undefined {
+  let p = 8;
+  while (p + 8 <= f.size) {
+    const h = f.read(p, 8);
+    const d = new DataView(h.buffer, h.byteOffset, 8);
+    const len = d.getUint32(0),
+      type = String.fromCharCode(...h.subarray(4, 8));
+    if (type === "IDAT" || type === "IEND") return undefined;
+    if (type === "pHYs" && len === 9 && p + 17 <= f.size) {
+      const b = f.read(p + 8, 9);
+      const v = new DataView(b.buffer, b.byteOffset, 9);
+      const x = v.getUint32(0),
+        y = v.getUint32(4);
+      return b[8] === 1 && x > 0 && y > 0 ? { x: 1 / x, y: 1 / y } : undefined;
+    }
+    p += 12 + len;
+  }
+  return undefined;
 }

@@ -48,14 +48,26 @@ function copyStrips(f: ByteSource, p: TiffPage, page: number, into: Uint8Array, 
 
 /** One page's samples, decoded by `tiff` from a one-page TIFF of that page's strips in the file's byte order. */
 function decodePage(f: ByteSource, lay: TiffLayout, p: TiffPage, where: string): ArrayLike<number> {
+  return decodeStrips(f, lay, p, 0, p.offs.length, where);
+}
+
+/**
+ * The samples of strips [s0, s1) of a page (rows s0 * rowsPerStrip up to the page's end), decoded by
+ * `tiff` from a one-page TIFF of just those strips: the native typed array of the sample type
+ * (Uint8Array, Uint16Array, Float32Array, Float64Array; signed integers come as their unsigned bits).
+ */
+export function decodeStrips(f: ByteSource, lay: TiffLayout, p: TiffPage, s0: number, s1: number, where: string): ArrayLike<number> {
   const rowBytes = lay.w * (lay.bitsPerSample / 8);
-  let strips = p.offs.map((o, s) => f.read(o, p.counts[s]));
+  const rows = Math.min(lay.h, s1 * p.rowsPerStrip) - s0 * p.rowsPerStrip;
+  let strips = p.offs.slice(s0, s1).map((o, k) => f.read(o, p.counts[s0 + k]));
   let compression = p.compression;
   if (compression === 32773) {
-    strips = strips.map((s, k) => unpackBits(s, Math.min(p.rowsPerStrip, lay.h - k * p.rowsPerStrip) * rowBytes, `${where}, strip ${k}`));
+    strips = strips.map((s, k) =>
+      unpackBits(s, Math.min(p.rowsPerStrip, lay.h - (s0 + k) * p.rowsPerStrip) * rowBytes, `${where}, strip ${s0 + k}`),
+    );
     compression = 1;
   }
-  const file = oneIfd(lay, p, compression, strips);
+  const file = oneIfd(lay, p, compression, strips, rows);
   let pages: ReturnType<typeof decodeTiffFile>;
   try {
     pages = decodeTiffFile(file);
@@ -63,18 +75,18 @@ function decodePage(f: ByteSource, lay: TiffLayout, p: TiffPage, where: string):
     throw new ConfigError(`${where}: corrupt ${TIFF_COMPRESSIONS[p.compression]}-compressed data (${(e as Error).message.split("\n")[0]})`);
   }
   const data = pages[0]?.data;
-  if (!data || data.length < lay.w * lay.h)
-    throw new ConfigError(`${where}: ${data?.length ?? 0} of ${lay.w * lay.h} pixels decoded: truncated or corrupt data`);
+  if (!data || data.length < lay.w * rows)
+    throw new ConfigError(`${where}: ${data?.length ?? 0} of ${lay.w * rows} pixels decoded: truncated or corrupt data`);
   return data;
 }
 
-/** A TIFF of one page: header, one IFD (sorted tags), the strip tables, then the strips. */
-function oneIfd(lay: TiffLayout, p: TiffPage, compression: number, strips: Uint8Array[]): Uint8Array {
+/** A TIFF of one page of `rows` rows: header, one IFD (sorted tags), the strip tables, then the strips. */
+function oneIfd(lay: TiffLayout, p: TiffPage, compression: number, strips: Uint8Array[], rows: number): Uint8Array {
   const le = lay.littleEndian,
     n = strips.length;
   const tags: [number, 3 | 4, number[]][] = [
     [256, 4, [lay.w]],
-    [257, 4, [lay.h]],
+    [257, 4, [rows]],
     [258, 3, [lay.bitsPerSample]],
     [259, 3, [compression]],
     [262, 3, [1]], // BlackIsZero: the stored values are the codes

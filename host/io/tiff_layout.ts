@@ -38,6 +38,8 @@ export interface TiffLayout {
   pages: TiffPage[];
   /** the first ImageDescription (tag 270) of up to 1 MiB, NULs trimmed */
   description?: string;
+  /** the first page's XResolution, YResolution (pixels per ResolutionUnit) and ResolutionUnit (1 none, 2 inch, 3 cm), where present */
+  resolution: { x?: number; y?: number; unit?: number };
 }
 
 /** Field type -> bytes per value (TIFF 6.0). */
@@ -63,6 +65,7 @@ export function tiffLayout(f: ByteSource, source: string): TiffLayout {
     bits = 0,
     format = 0;
   let description: string | undefined;
+  const resolution: TiffLayout["resolution"] = {};
   const seen = new Set<number>();
   let ifd = hv.getUint32(4, le);
   while (ifd !== 0) {
@@ -90,6 +93,16 @@ export function tiffLayout(f: ByteSource, source: string): TiffLayout {
       const b = f.read(t.at, t.count * sz);
       const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
       return Array.from({ length: t.count }, (_, c) => (sz === 2 ? v.getUint16(2 * c, le) : v.getUint32(4 * c, le)));
+    };
+    // RATIONAL (two LONGs); another field type or a zero denominator is left out
+    const rational = (id: number): number | undefined => {
+      const t = tags.get(id);
+      if (t?.type !== 5 || t.count < 1) return undefined;
+      const b = f.read(t.at, 8);
+      const v = new DataView(b.buffer, b.byteOffset, 8);
+      const num = v.getUint32(0, le),
+        den = v.getUint32(4, le);
+      return den > 0 && num > 0 ? num / den : undefined;
     };
     const pw = ints(256)[0] ?? 0,
       ph = ints(257)[0] ?? 0;
@@ -122,6 +135,9 @@ export function tiffLayout(f: ByteSource, source: string): TiffLayout {
       );
     if (!(pw >= 1 && ph >= 1)) throw bad(`page ${p} is ${pw}x${ph} pixels`);
     if (p === 0) {
+      resolution.x = rational(282);
+      resolution.y = rational(283);
+      if (tags.has(296)) resolution.unit = ints(296)[0];
       w = pw;
       h = ph;
       bits = bps;
@@ -153,5 +169,5 @@ export function tiffLayout(f: ByteSource, source: string): TiffLayout {
     ifd = d.getUint32(2 + n * 12, le);
   }
   if (pages.length === 0) throw new ConfigError(`volume: ${source}: the TIFF has no pages`);
-  return { littleEndian: le, w, h, bitsPerSample: bits, sampleFormat: format, pages, description };
+  return { littleEndian: le, w, h, bitsPerSample: bits, sampleFormat: format, pages, description, resolution };
 }

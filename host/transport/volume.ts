@@ -2,8 +2,11 @@
  * Labelled voxel volumes (uint8 phase codes, C order) and their files: raw + JSON sidecar (the
  * fixture format of fixtures/transport), multi-page TIFF stacks (one page per index of axis 0; read:
  * uncompressed, LZW, Deflate or PackBits, 8- or 16-bit integer or float samples holding phase codes;
- * written: uncompressed 8-bit) and PNG for 2D images. The image codecs are in host/io (tiff_*.ts,
- * png.ts); this module maps files to volumes. Writes go through a temp name + rename.
+ * written: uncompressed 8-bit that ImageJ/Fiji opens as a calibrated z-stack, the assbkit fields on an
+ * `assbkit=` line of the ImageJ description) and PNG for 2D images. A TIFF without an assbkit voxel
+ * size takes ImageJ's calibration (or the resolution tags) when its voxels are cubic. A crop is applied
+ * while reading. The image codecs are in host/io (tiff_*.ts, png.ts); this module maps files to
+ * volumes. Writes go through a temp name + rename.
  */
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { totalmem } from "node:os";
@@ -14,7 +17,11 @@ import { MAX_ARRAY_BYTES, memorySource, type ByteSource } from "../io/byte_sourc
 import { READ_CHUNK, withFile } from "../io/file_source.js";
 import { tiffLayout, type TiffLayout } from "../io/tiff_layout.js";
 import { readTiffLabels } from "../io/tiff_decode.js";
+import { readTiffLabelsRegion } from "../io/tiff_region.js";
 import { encodeTiffStack } from "../io/tiff_encode.js";
+import { assbkitFields, imagejDescription, pixelsPerMicron, tiffVoxelSize } from "../io/imagej.js";
+import { resolveVoxelSize } from "../io/voxel_size.js";
+import { checkCrop, cropShape, cropText, isFull, type Crop } from "../io/crop.js";
 import { ConfigError, fsError, inputError } from "../config/errors.js";
 
 import { checkVolume, type Volume } from "./volume_type.js";
@@ -47,6 +54,8 @@ export interface ReadVolumeOptions {
   maxBytes?: number;
   /** Bytes read from the file per call (default 1 GiB). */
   chunkBytes?: number;
+  /** Read only this region (one [start, end) voxel range per axis; host/io/crop.ts); meta.crop records it. */
+  crop?: Crop;
 }
 
 /** The header of a volume file (`.json`/`.raw` sidecar, `.tif/.tiff`, `.png`) without reading its voxel data. */
@@ -62,10 +71,26 @@ export function readVolume(path: string, o: ReadVolumeOptions = {}): Volume {
   if (ext === "raw") return readRaw(sidecarOf(path), o);
   if (ext === "tiff") return withFile(path, (f) => readTiff(f, path, o));
   const img = withFile(path, (f) => {
-    checkBytes(path, pngHeader(f, path).shape, o);
+    const shape = pngHeader(f, path).shape;
+    if (o.crop) checkCrop(o.crop, shape, `volume: ${path}: crop`);
+    checkBytes(path, shape, o);
     return decodePngLabels(f.read(0, f.size), path);
   });
-  return checkVolume({ shape: [img.height, img.width], data: img.labels, phases: {}, meta: { source: path } }, path);
+  const v: Volume = { shape: [img.height, img.width], data: img.labels, phases: {}, meta: { source: path } };
+  return checkVolume(o.crop ? cropLabels(v, o.crop) : v, path);
+}
+
+/** The crop of a volume in memory (a PNG: decoded whole, then cropped). */
+function cropLabels(v: Volume, crop: Crop): Volume {
+  if (isFull(crop, v.shape)) return v;
+  const [nz, ny, nx] = v.shape.length === 3 ? v.shape : [1, v.shape[0], v.shape[1]];
+  const [z, y, x] = crop.length === 3 ? crop : [[0, 1] as [number, number], crop[0], crop[1]];
+  const shape = cropShape(crop);
+  const data = new Uint8Array(shape.reduce((a, b) => a * b, 1));
+  let o = 0;
+  for (let k = z[0]; k < Math.min(z[1], nz); k++)
+    for (let j = y[0]; j < y[1]; j++, o += x[1] - x[0]) data.set(v.data.subarray((k * ny + j) * nx + x[0], (k * ny + j) * nx + x[1]), o);
+  return { ...v, shape, data, meta: { ...v.meta, crop: cropText(crop) } };
 }
 
 function kindOf(path: string): "raw" | "tiff" | "png" {
@@ -156,13 +181,33 @@ function checkPhases(p: unknown, source: string): Record<string, string> {
 
 function readRaw(sidecar: string, o: ReadVolumeOptions): Volume {
   const { head, rawPath } = rawHeader(sidecar);
-  const n = checkBytes(sidecar, head.shape, o);
+  const crop = o.crop && !isFull(checkCrop(o.crop, head.shape, `volume: ${sidecar}: crop`), head.shape) ? o.crop : undefined;
+  const shape = crop ? cropShape(crop) : head.shape;
+  const n = checkBytes(sidecar, shape, o);
   // read by position in pieces: one buffer of the whole volume, also over the 2 GiB readFileSync takes
   const data = new Uint8Array(n);
   const chunk = o.chunkBytes ?? READ_CHUNK;
   if (!(Number.isInteger(chunk) && chunk >= 1)) throw inputError("volume: chunkBytes", chunk, "a positive integer", "bytes");
-  withFile(rawPath, (f) => f.readInto(0, n, data, 0), chunk);
-  return { shape: head.shape, data, phases: head.phases, voxelSize_m: head.voxelSize_m, meta: head.meta };
+  if (!crop) {
+    withFile(rawPath, (f) => f.readInto(0, n, data, 0), chunk);
+    return { shape, data, phases: head.phases, voxelSize_m: head.voxelSize_m, meta: head.meta };
+  }
+  // a crop: per plane, the rows it covers in one read, then their columns
+  const [, ny, nx] = head.shape.length === 3 ? head.shape : [1, head.shape[0], head.shape[1]];
+  const [z, y, x] = crop.length === 3 ? crop : [[0, 1] as [number, number], crop[0], crop[1]];
+  const rows = new Uint8Array((y[1] - y[0]) * nx);
+  let at = 0;
+  withFile(
+    rawPath,
+    (f) => {
+      for (let k = z[0]; k < z[1]; k++) {
+        f.readInto((k * ny + y[0]) * nx, rows.length, rows, 0);
+        for (let j = 0; j < y[1] - y[0]; j++, at += x[1] - x[0]) data.set(rows.subarray(j * nx + x[0], j * nx + x[1]), at);
+      }
+    },
+    chunk,
+  );
+  return { shape, data, phases: head.phases, voxelSize_m: head.voxelSize_m, meta: { ...head.meta, crop: cropText(crop) } };
 }
 
 /** Writes `<stem>.raw` + `<stem>.json` (fixture format) or a `.tif` stack, by the extension of `path`. */
@@ -202,12 +247,25 @@ export function writeVolume(path: string, v: Volume): string[] {
 /** The assbkit fields of a volume's meta that a TIFF description carries (the sidecar fields of a raw volume). */
 const TIFF_META_KEYS = ["axes", "periodicXY", "transport_axis", "batch"] as const;
 
-/** A volume as an uncompressed 8-bit multi-page TIFF (one page per slice of axis 0; a 2D volume is one page). */
+/**
+ * A volume as an uncompressed 8-bit multi-page TIFF (one page per slice of axis 0; a 2D volume is one
+ * page) that ImageJ/Fiji opens as a z-stack with its voxel size (unit=micron, spacing, XResolution and
+ * YResolution in pixels per micron) and a display range 0..the largest code; the assbkit fields (shape,
+ * phases, exact voxelSize_m, transport axis, ...) on the description's `assbkit=` line.
+ */
 export function encodeTiff(v: Volume): Uint8Array {
   const [pages, h, w] = v.shape.length === 3 ? v.shape : [1, v.shape[0], v.shape[1]];
   const extra = Object.fromEntries(TIFF_META_KEYS.filter((k) => v.meta?.[k] !== undefined).map((k) => [k, v.meta![k]]));
-  const desc = JSON.stringify({ assbkit: 1, shape: v.shape, phases: v.phases, voxelSize_m: v.voxelSize_m, ...extra });
-  return encodeTiffStack(v.data, pages, h, w, desc);
+  let max = 0;
+  for (let i = 0; i < v.data.length; i++) if (v.data[i] > max) max = v.data[i];
+  const desc = imagejDescription({
+    images: pages,
+    voxelSize_m: v.voxelSize_m,
+    min: 0,
+    max: Math.max(1, max),
+    assbkit: { assbkit: 1, shape: v.shape, phases: v.phases, voxelSize_m: v.voxelSize_m, ...extra },
+  });
+  return encodeTiffStack(v.data, pages, h, w, desc, v.voxelSize_m ? { pixelsPerUnit: pixelsPerMicron(v.voxelSize_m) } : {});
 }
 
 /** A TIFF stack in memory as a volume (see readVolume for what is read). */
@@ -218,48 +276,60 @@ export function decodeTiff(bytes: Uint8Array, source = "tiff"): Volume {
 function readTiff(f: ByteSource, source: string, o: ReadVolumeOptions): Volume {
   const lay = tiffLayout(f, source);
   const head = tiffHeader(lay, source);
-  checkBytes(source, head.shape, o);
+  let crop = o.crop && checkCrop(o.crop, head.shape, `volume: ${source}: crop`);
+  if (crop && isFull(crop, head.shape)) crop = undefined;
+  const pagesShape = lay.pages.length === 1 ? [lay.h, lay.w] : [lay.pages.length, lay.h, lay.w];
+  if (crop && pagesShape.join() !== head.shape.join())
+    throw new ConfigError(
+      `volume: ${source}: its description gives shape ${JSON.stringify(head.shape)} for pages of ${JSON.stringify(pagesShape)}: a crop reads pages; crop the whole volume instead`,
+    );
+  checkBytes(source, crop ? cropShape(crop) : head.shape, o);
   return checkVolume(
     {
-      shape: head.shape,
-      data: readTiffLabels(f, lay, source),
+      shape: crop ? cropShape(crop) : head.shape,
+      data: crop ? readTiffLabelsRegion(f, lay, source, crop) : readTiffLabels(f, lay, source),
       phases: head.phases,
       voxelSize_m: head.voxelSize_m,
-      meta: { ...head.meta, source },
+      meta: { ...head.meta, source, ...(crop ? { crop: cropText(crop) } : {}) },
     },
     source,
   );
 }
 
-/** The assbkit description of a stack: the JSON object with `assbkit` set, or none (a foreign description). */
-function assbkitDescription(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined;
+/** A stack's voxel size: the assbkit description's, else ImageJ's calibration or the resolution tags when the voxels are cubic. */
+function tiffVoxel(lay: TiffLayout, desc: Record<string, unknown> | undefined, dims: number, source: string) {
+  if (typeof desc?.voxelSize_m === "number") return { voxelSize_m: desc.voxelSize_m };
+  const cal = tiffVoxelSize(lay);
+  if (!cal) return {};
   try {
-    const m = JSON.parse(text);
-    return m?.assbkit ? m : undefined;
-  } catch {
-    return undefined;
+    const r = resolveVoxelSize(cal, undefined, dims, source);
+    return { voxelSize_m: r.voxelSize_m, meta: { voxelSizeSource: r.source } };
+  } catch (e) {
+    // non-cubic voxels: no single edge; the file's sizes are kept in meta and the reason said
+    return { meta: { voxelSize_zyx_m: cal.zyx_m.map((x) => x ?? null), voxelSizeSource: (e as Error).message } };
   }
 }
 
 function tiffHeader(lay: TiffLayout, source: string): VolumeHeader {
   const { w, h, pages } = lay;
-  const desc = assbkitDescription(lay.description);
+  const desc = assbkitFields(lay.description);
   const n = pages.length * w * h;
   const shape = desc?.shape as number[] | undefined;
   const meta: Record<string, unknown> = {};
   for (const k of TIFF_META_KEYS) if (desc?.[k] !== undefined) meta[k] = desc[k];
+  const dims =
+    Array.isArray(shape) && shape.every((x) => Number.isInteger(x) && x >= 1) && shape.reduce((a, b) => a * b, 1) === n
+      ? shape
+      : pages.length === 1
+        ? [h, w]
+        : [pages.length, h, w];
+  const vox = tiffVoxel(lay, desc, dims.length, source);
   return {
     format: "tiff",
-    shape:
-      Array.isArray(shape) && shape.every((x) => Number.isInteger(x) && x >= 1) && shape.reduce((a, b) => a * b, 1) === n
-        ? shape
-        : pages.length === 1
-          ? [h, w]
-          : [pages.length, h, w],
+    shape: dims,
     bytes: n,
     phases: checkPhases(desc?.phases, `${source} (TIFF description)`),
-    voxelSize_m: typeof desc?.voxelSize_m === "number" ? desc.voxelSize_m : undefined,
-    meta,
+    voxelSize_m: vox.voxelSize_m,
+    meta: { ...meta, ...vox.meta },
   };
 }
