@@ -128,11 +128,12 @@ const COARSE_BYTES_PER_CELL = (8 * 10) / 7;
 export function solverBytes(shape: [number, number, number], method: SolverMethod): number {
   const [n0, n1, n2] = shape;
   const n = n0 * n1 * n2;
-  // level 0: 7 f64 arrays + 4 CG vectors + marks + link mask; coarse levels (sum 1/7 of the cells): 10 f64 arrays
-  // (component aggregation: + an i32 aggregate map on level 0; the region reserved for its sparse coarse
-  // levels starts at the same bound, COARSE_BYTES_PER_CELL)
-  // (+ 4: the runs of network cells, S_RUNS)
-  const perCell = method === "pcg" ? 8 * 7 + 8 * 4 + 1 + 4 + 4 + 4 + COARSE_BYTES_PER_CELL : 8 * 7 + 8 * 2 + 1 + 4 + 4;
+  // level 0: 7 f64 arrays + the potential, residual and 3 CG vectors + marks + link mask; coarse levels (sum 1/7 of
+  // the cells): 10 f64 arrays (component aggregation: + an i32 aggregate map on level 0; the region for its sparse
+  // coarse levels starts at COARSE_BYTES_PER_CELL and doubles when a field needs more: on the porous networks
+  // measured (sph_s80_64, 120^3 and 200^3 two-sphere volumes, SE and AM) it grew once, so the estimate counts
+  // twice that) (+ 4: the runs of network cells, S_RUNS)
+  const perCell = method === "pcg" ? 8 * 7 + 8 * 5 + 1 + 4 + 4 + 4 + 2 * COARSE_BYTES_PER_CELL : 8 * 7 + 8 * 2 + 1 + 4 + 4;
   return Math.ceil(n * perCell + 16 * n1 * n2 + 8 * n0 * n1 + 65536);
 }
 

@@ -35,7 +35,9 @@ test("2 workers = this thread, bit for bit, in request order; memory reported pe
     assert.is(r.axis, one[i].axis);
     assert.is(r.tauFactor, one[i].tauFactor, `request ${i}`);
     assert.is(r.solve.iterations, one[i].solve.iterations);
-    assert.ok(r.solve.memory.estimate_bytes > 0 && r.solve.memory.used_bytes > 0.5 * r.solve.memory.estimate_bytes);
+    // the estimate checked before allocating holds what the solve used (the coarse levels grow during it)
+    const m = r.solve.memory;
+    assert.ok(m.used_bytes <= m.estimate_bytes && m.used_bytes > 0.8 * m.estimate_bytes, JSON.stringify(m));
   });
 });
 
