@@ -11,6 +11,7 @@ const domains: Record<string, () => Promise<{ main(args: string[]): Promise<void
   dem: () => import("./dem.js"),
   compaction: () => import("./compaction.js"),
   paper003: () => import("./paper003.js"),
+  paper004: () => import("./paper004.js"),
   transport: () => import("./transport.js"),
   ml: () => import("./ml.js"),
   cell: () => import("./cell.js"),

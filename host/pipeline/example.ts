@@ -36,6 +36,7 @@ compact:
 # 3. Voxels of the released packing (box = the walls; AM wins where AM and SE overlap)
 voxelize:
   voxelSize_m: 0.75 um
+  # poreAs: SE                   # the voids become SE: the two-phase image of a dense composite (paper 004)
 
 # 4. Transport along z with periodic sides (TauFactor conventions): the SE network's eps and
 #    tau (ionic) and the AM network's (electronic); D_SCA = 6 V_AM / S_AM-SE from the voxel surfaces
@@ -50,4 +51,6 @@ cell:
   rates: [0.05, 0.1, 0.2, 0.5]
   cutoff_V: 3.0
   numerics: { nx: 20, nr: 40 }   # R is large for spheres that touch at points: resolve it with enough shells
+  # radiusFrom: d50              # R = D50 / 2 ("AM median diameter [m]" of the set) instead of D_SCA / 2
+  # thicknessFrom: volume        # the cathode as thick as the volume (the packing's AM loading), not the set's
 `;

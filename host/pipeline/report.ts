@@ -171,14 +171,17 @@ export function reportHtml(
   if (r.cell) {
     const c = r.cell;
     parts.push(`<h2>4. Cell: ${esc(c.params.name)} with this microstructure</h2>`);
+    const cc = r.config.cell;
+    const R = cc?.microstructure === false ? "R (set)" : cc?.radiusFrom === "d50" ? "R = D50/2" : "R = D_SCA/2";
     parts.push(
       table(
-        ["κ_eff [S/m]", "σ_eff [S/m]", "R = D_SCA/2 [µm]", "ε_AM", "ε_SE", "1C [A/m²]", "cut-off [V]", "grid nx × nr"],
+        ["κ_eff [S/m]", "σ_eff [S/m]", `${R} [µm]`, "L_c [µm]", "ε_AM", "ε_SE", "1C [A/m²]", "cut-off [V]", "grid nx × nr"],
         [
           [
             c.derived.kappaEff_S_m,
             c.derived.sigmaEff_S_m,
             c.derived.radius_m * 1e6,
+            c.derived.thickness_m * 1e6,
             c.derived.epsAM,
             c.derived.epsSE,
             c.derived.oneC_A_m2,

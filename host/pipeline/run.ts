@@ -310,7 +310,10 @@ function runCell(
   if (c.microstructure) {
     if (!tr.se || !tr.am) throw new ConfigError("cell: the microstructure needs transport of both SE and AM (transport.phases)");
     micro = fromMicrostructure({ se: tr.se, am: tr.am, surface: voxels.surface });
-    const provenance = { ...(micro["Microstructure provenance"] as Record<string, unknown>), radiusFrom: c.radiusFrom ?? "dSca" };
+    const provenance: Record<string, unknown> = {
+      ...(micro["Microstructure provenance"] as Record<string, unknown>),
+      radiusFrom: c.radiusFrom ?? "dSca",
+    };
     // paper 004's other radius: the AM powder's median, R = D50 / 2, on the same eps and tau
     if (c.radiusFrom === "d50") micro = { ...micro, "AM D_SCA [m]": undefined, "AM median diameter [m]": base.d50_m };
     if (c.thicknessFrom === "volume") {

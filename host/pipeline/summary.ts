@@ -87,6 +87,8 @@ export function pipelineScalars(r: PipelineResult): Record<string, number> {
       cell_kappaEff_S_m: c.derived.kappaEff_S_m,
       cell_sigmaEff_S_m: c.derived.sigmaEff_S_m,
       cell_radius_m: c.derived.radius_m,
+      cell_thickness_m: c.derived.thickness_m,
+      cell_amLoading_kg_m2: c.derived.amMass_kg_m2,
       cell_oneC_A_m2: c.derived.oneC_A_m2,
       cell_cutoff_V: c.cutoff_V,
     });
