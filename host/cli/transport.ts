@@ -145,7 +145,7 @@ export function register(program: Command): void {
       "--axis <axis>",
       "transport axis: index or name (z, y, x for voxelized packings), or a list (z,y,x); default: the volume's transport_axis, else 0",
     )
-    .option("--workers <n>", "worker threads for a list of phases/axes (default: all cores; 1: in this thread)")
+    .option("--workers <n>", "worker threads for a list of phases/axes (default 1: one after the other in this thread)")
     .option("--periodic", "periodic lateral faces (default along z: the volume's periodicXY, else no-flux)")
     .option("--no-periodic", "no-flux lateral faces")
     .option("--method <m>", "pcg (multigrid-preconditioned CG) or sor (red-black SOR)", "pcg")

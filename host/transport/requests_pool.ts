@@ -1,12 +1,12 @@
 /**
  * Several transport problems of one volume (networks, axes) on worker threads (Node): each worker has its
  * own compute core, so each solve has its own 4 GiB of wasm32 memory, and the volume is shared with the
- * workers (SharedArrayBuffer), not copied. A volume's SE and AM networks (what the cell model needs,
- * paper 004) or its three axes then take the time of the slowest one instead of the sum. Each result is
- * identical to `transport()` on the same request in this thread (every solve is independent).
+ * workers (SharedArrayBuffer), not copied: a volume's SE and AM networks (what the cell model needs, paper
+ * 004) or its three axes. Each result is identical to `transport()` on the same request in this thread
+ * (every solve is independent).
  */
 import type { Worker } from "node:worker_threads";
-import { availableParallelism, freemem } from "node:os";
+import { freemem } from "node:os";
 import { startWorker } from "../core/worker.js";
 import { coreModule, type TransportKernels } from "../core/wasm.js";
 import { MAX_HEAP_BYTES } from "../core/heap.js";
@@ -17,7 +17,12 @@ import { solverBytes, userSolverOptions } from "./solver.js";
 import { checkVolume, type Volume } from "./volume_type.js";
 
 export interface RequestsPoolOptions {
-  /** Worker threads (default: the machine's available parallelism, at most one per request; 1 = in this thread). */
+  /**
+   * Worker threads (at most one per request; default 1 = in this thread). Side by side pays where solves are small:
+   * at 300^3 two networks on 2 workers took 0.85-0.91x the time of one after the other in this thread
+   * (bench/transport.ts: each fresh instance first touches its 3.3 GiB, ~1.5 s, and the solves share the memory
+   * bandwidth they are bound by).
+   */
   workers?: number;
   /** Called as each request finishes (index into the requests). */
   onDone?: (index: number, r: TransportResult) => void;
@@ -53,7 +58,7 @@ export async function transportRequests(
     validateRequest(volume, { ...req, axis });
     return requestBytes(volume, req);
   });
-  const want = o.workers ?? availableParallelism();
+  const want = o.workers ?? 1;
   if (!Number.isInteger(want) || want < 1) throw inputError("transport: workers", want, "a positive integer", "threads");
   const byMemory = Math.max(1, Math.floor((0.8 * freemem()) / Math.max(...need)));
   const nw = Math.min(want, requests.length, byMemory);
