@@ -30,6 +30,15 @@ import { writeFileAtomic } from "../host/io/atomic.js";
 import { renderPng } from "../host/plot/render.js";
 import { progressBar } from "../host/cli/progress.js";
 
+/** The x axis of the figures against the LPS size: log scale, ticks at the study's three sizes. */
+const LPS_AXIS = {
+  field: "lps",
+  type: "quantitative",
+  title: "LPS median diameter D50 [µm]",
+  scale: { type: "log", domain: [0.8, 8], nice: false },
+  axis: { values: [1, 2, 6] },
+};
+
 const arg = (args: string[], name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def);
 const um = (m: number) => m * 1e6;
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
@@ -278,13 +287,7 @@ export async function main(args: string[]): Promise<void> {
       dsca: um(r.three.dSca_m),
     },
   ]);
-  const x = {
-    field: "lps",
-    type: "quantitative",
-    title: "LPS median diameter D50 [µm]",
-    scale: { type: "log", domain: [0.8, 8], nice: false },
-    axis: { values: [1, 2, 6] },
-  };
+  const x = LPS_AXIS;
   const imageColor = {
     field: "image",
     type: "nominal",
@@ -429,13 +432,7 @@ export async function main(args: string[]): Promise<void> {
       { lps: um(r.lps_m), cap: r.capD50[k1], from: "R = D50/2" },
       { lps: um(r.lps_m), cap: r.capDsca[k1], from: "R = D_SCA/2" },
     ]);
-    const x = {
-      field: "lps",
-      type: "quantitative",
-      title: "LPS median diameter D50 [µm]",
-      scale: { type: "log", domain: [0.8, 8], nice: false },
-      axis: { values: [1, 2, 6] },
-    };
+    const x = LPS_AXIS;
     const y = { field: "cap", type: "quantitative", title: "1C discharge capacity [mAh/g NCA]", scale: { zero: false } };
     const color = { field: "from", type: "nominal", title: "AM radius in the P2D", scale: { range: ["#4c78a8", "#e45756"] } };
     writeFileAtomic(

@@ -56,3 +56,16 @@ export function expectConfigError(f: () => unknown, re: RegExp): void {
   }
   assert.unreachable(`no ConfigError (expected ${re})`);
 }
+
+/** The message of the one-line ConfigError `fn` throws (fails if it throws something else, a multi-line message, or nothing). */
+export function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.not.match((e as Error).message, /\n/);
+    return (e as Error).message;
+  }
+  assert.unreachable("expected a ConfigError");
+  return "";
+}

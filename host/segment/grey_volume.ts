@@ -7,20 +7,20 @@
  * comes from the file (ImageJ description, resolution tags, pHYs, sidecar) or the caller, and the
  * result says which (host/io/voxel_size.ts).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { ConfigError, fsError } from "../config/errors.js";
 import { withFile } from "../io/file_source.js";
 import { tiffLayout, sampleKind, TIFF_COMPRESSIONS, type TiffLayout } from "../io/tiff_layout.js";
 import { readTiffGrey } from "../io/tiff_region.js";
-import { decodePngGrey, pngHeader, pngPixelSize } from "../io/png.js";
+import { pngHeader, pngPixelSize } from "../io/png.js";
 import type { ByteSource } from "../io/byte_source.js";
 import { parseImageJ, tiffVoxelSize, type FileVoxelSize } from "../io/imagej.js";
 import { resolveVoxelSize } from "../io/voxel_size.js";
-import { cropPlane, GREY_DTYPES, tiffGreyDtype, type GreyArray, type GreyDtype } from "../io/grey.js";
+import { GREY_DTYPES, tiffGreyDtype, type GreyArray, type GreyDtype } from "../io/grey.js";
 import { checkCrop, cropShape, fullCrop, isFull, parseCrop, pageRegion, type Crop } from "../io/crop.js";
 import { volumeByteLimit } from "../transport/volume.js";
-import { probeSlices, readSlices } from "./slices.js";
+import { probeSlices, readPngRegion, readSlices } from "./slices.js";
 import { probeRawGrey, readRawGrey } from "./raw.js";
 
 export type { GreyArray, GreyDtype } from "../io/grey.js";
@@ -116,8 +116,10 @@ export function readGreyVolume(path: string, o: ReadGreyOptions = {}): GreyVolum
   let data: GreyArray;
   if (kind === "slices") data = readSlices(path, head, region, o.onProgress);
   else if (kind === "raw") data = readRawGrey(path, region, o.onProgress);
-  else if (kind === "png") data = readPngGrey(path, region);
-  else data = withFile(path, (f) => readTiffGrey(f, tiffLayout(f, path), path, region, o.onProgress).data);
+  else if (kind === "png") {
+    const { y, x } = pageRegion(region);
+    data = readPngRegion(path, y, x);
+  } else data = withFile(path, (f) => readTiffGrey(f, tiffLayout(f, path), path, region, o.onProgress).data);
   return {
     shape: cropShape(region),
     data,
@@ -190,15 +192,3 @@ function pngGreyHeader(f: ByteSource, path: string): GreyHeader {
 }
 
 const fmtNum = (v: number) => String(Math.round(v));
-
-function readPngGrey(path: string, crop: Crop): GreyArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw fsError(e, path, "read");
-  }
-  const img = decodePngGrey(bytes, path);
-  const { y, x } = pageRegion(crop);
-  return cropPlane(img.data, img.width, y, x);
-}

@@ -117,6 +117,18 @@ export function probeSlices(dir: string): GreyHeader {
 }
 
 /** Slices crop[0][0] .. crop[0][1] of the folder, each cropped to the crop's rows and columns. */
+/** Rows y[0]..y[1] and columns x[0]..x[1] (half-open) of a grey PNG. */
+export function readPngRegion(path: string, y: [number, number], x: [number, number]): GreyArray {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw fsError(e, path, "read");
+  }
+  const img = decodePngGrey(bytes, path);
+  return cropPlane(img.data, img.width, y, x);
+}
+
 export function readSlices(dir: string, head: GreyHeader, crop: Crop, onProgress?: (done: number, total: number) => void): GreyArray {
   const [[z0, z1], y, x] = crop;
   const files = head.files ?? listSlices(dir).names;
@@ -126,16 +138,8 @@ export function readSlices(dir: string, head: GreyHeader, crop: Crop, onProgress
   for (let z = z0; z < z1; z++) {
     const path = join(dir, files[z]);
     let slice: GreyArray;
-    if (png) {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(path);
-      } catch (e) {
-        throw fsError(e, path, "read");
-      }
-      const img = decodePngGrey(bytes, path);
-      slice = cropPlane(img.data, img.width, y, x);
-    } else slice = withFile(path, (f) => readTiffGrey(f, tiffLayout(f, path), path, [y, x]).data);
+    if (png) slice = readPngRegion(path, y, x);
+    else slice = withFile(path, (f) => readTiffGrey(f, tiffLayout(f, path), path, [y, x]).data);
     if (slice.length !== plane)
       throw new ConfigError(`grey volume: slice ${path} changed while it was read (${slice.length} of ${plane} pixels)`);
     out.set(slice, (z - z0) * plane);

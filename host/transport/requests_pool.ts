@@ -28,9 +28,13 @@ export interface RequestsPoolOptions {
   onDone?: (index: number, r: TransportResult) => void;
 }
 
-/** Bytes one request's solve needs (the set-up's estimate), refusing one past the 4 GiB of a wasm32 instance. */
-export function requestBytes(v: Volume, req: TransportRequest): number {
+/**
+ * Checks one request against the volume (axis, phase, sigma) and returns the bytes its solve needs (the
+ * set-up's estimate), refusing one past the 4 GiB of a wasm32 instance: in the caller, before any worker starts.
+ */
+function checkRequest(v: Volume, req: TransportRequest): number {
   const { axis } = resolveAxis(v, "volume", req.axis, "transport: axis");
+  validateRequest(v, { ...req, axis });
   const opts = userSolverOptions(req.solver);
   const need = solverBytes(gridOrder(v.shape, axis).shape3, opts.method);
   if (need > MAX_HEAP_BYTES)
@@ -52,12 +56,7 @@ export async function transportRequests(
 ): Promise<TransportResult[]> {
   checkVolume(volume);
   if (requests.length === 0) return [];
-  // every request validated here, so a bad one fails in the caller before any worker starts
-  const need = requests.map((req) => {
-    const { axis } = resolveAxis(volume, "volume", req.axis, "transport: axis");
-    validateRequest(volume, { ...req, axis });
-    return requestBytes(volume, req);
-  });
+  const need = requests.map((req) => checkRequest(volume, req));
   const want = o.workers ?? 1;
   if (!Number.isInteger(want) || want < 1) throw inputError("transport: workers", want, "a positive integer", "threads");
   const byMemory = Math.max(1, Math.floor((0.8 * freemem()) / Math.max(...need)));

@@ -7,24 +7,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { encode } from "fast-png";
 import { decodePng, decodePngLabels, encodePng, pngHeader } from "../../host/io/png.js";
-import { ConfigError } from "../../host/config/errors.js";
+import { refusal } from "../helpers.js";
 
 const W = 5,
   H = 3;
 const codes = Uint8Array.from({ length: W * H }, (_, i) => (i * 7) % 3);
-
-/** The one-line ConfigError `fn` throws. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.not.match((e as Error).message, /\n/);
-    return (e as Error).message;
-  }
-  assert.unreachable("expected a ConfigError");
-  return "";
-}
 
 test("8-bit gray: the encoder's pixels back, as intensities and as codes; the header alone gives the size", () => {
   const png = encodePng(codes, W, H, 1);

@@ -15,7 +15,7 @@ import { readTiffLabels, unpackBits } from "../../host/io/tiff_decode.js";
 import { encodeTiffStack } from "../../host/io/tiff_encode.js";
 import { ConfigError } from "../../host/config/errors.js";
 import { Rng } from "../../host/core/rng.js";
-import { ROOT } from "../helpers.js";
+import { ROOT, refusal } from "../helpers.js";
 
 const DIR = join(ROOT, "test/io/tiff");
 const truth = new Uint8Array(readFileSync(join(DIR, "labels_3x6x7.u8")));
@@ -25,19 +25,6 @@ function labels(bytes: Uint8Array, name: string) {
   const f = memorySource(bytes, name);
   const lay = tiffLayout(f, name);
   return { lay, data: readTiffLabels(f, lay, name) };
-}
-
-/** The one-line ConfigError `fn` throws. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.not.match((e as Error).message, /\n/);
-    return (e as Error).message;
-  }
-  assert.unreachable("expected a ConfigError");
-  return "";
 }
 
 const LABEL_STACKS: [string, string][] = [

@@ -16,8 +16,7 @@ import { readGreyVolume, probeGreyVolume } from "../../host/segment/grey_volume.
 import { naturalCompare } from "../../host/segment/slices.js";
 import { decodeTiff, probeVolume, readVolume } from "../../host/transport/volume.js";
 import { encodeTiffStack } from "../../host/io/tiff_encode.js";
-import { ConfigError } from "../../host/config/errors.js";
-import { ROOT } from "../helpers.js";
+import { ROOT, refusal } from "../helpers.js";
 
 const DIR = join(ROOT, "test/io/tiff");
 const labels = new Uint8Array(readFileSync(join(DIR, "labels_3x6x7.u8")));
@@ -26,19 +25,6 @@ const SHAPE = [3, 6, 7];
 const truth = (f: (lab: number, x: number) => number) => Array.from(labels, (lab, i) => f(lab, i % 7));
 const U16 = truth((lab, x) => 20000 + 1000 * lab + 7 * x);
 const tmp = mkdtempSync(join(tmpdir(), "assb-grey-"));
-
-/** The one-line ConfigError `fn` throws. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.not.match((e as Error).message, /\n/);
-    return (e as Error).message;
-  }
-  assert.unreachable("expected a ConfigError");
-  return "";
-}
 
 /** The values of `a` in the crop [[z0, z1], [y0, y1], [x0, x1]] of a [3, 6, 7] volume. */
 function cropOf(a: ArrayLike<number>, c: [number, number][]): number[] {

@@ -7,9 +7,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Rng } from "../../host/core/rng.js";
-import { ConfigError } from "../../host/config/errors.js";
 import { greyHistogram, multiOtsu, type GreyHistogram } from "../../host/segment/otsu.js";
 import { segmentGrey } from "../../host/segment/segment.js";
+import { refusal } from "../helpers.js";
 
 const N = 32;
 /** A known label volume: 30 % code 0, 30 % code 1, 40 % code 2, in blocks of 2 x 2 x 2 so phases are not salt and pepper. */
@@ -159,19 +159,6 @@ test("given thresholds label exactly: phase c holds t[c-1] <= v < t[c] (a voxel 
   assert.is(s4.counts[3], 0);
   assert.match(s4.warnings[0], /^phase void holds no voxel \(grey >= 60000; the volume spans/);
 });
-
-/** The message of the ConfigError `fn` throws (one line). */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.not.match((e as Error).message, /\n/);
-    return (e as Error).message;
-  }
-  assert.unreachable("expected a ConfigError");
-  return "";
-}
 
 test("refusals: NaN voxels (named by position), one grey value, thresholds out of order or of the wrong count, Otsu past 3 phases, bad names", () => {
   const f = new Float32Array(2 * 3 * 4).map((_, i) => i);
