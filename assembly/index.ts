@@ -4,7 +4,8 @@ export { demPrepare } from "./dem/integrate";
 export { demSetup, demStep, demForces, demBuild } from "./dem/step";
 export {
   tpBuild, tpPercolate, tpDiag, tpMask, tpCoarsen, tpComponentLevels, tpInitGuess, tpFlux, tpSolveSOR,
-  tpSolvePCG,
+  tpSolvePCG, tpSlabMask, tpSlabInit, tpSlabDirection, tpSlabAxpy, tpSlabPrecond,
+  tpSlabFinish, tpSlabDot,
 } from "./transport/entry";
 export {
   mlMaxPoolGrad, mlBiasGrad, mlTile, mlDepthwiseBackpropInput, mlDepthwiseBackpropFilter, mlConvFilterGrad,

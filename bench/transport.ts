@@ -8,7 +8,7 @@
  *  2. 2,000 images of 64x64 (the 100 fixture images in their 8 dihedral orientations, x 2.5):
  *     total seconds against the sparse direct solver (16 s here) and the paper's ~10 min.
  *  3. Achieved memory bandwidth of one red-black SOR sweep against a triad loop in the same run.
- *   npm run bench -- transport [--n 200] [--n2 300] [--images 2000]
+ *   npm run bench -- transport [--n 200] [--n2 300] [--images 2000] [--n3 512] [--only-slabs]
  */
 import { loadCore } from "../host/core/wasm.js";
 import { Rng } from "../host/core/rng.js";
@@ -24,6 +24,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { slabBench } from "./transport_slabs.js";
 
 /** Boolean overlapping spheres: AM (r_am) until the AM fraction reaches amTarget, then SE (r_se) in the rest until solidTarget. */
 export function twoSphereVolume(n: number, seed: number, r_am = 8, r_se = 4, amTarget = 0.5, solidTarget = 0.8): Volume {
@@ -79,6 +80,7 @@ export async function main(args: string[]): Promise<void> {
   const n = args.includes("--n") ? Number(args[args.indexOf("--n") + 1]) : 200;
   const nImages = args.includes("--images") ? Number(args[args.indexOf("--images") + 1]) : 2000;
   const k = await loadCore();
+  if (args.includes("--only-slabs")) return slabBench(k, args);
 
   // ---- 1. 200^3 SE network ----
   let t0 = performance.now();
@@ -273,4 +275,6 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `triad loop, median over 5 s: 1 process ${(one / 1e9).toFixed(2)} GB/s, 2 processes at once ${(twoP / 1e9).toFixed(2)} GB/s in all -> ${(twoP / one).toFixed(2)}x: the most 2 workers can gain on a solve that streams memory`,
   );
+  // ---- 4. one network in slabs ----
+  await slabBench(k, args);
 }

@@ -52,6 +52,9 @@ export {
 } from "./segment/grey_volume.js";
 export { writeSegmentation, labelsVolume, segmentReport, SEGMENT_FORMAT } from "./segment/output.js";
 export { solveImagesParallel, type PoolOptions } from "./transport/images_pool.js";
+// a binary network past the 4 GiB of one wasm32 instance (or on both cores): in slabs along the transport axis
+export { transportSlabs, solveSlabs, planSlabs, type SlabOptions, type SlabSolve } from "./transport/slabs.js";
+export { keepSpanning } from "./transport/network.js";
 // image batches as `assb transport-images` and `assb predict` read them (a PNG folder, a PNG, raw + sidecar, TIFF)
 export { readPngFolder, readImageBatch } from "./transport/image_batch.js";
 // the Node parameter loader reads OCV tables from files (the browser one refuses them)

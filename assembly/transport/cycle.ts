@@ -12,8 +12,8 @@
 // dot products differs from separate loops.
 import { gI, gF, sF, gP, ldF, stF } from "../common/mem";
 import {
-  S_NLEV, S_NSMOOTH, S_NCOARSE, S_ALPHA, S_CYCLE, S_CRW, S_RR, S_RZ, S_ZQ, S_KD1, S_KD2, L_N0, L_N1, L_N2, L_N, L_X, L_B, L_RW,
-  L_C1, L_V1, L_NRED, L_DENSE, L_DIAG, L_ECOL, L_EVAL, L_ORP, L_OCOL, L_OVAL, L_KIND, K_COMPACT,
+  S_NLEV, S_NSMOOTH, S_NCOARSE, S_ALPHA, S_CYCLE, S_CRW, S_RR, S_RZ, S_ZQ, S_KD1, S_KD2, S_OWN0, S_OWN1, L_N0, L_N1, L_N2, L_N,
+  L_X, L_B, L_RW, L_C1, L_V1, L_NRED, L_DENSE, L_DIAG, L_ECOL, L_EVAL, L_ORP, L_OCOL, L_OVAL, L_KIND, K_COMPACT,
 } from "./layout";
 import { level, isSparse, properColours, planeLo, SWEEP_FORWARD, SWEEP_REVERSE, FROM_ZERO, A_RESIDUAL } from "./level";
 import { smoothPlane, residualPlane, gsSweep, residual, matvec } from "./smooth";
@@ -89,6 +89,8 @@ function bwdPass(sys: usize, l: i32, alpha: f64, what: i32, dq: usize): void {
   const prolong = (what & PASS_PROLONG) != 0, smooth = (what & PASS_SMOOTH) != 0;
   const kind = gI(lv, L_KIND), cmp = kind == K_COMPACT;
   const x = gP(lv, L_X), b = gP(lv, L_B);
+  // the dot products over the owned planes (layout.ts S_OWN0: all of them but in a slab)
+  const o0 = gI(sys, S_OWN0), o1 = gI(sys, S_OWN1);
   let rz = 0.0, zq = 0.0;
   if (prolong) prolongPlane(sys, lv, cl, n0 - 1, alpha);
   for (let i = n0 - 1; i >= 0; i--) {
@@ -97,14 +99,14 @@ function bwdPass(sys: usize, l: i32, alpha: f64, what: i32, dq: usize): void {
       smoothPlane(sys, lv, kind, x, b, 0, i, 1, 1.0);
       if (i < n0 - 1) smoothPlane(sys, lv, kind, x, b, 0, i + 1, 0, 1.0);
     }
-    if (dq != 0 && i < n0 - 1) {
+    if (dq != 0 && i < n0 - 1 && i + 1 >= o0 && i + 1 < o1) {
       const c1 = planeLo(sys, lv, cmp, i + 2, s1);
       for (let c = planeLo(sys, lv, cmp, i + 1, s1); c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
     }
   }
   if (smooth) smoothPlane(sys, lv, kind, x, b, 0, 0, 0, 1.0);
   if (dq != 0) {
-    const c1 = planeLo(sys, lv, cmp, 1, s1);
+    const c1 = o0 == 0 && o1 > 0 ? planeLo(sys, lv, cmp, 1, s1) : 0;
     for (let c = 0; c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
     sF(sys, S_RZ, rz);
     sF(sys, S_ZQ, zq);

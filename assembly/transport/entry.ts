@@ -5,3 +5,4 @@ export { tpPercolate } from "./percolate";
 export { tpCoarsen, tpComponentLevels } from "./galerkin";
 export { tpSolveSOR } from "./sor";
 export { tpSolvePCG } from "./krylov";
+export { tpSlabMask, tpSlabInit, tpSlabDirection, tpSlabAxpy, tpSlabPrecond, tpSlabFinish, tpSlabDot } from "./slab";

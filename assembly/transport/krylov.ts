@@ -5,7 +5,7 @@
 import { sI, gI, gF, sF, gP, ldF, stF } from "../common/mem";
 import {
   S_NLEV, S_XS, S_R, S_P, S_Q, S_Z, S_RTOL, S_MAXIT, S_ITERS, S_RES, S_BNORM, S_STATUS, S_COMPACT, S_NC, S_CX, S_CB, S_PR, S_RR,
-  S_RZ, S_ZQ, S_TAUTOL, S_POWER, S_PERR, L_N0, L_N1, L_N2, L_N, L_BPROB, L_KIND, K_COMPACT,
+  S_RZ, S_ZQ, S_TAUTOL, S_POWER, S_PERR, S_OWN0, S_OWN1, L_N0, L_N1, L_N2, L_N, L_BPROB, L_KIND, K_COMPACT,
   TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "./layout";
 import { level, isSparse, isMasked, isCompact, planeLo, norm2 } from "./level";
@@ -18,30 +18,39 @@ import { cyclePre, cyclePost } from "./cycle";
  * CG step on level 0 in one pass: x += a p (the previous iteration's step; skipped on the first), p = z +
  * beta p (first: p = z), and q = A p one plane behind p. p . r into S_PR; returns p . q.
  */
-function cgDirection(sys: usize, first: bool, a: f64, beta: f64): f64 {
+export function cgDirection(sys: usize, first: bool, a: f64, beta: f64): f64 {
   const lv = level(sys, 0);
   const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
   const cmp = isCompact(lv);
   const x = gP(sys, cmp ? S_CX : S_XS), r = gP(sys, S_R), p = gP(sys, S_P), q = gP(sys, S_Q), z = gP(sys, S_Z);
+  const o0 = gI(sys, S_OWN0), o1 = gI(sys, S_OWN1);
   let pr = 0.0, pq = 0.0;
   for (let i = 0; i < n0; i++) {
     const c0 = planeLo(sys, lv, cmp, i, s1), c1 = planeLo(sys, lv, cmp, i + 1, s1);
+    // (a plane outside [o0, o1) adds 0: the same sums in the same order where every plane is owned)
+    const own = i >= o0 && i < o1;
     if (first) {
-      for (let c = c0; c < c1; c++) { const pc = ldF(z, c); stF(p, c, pc); pr += pc * ldF(r, c); }
+      for (let c = c0; c < c1; c++) { const pc = ldF(z, c); stF(p, c, pc); pr += select<f64>(pc * ldF(r, c), 0.0, own); }
     } else {
       for (let c = c0; c < c1; c++) {
         const po = ldF(p, c);
         stF(x, c, ldF(x, c) + a * po);
         const pc = ldF(z, c) + beta * po;
         stF(p, c, pc);
-        pr += pc * ldF(r, c);
+        pr += select<f64>(pc * ldF(r, c), 0.0, own);
       }
     }
-    if (i > 0) pq = cmp ? mvPlaneC(sys, lv, p, q, i - 1, pq) : mvPlane(sys, lv, p, q, i - 1, pq);
+    if (i > 0) pq = qPlane(sys, lv, cmp, p, q, i - 1, pq, i - 1 >= o0 && i - 1 < o1);
   }
-  pq = cmp ? mvPlaneC(sys, lv, p, q, n0 - 1, pq) : mvPlane(sys, lv, p, q, n0 - 1, pq);
+  pq = qPlane(sys, lv, cmp, p, q, n0 - 1, pq, n0 - 1 >= o0 && n0 - 1 < o1);
   sF(sys, S_PR, pr);
   return pq;
+}
+
+/** q = A p on plane i; returns acc + p . q there when the plane is owned, acc otherwise. */
+@inline function qPlane(sys: usize, lv: usize, cmp: bool, p: usize, q: usize, i: i32, acc: f64, own: bool): f64 {
+  const t = cmp ? mvPlaneC(sys, lv, p, q, i, own ? acc : 0.0) : mvPlane(sys, lv, p, q, i, own ? acc : 0.0);
+  return own ? t : acc;
 }
 
 /** P(x) = sum of the link dissipation g dphi^2 with the electrodes at 1 and 0 = G_in - b . x - r . x (b = the inlet

@@ -69,6 +69,10 @@ export const S_CYCLE = 27; //      i32  multigrid cycle: 0 V-cycle, 1 K-cycle (t
 export const S_LINKMASK = 28; //   i32  1 = level 0 may run on the link mask (tpMask decides; see L_KIND)
 export const S_COMPACT = 37; //    i32  1 = level 0 may run compact (tpSolvePCG decides; see L_KIND, S_NC)
 export const S_UNIT = 48; //       i32  1 = tpBuild may treat a 0/1 field as a unit field
+export const S_SLAB = 63; //       i32  1 = this grid is one slab of a larger volume (host/transport/slabs.ts): tpPercolate keeps
+//                                   the cells joined to either face (the host has removed the cells off the global network)
+export const S_OWN0 = 64; //       i32  the CG's dot products sum over planes [S_OWN0, S_OWN1) of level 0: all of them (0, n0) but in
+export const S_OWN1 = 65; //       i32  a slab, whose planes past these are copies of its neighbours' (the overlap)
 export const S_CBASE = 29; //      ptr  component aggregation: start of the region for levels >= 1 (16-aligned)
 export const S_CEND = 30; //       ptr  its end (the host moves it up when tpComponentLevels runs out of room)
 export const S_CLEVEL = 31; //     i32  tpComponentLevels' cursor: the level to aggregate next (host: 0 before P4;
@@ -131,7 +135,7 @@ export const S_ZQ = 34; //         f64  z . q (flexible CG's beta)
 export const S_PR = 35; //         f64  p . r of the new CG direction
 export const S_KD1 = 46; //        f64  K-cycle step (cycleProduct): x . b
 export const S_KD2 = 47; //        f64  K-cycle step: x . v1
-export const HEADER_SLOTS = 64;
+export const HEADER_SLOTS = 72;
 
 // Link mask of level 0 (i32 per cell in S_LMASK, per node in S_CMASK), used when every link conductance is
 // 0 or 1 and every Dirichlet link 0 or 2 (one conducting phase, sigma = 1):

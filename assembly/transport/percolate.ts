@@ -1,7 +1,7 @@
 // The percolation rule: before solving, keep only the cells joined to both electrode faces.
 import { sI, gI, gP, ldF, stF, ldI, stI, ldB, stB } from "../common/mem";
 import {
-  S_GIN, S_GOUT, S_MARK, S_NPERC, S_RUNS, S_UNITON, S_NBR, S_RUNOF, S_UF, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_GX, L_GY, L_GZ,
+  S_GIN, S_GOUT, S_MARK, S_NPERC, S_SLAB, S_RUNS, S_UNITON, S_NBR, S_RUNOF, S_UF, L_N0, L_N1, L_N2, L_PER1, L_PER2, L_GX, L_GY, L_GZ,
   L_DD, L_BPROB, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, NB_WYP, NB_WYM, NB_WZP, NB_WZM,
 } from "./layout";
 import { level, wrap1, wrap2, ufFind, ufUnion } from "./level";
@@ -77,9 +77,14 @@ export function tpPercolate(sys: usize): i32 {
       if ((ldI(nbr, c) & NB_WZM) != 0) ufUnion(par, ldI(run, c), ldI(run, c + w2));
     }
   }
-  // face flags of each component at its root, then the marks (3: spanning)
+  // face flags of each component at its root, then the marks (3: spanning; a slab keeps the components joined to
+  // either face: each piece of the global network inside a slab reaches one, the rest the host has removed)
   for (let r = 0; r < nu; r++) { const root = ufFind(par, r); if (root != r) stI(flags, root, ldI(flags, root) | ldI(flags, r)); }
-  for (let c = 0; c < n; c++) { const r = ldI(run, c); if (r >= 0) stB(mark, c, ldI(flags, ufFind(par, r))); }
+  const slab = gI(sys, S_SLAB) != 0;
+  for (let c = 0; c < n; c++) {
+    const r = ldI(run, c);
+    if (r >= 0) { const f = ldI(flags, ufFind(par, r)); stB(mark, c, slab && f != 0 ? 3 : f); }
+  }
   const per1 = gI(lv, L_PER1) != 0 && n1 > 1, per2 = gI(lv, L_PER2) != 0 && n2 > 1;
   // ... and record the runs of spanning cells along k (S_RUNS)
   const runs = gP(sys, S_RUNS), pairs = runs + (<usize>(n0 * n1 + 1) << 2);

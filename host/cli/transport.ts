@@ -12,6 +12,7 @@ import { VERSION } from "../version.js";
 import { readVolume, probeVolume, type Volume, type VolumeHeader } from "../transport/volume.js";
 import { resultJson, gridOrder, type TransportResult } from "../transport/tortuosity.js";
 import { transportRequests } from "../transport/requests_pool.js";
+import { planSlabs, type SlabSolve } from "../transport/slabs.js";
 import { axisNames, resolveAxis, resolvePeriodic } from "../transport/defaults.js";
 import { solverBytes, TAU_RTOL_DEFAULT, type GridSolve, type SolverMethod } from "../transport/solver.js";
 import { solveImagesParallel } from "../transport/images_pool.js";
@@ -72,14 +73,33 @@ const ruleText = (s: GridSolve) =>
     ? `tau to ${s.tauRtol.toExponential(0)} (estimated ${s.tauErrorEstimate.toExponential(1)}), relative residual ${s.residual.toExponential(2)}`
     : `relative residual ${s.residual.toExponential(2)} (rtol ${s.rtol})`;
 
-/** Refuses, from the header alone, a volume whose solve does not fit wasm32 memory or the machine. */
-function checkMemory(file: string, h: VolumeHeader, axis: number, method: SolverMethod): void {
-  const need = solverBytes(gridOrder(h.shape, axis).shape3, method);
+/**
+ * Checks, from the header alone, that the solve fits: in one wasm32 instance, or else (or with --slabs) in slabs
+ * (one conducting phase, pcg); refuses before reading the data otherwise. Returns the memory line to print.
+ */
+function checkMemory(
+  file: string,
+  h: VolumeHeader,
+  axis: number,
+  method: SolverMethod,
+  split: { binary: boolean; slabs?: number; workers?: number },
+): string {
+  const shape = gridOrder(h.shape, axis).shape3;
+  const need = solverBytes(shape, method);
   const dims = `${h.shape.join(" x ")} voxels`;
-  if (need > MAX_HEAP_BYTES) {
-    throw new ConfigError(
-      `transport: ${file}: ${dims} need about ${gib(need)} for the ${method} solver, more than the 4 GiB one wasm32 instance can address; refused before reading the data (${gib(h.bytes)}): crop the volume or use a coarser voxel size`,
-    );
+  if (need > MAX_HEAP_BYTES || split.slabs !== undefined) {
+    if (!split.binary || method !== "pcg") {
+      const why =
+        need > MAX_HEAP_BYTES
+          ? `${dims} need about ${gib(need)} for the ${method} solver, more than the 4 GiB one wasm32 instance can address`
+          : `--slabs ${split.slabs}`;
+      throw new ConfigError(
+        `transport: ${file}: ${why}, and only one conducting phase (--phase) solved with pcg can be split into slabs; refused before reading the data (${gib(h.bytes)})${need > MAX_HEAP_BYTES ? ": crop the volume or use a coarser voxel size" : ""}`,
+      );
+    }
+    const plan = planSlabs(shape, { slabs: split.slabs, workers: split.workers });
+    const total = plan.bytes.reduce((a, b) => a + b, 0);
+    return `memory: about ${gib(total)} in ${plan.starts.length} slabs of at most ${gib(Math.max(...plan.bytes))} (one wasm32 instance each, overlap ${plan.overlap} planes; estimate, checked before reading the volume's ${gib(h.bytes)})`;
   }
   if (need + h.bytes > 0.8 * totalmem()) {
     // (several solves at once: transportRequests runs fewer side by side when their workspaces do not fit)
@@ -87,6 +107,7 @@ function checkMemory(file: string, h: VolumeHeader, axis: number, method: Solver
       `transport: ${file}: ${dims} need about ${gib(need + h.bytes)} (volume + ${method} solver), more than 80 % of this machine's ${gib(totalmem())}; refused before reading the data`,
     );
   }
+  return `memory: about ${gib(need)} of wasm32 memory per solve (estimate, checked before reading the volume's ${gib(h.bytes)})`;
 }
 
 /** The conducting phase(s) of each solve: `--sigma` (one multi-phase solve) or the `--phase` list. */
@@ -109,6 +130,11 @@ function report(r: TransportResult, head: VolumeHeader, axisSource: string, peri
   console.log(
     `  ${s.method}: ${s.status}, ${s.iterations} iterations, ${ruleText(s)}, flux in/out imbalance ${s.fluxImbalance.toExponential(2)}, ${s.seconds.toFixed(2)} s, workspace ${gib(s.memory.used_bytes)} (estimate ${gib(s.memory.estimate_bytes)})`,
   );
+  const sl = (s as Partial<SlabSolve>).slabs;
+  if (sl)
+    console.log(
+      `  in ${sl.count} slabs on ${sl.workers} worker${sl.workers > 1 ? "s" : ""} (workspace per slab: largest ${gib(s.memory.used_bytes)}, all ${gib(sl.memory.reduce((a, m) => a + m.used_bytes, 0))})`,
+    );
   for (const w of r.warnings) console.log(`  warning: ${w}`);
 }
 
@@ -145,7 +171,8 @@ export function register(program: Command): void {
       "--axis <axis>",
       "transport axis: index or name (z, y, x for voxelized packings), or a list (z,y,x); default: the volume's transport_axis, else 0",
     )
-    .option("--workers <n>", "worker threads for a list of phases/axes (default 1: one after the other in this thread)")
+    .option("--workers <n>", "worker threads: for a list of phases/axes, or for the slabs of one volume (default 1: this thread)")
+    .option("--slabs <n>", "solve in n slabs along the transport axis, one wasm32 instance each (automatic past 4 GiB; one phase, pcg)")
     .option("--periodic", "periodic lateral faces (default along z: the volume's periodicXY, else no-flux)")
     .option("--no-periodic", "no-flux lateral faces")
     .option("--method <m>", "pcg (multigrid-preconditioned CG) or sor (red-black SOR)", "pcg")
@@ -170,6 +197,7 @@ export function register(program: Command): void {
           tauRtol?: string;
           maxIter: string;
           workers?: string;
+          slabs?: string;
           crop?: string;
           voxelSize?: string;
           out?: string;
@@ -193,16 +221,18 @@ export function register(program: Command): void {
         const workers = o.workers === undefined ? undefined : Number(o.workers);
         if (o.workers !== undefined && !(/^\d+$/.test(o.workers) && workers! >= 1))
           throw inputError("--workers", o.workers, "a positive integer", "threads");
+        const slabs = o.slabs === undefined ? undefined : Number(o.slabs);
+        if (o.slabs !== undefined && !(/^\d+$/.test(o.slabs) && slabs! >= 1))
+          throw inputError("--slabs", o.slabs, "a positive integer", "slabs");
+        const split = { binary: o.sigma === undefined, slabs, workers };
+        const memLines = new Set<string>();
         const jobs = axes.flatMap((ax) => {
           const { axis, source: axisSource } = resolveAxis(head, file, ax);
           const { periodic, source: periodicSource } = resolvePeriodic(head, file, axis, o.periodic);
-          checkMemory(file, head, axis, solver.method);
+          memLines.add(checkMemory(file, head, axis, solver.method, split));
           return phases.map((ph) => ({ axis, axisSource, periodic, periodicSource, ...ph }));
         });
-        const need = solverBytes(gridOrder(head.shape, jobs[0].axis).shape3, solver.method);
-        console.log(
-          `memory: about ${gib(need)} of wasm32 memory per solve (estimate, checked before reading the volume's ${gib(head.bytes)})`,
-        );
+        for (const line of memLines) console.log(line);
         const v = readVolume(file, { crop });
         const voxelSizeSource =
           voxelSize_m !== undefined
@@ -224,7 +254,7 @@ export function register(program: Command): void {
           solver,
         }));
         const t0 = performance.now();
-        const results = await transportRequests(k, v, reqs, { workers });
+        const results = await transportRequests(k, v, reqs, { workers, slabs });
         const docs = results.map((r, i) => {
           const { axisSource, periodicSource } = jobs[i];
           report(r, head, axisSource, periodicSource);

@@ -33,8 +33,15 @@ export interface TransportFns {
   tpFlux(sys: number): void;
   tpSolveSOR(sys: number): number;
   tpSolvePCG(sys: number): number;
+  tpSlabMask(sys: number): void;
+  tpSlabInit(sys: number, i0: number, n0g: number): void;
+  tpSlabDirection(sys: number, first: number, a: number, beta: number): number;
+  tpSlabAxpy(sys: number, a: number): number;
+  tpSlabPrecond(sys: number): void;
+  tpSlabFinish(sys: number, a: number): void;
+  tpSlabDot(sys: number, su: number, sv: number): number;
 }
-export const TRANSPORT_FNS = ["tpBuild", "tpPercolate", "tpDiag", "tpMask", "tpCoarsen", "tpComponentLevels", "tpInitGuess", "tpFlux", "tpSolveSOR", "tpSolvePCG"] as const;
+export const TRANSPORT_FNS = ["tpBuild", "tpPercolate", "tpDiag", "tpMask", "tpCoarsen", "tpComponentLevels", "tpInitGuess", "tpFlux", "tpSolveSOR", "tpSolvePCG", "tpSlabMask", "tpSlabInit", "tpSlabDirection", "tpSlabAxpy", "tpSlabPrecond", "tpSlabFinish", "tpSlabDot"] as const;
 
 /** assembly/ml */
 export interface MlFns {

@@ -14,6 +14,7 @@ import { ConfigError, inputError } from "../config/errors.js";
 import { resolveAxis } from "./defaults.js";
 import { gridOrder, transport, validateRequest, type TransportRequest, type TransportResult } from "./tortuosity.js";
 import { solverBytes, userSolverOptions } from "./solver.js";
+import { planSlabs, transportSlabs } from "./slabs.js";
 import { checkVolume, type Volume } from "./volume_type.js";
 
 export interface RequestsPoolOptions {
@@ -26,22 +27,32 @@ export interface RequestsPoolOptions {
   workers?: number;
   /** Called as each request finishes (index into the requests). */
   onDone?: (index: number, r: TransportResult) => void;
+  /**
+   * Solve every request in this many slabs (slabs.ts) on the `workers`; a request past the 4 GiB of one wasm32
+   * instance is solved in slabs without being asked (as few as fit).
+   */
+  slabs?: number;
 }
 
 /**
- * Checks one request against the volume (axis, phase, sigma) and returns the bytes its solve needs (the
- * set-up's estimate), refusing one past the 4 GiB of a wasm32 instance: in the caller, before any worker starts.
+ * Checks one request against the volume (axis, phase, sigma) and returns the bytes its solve needs in one compute
+ * core (the set-up's estimate), or "slabs" where that passes the 4 GiB of a wasm32 instance and the request can be
+ * solved in slabs (slabs.ts: one conducting phase, pcg); refuses the others, in the caller, before any worker starts.
  */
-function checkRequest(v: Volume, req: TransportRequest): number {
+function checkRequest(v: Volume, req: TransportRequest, slabs: number | undefined, workers: number): number | "slabs" {
   const { axis } = resolveAxis(v, "volume", req.axis, "transport: axis");
-  validateRequest(v, { ...req, axis });
+  const { mode } = validateRequest(v, { ...req, axis });
   const opts = userSolverOptions(req.solver);
-  const need = solverBytes(gridOrder(v.shape, axis).shape3, opts.method);
-  if (need > MAX_HEAP_BYTES)
-    throw new ConfigError(
-      `transport: ${v.shape.join("x")} voxels need about ${(need / 2 ** 30).toFixed(1)} GiB for the ${opts.method} solver, more than the 4 GiB one wasm32 instance can address: crop the volume or use a coarser voxel size`,
-    );
-  return need;
+  const shape = gridOrder(v.shape, axis).shape3;
+  const need = solverBytes(shape, opts.method);
+  if (need <= MAX_HEAP_BYTES && slabs === undefined) return need;
+  if (mode === "binary" && opts.method === "pcg") {
+    planSlabs(shape, { slabs, workers });
+    return "slabs";
+  }
+  throw new ConfigError(
+    `transport: ${v.shape.join("x")} voxels need about ${(need / 2 ** 30).toFixed(1)} GiB for the ${opts.method} solver, more than the 4 GiB one wasm32 instance can address, and only one conducting phase solved with pcg can be split into slabs: crop the volume or use a coarser voxel size`,
+  );
 }
 
 /**
@@ -56,12 +67,32 @@ export async function transportRequests(
 ): Promise<TransportResult[]> {
   checkVolume(volume);
   if (requests.length === 0) return [];
-  const need = requests.map((req) => checkRequest(volume, req));
   const want = o.workers ?? 1;
   if (!Number.isInteger(want) || want < 1) throw inputError("transport: workers", want, "a positive integer", "threads");
+  const checked = requests.map((req) => checkRequest(volume, req, o.slabs, want));
+  const out: TransportResult[] = new Array(requests.length);
+  // requests past one instance: in slabs, one after the other, each on all the workers
+  const big = checked.flatMap((c, i) => (c === "slabs" ? [i] : []));
+  if (big.length > 0) {
+    for (const i of big) {
+      out[i] = await transportSlabs(volume, requests[i], { workers: want, slabs: o.slabs });
+      o.onDone?.(i, out[i]);
+    }
+    const rest = checked.flatMap((c, i) => (c === "slabs" ? [] : [i]));
+    if (rest.length > 0) {
+      const small = await transportRequests(
+        k,
+        volume,
+        rest.map((i) => requests[i]),
+        { workers: want, onDone: (j, r) => o.onDone?.(rest[j], r) },
+      );
+      rest.forEach((i, j) => (out[i] = small[j]));
+    }
+    return out;
+  }
+  const need = checked as number[];
   const byMemory = Math.max(1, Math.floor((0.8 * freemem()) / Math.max(...need)));
   const nw = Math.min(want, requests.length, byMemory);
-  const out: TransportResult[] = new Array(requests.length);
   if (nw <= 1) {
     requests.forEach((req, i) => {
       out[i] = transport(k, volume, req);

@@ -121,13 +121,22 @@ export interface GridSolve {
   memory: { estimate_bytes: number; used_bytes: number };
 }
 
+/**
+ * How a GridSolver lays out its workspace: "full" (any field, every option) or "slab" (one slab of a volume solved
+ * in slabs, slab_solver.ts: a unit field, pcg with component aggregation, level 0 on the link mask and on the grid;
+ * no conductance arrays, 84 instead of 132 bytes per cell).
+ */
+export type SolverLayout = "full" | "slab";
+
 /** Coarse levels' share of solverBytes per level-0 cell (10 f64 arrays over 1/7 of the cells). */
 const COARSE_BYTES_PER_CELL = (8 * 10) / 7;
 
 /** Bytes a solve of n cells (lateral layer m cells) needs, for the refuse-before-allocating check. */
-export function solverBytes(shape: [number, number, number], method: SolverMethod): number {
+export function solverBytes(shape: [number, number, number], method: SolverMethod, layout: SolverLayout = "full"): number {
   const [n0, n1, n2] = shape;
   const n = n0 * n1 * n2;
+  // one slab of a larger volume (slab_solver.ts): level 0 on the link mask, no conductance arrays, no compact level
+  if (layout === "slab") return Math.ceil(n * (8 + 8 * 5 + 1 + 4 + 4 + 4 + 2 * COARSE_BYTES_PER_CELL) + 16 * n1 * n2 + 8 * n0 * n1 + 65536);
   // level 0: 7 f64 arrays + the potential, residual and 3 CG vectors + marks + link mask; coarse levels (sum 1/7 of
   // the cells): 10 f64 arrays (component aggregation: + an i32 aggregate map on level 0; the region for its sparse
   // coarse levels starts at COARSE_BYTES_PER_CELL and doubles when a field needs more: on the porous networks
@@ -171,8 +180,8 @@ export function levelShapes(shape: [number, number, number]): [number, number, n
 export class GridSolver {
   readonly n: number;
   readonly levels: [number, number, number][];
-  private readonly sys: number;
-  private readonly lvPtr: number[] = [];
+  protected readonly sys: number;
+  protected readonly lvPtr: number[] = [];
   private readonly mark0: number;
   private readonly markCoarse: number;
   /** Component aggregation: heap top = end of the region reserved for the sparse coarse levels (built per solve). */
@@ -181,10 +190,11 @@ export class GridSolver {
   readonly opts: SolverOptions;
 
   constructor(
-    private readonly k: TransportKernels,
+    protected readonly k: TransportKernels,
     readonly shape: [number, number, number],
     readonly periodic: [boolean, boolean],
     options: Partial<SolverOptions> = SOLVER_DEFAULTS,
+    readonly layout: SolverLayout = "full",
   ) {
     // an option left out (or undefined) takes the documented default, in the set-up and in every solve alike
     const opts = { ...SOLVER_DEFAULTS } as SolverOptions;
@@ -201,7 +211,10 @@ export class GridSolver {
     if (agg !== "blocks" && agg !== "components")
       throw new ConfigError(`transport: solver.aggregation = ${JSON.stringify(opts.aggregation)}: expected "blocks" or "components"`);
     const comp = agg === "components" && opts.method === "pcg";
-    const need = solverBytes(shape, opts.method);
+    const slab = layout === "slab";
+    if (slab && !(comp && opts.linkMask !== false))
+      throw new ConfigError('transport: a slab solve needs solver.method "pcg", aggregation "components" and linkMask true');
+    const need = solverBytes(shape, opts.method, layout);
     const heap = k.heap;
     if (heap.used + need > MAX_HEAP_BYTES) {
       throw new ConfigError(
@@ -253,18 +266,20 @@ export class GridSolver {
       if (comp) {
         // components: level 0 as usual plus its aggregate map; coarse levels are built per solve
         lvSlots.push(
-          l === 0
-            ? {
-                [T.L_GX]: f64(nl + 1),
-                [T.L_GY]: f64(nl),
-                [T.L_GZ]: f64(nl),
-                [T.L_DD]: f64(nl),
-                [T.L_DIAG]: f64(nl),
-                [T.L_RW]: f64(nl),
-                [T.L_BPROB]: f64(nl),
-                [T.L_AGG]: i32(nl),
-              }
-            : {},
+          l === 0 && slab
+            ? { [T.L_RW]: f64(nl), [T.L_AGG]: i32(nl) }
+            : l === 0
+              ? {
+                  [T.L_GX]: f64(nl + 1),
+                  [T.L_GY]: f64(nl),
+                  [T.L_GZ]: f64(nl),
+                  [T.L_DD]: f64(nl),
+                  [T.L_DIAG]: f64(nl),
+                  [T.L_RW]: f64(nl),
+                  [T.L_BPROB]: f64(nl),
+                  [T.L_AGG]: i32(nl),
+                }
+              : {},
         );
         return;
       }
@@ -294,7 +309,7 @@ export class GridSolver {
       lvSlots[0][T.L_B] = ptrs[T.S_R];
       lvSlots[0][T.L_X] = ptrs[T.S_Z];
     }
-    if (comp) {
+    if (comp && !slab) {
       ptrs[T.S_CX] = lvSlots[0][T.L_GX];
       ptrs[T.S_CB] = lvSlots[0][T.L_GY];
       ptrs[T.S_CRW] = lvSlots[0][T.L_GZ];
@@ -326,10 +341,15 @@ export class GridSolver {
     setI(this.sys, T.S_NCOARSE, opts.coarseSweeps);
     setF(this.sys, T.S_ALPHA, opts.coarseScale);
     setI(this.sys, T.S_CYCLE, opts.cycle === "K" ? 1 : 0);
-    setI(this.sys, T.S_COMPACT, opts.compact === false ? 0 : 1);
+    setI(this.sys, T.S_COMPACT, opts.compact === false || slab ? 0 : 1);
     setI(this.sys, T.S_LINKMASK, opts.linkMask === false ? 0 : 1);
-    // unit fields (conductivities 0/1) skip the conductance arrays: only where level 0 runs compact
-    setI(this.sys, T.S_UNIT, comp && opts.compact !== false && opts.linkMask !== false && this.levels.length > 1 ? 1 : 0);
+    // unit fields (conductivities 0/1) skip the conductance arrays: only where level 0 runs compact, and in a slab
+    // (whose field the host checks: slab_solver.ts)
+    setI(this.sys, T.S_UNIT, slab || (comp && opts.compact !== false && opts.linkMask !== false && this.levels.length > 1) ? 1 : 0);
+    setI(this.sys, T.S_SLAB, slab ? 1 : 0);
+    // every plane's terms in the CG's sums (a slab narrows them to the planes it owns: slab_solver.ts)
+    setI(this.sys, T.S_OWN0, 0);
+    setI(this.sys, T.S_OWN1, n0);
     setI(this.sys, T.S_CBASE, cbase);
     setI(this.sys, T.S_CEND, comp ? this.coarseEnd : 0);
     this.levels.forEach((s, l) => {
@@ -419,8 +439,8 @@ export class GridSolver {
   }
 
   /** The memory estimate of the set-up and the workspace in use now (the coarse levels grow the heap during a solve). */
-  private memory(): { estimate_bytes: number; used_bytes: number } {
-    return { estimate_bytes: solverBytes(this.shape, this.opts.method), used_bytes: this.k.heap.used - this.mark0 };
+  protected memory(): { estimate_bytes: number; used_bytes: number } {
+    return { estimate_bytes: solverBytes(this.shape, this.opts.method, this.layout), used_bytes: this.k.heap.used - this.mark0 };
   }
 
   /** The stopping rule in force (the tau rule needs pcg) and its tolerances. */
@@ -430,7 +450,7 @@ export class GridSolver {
   }
 
   /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field (one kernel call; more only to grow the region). */
-  private buildComponentLevels(): void {
+  protected buildComponentLevels(): void {
     const k = this.k,
       heap = k.heap;
     // the region for the coarse levels ends at the heap top: refuse if someone allocated on top since

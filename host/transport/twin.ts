@@ -8,14 +8,14 @@ import type { Heap } from "../core/heap.js";
 import type { TransportKernels } from "../core/wasm.js";
 import {
   S_NLEV, S_LEVELS, S_RTOL, S_TAUTOL, S_MAXIT, S_OMEGA, S_NSMOOTH, S_NCOARSE, S_ALPHA, S_CHECK, S_CYCLE,
-  S_LINKMASK, S_COMPACT, S_UNIT, S_CBASE, S_CEND, S_CLEVEL, S_GIN, S_GOUT, S_XS, S_R, S_P, S_Q, S_Z, S_MARK,
-  S_LMASK, S_ZERO, S_RUNS, S_SIGMA, S_NBR, S_BLK, S_RUNOF, S_UF, S_AGPAR, S_MEMBERS, S_MSTART, S_ROWMARK,
-  S_NODEOF, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_ITERS, S_RES, S_BNORM, S_FLUXIN, S_FLUXOUT,
-  S_NACTIVE, S_NPERC, S_STATUS, S_NC, S_UNITON, S_POWER, S_PERR, S_RR, S_RZ, S_ZQ, S_PR, S_KD1, S_KD2, M_XP,
-  M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, NB_WYP, NB_WYM, NB_WZP, NB_WZM, L_N0, L_N1, L_N2, L_PER1, L_PER2,
-  L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, L_KIND, K_GRID, K_MASK, K_COMPACT,
-  K_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, L_ECOL, L_EVAL, L_ORP, L_OCOL, L_OVAL, ELL_W,
-  LEVEL_SLOTS, DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
+  S_LINKMASK, S_COMPACT, S_UNIT, S_SLAB, S_OWN0, S_OWN1, S_CBASE, S_CEND, S_CLEVEL, S_GIN, S_GOUT, S_XS, S_R,
+  S_P, S_Q, S_Z, S_MARK, S_LMASK, S_ZERO, S_RUNS, S_SIGMA, S_NBR, S_BLK, S_RUNOF, S_UF, S_AGPAR, S_MEMBERS,
+  S_MSTART, S_ROWMARK, S_NODEOF, S_CX, S_CB, S_CRW, S_CMASK, S_CNX, S_CNY, S_CNZ, S_ITERS, S_RES, S_BNORM,
+  S_FLUXIN, S_FLUXOUT, S_NACTIVE, S_NPERC, S_STATUS, S_NC, S_UNITON, S_POWER, S_PERR, S_RR, S_RZ, S_ZQ, S_PR,
+  S_KD1, S_KD2, M_XP, M_XM, M_YP, M_YM, M_ZP, M_ZM, M_DSHIFT, NB_WYP, NB_WYM, NB_WZP, NB_WZM, L_N0, L_N1,
+  L_N2, L_PER1, L_PER2, L_N, L_GX, L_GY, L_GZ, L_DD, L_DIAG, L_X, L_B, L_RW, L_BPROB, L_C1, L_V1, L_KIND,
+  K_GRID, K_MASK, K_COMPACT, K_CSR, L_AGG, L_RP, L_COL, L_VAL, L_NRED, L_CELL, L_DENSE, L_ECOL, L_EVAL, L_ORP,
+  L_OCOL, L_OVAL, ELL_W, LEVEL_SLOTS, DENSE_MAX, TST_OK, TST_NOT_CONVERGED, TST_BREAKDOWN, TST_NO_PATH,
 } from "../../assembly/transport/layout.js";
 
 // Whole-buffer views, re-bound whenever the heap's buffer changes (growth).
@@ -419,9 +419,14 @@ function tpPercolate(sys: number): number {
       if ((ldI(nbr, c) & NB_WZM) != 0) ufUnion(par, ldI(run, c), ldI(run, c + w2));
     }
   }
-  // face flags of each component at its root, then the marks (3: spanning)
+  // face flags of each component at its root, then the marks (3: spanning; a slab keeps the components joined to
+  // either face: each piece of the global network inside a slab reaches one, the rest the host has removed)
   for (let r = 0; r < nu; r++) { const root = ufFind(par, r); if (root != r) stI(flags, root, ldI(flags, root) | ldI(flags, r)); }
-  for (let c = 0; c < n; c++) { const r = ldI(run, c); if (r >= 0) stB(mark, c, ldI(flags, ufFind(par, r))); }
+  const slab = gI(sys, S_SLAB) != 0;
+  for (let c = 0; c < n; c++) {
+    const r = ldI(run, c);
+    if (r >= 0) { const f = ldI(flags, ufFind(par, r)); stB(mark, c, slab && f != 0 ? 3 : f); }
+  }
   const per1 = gI(lv, L_PER1) != 0 && n1 > 1, per2 = gI(lv, L_PER2) != 0 && n2 > 1;
   // ... and record the runs of spanning cells along k (S_RUNS)
   const runs = gP(sys, S_RUNS), pairs = runs + (((n0 * n1 + 1) >>> 0) << 2);
@@ -1599,6 +1604,8 @@ function bwdPass(sys: number, l: number, alpha: number, what: number, dq: number
   const prolong = (what & PASS_PROLONG) != 0, smooth = (what & PASS_SMOOTH) != 0;
   const kind = gI(lv, L_KIND), cmp = kind == K_COMPACT;
   const x = gP(lv, L_X), b = gP(lv, L_B);
+  // the dot products over the owned planes (layout.ts S_OWN0: all of them but in a slab)
+  const o0 = gI(sys, S_OWN0), o1 = gI(sys, S_OWN1);
   let rz = 0.0, zq = 0.0;
   if (prolong) prolongPlane(sys, lv, cl, n0 - 1, alpha);
   for (let i = n0 - 1; i >= 0; i--) {
@@ -1607,14 +1614,14 @@ function bwdPass(sys: number, l: number, alpha: number, what: number, dq: number
       smoothPlane(sys, lv, kind, x, b, 0, i, 1, 1.0);
       if (i < n0 - 1) smoothPlane(sys, lv, kind, x, b, 0, i + 1, 0, 1.0);
     }
-    if (dq != 0 && i < n0 - 1) {
+    if (dq != 0 && i < n0 - 1 && i + 1 >= o0 && i + 1 < o1) {
       const c1 = planeLo(sys, lv, cmp, i + 2, s1);
       for (let c = planeLo(sys, lv, cmp, i + 1, s1); c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
     }
   }
   if (smooth) smoothPlane(sys, lv, kind, x, b, 0, 0, 0, 1.0);
   if (dq != 0) {
-    const c1 = planeLo(sys, lv, cmp, 1, s1);
+    const c1 = o0 == 0 && o1 > 0 ? planeLo(sys, lv, cmp, 1, s1) : 0;
     for (let c = 0; c < c1; c++) { const zc = ldF(x, c); rz += ldF(b, c) * zc; zq += zc * ldF(dq, c); }
     sF(sys, S_RZ, rz);
     sF(sys, S_ZQ, zq);
@@ -1792,25 +1799,34 @@ function cgDirection(sys: number, first: boolean, a: number, beta: number): numb
   const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
   const cmp = isCompact(lv);
   const x = gP(sys, cmp ? S_CX : S_XS), r = gP(sys, S_R), p = gP(sys, S_P), q = gP(sys, S_Q), z = gP(sys, S_Z);
+  const o0 = gI(sys, S_OWN0), o1 = gI(sys, S_OWN1);
   let pr = 0.0, pq = 0.0;
   for (let i = 0; i < n0; i++) {
     const c0 = planeLo(sys, lv, cmp, i, s1), c1 = planeLo(sys, lv, cmp, i + 1, s1);
+    // (a plane outside [o0, o1) adds 0: the same sums in the same order where every plane is owned)
+    const own = i >= o0 && i < o1;
     if (first) {
-      for (let c = c0; c < c1; c++) { const pc = ldF(z, c); stF(p, c, pc); pr += pc * ldF(r, c); }
+      for (let c = c0; c < c1; c++) { const pc = ldF(z, c); stF(p, c, pc); pr += select(pc * ldF(r, c), 0.0, own); }
     } else {
       for (let c = c0; c < c1; c++) {
         const po = ldF(p, c);
         stF(x, c, ldF(x, c) + a * po);
         const pc = ldF(z, c) + beta * po;
         stF(p, c, pc);
-        pr += pc * ldF(r, c);
+        pr += select(pc * ldF(r, c), 0.0, own);
       }
     }
-    if (i > 0) pq = cmp ? mvPlaneC(sys, lv, p, q, i - 1, pq) : mvPlane(sys, lv, p, q, i - 1, pq);
+    if (i > 0) pq = qPlane(sys, lv, cmp, p, q, i - 1, pq, i - 1 >= o0 && i - 1 < o1);
   }
-  pq = cmp ? mvPlaneC(sys, lv, p, q, n0 - 1, pq) : mvPlane(sys, lv, p, q, n0 - 1, pq);
+  pq = qPlane(sys, lv, cmp, p, q, n0 - 1, pq, n0 - 1 >= o0 && n0 - 1 < o1);
   sF(sys, S_PR, pr);
   return pq;
+}
+
+/** q = A p on plane i; returns acc + p . q there when the plane is owned, acc otherwise. */
+function qPlane(sys: number, lv: number, cmp: boolean, p: number, q: number, i: number, acc: number, own: boolean): number {
+  const t = cmp ? mvPlaneC(sys, lv, p, q, i, own ? acc : 0.0) : mvPlane(sys, lv, p, q, i, own ? acc : 0.0);
+  return own ? t : acc;
 }
 
 /** P(x) = sum of the link dissipation g dphi^2 with the electrodes at 1 and 0 = G_in - b . x - r . x (b = the inlet
@@ -1946,6 +1962,94 @@ function tpSolveSOR(sys: number): number {
   return st;
 }
 
+// ---- twin of assembly/transport/slab.ts ----
+// One slab of a volume cut along the transport axis into overlapping slabs, each in its own compute core
+// (host/transport/slabs.ts runs the flexible CG over all of them). A slab holds the planes it owns plus up to
+// `overlap` planes of each neighbour; its operator is the global one on those planes with electrode-like Dirichlet
+// links of 2 sigma (the unit mask's diagonal) past its outermost planes, so its multigrid cycle is a symmetric
+// positive definite solve on the extended slab, and the preconditioner is restricted additive Schwarz: each slab's
+// correction is kept on the planes it owns, the overlap planes are overwritten by the owners' (host). Products on the
+// owned planes are the global operator's (their neighbours are all held); the CG's sums run over the owned planes
+// only (S_OWN0, S_OWN1). Unit fields (one phase, sigma 1) on the link mask, level 0 on the grid (no compact level,
+// so the slab needs none of the conductance arrays).
+
+/** Level 0's link mask of a unit field from the neighbour bits of its kept cells (mark 3), 0 elsewhere; K_MASK. */
+function tpSlabMask(sys: number): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
+  const nbr = gP(sys, S_NBR), mark = gP(sys, S_MARK), msk = gP(sys, S_LMASK);
+  for (let i = 0; i < n0; i++) {
+    for (let jk = 0; jk < s1; jk++) {
+      const c = i * s1 + jk;
+      stI(msk, c, ldB(mark, c) == 3 ? unitMask(ldI(nbr, c), i, n0) : 0);
+    }
+  }
+  stI(msk, n0 * s1, 0);
+  sI(lv, L_KIND, K_MASK);
+}
+
+/**
+ * Start of a slab's solve (after tpSlabMask and the coarse levels): x = the global linear profile on the kept
+ * cells (the slab's planes are i0 .. i0 + n0 - 1 of n0g), 0 elsewhere; q = 0; r = -A x with the slab's operator
+ * (the host adds the inlet's right-hand side).
+ */
+function tpSlabInit(sys: number, i0: number, n0g: number): void {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2), n = gI(lv, L_N);
+  const x = gP(sys, S_XS), r = gP(sys, S_R), msk = gP(sys, S_LMASK);
+  for (let i = 0; i < n0; i++) {
+    const v = initialGuess(i0 + i, n0g);
+    for (let jk = 0; jk < s1; jk++) { const c = i * s1 + jk; stF(x, c, ldI(msk, c) != 0 ? v : 0.0); }
+  }
+  memory.fill(gP(sys, S_Q), 0, ((n) >>> 0) << 3);
+  memory.fill(r, 0, ((n) >>> 0) << 3);
+  applyAMask(sys, lv, x, r, r);
+}
+
+/** A flexible-CG direction step (krylov.ts): x += a p (not when first != 0), p = z + beta p, q = A p; returns p . q (p . r into S_PR). */
+function tpSlabDirection(sys: number, first: number, a: number, beta: number): number {
+  return cgDirection(sys, first != 0, a, beta);
+}
+
+/** r -= a q on every cell; returns ||r||^2 over the owned planes. */
+function tpSlabAxpy(sys: number, a: number): number {
+  const lv = level(sys, 0);
+  const n0 = gI(lv, L_N0), s1 = gI(lv, L_N1) * gI(lv, L_N2);
+  const o0 = gI(sys, S_OWN0), o1 = gI(sys, S_OWN1);
+  const r = gP(sys, S_R), q = gP(sys, S_Q);
+  let rr = 0.0;
+  for (let i = 0; i < n0; i++) {
+    const own = i >= o0 && i < o1;
+    for (let c = i * s1; c < (i + 1) * s1; c++) { const v = ldF(r, c) - a * ldF(q, c); stF(r, c, v); rr += select(v * v, 0.0, own); }
+  }
+  return rr;
+}
+
+/** z = one multigrid cycle on r (from zero): r . z and z . q over the owned planes into S_RZ, S_ZQ. */
+function tpSlabPrecond(sys: number): void {
+  cyclePre(sys, 0, 0, 0.0);
+  cyclePost(sys, 0, gP(sys, S_Q));
+}
+
+/** End of a solve: x += a p (the last step), then r = -A x (the host adds the right-hand side). */
+function tpSlabFinish(sys: number, a: number): void {
+  const lv = level(sys, 0);
+  const n = gI(lv, L_N);
+  const x = gP(sys, S_XS), p = gP(sys, S_P), r = gP(sys, S_R);
+  if (a != 0.0) for (let c = 0; c < n; c++) stF(x, c, ldF(x, c) + a * ldF(p, c));
+  memory.fill(r, 0, ((n) >>> 0) << 3);
+  applyAMask(sys, lv, x, r, r);
+}
+
+/** Sum over the owned planes of u . v, u and v the arrays of header slots su and sv (S_XS, S_R, ...). */
+function tpSlabDot(sys: number, su: number, sv: number): number {
+  const s1 = gI(level(sys, 0), L_N1) * gI(level(sys, 0), L_N2);
+  const u = gP(sys, su), v = gP(sys, sv);
+  let s = 0.0;
+  for (let c = gI(sys, S_OWN0) * s1; c < gI(sys, S_OWN1) * s1; c++) s += ldF(u, c) * ldF(v, c);
+  return s;
+}
+
 
 /** The twin as a `TransportKernels` object over a heap laid out like wasm memory (the entry points of assembly/index.ts). */
 export function createTransportTwin(heap: Heap): TransportKernels {
@@ -1955,5 +2059,5 @@ export function createTransportTwin(heap: Heap): TransportKernels {
       bind(heap.buffer);
       return f(...a);
     };
-  return { name: "ts", heap, tpBuild: on(tpBuild), tpPercolate: on(tpPercolate), tpDiag: on(tpDiag), tpMask: on(tpMask), tpCoarsen: on(tpCoarsen), tpComponentLevels: on(tpComponentLevels), tpInitGuess: on(tpInitGuess), tpFlux: on(tpFlux), tpSolveSOR: on(tpSolveSOR), tpSolvePCG: on(tpSolvePCG) };
+  return { name: "ts", heap, tpBuild: on(tpBuild), tpPercolate: on(tpPercolate), tpDiag: on(tpDiag), tpMask: on(tpMask), tpCoarsen: on(tpCoarsen), tpComponentLevels: on(tpComponentLevels), tpInitGuess: on(tpInitGuess), tpFlux: on(tpFlux), tpSolveSOR: on(tpSolveSOR), tpSolvePCG: on(tpSolvePCG), tpSlabMask: on(tpSlabMask), tpSlabInit: on(tpSlabInit), tpSlabDirection: on(tpSlabDirection), tpSlabAxpy: on(tpSlabAxpy), tpSlabPrecond: on(tpSlabPrecond), tpSlabFinish: on(tpSlabFinish), tpSlabDot: on(tpSlabDot) };
 }

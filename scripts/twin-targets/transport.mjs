@@ -16,6 +16,7 @@ const SOURCES = [
   "cycle",
   "krylov",
   "sor",
+  "slab",
 ];
 
 export default {
