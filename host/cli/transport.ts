@@ -97,7 +97,19 @@ function checkMemory(
         `transport: ${file}: ${why}, and only one conducting phase (--phase) solved with pcg can be split into slabs; refused before reading the data (${gib(h.bytes)})${need > MAX_HEAP_BYTES ? ": crop the volume or use a coarser voxel size" : ""}`,
       );
     }
-    const plan = planSlabs(shape, { slabs: split.slabs, workers: split.workers });
+    let plan: ReturnType<typeof planSlabs>;
+    try {
+      plan = planSlabs(shape, { slabs: split.slabs, workers: split.workers });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      const why =
+        need > MAX_HEAP_BYTES
+          ? `${dims} need about ${gib(need)} for the ${method} solver, more than the 4 GiB one wasm32 instance can address, and in slabs`
+          : `--slabs ${split.slabs}`;
+      throw new ConfigError(
+        `transport: ${file}: ${why}: ${e.message.replace(/^transport: /, "")}; refused before reading the data (${gib(h.bytes)})`,
+      );
+    }
     const total = plan.bytes.reduce((a, b) => a + b, 0);
     return `memory: about ${gib(total)} in ${plan.starts.length} slabs of at most ${gib(Math.max(...plan.bytes))} (one wasm32 instance each, overlap ${plan.overlap} planes; estimate, checked before reading the volume's ${gib(h.bytes)})`;
   }

@@ -90,7 +90,7 @@ function sparse(path: string, bytes: number): void {
   truncateSync(path, bytes);
 }
 
-test("transport refuses a volume too large for wasm32 from its sidecar or TIFF header, before reading it (1000^3; over 2 GiB)", () => {
+test("transport refuses a volume too large for the machine (in slabs) or for wasm32 (sor) from its sidecar or TIFF header, before reading it (1000^3; over 2 GiB)", () => {
   writeFileSync(
     join(out, "k1000.json"),
     JSON.stringify({ shape: [1000, 1000, 1000], phases: { "0": "pore", "1": "AM", "2": "SE" }, file: "k1000.raw" }),
@@ -101,7 +101,7 @@ test("transport refuses a volume too large for wasm32 from its sidecar or TIFF h
   assert.is(r.status, 2, r.stderr);
   assert.match(
     r.stderr,
-    /^assb: error: transport: .*k1000\.json: 1000 x 1000 x 1000 voxels need about [\d.]+ GiB for the pcg solver, more than the 4 GiB one wasm32 instance can address; refused before reading the data/,
+    /^assb: error: transport: .*k1000\.json: 1000 x 1000 x 1000 voxels need about [\d.]+ GiB for the pcg solver, more than the 4 GiB one wasm32 instance can address, and in slabs: the 1000x1000x1000 grid needs about [\d.]+ GiB in \d+ slabs; this machine has [\d.]+ GiB free: .*; refused before reading the data/,
   );
   assert.is(r.stderr.trim().split("\n").length, 1);
   assert.ok(performance.now() - t0 < 15000);

@@ -130,7 +130,10 @@ test("refusals, one line each, before anything is allocated", async () => {
     await fail(() => transportSlabs(v, { sigma_S_m: { SE: 1, AM: 0.1 } }, { slabs: 2 })),
     /transport: sigma_S_m = .*a volume solved in slabs takes one conducting phase/,
   );
-  assert.match(await fail(async () => planSlabs([64, 64, 64], { slabs: 20 })), /leave slabs of 2 planes; at least 8 are needed/);
+  assert.match(
+    await fail(async () => planSlabs([64, 64, 64], { slabs: 20 })),
+    /leave slabs of 2 planes; at least 16 are needed \(twice the overlap of 8/,
+  );
   assert.match(await fail(async () => planSlabs([64, 64, 64], { overlap: 0 })), /transport: overlap = 0: expected an integer >= 1/);
   assert.match(await fail(async () => planSlabs([64, 64, 64], { slabs: 1.5 })), /transport: slabs = 1.5: expected a positive integer/);
   const on = new Uint8Array(64 ** 3);
