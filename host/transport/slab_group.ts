@@ -46,8 +46,9 @@ export function slabPlanes(spec: SlabSpec, s: number): SlabPlanes {
 }
 
 export interface SlabSetup {
-  /** network cells, memory estimate and workspace used [bytes] */
+  /** network cells held, multigrid levels, memory estimate and workspace used [bytes] */
   nSpanning: number;
+  levels: number;
   estimate_bytes: number;
   used_bytes: number;
 }
@@ -68,7 +69,7 @@ export async function makeSlab(spec: SlabSpec, s: number, module?: WebAssembly.M
   const m = spec.n1 * spec.n2;
   const slab = new SlabSolver(k, pl, [spec.n1, spec.n2], spec.periodic, spec.options, new Float64Array(spec.faces));
   const nSpanning = slab.setup(new Uint8Array(spec.kept, pl.e0 * m, (pl.e1 - pl.e0) * m));
-  return { slab, setup: { nSpanning, ...slab.memoryUse() } };
+  return { slab, setup: { nSpanning, levels: slab.levels.length, ...slab.memoryUse() } };
 }
 
 /** Every slab in this thread, one after the other. */

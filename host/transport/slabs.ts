@@ -6,9 +6,10 @@
  * The solve is the flexible CG of assembly/transport/krylov.ts over the whole network, run from here: each slab
  * forms its part of every product and dot product (slab_solver.ts), the interface planes are corrected from the
  * neighbours' planes, and the sums are added in slab order (the result does not depend on the number of workers).
- * The preconditioner is each slab's own multigrid cycle on its block with electrode-like interfaces (block Jacobi
- * over the slabs): the slabs' cycles need no communication, and the iterations grow only mildly with the number of
- * slabs (measured in bench/transport.ts). The stopping rule is the tau rule of krylov.ts on the global decrements.
+ * The preconditioner is restricted additive Schwarz: each slab's own multigrid cycle on its planes plus `overlap`
+ * planes of each neighbour, kept on the planes it owns. There is no global coarse correction, so a solve takes 2-2.5x
+ * the iterations of one instance (bench/transport_slabs.ts; without overlap it took 6-15x on sph_s80_64). The stopping rule is the
+ * tau rule of krylov.ts on the global decrements.
  * The spanning network is found on the whole grid first (network.ts), since no slab can tell on its own.
  */
 import { freemem } from "node:os";
@@ -18,9 +19,9 @@ import { ConfigError, inputError } from "../config/errors.js";
 import { keepSpanning } from "./network.js";
 import { localGroup, workerGroup, type SlabGroup, type SlabSetup, type SlabSpec } from "./slab_group.js";
 import { makeFaces, type SlabOp } from "./slab_solver.js";
-import { levelShapes, RTOL_FLOOR, solverBytes, userSolverOptions, type GridSolve, type SolverOptions } from "./solver.js";
+import { noPathSolve, solverBytes, stopRule, userSolverOptions, type GridSolve, type SolverOptions } from "./solver.js";
 import { resolveAxis, resolvePeriodic } from "./defaults.js";
-import { gridOrder, summarize, validateRequest, type TransportRequest, type TransportResult } from "./tortuosity.js";
+import { fillSigma, gridOrder, summarize, validateRequest, type TransportRequest, type TransportResult } from "./tortuosity.js";
 import { checkVolume, type Volume } from "./volume_type.js";
 
 export interface SlabOptions {
@@ -101,30 +102,6 @@ export function planSlabs(shape: [number, number, number], o: SlabOptions = {}):
   return { starts, bytes, overlap };
 }
 
-/** A no-path / empty result in the shape of a SlabSolve. */
-function emptySolve(o: SolverOptions, tau: boolean, nActive: number, seconds: number, slabs: SlabSolve["slabs"]): SlabSolve {
-  return {
-    status: "no-path",
-    method: "pcg",
-    iterations: 0,
-    residual: 0,
-    rtol: tau ? RTOL_FLOOR : o.rtol,
-    stop: tau ? "tau" : "residual",
-    tauRtol: tau ? o.tauRtol : 0,
-    tauErrorEstimate: 0,
-    current: 0,
-    fluxIn: 0,
-    fluxOut: 0,
-    fluxImbalance: 0,
-    nActive,
-    nPercolating: 0,
-    levels: 0,
-    seconds,
-    memory: { estimate_bytes: 0, used_bytes: 0 },
-    slabs,
-  };
-}
-
 // The tau rule of assembly/transport/krylov.ts (the same constants), on the global decrements.
 const SAFETY = 10;
 const MIN_IT = 4;
@@ -146,17 +123,24 @@ export async function solveSlabs(
   const [n0, n1, n2] = shape;
   const S = starts.length;
   const workers = Math.min(o.workers ?? 1, S);
-  const tau = solver.tauRtol > 0;
-  const rtol = tau ? RTOL_FLOOR : solver.rtol;
+  if (on.length !== n0 * n1 * n2)
+    throw inputError("transport: cells", on.length, `${n0}x${n1}x${n2} = ${n0 * n1 * n2} (the grid)`, "cells");
+  // (the slabs hold unit fields only: their workspace has no conductance arrays)
+  const bad = on.findIndex((x) => x > 1);
+  if (bad >= 0) throw inputError(`transport: cell ${bad}`, on[bad], "0 or 1 (one conducting phase of conductivity 1)");
+  const rule = stopRule(solver);
+  const tau = rule.stop === "tau";
   const { nActive, nSpanning } = keepSpanning(on, shape, periodic);
   const info = (mem: SlabSolve["slabs"]["memory"]) => ({ count: S, workers, starts, memory: mem });
-  if (nSpanning === 0) return emptySolve(solver, tau, nActive, (performance.now() - t0) / 1000, info([]));
+  const mem = { estimate_bytes: 0, used_bytes: 0 };
+  if (nSpanning === 0) return { ...noPathSolve(solver, nActive, 0, (performance.now() - t0) / 1000, mem), slabs: info([]) };
+  // the slabs read their planes of the network from one buffer of its own: shared memory when they are on workers
   const shared = workers > 1;
   let kept = on.buffer as ArrayBufferLike;
-  if (shared && !(kept instanceof SharedArrayBuffer)) {
-    const sab = new SharedArrayBuffer(on.length);
-    new Uint8Array(sab).set(on);
-    kept = sab;
+  if (on.byteOffset !== 0 || on.buffer.byteLength !== on.length || (shared && !(kept instanceof SharedArrayBuffer))) {
+    const copy = new Uint8Array(shared ? new SharedArrayBuffer(on.length) : new ArrayBuffer(on.length));
+    copy.set(on);
+    kept = copy.buffer;
   }
   const spec: SlabSpec = {
     starts,
@@ -169,11 +153,6 @@ export async function solveSlabs(
     kept,
     faces: makeFaces(S, n1 * n2, overlap, shared),
   };
-  if (on.byteOffset !== 0 || on.length !== n0 * n1 * n2) {
-    const copy = shared ? new Uint8Array(new SharedArrayBuffer(on.length)) : new Uint8Array(on.length);
-    copy.set(on);
-    spec.kept = copy.buffer;
-  }
   const module = await coreModule();
   const groups: SlabGroup[] = [];
   if (workers <= 1) groups.push(localGroup(spec, module));
@@ -194,6 +173,7 @@ export async function solveSlabs(
       for (const p of parts) p.forEach((v, i) => (sum[i] = (sum[i] ?? 0) + v));
       return sum;
     };
+    const rtol = rule.rtol;
     let [rr, rx, bx, gIn, bb] = await all("init");
     const bn = Math.sqrt(bb);
     let res = Math.sqrt(rr) / bn;
@@ -258,9 +238,7 @@ export async function solveSlabs(
       method: "pcg",
       iterations: it,
       residual: res,
-      rtol,
-      stop: tau ? "tau" : "residual",
-      tauRtol: tau ? solver.tauRtol : 0,
+      ...rule,
       tauErrorEstimate: perr,
       current: gIn - bx - rx,
       fluxIn,
@@ -268,7 +246,7 @@ export async function solveSlabs(
       fluxImbalance: Math.abs(fluxIn - fluxOut) / Math.max(Math.abs(fluxIn), Math.abs(fluxOut), Number.MIN_VALUE),
       nActive,
       nPercolating: nSpanning,
-      levels: levelShapes([starts[1] ?? n0, n1, n2]).length,
+      levels: Math.max(...setups.map((x) => x.levels)),
       seconds: (performance.now() - t0) / 1000,
       memory: {
         estimate_bytes: Math.max(...setups.map((s) => s.estimate_bytes)),
@@ -279,24 +257,6 @@ export async function solveSlabs(
   } finally {
     await Promise.all(groups.map((g) => g.close()));
   }
-}
-
-/** 0/1 per cell of the phase(s) with table[code] > 0, in internal order (transport axis first). */
-function fillOn(v: Volume, axis: number, table: Float64Array): Uint8Array {
-  const {
-    shape3: [n0, n1, n2],
-    strides: [t0, t1, t2],
-  } = gridOrder(v.shape, axis);
-  const out = new Uint8Array(n0 * n1 * n2);
-  const lut = Uint8Array.from(table, (s) => (s > 0 ? 1 : 0));
-  const data = v.data;
-  let c = 0;
-  for (let i = 0; i < n0; i++)
-    for (let j = 0; j < n1; j++) {
-      const base = i * t0 + j * t1;
-      for (let k = 0; k < n2; k++) out[c++] = lut[data[base + k * t2]];
-    }
-  return out;
 }
 
 /**
@@ -319,7 +279,10 @@ export async function transportSlabs(
   const { shape3 } = gridOrder(v.shape, axis);
   const solver = userSolverOptions(req.solver);
   planSlabs(shape3, o);
-  const s = await solveSlabs(fillOn(v, axis, table), shape3, [periodic, periodic], solver, o);
+  // (a binary request's table holds 0 and 1)
+  const on = new Uint8Array(shape3[0] * shape3[1] * shape3[2]);
+  fillSigma(v, axis, table, on);
+  const s = await solveSlabs(on, shape3, [periodic, periodic], solver, o);
   return {
     ...summarize(v, axis, periodic, mode, name, codes, table, s),
     solve: s,

@@ -146,6 +146,33 @@ export function solverBytes(shape: [number, number, number], method: SolverMetho
   return Math.ceil(n * perCell + 16 * n1 * n2 + 8 * n0 * n1 + 65536);
 }
 
+/** The stopping rule of a solve with options `o` (the tau rule needs pcg) and its tolerances. */
+export function stopRule(o: SolverOptions): { stop: "tau" | "residual"; rtol: number; tauRtol: number } {
+  const tau = o.method === "pcg" && o.tauRtol > 0;
+  return { stop: tau ? "tau" : "residual", rtol: tau ? RTOL_FLOOR : o.rtol, tauRtol: tau ? o.tauRtol : 0 };
+}
+
+/** The result of a solve whose phase joins no electrode face to the other (no iteration). */
+export function noPathSolve(o: SolverOptions, nActive: number, levels: number, seconds: number, memory: GridSolve["memory"]): GridSolve {
+  return {
+    status: "no-path",
+    method: o.method,
+    iterations: 0,
+    residual: 0,
+    ...stopRule(o),
+    tauErrorEstimate: 0,
+    current: 0,
+    fluxIn: 0,
+    fluxOut: 0,
+    fluxImbalance: 0,
+    nActive,
+    nPercolating: 0,
+    levels,
+    seconds,
+    memory,
+  };
+}
+
 /** Refuses solver settings outside their ranges (a clear error instead of a breakdown or an endless solve). */
 function checkSolverNumbers(o: SolverOptions): void {
   const bad = (field: string, v: unknown, want: string) =>
@@ -389,23 +416,7 @@ export class GridSolver {
     const gf = (slot: number) => new DataView(k.heap.buffer).getFloat64(this.sys + slot * 8, true);
     const nActive = gi(T.S_NACTIVE);
     if (nPerc === 0) {
-      return {
-        status: "no-path",
-        method: this.opts.method,
-        iterations: 0,
-        residual: 0,
-        ...this.rule(),
-        tauErrorEstimate: 0,
-        current: 0,
-        fluxIn: 0,
-        fluxOut: 0,
-        fluxImbalance: 0,
-        nActive,
-        nPercolating: 0,
-        levels: this.levels.length,
-        seconds: (performance.now() - t0) / 1000,
-        memory: this.memory(),
-      };
+      return noPathSolve(this.opts, nActive, this.levels.length, (performance.now() - t0) / 1000, this.memory());
     }
     // (a unit field has no conductance arrays: its link mask carries the diagonal)
     if (gi(T.S_UNITON) === 0) k.tpDiag(this.lvPtr[0]);
@@ -445,8 +456,7 @@ export class GridSolver {
 
   /** The stopping rule in force (the tau rule needs pcg) and its tolerances. */
   private rule(): { stop: "tau" | "residual"; rtol: number; tauRtol: number } {
-    const tau = this.opts.method === "pcg" && this.opts.tauRtol > 0;
-    return { stop: tau ? "tau" : "residual", rtol: tau ? RTOL_FLOOR : this.opts.rtol, tauRtol: tau ? this.opts.tauRtol : 0 };
+    return stopRule(this.opts);
   }
 
   /** Component aggregation: levels >= 1 as CSR, sized by the labelling of this conductivity field (one kernel call; more only to grow the region). */

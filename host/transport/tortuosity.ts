@@ -76,8 +76,8 @@ export function gridOrder(shape: number[], axis: number): { shape3: [number, num
   return { shape3: [s3[a3], s3[others[0]], s3[others[1]]], strides: [st[a3], st[others[0]], st[others[1]]] };
 }
 
-/** Fills `out` (internal order) with sigma[code] of every voxel. */
-export function fillSigma(v: Volume, axis: number, table: Float64Array, out: Float64Array): void {
+/** Fills `out` (internal order) with sigma[code] of every voxel (a Uint8Array: a binary table's 0/1). */
+export function fillSigma(v: Volume, axis: number, table: Float64Array, out: Float64Array | Uint8Array): void {
   const {
     shape3: [n0, n1, n2],
     strides: [t0, t1, t2],

@@ -18,39 +18,13 @@ import { transportSlabs, solveSlabs, planSlabs } from "../../host/transport/slab
 import { keepSpanning } from "../../host/transport/network.js";
 import { userSolverOptions } from "../../host/transport/solver.js";
 import { ROOT, fixture, relErr } from "../helpers.js";
+import { mulberry32, spheres } from "./generated.js";
 
 const k = await loadCore();
 const v = readVolume(fixture("transport/sph_s80_64.json"));
 const tight = { rtol: 1e-12 };
 
-let seed = 4242;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-/** Overlapping spheres of one phase (code 1) in an n^3 box up to a volume fraction. */
-function spheres(n: number, frac: number, rMin: number, rMax: number): Volume {
-  const d = new Uint8Array(n ** 3);
-  let filled = 0;
-  while (filled < frac * d.length) {
-    const c = [rnd() * n, rnd() * n, rnd() * n],
-      r = rMin + rnd() * (rMax - rMin);
-    const lo = c.map((x) => Math.max(0, Math.floor(x - r))),
-      hi = c.map((x) => Math.min(n, Math.ceil(x + r + 1)));
-    for (let z = lo[0]; z < hi[0]; z++)
-      for (let y = lo[1]; y < hi[1]; y++)
-        for (let x = lo[2]; x < hi[2]; x++) {
-          const i = (z * n + y) * n + x;
-          if (!d[i] && (z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2 <= r * r) {
-            d[i] = 1;
-            filled++;
-          }
-        }
-  }
-  return { shape: [n, n, n], data: d, phases: { 1: "A" }, meta: {} };
-}
+const rnd = mulberry32(4242);
 
 test("slabs = one instance to 1e-10 (rtol 1e-12): SE and AM, no-flux and periodic, 2 and 3 slabs, every axis", async () => {
   for (const phase of ["SE", "AM"])
@@ -85,8 +59,8 @@ test("the tau rule in slabs: tau within 1e-6 of an rtol 1e-12 solve, the error b
   const cases: [string, Volume, string | number][] = [
     ["sph_s80_64 SE", v, "SE"],
     ["sph_s80_64 AM", v, "AM"],
-    ["spheres 0.45", spheres(72, 0.45, 2, 6), 1],
-    ["spheres 0.35", spheres(72, 0.35, 3, 8), 1],
+    ["spheres 0.45", spheres(rnd, 72, 0.45, 2, 6), 1],
+    ["spheres 0.35", spheres(rnd, 72, 0.35, 3, 8), 1],
   ];
   let worst = 0;
   for (const [label, vol, phase] of cases)
@@ -104,17 +78,14 @@ test("the tau rule in slabs: tau within 1e-6 of an rtol 1e-12 solve, the error b
 });
 
 test("the spanning network on the whole grid = the kernel's labelling (periodic seams, dead ends, isolated clusters)", () => {
-  const vol = spheres(40, 0.3, 1, 4);
-  for (const axis of [0, 1, 2])
-    for (const periodic of [false, true]) {
-      const one = transport(k, vol, { phase: 1, axis, periodic, solver: { rtol: 1e-6 } });
-      const on = Uint8Array.from(vol.data);
-      // (the internal order of axis 0 is the volume's; the other axes permute, which keepSpanning does not see)
-      if (axis !== 0) continue;
-      const net = keepSpanning(on, [40, 40, 40], [periodic, periodic]);
-      assert.is(net.nSpanning, one.solve.nPercolating, `periodic ${periodic}`);
-      assert.is(net.nActive, one.solve.nActive);
-    }
+  const vol = spheres(rnd, 40, 0.3, 1, 4);
+  // (axis 0: the volume's own order is the internal one)
+  for (const periodic of [false, true]) {
+    const one = transport(k, vol, { phase: 1, axis: 0, periodic, solver: { rtol: 1e-6 } });
+    const net = keepSpanning(Uint8Array.from(vol.data), [40, 40, 40], [periodic, periodic]);
+    assert.is(net.nSpanning, one.solve.nPercolating, `periodic ${periodic}`);
+    assert.is(net.nActive, one.solve.nActive);
+  }
 });
 
 test("refusals, one line each, before anything is allocated", async () => {
@@ -136,6 +107,12 @@ test("refusals, one line each, before anything is allocated", async () => {
   );
   assert.match(await fail(async () => planSlabs([64, 64, 64], { overlap: 0 })), /transport: overlap = 0: expected an integer >= 1/);
   assert.match(await fail(async () => planSlabs([64, 64, 64], { slabs: 1.5 })), /transport: slabs = 1.5: expected a positive integer/);
+  const two = new Uint8Array(64 ** 3);
+  two[5] = 2;
+  assert.match(
+    await fail(() => solveSlabs(two, [64, 64, 64], [false, false], userSolverOptions({}), { slabs: 2 })),
+    /transport: cell 5 = 2: expected 0 or 1/,
+  );
   const on = new Uint8Array(64 ** 3);
   const none = await solveSlabs(on, [64, 64, 64], [false, false], userSolverOptions({}), { slabs: 2 });
   assert.is(none.status, "no-path");

@@ -16,6 +16,7 @@ import { transport } from "../../host/transport/tortuosity.js";
 import { GridSolver, SOLVER_DEFAULTS, userSolverOptions, TAU_RTOL_DEFAULT } from "../../host/transport/solver.js";
 import { parsePipelineConfig } from "../../host/pipeline/config.js";
 import { ROOT, fixture, relErr } from "../helpers.js";
+import { mulberry32, sites, spheres } from "./generated.js";
 
 const k = await loadCore();
 // biome-ignore lint/suspicious/noExplicitAny: rows of reference_values.json
@@ -79,56 +80,22 @@ test("sph_s80_64 (AM and SE networks, no-flux and periodic, all three axes): tau
   }
 });
 
-// generated volumes: not the ones the safety factor was chosen on (those used other seeds and sizes)
-let seed = 0;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const box = (n: number, data: Uint8Array): Volume => ({ shape: [n, n, n], data, phases: { 1: "A" }, meta: {} });
-function sites(n: number, frac: number): Volume {
-  return box(
-    n,
-    Uint8Array.from({ length: n ** 3 }, () => (rnd() < frac ? 1 : 0)),
-  );
-}
-function spheres(n: number, frac: number, rMin: number, rMax: number): Volume {
-  const d = new Uint8Array(n ** 3);
-  let filled = 0;
-  while (filled < frac * d.length) {
-    const c = [rnd() * n, rnd() * n, rnd() * n],
-      r = rMin + rnd() * (rMax - rMin);
-    const lo = c.map((x) => Math.max(0, Math.floor(x - r))),
-      hi = c.map((x) => Math.min(n, Math.ceil(x + r + 1)));
-    for (let z = lo[0]; z < hi[0]; z++)
-      for (let y = lo[1]; y < hi[1]; y++)
-        for (let x = lo[2]; x < hi[2]; x++) {
-          const i = (z * n + y) * n + x;
-          if (!d[i] && (z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2 <= r * r) {
-            d[i] = 1;
-            filled++;
-          }
-        }
-  }
-  return box(n, d);
-}
+// generated volumes (generated.ts): not the ones the safety factor was chosen on (those used other seeds and sizes)
 
 test("generated networks (random sites near the percolation threshold, overlapping spheres): tau within 1e-6 at the defaults", () => {
-  seed = 2027;
+  const rnd = mulberry32(2027);
   let worst = 0;
   for (const [n, f] of [
     [40, 0.34],
     [44, 0.4],
     [36, 0.5],
   ])
-    worst = Math.max(worst, check(`sites ${n}^3 fraction ${f}`, sites(n, f), 1, false));
+    worst = Math.max(worst, check(`sites ${n}^3 fraction ${f}`, sites(rnd, n, f), 1, false));
   for (const [n, f] of [
     [44, 0.22],
     [40, 0.3],
   ])
-    worst = Math.max(worst, check(`spheres ${n}^3 fraction ${f}`, spheres(n, f, 2, 4.5), 1, true));
+    worst = Math.max(worst, check(`spheres ${n}^3 fraction ${f}`, spheres(rnd, n, f, 2, 4.5), 1, true));
   console.log(`  tau rule: largest error / estimate on the generated networks ${worst.toExponential(2)}`);
 });
 
