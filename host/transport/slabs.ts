@@ -75,9 +75,15 @@ export function planSlabs(shape: [number, number, number], o: SlabOptions = {}):
   if (!(max > 0 && max <= MAX_HEAP_BYTES)) throw inputError("transport: maxSlabBytes", max, `a size in (0, ${MAX_HEAP_BYTES}]`, "bytes");
   const overlap = o.overlap ?? OVERLAP_DEFAULT;
   if (!(Number.isInteger(overlap) && overlap >= 1)) throw inputError("transport: overlap", overlap, "an integer >= 1", "planes");
-  const perPlane = solverBytes([1, n1, n2], "pcg", "slab");
-  // slabs of (n0 / count + 2 overlap) planes each, each within max
-  const byMemory = Math.ceil(n0 / Math.max(1, Math.floor(max / perPlane) - 2 * overlap));
+  // the thickest slab whose workspace (its planes + 2 overlap) fits max, then as few slabs as that allows
+  let lo = 0,
+    hi = n0 + 2 * overlap;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (solverBytes([mid, n1, n2], "pcg", "slab") <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  const byMemory = Math.ceil(n0 / Math.max(1, lo - 2 * overlap));
   const count = Math.max(o.slabs ?? 1, workers, byMemory);
   const starts = slabStarts(n0, count);
   const held = starts.map((i0, s) => Math.min(n0, (starts[s + 1] ?? n0) + overlap) - Math.max(0, i0 - overlap));
