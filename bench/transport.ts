@@ -201,7 +201,7 @@ export async function main(args: string[]): Promise<void> {
     }
   for (const [i, [label]] of pools.entries())
     console.log(
-      `${B} images on ${nw} worker threads, ${label} (start-up included, best of 3; results ${same ? "identical to one thread" : "DIFFER"}): ${best[i].toFixed(2)} s -> ${(sec / best[i]).toFixed(2)}x one thread; sparse direct 16 s: ${(16 / best[i]).toFixed(1)}x, target 1 s`,
+      `${B} images on ${nw} threads (this one and ${nw - 1} worker${nw > 2 ? "s" : ""}), ${label} (start-up included, best of 3; results ${same ? "identical to one thread" : "DIFFER"}): ${best[i].toFixed(2)} s -> ${(sec / best[i]).toFixed(2)}x one thread; sparse direct 16 s: ${(16 / best[i]).toFixed(1)}x, target 1 s`,
     );
   // what a user runs: the compiled CLI (its workers start without the TypeScript loader), whole process
   const cli = fileURLToPath(new URL("../dist/host/cli/main.js", import.meta.url));

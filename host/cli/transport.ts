@@ -313,7 +313,7 @@ export function register(program: Command): void {
     .option("--tau-rtol <t>", "stop when each image's current is known to this relative error (default 1e-6)")
     .option("--rtol <r>", "stop at this relative residual instead (sor: default 1e-10)")
     .option("--max-iter <n>", "iteration limit", "20000")
-    .option("--workers <n>", "worker threads (default: all cores; 1: none)")
+    .option("--workers <n>", "threads that solve, this one included (default: all cores; 1: this thread alone)")
     .option("-o, --out <file>", "CSV", "currents.csv")
     .action(
       async (
