@@ -13,6 +13,7 @@ import { parseDemCase } from "../host/dem/case.js";
 import { resolveCase } from "../host/dem/run.js";
 import { DemSystem } from "../host/dem/system.js";
 import { runUniaxial, UNIAXIAL_DEFAULTS } from "../host/dem/protocol.js";
+import { dataFile, fmtRate, liggghtsVersion, particlesFromCsv, runLiggghts, spread, topWallStl, type LiggghtsRun } from "./liggghts.js";
 
 const LIGGGHTS_WHOLE_PS = 3.7146e6;
 
@@ -80,9 +81,18 @@ export async function main(args: string[]): Promise<void> {
     sec = 0,
     n = 0;
   const verdicts: string[] = [];
-  for (const variant of variants) {
+  // LIGGGHTS runs compaction.in from the same start in this process tree, alternating with the first replicas
+  const version = liggghtsVersion();
+  const ligReps = version ? Number(args.includes("--liggghts-reps") ? args[args.indexOf("--liggghts-reps") + 1] : "2") : 0;
+  const lig: LiggghtsRun[] = [];
+  const oursPs: number[] = [];
+  for (const [vi, variant] of variants.entries()) {
     const runs: { r: Stats; sec: number; n: number }[] = [];
-    for (const skin of skins) runs.push(await runOnce(pack, skin, variant.height));
+    for (const [i, skin] of skins.entries()) {
+      runs.push(await runOnce(pack, skin, variant.height));
+      if (vi === 0) oursPs.push((runs[i].n * runs[i].r.steps) / runs[i].sec);
+      if (vi === 0 && i < ligReps) lig.push(liggghtsCompaction(pack));
+    }
     steps += runs.reduce((a, x) => a + x.r.steps, 0);
     sec += runs.reduce((a, x) => a + x.sec, 0);
     n = runs[0].n;
@@ -97,8 +107,38 @@ export async function main(args: string[]): Promise<void> {
   }
   console.log(verdicts.join("\n"));
   const ps = (n * steps) / sec;
+  if (version && lig.length > 0) {
+    const ligPs = lig.map((l) => (l.atoms * l.steps) / l.loop_s);
+    const ratios = ligPs.map((x, i) => oursPs[i] / x);
+    const r = spread(ratios);
+    for (const l of lig)
+      console.log(
+        `  ${version} (same run, 1 process): ${l.steps} steps, loop ${l.loop_s.toFixed(1)} s (whole process ${l.wall_s.toFixed(1)} s); ${l.stdout
+          .split("\n")
+          .filter((x) => x.startsWith("STAGE_B_DONE") || x.startsWith("STAGE_D_DONE"))
+          .join("; ")}`,
+      );
+    console.log(
+      `  whole protocol as written, alternating (median, min-max): assbkit ${fmtRate(oursPs.slice(0, lig.length))}, LIGGGHTS ${fmtRate(ligPs)} particle-steps/s -> ratio ${r.median.toFixed(2)} (${r.min.toFixed(2)}-${r.max.toFixed(2)})`,
+    );
+  } else if (!version)
+    console.log("  LIGGGHTS is not installed here (Debian: apt-get install liggghts): the LIGGGHTS figures below are recorded");
   console.log(
-    `  whole protocol: ${(sec / (skins.length * variants.length)).toFixed(1)} s per run (LIGGGHTS ${ref.timing_np1.steps} steps, ${ref.timing_np1.loop_time_s.toFixed(1)} s) -> ${(ps / 1e6).toFixed(2)}e6 particle-steps/s; LIGGGHTS ${(LIGGGHTS_WHOLE_PS / 1e6).toFixed(2)}e6 -> ratio ${(ps / LIGGGHTS_WHOLE_PS).toFixed(2)}`,
+    `  whole protocol: ${(sec / (skins.length * variants.length)).toFixed(1)} s per run (LIGGGHTS recorded: ${ref.timing_np1.steps} steps, ${ref.timing_np1.loop_time_s.toFixed(1)} s) -> ${(ps / 1e6).toFixed(2)}e6 particle-steps/s; LIGGGHTS ${(LIGGGHTS_WHOLE_PS / 1e6).toFixed(2)}e6 (recorded) -> ratio ${(ps / LIGGGHTS_WHOLE_PS).toFixed(2)}`,
+  );
+}
+
+/** compaction.in on <pack>_init.csv (the data file and the top wall's STL written from the fixtures, as our run reads them). */
+function liggghtsCompaction(pack: string): LiggghtsRun {
+  const boxTxt = readFileSync(`fixtures/dem/${pack}_box.txt`, "utf8");
+  const get = (k: string) => Number(new RegExp(`${k}\\s+(\\S+)`).exec(boxTxt)![1]);
+  const Lxy = get("Lxy_m"),
+    H0 = get("H0_m");
+  const ps = particlesFromCsv(readFileSync(`fixtures/dem/${pack}_init.csv`, "utf8"));
+  return runLiggghts(
+    "fixtures/dem/compaction.in",
+    { [`${pack}.data`]: dataFile(ps, Lxy, H0), [`${pack}_top.stl`]: topWallStl(Lxy) },
+    { tag: pack, Lxy, H0 },
   );
 }
 

@@ -52,8 +52,6 @@ export { demoCase } from "./dem/demo.js";
 export { MATERIALS_COMPACTION, MATERIALS_PAPER000, PAIRS_COMPACTION } from "./dem/presets.js";
 export {
   runUniaxial,
-  runIsostatic,
-  runCycle,
   runDisplacement,
   packingHeight,
   UNIAXIAL_DEFAULTS,
@@ -62,9 +60,17 @@ export {
   type Progress,
   type ReleaseOutcome,
   type CurvePoint,
+} from "./dem/protocol.js";
+export {
+  runIsostatic,
+  runCycle,
+  servoBox,
+  holdIsostatic,
   type IsostaticResult,
   type CycleState,
-} from "./dem/protocol.js";
+  type SettleOptions,
+  type ServoLaw,
+} from "./dem/isostatic.js";
 export {
   runCompact,
   compactStages,

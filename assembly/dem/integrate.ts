@@ -7,6 +7,7 @@ import {
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
   P_R, P_MASS, P_DTFM, P_DTIR, P_XR, P_YR, P_ZR,
   W_AXIS, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_SIDE, W_FX, W_FY, W_FZ, W_LOAD,
+  W_PRESS, W_KP, W_FACE, W_LSUM, W_LCOUNT,
   ST_OK, ST_UNSTABLE_SPEED,
 } from "./layout";
 
@@ -133,22 +134,42 @@ export function finalIntegrate(sys: usize): i32 {
   return status;
 }
 
-/** Servo walls: normal speed = clamp(gain (target - load), -vmax, vmax), into the particles when the load is low. */
-export function updateWalls(sys: usize): void {
+/**
+ * Servo walls. Normal speed = clamp(gain (target - load), -vmax, vmax), into the particles when the load is low;
+ * with W_KP > 0, LIGGGHTS's law (fix mesh/surface/stress/servo, proportional part): vmax kp (1 - load / target). With
+ * W_PRESS > 0 the target is that pressure times the face area between the four walls of W_FACE, this step (as a
+ * deck's `target_val v_F` with F = P x area re-evaluated every step). `sum` adds the load to the chunk sums.
+ */
+export function updateWalls(sys: usize, sum: bool): void {
   const nw = gI(sys, H_NWALLS);
+  const walls = gP(sys, P_WALLS);
   for (let w = 0; w < nw; w++) {
-    const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
+    const wb = walls + (<usize>(w * WALL_SLOTS) << 3);
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE);
     const fa = axis == 0 ? gF(wb, W_FX) : axis == 1 ? gF(wb, W_FY) : gF(wb, W_FZ);
     const load = -side * fa;
     sF(wb, W_LOAD, load);
+    if (sum) { sF(wb, W_LSUM, gF(wb, W_LSUM) + load); sI(wb, W_LCOUNT, gI(wb, W_LCOUNT) + 1); }
     if (gI(wb, W_MODE) != 2) continue;
-    let vn = gF(wb, W_GAIN) * (gF(wb, W_TARGET) - load);
+    const press = gF(wb, W_PRESS);
+    if (press > 0.0) sF(wb, W_TARGET, press * faceArea(walls, gI(wb, W_FACE)));
+    const target = gF(wb, W_TARGET), kp = gF(wb, W_KP);
     const vmax = gF(wb, W_VMAX);
+    let vn = kp > 0.0 ? vmax * kp * (1.0 - load / target) : gF(wb, W_GAIN) * (target - load);
     if (vn > vmax) vn = vmax;
     if (vn < -vmax) vn = -vmax;
     const v = side * vn;
     if (axis == 0) sF(wb, W_VX, v); else if (axis == 1) sF(wb, W_VY, v); else sF(wb, W_VZ, v);
   }
+}
+
+/** (hi - lo) x (hi - lo) of the two wall pairs packed in `face` (a byte per wall index: lo0, hi0, lo1, hi1). */
+@inline function faceArea(walls: usize, face: i32): f64 {
+  const a = wallPos(walls, (face >> 8) & 255) - wallPos(walls, face & 255);
+  return a * (wallPos(walls, (face >> 24) & 255) - wallPos(walls, (face >> 16) & 255));
+}
+
+@inline function wallPos(walls: usize, k: i32): f64 {
+  return gF(walls + (<usize>(k * WALL_SLOTS) << 3), W_POS);
 }

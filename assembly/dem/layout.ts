@@ -134,6 +134,12 @@ export const W_HX = 15; //    ptr f64[N] tangential history of particle-wall con
 export const W_HY = 16;
 export const W_HZ = 17;
 export const W_LOAD = 18; //  f64 normal load = -F_wall . n_wall [N] (>0: particles push)
+export const W_PRESS = 19; // f64 servo: target pressure [Pa]; > 0: W_TARGET = W_PRESS x the face area every step
+export const W_KP = 20; //    f64 servo: LIGGGHTS's kp; > 0: speed = W_VMAX kp (1 - load / target), else W_GAIN (target - load)
+export const W_FACE = 21; //  i32 servo with W_PRESS: the walls bounding the face, a byte each (lo, hi along the first other
+//                                axis, lo, hi along the second; other axes in x, y, z order)
+export const W_LSUM = 22; //  f64 sum of W_LOAD over the steps since the host cleared it (chunk-averaged pressure)
+export const W_LCOUNT = 23; // i32 steps summed in W_LSUM
 export const WALL_SLOTS = 24;
 
 // ---- status codes returned by kernels ----

@@ -42,7 +42,7 @@ export function demSetup(sys: usize): i32 {
   if (st != ST_OK) return setStatus(sys, st);
   sI(sys, H_FORCE_REBUILD, 0);
   st = forces(sys, 0);
-  updateWalls(sys);
+  updateWalls(sys, false);
   return setStatus(sys, st);
 }
 
@@ -67,7 +67,7 @@ export function demStep(sys: usize, nsteps: i32): i32 {
     let st = forces(sys, 1);
     const st2 = finalIntegrate(sys);
     if (st == ST_OK) st = st2;
-    updateWalls(sys);
+    updateWalls(sys, true);
     sF(sys, H_TIME, gF(sys, H_TIME) + dt);
     sF(sys, H_STEP, gF(sys, H_STEP) + 1.0);
     if (st != ST_OK) return setStatus(sys, st);

@@ -107,10 +107,18 @@ const MotionSchema = z.discriminatedUnion("type", [
       maxSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "servo speed limit"),
       /** speed per newton of load error; default maxSpeed / target (full speed at zero load) */
       gain_m_per_s_N: quantity("m/(s N)", { min: 0, minExclusive: true }, "servo gain").optional(),
+      /**
+       * LIGGGHTS fix mesh/surface/stress/servo `kp` (with `vel_max` = maxSpeed_m_s): speed = maxSpeed_m_s x kp x
+       * (1 - F / F_target), clipped at +-maxSpeed_m_s; instead of gain_m_per_s_N
+       */
+      kp: quantity("-", { min: 0, minExclusive: true }, "servo proportional constant").optional(),
     })
     .strict()
     .refine((m) => (m.targetForce_N === undefined) !== (m.targetPressure_Pa === undefined), {
       message: "a servo wall needs exactly one of targetForce_N [N] or targetPressure_Pa [Pa]",
+    })
+    .refine((m) => m.kp === undefined || m.gain_m_per_s_N === undefined, {
+      message: "a servo wall takes kp [-] (LIGGGHTS's law) or gain_m_per_s_N [m/(s N)], not both",
     }),
 ]);
 

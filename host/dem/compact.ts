@@ -13,24 +13,27 @@ import { DemCaseSchema } from "./case.js";
 import { resolveCase, type TextReader } from "./resolve.js";
 import { particleColumns } from "./particle_columns.js";
 import { DemSystem } from "./system.js";
-import {
-  runUniaxial,
-  runIsostatic,
-  runCycle,
-  runDisplacement,
-  type CurvePoint,
-  UNIAXIAL_DEFAULTS,
-  type Progress,
-  type UniaxialResult,
-  type IsostaticResult,
-  type CycleState,
-  type BoxWalls,
-} from "./protocol.js";
+import { runUniaxial, runDisplacement, type CurvePoint, UNIAXIAL_DEFAULTS, type Progress, type UniaxialResult } from "./protocol.js";
+import { runIsostatic, runCycle, type IsostaticResult, type CycleState, type BoxWalls, type ServoLaw } from "./isostatic.js";
 import type { WallInit } from "./system_init.js";
 import type { RestartState } from "./system_restart.js";
 import { demPacking, stateBox } from "./packing.js";
 import type { Packing } from "../pack/packing.js";
 import { stateReport, type StateReport } from "./report.js";
+
+/**
+ * When a hold under the isostatic servo is settled (the deck's loop of `run checkEvery` chunks): over the last `window`
+ * chunks no wall travelled more than travel_m and every chunk-averaged face pressure was within tolerance x P; not
+ * before holdSteps, at most maxSteps.
+ */
+const SettleSchema = z
+  .object({
+    window: z.number().int().positive().default(4),
+    travel_m: quantity("m", { min: 0, minExclusive: true }, "wall travel over the window").default(1e-8),
+    tolerance: quantity("-", { min: 0, minExclusive: true }, "relative pressure tolerance").default(0.02),
+    maxSteps: z.number().int().positive().default(1_000_000),
+  })
+  .strict();
 
 export const UniaxialStageSchema = z
   .object({
@@ -56,11 +59,15 @@ export const IsostaticStageSchema = z
     pressure_Pa: quantity("Pa", { min: 0, minExclusive: true }, "isostatic pressure"),
     /** material of the four side walls added for this stage (default: the case's z walls' material) */
     wallMaterial: z.string().optional(),
+    /** LIGGGHTS fix mesh/surface/stress/servo `vel_max` */
     maxSpeed_m_s: quantity("m/s", { min: 0, minExclusive: true }, "servo speed limit").default(1),
+    /** LIGGGHTS fix mesh/surface/stress/servo `kp`: speed = maxSpeed_m_s x kp x (1 - F / F_target), clipped at +-maxSpeed_m_s */
+    kp: quantity("-", { min: 0, minExclusive: true }, "servo proportional constant").default(1),
     checkEvery: z.number().int().positive().default(250),
     tolerance: quantity("-", { min: 0, minExclusive: true }, "relative pressure tolerance").default(0.02),
     maxSteps: z.number().int().positive().default(2_000_000),
     holdSteps: z.number().int().nonnegative().default(2000),
+    settle: SettleSchema.optional(),
   })
   .strict();
 
@@ -75,6 +82,12 @@ export const CycleStageSchema = z
     rampSteps: z.number().int().positive().default(20000),
     holdSteps: z.number().int().nonnegative().default(2000),
     checkEvery: z.number().int().positive().default(250),
+    /** steps between radius updates in a ramp: LIGGGHTS `fix adapt N atom diameter ...` (default checkEvery) */
+    swellEvery: z.number().int().positive().optional(),
+    /** "constant-mass" (default), or "constant-density": the mass grows with the volume, as `fix adapt ... mass yes` */
+    swelling: z.enum(["constant-mass", "constant-density"]).default("constant-mass"),
+    /** the holds end when settled, as the deck's loop of `run` chunks (needs an isostatic stage before) */
+    settle: SettleSchema.optional(),
   })
   .strict();
 
@@ -252,21 +265,21 @@ export function runCompact(
  * yields nothing and returns the final particles of that state. The case is resolved and the restart
  * state loaded when this is called (input errors surface before any stage runs), the stages on `next()`.
  */
-export function compactStages(
+/**
+ * The DemSystem of a case, with four die walls on x and y added switched off when `sideWallMaterial` is not undefined
+ * (null: the material of the case's z walls), and the six walls of the box as BoxWalls (x, y: -1 without die walls).
+ */
+export function boxSystem(
   kernels: Kernels,
-  cfg: CompactConfig,
-  readText?: TextReader,
-  opts: Omit<CompactRunOptions, "onStageDone"> = {},
-): Generator<StageDone, CompactResult, void> {
-  const onProgress = opts.onProgress;
-  const rc = resolveCase(cfg.case, readText);
-  // isostatic stages need die walls on x and y: added switched off, turned on by the stage
-  const iso = cfg.stages.find((st) => st.type === "isostatic");
+  c: CompactConfig["case"],
+  rc: ReturnType<typeof resolveCase>,
+  sideWallMaterial: string | null | undefined,
+): { s: DemSystem; walls: BoxWalls } {
   const wallsBefore = rc.init.walls.length;
-  if (iso && iso.type === "isostatic") {
-    const zWall = cfg.case.walls.find((w) => w.axis === "z")!;
-    const material = rc.materialNames.indexOf(iso.wallMaterial ?? zWall.material);
-    const b = cfg.case.box;
+  if (sideWallMaterial !== undefined) {
+    const zWall = c.walls.find((w) => w.axis === "z")!;
+    const material = rc.materialNames.indexOf(sideWallMaterial ?? zWall.material);
+    const b = c.box;
     const side = (name: string, axis: 0 | 1, sgn: 1 | -1, pos: number): WallInit => ({
       name,
       axis,
@@ -288,18 +301,32 @@ export function compactStages(
   }
   const s = new DemSystem(kernels, rc.init);
   s.ids = rc.particles.id;
+  const zlo = c.walls.findIndex((w) => w.axis === "z" && w.side === "+"),
+    zhi = c.walls.findIndex((w) => w.axis === "z" && w.side === "-");
+  const x = sideWallMaterial !== undefined ? wallsBefore : -1;
+  return { s, walls: { xlo: x, xhi: x < 0 ? -1 : x + 1, ylo: x < 0 ? -1 : x + 2, yhi: x < 0 ? -1 : x + 3, zlo, zhi } };
+}
+
+export function compactStages(
+  kernels: Kernels,
+  cfg: CompactConfig,
+  readText?: TextReader,
+  opts: Omit<CompactRunOptions, "onStageDone"> = {},
+): Generator<StageDone, CompactResult, void> {
+  const onProgress = opts.onProgress;
+  const rc = resolveCase(cfg.case, readText);
+  // isostatic stages need die walls on x and y: added switched off, turned on by the stage
+  const iso = cfg.stages.find((st) => st.type === "isostatic");
+  const { s, walls: boxWalls } = boxSystem(kernels, cfg.case, rc, iso?.type === "isostatic" ? (iso.wallMaterial ?? null) : undefined);
   const box = cfg.case.box;
-  const zlo = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "+"),
-    zhi = cfg.case.walls.findIndex((w) => w.axis === "z" && w.side === "-");
-  const boxWalls: BoxWalls = { xlo: wallsBefore, xhi: wallsBefore + 1, ylo: wallsBefore + 2, yhi: wallsBefore + 3, zlo, zhi };
-  let isoState: { walls: BoxWalls; pressure_Pa: number; maxSpeed_m_s: number } | undefined;
+  let isoState: ({ walls: BoxWalls; pressure_Pa: number } & ServoLaw) | undefined;
   let first = 0;
   if (opts.resume) {
     s.loadState(opts.resume.state);
     first = opts.resume.after + 1;
     // the servo context of an isostatic stage already run
     for (const st of cfg.stages.slice(0, first))
-      if (st.type === "isostatic") isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
+      if (st.type === "isostatic") isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s, kp: st.kp };
   }
   return (function* (): Generator<StageDone, CompactResult, void> {
     const stages: CompactResult["stages"] = [];
@@ -327,7 +354,7 @@ export function compactStages(
         done = { type: "uniaxial", reports, ...r, wallClock_s: 0 };
       } else if (st.type === "isostatic") {
         const r = runIsostatic(s, rc.materialNames, boxWalls, st, onProgress, snap);
-        isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s };
+        isoState = { walls: boxWalls, pressure_Pa: st.pressure_Pa, maxSpeed_m_s: st.maxSpeed_m_s, kp: st.kp };
         steps += r.steps;
         done = { type: "isostatic", reports, ...r, warnings: [], wallClock_s: 0 };
       } else if (st.type === "compress2d") {
@@ -367,6 +394,10 @@ export function compactStages(
           wallClock_s: 0,
         };
       } else {
+        if (st.settle && !isoState)
+          throw new ConfigError(
+            `stages.${k}.settle: settling is judged on the isostatic walls' travel and pressures; put an isostatic stage before this cycle stage, or drop settle (holdSteps then)`,
+          );
         const r = runCycle(
           s,
           rc.materialNames,

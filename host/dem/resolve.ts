@@ -233,6 +233,7 @@ export function motionPatch(c: DemCase, axis: 0 | 1 | 2, m: Motion, field: strin
     targetLoad_N: target,
     maxSpeed_m_s: m.maxSpeed_m_s,
     gain_m_per_s_N: m.gain_m_per_s_N ?? m.maxSpeed_m_s / target,
+    kp: m.kp ?? 0,
   };
 }
 

@@ -158,12 +158,7 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
       const axis = axisIndex(c.walls[wi].axis);
       const patch = motionPatch(c, axis, m, `stages.${k}.walls.${name}`);
       s.setWall(wi, { mode: patch.mode, velocity_m_s: patch.velocity_m_s, targetLoad_N: patch.targetLoad_N });
-      if (patch.mode === "servo") {
-        const b = s.getP(L.P_WALLS) + wi * L.WALL_SLOTS * 8;
-        const dv = new DataView(kernels.heap.buffer);
-        dv.setFloat64(b + L.W_GAIN * 8, patch.gain_m_per_s_N!, true);
-        dv.setFloat64(b + L.W_VMAX * 8, patch.maxSpeed_m_s!, true);
-      }
+      if (patch.mode === "servo") s.setWall(wi, { gain_m_per_s_N: patch.gain_m_per_s_N, maxSpeed_m_s: patch.maxSpeed_m_s, kp: patch.kp });
     }
     const nsteps = st.steps ?? Math.max(1, Math.round(st.duration_s! / s.dt_s));
     s.setup();

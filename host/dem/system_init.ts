@@ -55,6 +55,12 @@ export interface WallInit {
   gain_m_per_s_N: number;
   /** servo: speed limit [m/s] */
   maxSpeed_m_s: number;
+  /** servo: LIGGGHTS's kp (speed = maxSpeed kp (1 - load / target)); 0 or absent: the gain law */
+  kp?: number;
+  /** servo: target pressure [Pa], the target load = pressure x the face area between `face` walls every step */
+  targetPressure_Pa?: number;
+  /** with targetPressure_Pa: the walls bounding the face (lo, hi along the first other axis, lo, hi along the second) */
+  face?: [number, number, number, number];
   material: number;
 }
 

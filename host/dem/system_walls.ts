@@ -17,6 +17,11 @@ export interface WallPatch {
   targetLoad_N?: number;
   gain_m_per_s_N?: number;
   maxSpeed_m_s?: number;
+  /** LIGGGHTS's kp (0: the gain law) */
+  kp?: number;
+  /** target pressure [Pa] x the current face area between `face` walls, every step (0: targetLoad_N as set) */
+  targetPressure_Pa?: number;
+  face?: [number, number, number, number];
 }
 
 /** A wall's state as the outputs report it. */
@@ -29,6 +34,10 @@ export interface WallView {
   force_N: [number, number, number];
   load_N: number;
   contacts: number;
+  /** the mean load over the steps since the last clearLoadSums (NaN: none) [N] */
+  meanLoad_N: number;
+  /** the servo target load this step [N] */
+  targetLoad_N: number;
 }
 
 const blockOf = (s: DemSystem, k: number) => s.getP(L.P_WALLS) + k * L.WALL_SLOTS * 8;
@@ -47,6 +56,11 @@ export function writeWall(dv: DataView, block: number, w: WallInit, hist: [numbe
   dv.setFloat64(b + L.W_GAIN * 8, w.gain_m_per_s_N, true);
   dv.setFloat64(b + L.W_VMAX * 8, w.maxSpeed_m_s, true);
   dv.setInt32(b + L.W_MAT * 8, w.material, true);
+  dv.setFloat64(b + L.W_KP * 8, w.kp ?? 0, true);
+  dv.setFloat64(b + L.W_PRESS * 8, w.targetPressure_Pa ?? 0, true);
+  dv.setInt32(b + L.W_FACE * 8, packFace(w.face), true);
+  dv.setFloat64(b + L.W_LSUM * 8, 0, true);
+  dv.setInt32(b + L.W_LCOUNT * 8, 0, true);
   dv.setUint32(b + L.W_HX * 8, hist[0], true);
   dv.setUint32(b + L.W_HY * 8, hist[1], true);
   dv.setUint32(b + L.W_HZ * 8, hist[2], true);
@@ -65,7 +79,25 @@ export function readWall(s: DemSystem, k: number): WallView {
     force_N: [f(L.W_FX), f(L.W_FY), f(L.W_FZ)],
     load_N: f(L.W_LOAD),
     contacts: dv.getInt32(b + L.W_NCONT * 8, true),
+    meanLoad_N: f(L.W_LSUM) / dv.getInt32(b + L.W_LCOUNT * 8, true),
+    targetLoad_N: f(L.W_TARGET),
   };
+}
+
+/** Four wall indices, a byte each (the kernel's W_FACE); 0 when there is no face. */
+function packFace(face: [number, number, number, number] | undefined): number {
+  if (!face) return 0;
+  for (const k of face) if (!(Number.isInteger(k) && k >= 0 && k < 255)) throw new Error(`walls: face wall index ${k}: expected 0-254`);
+  return face[0] | (face[1] << 8) | (face[2] << 16) | (face[3] << 24);
+}
+
+/** Starts new load sums on every wall (the chunk-averaged pressures of a settling criterion). */
+export function clearLoadSums(s: DemSystem): void {
+  const dv = new DataView(s.kernels.heap.buffer);
+  for (let k = 0; k < s.nWalls; k++) {
+    dv.setFloat64(blockOf(s, k) + L.W_LSUM * 8, 0, true);
+    dv.setInt32(blockOf(s, k) + L.W_LCOUNT * 8, 0, true);
+  }
 }
 
 /** +1 when the particles lie on the positive side of wall k, -1 otherwise. */
@@ -87,4 +119,7 @@ export function patchWall(s: DemSystem, k: number, patch: WallPatch): void {
   if (patch.velocity_m_s) patch.velocity_m_s.forEach((v, a) => dv.setFloat64(b + (L.W_VX + a) * 8, v, true));
   if (patch.mode) dv.setInt32(b + L.W_MODE * 8, WALL_MODE_CODE[patch.mode], true);
   if (patch.targetLoad_N !== undefined) dv.setFloat64(b + L.W_TARGET * 8, patch.targetLoad_N, true);
+  if (patch.kp !== undefined) dv.setFloat64(b + L.W_KP * 8, patch.kp, true);
+  if (patch.targetPressure_Pa !== undefined) dv.setFloat64(b + L.W_PRESS * 8, patch.targetPressure_Pa, true);
+  if (patch.face) dv.setInt32(b + L.W_FACE * 8, packFace(patch.face), true);
 }

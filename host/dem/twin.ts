@@ -18,8 +18,8 @@ import {
   P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_MODEL, P_T_KT, P_T_MU, P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_ROW2, P_NBR2,
   P_HX2, P_HY2, P_HZ2, P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, P_CELLHEAD, P_CELLNEXT, P_WALLS, P_CK, P_CI,
   P_T_DN, P_T_DT, MODEL_MASK, W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX,
-  W_MAT, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ, W_LOAD, WALL_SLOTS, ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS,
-  ST_UNSTABLE_SPEED, ST_UNSTABLE_OVERLAP, ST_BAD_BOX,
+  W_MAT, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ, W_LOAD, W_PRESS, W_KP, W_FACE, W_LSUM, W_LCOUNT,
+  WALL_SLOTS, ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS, ST_UNSTABLE_SPEED, ST_UNSTABLE_OVERLAP, ST_BAD_BOX,
 } from "../../assembly/dem/layout.js";
 import {
   NORMAL_HERTZ, NORMAL_HOOKE, DAMPING_RESTITUTION, TANGENTIAL_HISTORY,
@@ -1097,24 +1097,44 @@ function finalIntegrate(sys: number): number {
   return status;
 }
 
-/** Servo walls: normal speed = clamp(gain (target - load), -vmax, vmax), into the particles when the load is low. */
-function updateWalls(sys: number): void {
+/**
+ * Servo walls. Normal speed = clamp(gain (target - load), -vmax, vmax), into the particles when the load is low;
+ * with W_KP > 0, LIGGGHTS's law (fix mesh/surface/stress/servo, proportional part): vmax kp (1 - load / target). With
+ * W_PRESS > 0 the target is that pressure times the face area between the four walls of W_FACE, this step (as a
+ * deck's `target_val v_F` with F = P x area re-evaluated every step). `sum` adds the load to the chunk sums.
+ */
+function updateWalls(sys: number, sum: boolean): void {
   const nw = gI(sys, H_NWALLS);
+  const walls = gP(sys, P_WALLS);
   for (let w = 0; w < nw; w++) {
-    const wb = gP(sys, P_WALLS) + (((w * WALL_SLOTS) >>> 0) << 3);
+    const wb = walls + (((w * WALL_SLOTS) >>> 0) << 3);
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE);
     const fa = axis == 0 ? gF(wb, W_FX) : axis == 1 ? gF(wb, W_FY) : gF(wb, W_FZ);
     const load = -side * fa;
     sF(wb, W_LOAD, load);
+    if (sum) { sF(wb, W_LSUM, gF(wb, W_LSUM) + load); sI(wb, W_LCOUNT, gI(wb, W_LCOUNT) + 1); }
     if (gI(wb, W_MODE) != 2) continue;
-    let vn = gF(wb, W_GAIN) * (gF(wb, W_TARGET) - load);
+    const press = gF(wb, W_PRESS);
+    if (press > 0.0) sF(wb, W_TARGET, press * faceArea(walls, gI(wb, W_FACE)));
+    const target = gF(wb, W_TARGET), kp = gF(wb, W_KP);
     const vmax = gF(wb, W_VMAX);
+    let vn = kp > 0.0 ? vmax * kp * (1.0 - load / target) : gF(wb, W_GAIN) * (target - load);
     if (vn > vmax) vn = vmax;
     if (vn < -vmax) vn = -vmax;
     const v = side * vn;
     if (axis == 0) sF(wb, W_VX, v); else if (axis == 1) sF(wb, W_VY, v); else sF(wb, W_VZ, v);
   }
+}
+
+/** (hi - lo) x (hi - lo) of the two wall pairs packed in `face` (a byte per wall index: lo0, hi0, lo1, hi1). */
+function faceArea(walls: number, face: number): number {
+  const a = wallPos(walls, (face >> 8) & 255) - wallPos(walls, face & 255);
+  return a * (wallPos(walls, (face >> 24) & 255) - wallPos(walls, (face >> 16) & 255));
+}
+
+function wallPos(walls: number, k: number): number {
+  return gF(walls + (((k * WALL_SLOTS) >>> 0) << 3), W_POS);
 }
 
 // ---- twin of assembly/dem/step.ts ----
@@ -1153,7 +1173,7 @@ function demSetup(sys: number): number {
   if (st != ST_OK) return setStatus(sys, st);
   sI(sys, H_FORCE_REBUILD, 0);
   st = forces(sys, 0);
-  updateWalls(sys);
+  updateWalls(sys, false);
   return setStatus(sys, st);
 }
 
@@ -1178,7 +1198,7 @@ function demStep(sys: number, nsteps: number): number {
     let st = forces(sys, 1);
     const st2 = finalIntegrate(sys);
     if (st == ST_OK) st = st2;
-    updateWalls(sys);
+    updateWalls(sys, true);
     sF(sys, H_TIME, gF(sys, H_TIME) + dt);
     sF(sys, H_STEP, gF(sys, H_STEP) + 1.0);
     if (st != ST_OK) return setStatus(sys, st);
