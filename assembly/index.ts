@@ -2,6 +2,7 @@
 export { heapBase } from "./common/mem";
 export { demPrepare } from "./dem/integrate";
 export { demSetup, demStep, demForces, demBuild } from "./dem/step";
+export { demWallLists } from "./dem/wall_list";
 export {
   tpBuild, tpPercolate, tpDiag, tpMask, tpCoarsen, tpComponentLevels, tpInitGuess, tpFlux, tpSolveSOR,
   tpSolvePCG, tpSlabMask, tpSlabInit, tpSlabDirection, tpSlabAxpy, tpSlabPrecond,

@@ -3,8 +3,9 @@
  * 5 m/s until 375 MPa (checked every 250 steps), hold 5,000 steps, retract at 5 m/s until <= 0.1 MPa,
  * relax 5,000 steps. Prints the loaded and released states next to LIGGGHTS 3.8.0
  * (pack2k_summary.json) with the tolerances stated in the table, and particle-steps/s of the whole protocol
- * against LIGGGHTS's 3.7e6 (1 process, this machine).
- *   npm run bench -- compaction [--pack pack2k] [--replicas 5] [--protocol-only | --matched-height]
+ * against LIGGGHTS run on the same start in this process tree (compaction.in, 1 process, alternating with the
+ * first replicas), or, where `liggghts` is not installed, its recorded 3.7e6.
+ *   npm run bench -- compaction [--pack pack2k] [--replicas 5] [--liggghts-reps 2] [--protocol-only | --matched-height]
  */
 import { readFileSync } from "node:fs";
 import { loadCore } from "../host/core/wasm.js";

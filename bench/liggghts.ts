@@ -11,8 +11,8 @@ import { join } from "node:path";
 
 /** The LIGGGHTS banner's version line, or null when `liggghts` is not on the PATH. */
 export function liggghtsVersion(): string | null {
-  // (`-h` prints the banner and exits 1)
-  const r = spawnSync("liggghts", ["-h"], { encoding: "utf8" });
+  // (`-h` prints the banner and exits 1; run elsewhere: it leaves a log.liggghts in its folder)
+  const r = spawnSync("liggghts", ["-h"], { encoding: "utf8", cwd: tmpdir() });
   if (r.error) return null;
   return /LIGGGHTS \(Version ([^,)]+)/.exec(r.stdout)?.[1] ?? null;
 }

@@ -4,14 +4,15 @@ import { gI, sI, gF, sF, gP, ldF, stF, ldI } from "../common/mem";
 import {
   H_N, H_NMAT, H_DT, H_NWALLS, H_MAX_OVERLAP, H_STATUS_I, H_STATUS_J, H_STATUS_VAL,
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
-  P_R, P_MASS, P_MAT, P_T_KN, P_T_KT, P_T_DN, P_T_DT, P_T_MU, P_T_MODEL, P_WALLS, WALL_SLOTS,
+  P_R, P_MASS, P_MAT, P_T_KN, P_T_KT, P_T_DN, P_T_DT, P_T_MU, P_T_MODEL, P_WALLS, WALL_SLOTS, P_WLIST, P_WLISTN,
   W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MAT, W_MODE, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ,
   ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
 import { normalScale } from "./contact/dispatch";
 import { dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./contact/law";
 
-/** Particle-wall forces for every planar wall (wall: infinite radius and mass, R* = R_i, m* = m_i). */
+/** Particle-wall forces for every planar wall (wall: infinite radius and mass, R* = R_i, m* = m_i), over the particles
+ *  each wall's list holds (wall_list.ts: a superset of its contacts, in increasing index). */
 export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const n = gI(sys, H_N);
   const nmat = gI(sys, H_NMAT);
@@ -25,6 +26,7 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const tKn = gP(sys, P_T_KN), tKt = gP(sys, P_T_KT), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
   const tModel = gP(sys, P_T_MODEL);
+  const lists = gP(sys, P_WLIST), counts = gP(sys, P_WLISTN);
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
@@ -39,7 +41,9 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
     const enx = axis == 0 ? side : 0.0, eny = axis == 1 ? side : 0.0, enz = axis == 2 ? side : 0.0;
     let Fwx = 0.0, Fwy = 0.0, Fwz = 0.0;
     let nc = 0;
-    for (let i = 0; i < n; i++) {
+    const list = lists + (<usize>(w * n) << 2), m = ldI(counts, w);
+    for (let li = 0; li < m; li++) {
+      const i = ldI(list, li);
       const ri = ldF(pr, i);
       const dist = side * (ldF(pc, i) - pos);
       const deltan = ri - dist;

@@ -7,9 +7,10 @@ import {
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
   P_R, P_MASS, P_DTFM, P_DTIR, P_XR, P_YR, P_ZR,
   W_AXIS, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_SIDE, W_FX, W_FY, W_FZ, W_LOAD,
-  W_PRESS, W_KP, W_FACE, W_LSUM, W_LCOUNT,
+  W_PRESS, W_KP, W_FACE, W_LSUM, W_LCOUNT, H_SKIN, P_WREF,
   ST_OK, ST_UNSTABLE_SPEED,
 } from "./layout";
+import { wallList } from "./wall_list";
 
 /** Per-particle factors dt/2/m and dt/2/(I_f m R^2); call after dt, radii or masses change. */
 export function demPrepare(sys: usize): void {
@@ -59,13 +60,18 @@ export function initialIntegrate(sys: usize): void {
 export function moveWalls(sys: usize): void {
   const nw = gI(sys, H_NWALLS);
   const dt = gF(sys, H_DT);
+  const half = 0.5 * gF(sys, H_SKIN);
+  const ref = gP(sys, P_WREF);
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
     const mode = gI(wb, W_MODE);
     if (mode == 0 || mode == 3) continue;
     const axis = gI(wb, W_AXIS);
     const v = axis == 0 ? gF(wb, W_VX) : axis == 1 ? gF(wb, W_VY) : gF(wb, W_VZ);
-    sF(wb, W_POS, gF(wb, W_POS) + dt * v);
+    const pos = gF(wb, W_POS) + dt * v;
+    sF(wb, W_POS, pos);
+    // half a skin from where its particle list was made: remake it (wall_list.ts)
+    if (abs<f64>(pos - ldF(ref, w)) > half) wallList(sys, w);
   }
 }
 

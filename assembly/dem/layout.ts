@@ -106,6 +106,12 @@ export const P_CK = 93; //       i32[cap] scratch: list index k of each touching
 export const P_CI = 94; //       i32[cap] scratch: particle i of each touching pair
 export const P_T_DN = 95; //     f64[NMAT^2] DN (hertz: -2 sqrt(5/6) beta sqrt(2 Y*) [Pa^0.5])
 export const P_T_DT = 96; //     f64[NMAT^2] DT (hertz: -2 sqrt(5/6) beta sqrt(8 G*) [Pa^0.5])
+// Per wall, the particles within reach of it (wall_list.ts): gap to the plane < WALL_BAND_SKINS x skin when the list
+// was made; remade at every neighbour build and when the wall has travelled half a skin since (its reference).
+export const P_WLIST = 97; //    i32[NWALLS x N] wall w's particles from w x N, in increasing index
+export const P_WLISTN = 98; //   i32[NWALLS] their count
+export const P_WREF = 99; //     f64[NWALLS] the wall's position when its list was made [m]
+export const WALL_BAND_SKINS = 2.0;
 export const HEADER_SLOTS = 104;
 
 // ---- contact sub-model ids (P_T_MODEL): the ids themselves are generated, one per sub-model file, in

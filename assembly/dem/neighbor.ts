@@ -9,6 +9,7 @@ import {
   P_ROW2, P_NBR2, P_HX2, P_HY2, P_HZ2, P_CELLHEAD, P_CELLNEXT,
   ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS, ST_BAD_BOX,
 } from "./layout";
+import { demWallLists } from "./wall_list";
 
 const MAX_CELLS_PER_DIM: i32 = 1024;
 
@@ -169,5 +170,7 @@ export function buildNeighbors(sys: usize): i32 {
   memory.copy(yr, py, <usize>n << 3);
   memory.copy(zr, pz, <usize>n << 3);
   sF(sys, H_MAXDISP2, 0.0);
+  // the walls' particle lists from the same positions (wall_list.ts)
+  demWallLists(sys);
   return ST_OK;
 }

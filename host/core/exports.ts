@@ -18,8 +18,9 @@ export interface DemFns {
   demStep(sys: number, nsteps: number): number;
   demForces(sys: number, computeFlag: number): number;
   demBuild(sys: number): number;
+  demWallLists(sys: number): void;
 }
-export const DEM_FNS = ["demPrepare", "demSetup", "demStep", "demForces", "demBuild"] as const;
+export const DEM_FNS = ["demPrepare", "demSetup", "demStep", "demForces", "demBuild", "demWallLists"] as const;
 
 /** assembly/transport */
 export interface TransportFns {

@@ -47,6 +47,12 @@ export class DemSystem {
     for (const slot of [L.P_T_KN, L.P_T_KT, L.P_T_MU, L.P_T_DN, L.P_T_DT]) ptrs.push([slot, heap.alloc(nmat * nmat * 8)]);
     ptrs.push([L.P_T_MODEL, heap.alloc(nmat * nmat * 4)]);
     const wallBlock = heap.alloc(Math.max(1, this.nWalls) * L.WALL_SLOTS * 8);
+    // each wall's particle list (wall_list.ts), its count and reference position
+    ptrs.push(
+      [L.P_WLIST, heap.alloc(Math.max(1, this.nWalls * n) * 4)],
+      [L.P_WLISTN, heap.alloc(Math.max(1, this.nWalls) * 4)],
+      [L.P_WREF, heap.alloc(Math.max(1, this.nWalls) * 8)],
+    );
     const wallHist = init.walls.map((): [number, number, number] => [heap.alloc(n * 8), heap.alloc(n * 8), heap.alloc(n * 8)]);
     // first guesses; the kernels ask for more when they need it
     const pairCap = init.initialPairCapacity ?? Math.max(64, n * 8);
@@ -104,6 +110,7 @@ export class DemSystem {
     const dv = this.view();
     init.walls.forEach((w, k) => writeWall(dv, wallBlock + k * L.WALL_SLOTS * 8, w, wallHist[k]));
     kernels.demPrepare(sys);
+    kernels.demWallLists(sys);
   }
 
   // ---- header access ----

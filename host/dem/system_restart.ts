@@ -137,4 +137,7 @@ export function loadRestart(s: DemSystem, st: RestartState): void {
       new Float64Array(s.kernels.heap.buffer, p, s.n).set(f64FromBase64([w.hx, w.hy, w.hz][j]));
     });
   });
+  // the walls' particle lists from the restored positions (derived, not saved: wall_list.ts's band covers the
+  // travel still allowed before the next neighbour build)
+  s.kernels.demWallLists(s.sys);
 }

@@ -122,4 +122,6 @@ export function patchWall(s: DemSystem, k: number, patch: WallPatch): void {
   if (patch.kp !== undefined) dv.setFloat64(b + L.W_KP * 8, patch.kp, true);
   if (patch.targetPressure_Pa !== undefined) dv.setFloat64(b + L.W_PRESS * 8, patch.targetPressure_Pa, true);
   if (patch.face) dv.setInt32(b + L.W_FACE * 8, packFace(patch.face), true);
+  // a wall put somewhere else or switched on or off: its particle list (wall_list.ts) is remade from here
+  if (patch.position_m !== undefined || patch.mode) s.kernels.demWallLists(s.sys);
 }
