@@ -5,10 +5,11 @@
  * Prints particle-steps/s for the wasm core and the plain-TS twin (same state, same run) and the
  * ratio to LIGGGHTS 3.8.0 run from the same state in this process tree (bench.in; 1 process and 2 ranks,
  * alternating with ours, medians), or, where `liggghts` is not installed, to its recorded 4.0e6 particle-steps/s.
- *   npm run bench -- dem [--pack pack11k|pack2k] [--steps 2000] [--reps 3] [--no-np2] [--twin-steps 200] [--rebuild-cache]
+ *   npm run bench -- dem [--pack pack11k|pack2k] [--steps 2000] [--reps 3] [--threads 2] [--no-np2] [--twin-steps 200] [--rebuild-cache]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { loadCore, type Kernels } from "../host/core/wasm.js";
+import { loadCore, loadSharedCore, type Kernels } from "../host/core/wasm.js";
+import { startDemThreads } from "../host/dem/threads.js";
 import { ArrayHeap } from "../host/core/heap.js";
 import { createTwin } from "../host/dem/twin.js";
 import { MATERIALS_COMPACTION, PAIRS_COMPACTION } from "../host/dem/presets.js";
@@ -94,18 +95,24 @@ function timeSteps(
   pack: string,
   dense: { csv: string; zTop: number },
   steps: number,
+  threads = 1,
 ): { ps: number; seconds: number; contacts: number; builds: number; n: number } {
   const box = readBox(pack);
   const cfg = parseDemCase(benchCase(pack, "dense.csv", box, { pos: dense.zTop, motion: { type: "fixed" } }));
   const rc = resolveCase(cfg, () => dense.csv);
   const s = new DemSystem(k, rc.init);
-  s.setup();
-  s.run(Math.min(50, steps)); // warm-up (tier-up, first rebuilds)
-  const b0 = s.neighborBuilds;
-  const t0 = performance.now();
-  s.run(steps, true);
-  const sec = (performance.now() - t0) / 1000;
-  return { ps: (s.n * steps) / sec, seconds: sec, contacts: s.contacts().i.length, builds: s.neighborBuilds - b0, n: s.n };
+  if (threads > 1) startDemThreads(s, threads);
+  try {
+    s.setup();
+    s.run(Math.min(50, steps)); // warm-up (tier-up, first rebuilds; the workers start)
+    const b0 = s.neighborBuilds;
+    const t0 = performance.now();
+    s.run(steps, true);
+    const sec = (performance.now() - t0) / 1000;
+    return { ps: (s.n * steps) / sec, seconds: sec, contacts: s.contacts().i.length, builds: s.neighborBuilds - b0, n: s.n };
+  } finally {
+    s.stopThreads();
+  }
 }
 
 /** The last thermo line's c_cnave of bench.in (columns step atoms ke c_cnave): the same state as ours, seen from LIGGGHTS. */
@@ -136,18 +143,27 @@ export async function main(args: string[]): Promise<void> {
   // LIGGGHTS starts from the same dense state (bench.in: walls fixed at z = 0 and at our top wall's height)
   const files = { [`${pack}_dense.data`]: dataFile(particlesFromCsv(dense.csv), box.Lxy, dense.zTop) };
   const ours: number[] = [],
+    ours2: number[] = [],
     lig1: number[] = [],
     lig2: number[] = [],
     ratio1: number[] = [],
     ratio2: number[] = [];
+  const threads = Number(arg(args, "threads", "2"));
   let w = timeSteps(await loadCore(), pack, dense, steps);
   for (let rep = 0; rep < reps; rep++) {
-    // alternating: ours, LIGGGHTS 1 process, LIGGGHTS 2 ranks, ours, ...
+    // alternating: ours on 1 thread, ours on `threads` threads, LIGGGHTS 1 process, LIGGGHTS 2 ranks, ...
     if (rep > 0) w = timeSteps(await loadCore(), pack, dense, steps);
     ours.push(w.ps);
     console.log(
       `  wasm core   : ${steps} steps in ${w.seconds.toFixed(2)} s -> ${(w.ps / 1e6).toFixed(2)}e6 particle-steps/s (${w.n} particles, ${w.contacts} contacts, mean coordination ${((2 * w.contacts) / w.n).toFixed(2)}, ${w.builds} neighbour builds)`,
     );
+    if (threads > 1) {
+      const w2 = timeSteps(await loadSharedCore(), pack, dense, steps, threads);
+      ours2.push(w2.ps);
+      console.log(
+        `  wasm core, ${threads} threads: ${steps} steps in ${w2.seconds.toFixed(2)} s -> ${(w2.ps / 1e6).toFixed(2)}e6 particle-steps/s (${(w2.ps / w.ps).toFixed(2)}x the 1-thread run before it)`,
+      );
+    }
     if (!version) continue;
     for (const [ranks, into, ratios] of [[1, lig1, ratio1], ...(np2 ? [[2, lig2, ratio2]] : [])] as [number, number[], number[]][]) {
       const l = runLiggghts("fixtures/dem/bench.in", files, { tag: pack, zA: dense.zTop, nsteps: steps }, ranks);
@@ -163,6 +179,12 @@ export async function main(args: string[]): Promise<void> {
   console.log(`  TS twin     : ${twinSteps} steps in ${t.seconds.toFixed(2)} s -> ${(t.ps / 1e6).toFixed(2)}e6 particle-steps/s`);
   const med = spread(ours).median;
   console.log(`  wasm / TS twin = ${(med / t.ps).toFixed(2)}`);
+  if (ours2.length) {
+    const sp = spread(ours2.map((x, i) => x / ours[i]));
+    console.log(
+      `  ${threads} threads vs 1 (same run, alternating): ${fmtRate(ours2)} vs ${fmtRate(ours)} -> ${sp.median.toFixed(2)}x (${sp.min.toFixed(2)}-${sp.max.toFixed(2)}), target >= 1.7: ${sp.median >= 1.7 ? "met" : "NOT met"}`,
+    );
+  }
   if (version) {
     const r1 = spread(ratio1);
     console.log(
@@ -171,6 +193,8 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `  ratio assbkit (1 thread) / LIGGGHTS 1 process: ${r1.median.toFixed(2)} (${r1.min.toFixed(2)}-${r1.max.toFixed(2)}), target >= 2: ${r1.median >= 2 ? "met" : "NOT met"}${np2 ? `; / LIGGGHTS 2 ranks: ${spread(ratio2).median.toFixed(2)}` : ""}`,
     );
+    if (np2 && ours2.length)
+      console.log(`  assbkit ${threads} threads / LIGGGHTS 2 ranks: ${spread(ours2.map((x, i) => x / lig2[i])).median.toFixed(2)}`);
   } else {
     console.log(
       `  LIGGGHTS is not installed here (Debian: apt-get install liggghts): against its recorded ${(LIGGGHTS_PS / 1e6).toFixed(1)}e6 particle-steps/s (recorded, 1 core of this machine, fixtures/dem) -> ${(med / LIGGGHTS_PS).toFixed(2)}x`,

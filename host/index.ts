@@ -6,6 +6,9 @@ export * from "./browser.js";
 export { readConfigFile } from "./config/load.js";
 export { writeFileAtomic, prepareOutDir, prepareOutFile, cleanTemporaries } from "./io/atomic.js";
 export { loadDemCase, writeDemResult } from "./dem/node.js";
+// the DEM on several threads of one packing (Node: worker threads over the shared-memory core)
+export { loadSharedCore, type SharedDemKernels } from "./core/wasm.js";
+export { startDemThreads, demThreading } from "./dem/threads.js";
 export { readPacking, writePacking, readParticles, readSidecar, sidecarPath, type GeometryOverride } from "./pack/node.js";
 export {
   runCompactToDir,

@@ -17,6 +17,7 @@ const outputs = [
   "build/assbkit.wasm",
   "build/assbkit.debug.wasm",
   "build/assbkit-ml.wasm",
+  "build/assbkit-mt.wasm",
   "dist/host/cli/main.js",
   "dist/host/index.js",
   "dist/browser/assbkit.js",

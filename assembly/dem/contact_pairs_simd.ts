@@ -12,7 +12,7 @@ import {
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
   P_R, P_MASS, P_MAT, P_NBR, P_HX, P_HY, P_HZ, P_NCONT, P_CK, P_CI, P_T_DN, P_T_DT, P_T_MODEL,
   P_WXX, P_WYY, P_WZZ, P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_KT, P_T_MU,
-  P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, ST_OK, ST_UNSTABLE_OVERLAP,
+  P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, ST_OK, ST_UNSTABLE_OVERLAP, FB_FX, FB_FY, FB_FZ, FB_TX, FB_TY, FB_TZ,
 } from "./layout";
 import { g2, s2 } from "./contact/lanes";
 import { normalScale2 } from "./contact/dispatch";
@@ -21,8 +21,9 @@ import { dampingRoot2, normalForce2, tangentialUpdate2, tangentialForce2 } from 
 @inline function addTo(p: usize, i: i32, v: f64): void { stF(p, i, ldF(p, i) + v); }
 @inline function subFrom(p: usize, i: i32, v: f64): void { stF(p, i, ldF(p, i) - v); }
 
-/** Contact forces of the nc touching pairs (k, i) in P_CK/P_CI; returns the status. */
-export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32): i32 {
+/** Contact forces of the touching pairs (k, i) in P_CK/P_CI [c0, c1), into force block fb (0: the particles' own arrays);
+ *  returns the status. */
+export function pairContacts(sys: usize, c0: i32, c1: i32, computeFlag: i32, record: i32, fb: usize): i32 {
   const nmat = gI(sys, H_NMAT);
   const dt = f64x2.splat(gF(sys, H_DT));
   const perx = gI(sys, H_PERX) != 0, pery = gI(sys, H_PERY) != 0;
@@ -35,8 +36,10 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
   const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
   const pwx = gP(sys, P_WX), pwy = gP(sys, P_WY), pwz = gP(sys, P_WZ);
-  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
-  const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
+  // forces and torques into this thread's arrays (fb: a force block, FB_*; 0: the particles' own)
+  const fh = fb == 0 ? sys : fb;
+  const pfx = gP(fh, fb == 0 ? P_FX : FB_FX), pfy = gP(fh, fb == 0 ? P_FY : FB_FY), pfz = gP(fh, fb == 0 ? P_FZ : FB_FZ);
+  const ptx = gP(fh, fb == 0 ? P_TX : FB_TX), pty = gP(fh, fb == 0 ? P_TY : FB_TY), ptz = gP(fh, fb == 0 ? P_TZ : FB_TZ);
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const nbr = gP(sys, P_NBR);
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
@@ -48,9 +51,9 @@ export function pairContacts(sys: usize, nc: i32, computeFlag: i32, record: i32)
   const wxy = gP(sys, P_WXY), wxz = gP(sys, P_WXZ), wyz = gP(sys, P_WYZ);
   const ck = gP(sys, P_CK), ci = gP(sys, P_CI);
   let status = ST_OK;
-  for (let c = 0; c < nc; c += 2) {
+  for (let c = c0; c < c1; c += 2) {
     // odd count: the last lane 1 repeats contact c; its particle scatters are skipped
-    const twoLanes = c + 1 < nc;
+    const twoLanes = c + 1 < c1;
     const nl = twoLanes ? 2 : 1;
     const cb = twoLanes ? c + 1 : c;
     const ka = ldI(ck, c), ia = ldI(ci, c), kb = ldI(ck, cb), ib = ldI(ci, cb);

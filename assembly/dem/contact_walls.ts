@@ -6,6 +6,7 @@ import {
   P_X, P_Y, P_Z, P_VX, P_VY, P_VZ, P_WX, P_WY, P_WZ, P_FX, P_FY, P_FZ, P_TX, P_TY, P_TZ,
   P_R, P_MASS, P_MAT, P_T_KN, P_T_KT, P_T_DN, P_T_DT, P_T_MU, P_T_MODEL, P_WALLS, WALL_SLOTS, P_WLIST, P_WLISTN,
   W_AXIS, W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MAT, W_MODE, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ,
+  FB_FX, FB_FY, FB_FZ, FB_TX, FB_TY, FB_TZ,
   ST_OK, ST_UNSTABLE_OVERLAP,
 } from "./layout";
 import { normalScale } from "./contact/dispatch";
@@ -14,6 +15,14 @@ import { dampingRoot, normalForce, tangentialUpdate, tangentialForce } from "./c
 /** Particle-wall forces for every planar wall (wall: infinite radius and mass, R* = R_i, m* = m_i), over the particles
  *  each wall's list holds (wall_list.ts: a superset of its contacts, in increasing index). */
 export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
+  return wallForcesRange(sys, computeFlag, 0, gI(sys, H_N), 0, 0);
+}
+
+/**
+ * wallForces on particles [i0, i1) into force block fb (0: the particles' own arrays); each wall's force and contact
+ * count go to `out` (f64[NWALLS x 4]: x, y, z, contacts; a thread's partial sums) or, with out = 0, to the wall.
+ */
+export function wallForcesRange(sys: usize, computeFlag: i32, i0: i32, i1: i32, fb: usize, out: usize): i32 {
   const n = gI(sys, H_N);
   const nmat = gI(sys, H_NMAT);
   const nw = gI(sys, H_NWALLS);
@@ -21,8 +30,9 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const maxOv = gF(sys, H_MAX_OVERLAP);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
   const pwx = gP(sys, P_WX), pwy = gP(sys, P_WY), pwz = gP(sys, P_WZ);
-  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
-  const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
+  const fh = fb == 0 ? sys : fb;
+  const pfx = gP(fh, fb == 0 ? P_FX : FB_FX), pfy = gP(fh, fb == 0 ? P_FY : FB_FY), pfz = gP(fh, fb == 0 ? P_FZ : FB_FZ);
+  const ptx = gP(fh, fb == 0 ? P_TX : FB_TX), pty = gP(fh, fb == 0 ? P_TY : FB_TY), ptz = gP(fh, fb == 0 ? P_TZ : FB_TZ);
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const tKn = gP(sys, P_T_KN), tKt = gP(sys, P_T_KT), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
   const tModel = gP(sys, P_T_MODEL);
@@ -30,7 +40,7 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (<usize>(w * WALL_SLOTS) << 3);
-    if (gI(wb, W_MODE) == 3) { sF(wb, W_FX, 0.0); sF(wb, W_FY, 0.0); sF(wb, W_FZ, 0.0); sI(wb, W_NCONT, 0); continue; } // off
+    if (gI(wb, W_MODE) == 3) { wallTotals(wb, out, w, 0.0, 0.0, 0.0, 0); continue; } // off
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE), pos = gF(wb, W_POS);
     const vwx = gF(wb, W_VX), vwy = gF(wb, W_VY), vwz = gF(wb, W_VZ);
@@ -44,6 +54,7 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
     const list = lists + (<usize>(w * n) << 2), m = ldI(counts, w);
     for (let li = 0; li < m; li++) {
       const i = ldI(list, li);
+      if (i < i0 || i >= i1) continue;
       const ri = ldF(pr, i);
       const dist = side * (ldF(pc, i) - pos);
       const deltan = ri - dist;
@@ -96,8 +107,13 @@ export function wallForces(sys: usize, computeFlag: i32, record: i32): i32 {
       stF(ptz, i, ldF(ptz, i) + -cri * (enx * Ft2 - eny * Ft1));
       Fwx -= F1; Fwy -= F2; Fwz -= F3;
     }
-    sF(wb, W_FX, Fwx); sF(wb, W_FY, Fwy); sF(wb, W_FZ, Fwz);
-    sI(wb, W_NCONT, nc);
+    wallTotals(wb, out, w, Fwx, Fwy, Fwz, nc);
   }
   return status;
+}
+
+/** A wall's force and contact count: into its block (out = 0) or into a thread's partial sums. */
+@inline function wallTotals(wb: usize, out: usize, w: i32, fx: f64, fy: f64, fz: f64, nc: i32): void {
+  if (out == 0) { sF(wb, W_FX, fx); sF(wb, W_FY, fy); sF(wb, W_FZ, fz); sI(wb, W_NCONT, nc); return; }
+  stF(out, w * 4, fx); stF(out, w * 4 + 1, fy); stF(out, w * 4 + 2, fz); stF(out, w * 4 + 3, <f64>nc);
 }

@@ -27,7 +27,11 @@ export function demPrepare(sys: usize): void {
 
 /** First half kick and drift; tracks the largest displacement since the last neighbour build. */
 export function initialIntegrate(sys: usize): void {
-  const n = gI(sys, H_N);
+  sF(sys, H_MAXDISP2, initialIntegrateRange(sys, 0, gI(sys, H_N), gF(sys, H_MAXDISP2)));
+}
+
+/** initialIntegrate over particles [i0, i1); returns the larger of maxd2 and their squared displacements. */
+export function initialIntegrateRange(sys: usize, i0: i32, i1: i32, maxd2: f64): f64 {
   const dt = gF(sys, H_DT);
   const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
@@ -36,8 +40,7 @@ export function initialIntegrate(sys: usize): void {
   const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
   const pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR);
   const xr = gP(sys, P_XR), yr = gP(sys, P_YR), zr = gP(sys, P_ZR);
-  let maxd2 = gF(sys, H_MAXDISP2);
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const dtfm = ldF(pdtfm, i);
     const vx = ldF(pvx, i) + dtfm * ldF(pfx, i);
     const vy = ldF(pvy, i) + dtfm * ldF(pfy, i);
@@ -53,7 +56,7 @@ export function initialIntegrate(sys: usize): void {
     const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
     if (d2 > maxd2) maxd2 = d2;
   }
-  sF(sys, H_MAXDISP2, maxd2);
+  return maxd2;
 }
 
 /** Moves walls that have a velocity (modes 1 and 2) by dt along their axis (fixed and off walls stay). */
@@ -85,31 +88,39 @@ export function zeroForces(sys: usize): void {
 
 /** Body forces (gravity m g, then a constant force per particle, LIGGGHTS fix addforce) and the 2D constraint. */
 export function bodyForces(sys: usize): void {
-  const n = gI(sys, H_N);
+  bodyForcesRange(sys, 0, gI(sys, H_N));
+}
+
+/** bodyForces on particles [i0, i1). */
+export function bodyForcesRange(sys: usize, i0: i32, i1: i32): void {
   const gx = gF(sys, H_GX), gy = gF(sys, H_GY), gz = gF(sys, H_GZ);
   const ex = gF(sys, H_EXTFX), ey = gF(sys, H_EXTFY), ez = gF(sys, H_EXTFZ);
   const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ), pm = gP(sys, P_MASS);
   if (gx != 0.0 || gy != 0.0 || gz != 0.0) {
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       const m = ldF(pm, i);
       stF(pfx, i, ldF(pfx, i) + m * gx); stF(pfy, i, ldF(pfy, i) + m * gy); stF(pfz, i, ldF(pfz, i) + m * gz);
     }
   }
   if (ex != 0.0 || ey != 0.0 || ez != 0.0) {
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       stF(pfx, i, ldF(pfx, i) + ex); stF(pfy, i, ldF(pfy, i) + ey); stF(pfz, i, ldF(pfz, i) + ez);
     }
   }
   if (gI(sys, H_DIM) == 2) {
     // discs in the xy plane (LAMMPS fix enforce2d): no z force, no in-plane torque
-    const bytes = <usize>n << 3;
-    memory.fill(pfz, 0, bytes); memory.fill(gP(sys, P_TX), 0, bytes); memory.fill(gP(sys, P_TY), 0, bytes);
+    const at = <usize>i0 << 3, bytes = <usize>(i1 - i0) << 3;
+    memory.fill(pfz + at, 0, bytes); memory.fill(gP(sys, P_TX) + at, 0, bytes); memory.fill(gP(sys, P_TY) + at, 0, bytes);
   }
 }
 
 /** Second half kick, then the stability check |v| dt <= limit * R (catches NaN too). */
 export function finalIntegrate(sys: usize): i32 {
-  const n = gI(sys, H_N);
+  return finalIntegrateRange(sys, 0, gI(sys, H_N));
+}
+
+/** finalIntegrate on particles [i0, i1). */
+export function finalIntegrateRange(sys: usize, i0: i32, i1: i32): i32 {
   const dt = gF(sys, H_DT);
   const lim = gF(sys, H_MAX_STEPDISP);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
@@ -118,7 +129,7 @@ export function finalIntegrate(sys: usize): i32 {
   const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
   const pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR), pr = gP(sys, P_R);
   let status = ST_OK;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const dtfm = ldF(pdtfm, i);
     const vx = ldF(pvx, i) + dtfm * ldF(pfx, i);
     const vy = ldF(pvy, i) + dtfm * ldF(pfy, i);

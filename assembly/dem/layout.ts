@@ -112,7 +112,35 @@ export const P_WLIST = 97; //    i32[NWALLS x N] wall w's particles from w x N, 
 export const P_WLISTN = 98; //   i32[NWALLS] their count
 export const P_WREF = 99; //     f64[NWALLS] the wall's position when its list was made [m]
 export const WALL_BAND_SKINS = 2.0;
+// Threads (step_mt.ts, the shared-memory core): thread t's force block, its wall partial sums, and the sync block.
+export const P_FBLK = 100; //    T force blocks of FB_SLOTS slots: thread t's force and torque arrays (t = 0: P_FX..P_TZ)
+export const P_WPART = 101; //   f64[T x NWALLS x 4] thread t's wall force (x, y, z) and contacts
+export const P_SYNC = 102; //    i32[SYNC_SLOTS + 3 T] barrier, control and per-thread words (step_mt.ts)
+export const P_NGRID = 103; //   the cell grid of the last build (neighbor.ts), G_* below
 export const HEADER_SLOTS = 104;
+
+// ---- a force block: pointers to one thread's force and torque arrays f64[N] ----
+export const FB_FX = 0;
+export const FB_FY = 1;
+export const FB_FZ = 2;
+export const FB_TX = 3;
+export const FB_TY = 4;
+export const FB_TZ = 5;
+export const FB_SLOTS = 8;
+
+// ---- the cell grid of a neighbour build (P_NGRID): f64 elements 0-7, then i32 elements from 16 (byte 64) ----
+export const G_LOX = 0; //  f64 lower bounds of the grid [m]
+export const G_LOY = 1;
+export const G_LOZ = 2;
+export const G_INVX = 3; // f64 cells per metre
+export const G_INVY = 4;
+export const G_INVZ = 5;
+export const G_LX = 6; //   f64 grid extent along x, y (the periodic image offsets) [m]
+export const G_LY = 7;
+export const G_NX = 16; //  i32 cells along x, y, z (i32 element offsets: after the 8 f64)
+export const G_NY = 17;
+export const G_NZ = 18;
+export const NGRID_BYTES = 80;
 
 // ---- contact sub-model ids (P_T_MODEL): the ids themselves are generated, one per sub-model file, in
 // contact/models.ts (scripts/gen-twin.mjs); the word packs normal | damping << 8 | tangential << 16 ----

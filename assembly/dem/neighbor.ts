@@ -8,6 +8,7 @@ import {
   P_X, P_Y, P_Z, P_R, P_XR, P_YR, P_ZR, P_ROW, P_NBR, P_HX, P_HY, P_HZ,
   P_ROW2, P_NBR2, P_HX2, P_HY2, P_HZ2, P_CELLHEAD, P_CELLNEXT,
   ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS, ST_BAD_BOX,
+  P_NGRID, G_LOX, G_LOY, G_LOZ, G_INVX, G_INVY, G_INVZ, G_LX, G_LY, G_NX, G_NY, G_NZ,
 } from "./layout";
 import { demWallLists } from "./wall_list";
 
@@ -43,13 +44,29 @@ function wrapAxis(px: usize, n: i32, lo: f64, hi: f64): void {
 
 /** Builds the neighbour list into the second buffers and swaps them in. Returns a status code. */
 export function buildNeighbors(sys: usize): i32 {
+  const st = neighborCells(sys);
+  if (st != ST_OK) return st;
+  const n = gI(sys, H_N), cap = gI(sys, H_PAIRCAP);
+  const np = neighborRows(sys, 0, n, gP(sys, P_NBR2), cap);
+  stI(gP(sys, P_ROW2), n, np);
+  if (np > cap) { sF(sys, H_STATUS_VAL, <f64>np); return ST_NEED_PAIRS; }
+  neighborHistory(sys, 0, n);
+  neighborSwap(sys, np);
+  return ST_OK;
+}
+
+// The phases of a build (threads run neighborRows and neighborHistory on their own particle ranges: step_mt.ts):
+// the cell grid and its parameters (P_NGRID), the rows, the history carried over, the swap.
+
+/** Wraps periodic positions, bins the particles into cells and stores the grid (P_NGRID). Returns a status code. */
+export function neighborCells(sys: usize): i32 {
   const n = gI(sys, H_N);
   const dim = gI(sys, H_DIM);
   const perx = gI(sys, H_PERX) != 0;
   const pery = gI(sys, H_PERY) != 0;
   const skin = gF(sys, H_SKIN);
   const cut = 2.0 * gF(sys, H_RMAX) + skin;
-  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z), pr = gP(sys, P_R);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
 
   // bounds: the box along periodic axes, the particles' extent along the others
   let lox = gF(sys, H_LOX), hix = gF(sys, H_HIX);
@@ -80,7 +97,6 @@ export function buildNeighbors(sys: usize): i32 {
   }
   const invx = <f64>nx / (hix - lox), invy = <f64>ny / (hiy - loy), invz = <f64>nz / (hiz - loz);
   const Lx = hix - lox, Ly = hiy - loy;
-  const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
 
   const head = gP(sys, P_CELLHEAD), next = gP(sys, P_CELLNEXT);
   const nc = <i32>ncell;
@@ -95,13 +111,36 @@ export function buildNeighbors(sys: usize): i32 {
     stI(head, c, i);
   }
 
-  const cap = gI(sys, H_PAIRCAP);
-  const row2 = gP(sys, P_ROW2), nbr2 = gP(sys, P_NBR2);
+  const g = gP(sys, P_NGRID);
+  stF(g, G_LOX, lox); stF(g, G_LOY, loy); stF(g, G_LOZ, loz);
+  stF(g, G_INVX, invx); stF(g, G_INVY, invy); stF(g, G_INVZ, invz);
+  stF(g, G_LX, Lx); stF(g, G_LY, Ly);
+  stI(g, G_NX, nx); stI(g, G_NY, ny); stI(g, G_NZ, nz);
+  return ST_OK;
+}
+
+/**
+ * The rows of particles [i0, i1) of the new list: row2[i] = the count so far (from 0 at i0), neighbours j > i within
+ * R_i + R_j + skin into out[] (at most cap). Returns the count (more than cap: the list does not fit).
+ */
+export function neighborRows(sys: usize, i0: i32, i1: i32, out: usize, cap: i32): i32 {
+  const perx = gI(sys, H_PERX) != 0;
+  const pery = gI(sys, H_PERY) != 0;
+  const skin = gF(sys, H_SKIN);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z), pr = gP(sys, P_R);
+  const g = gP(sys, P_NGRID);
+  const lox = ldF(g, G_LOX), loy = ldF(g, G_LOY), loz = ldF(g, G_LOZ);
+  const invx = ldF(g, G_INVX), invy = ldF(g, G_INVY), invz = ldF(g, G_INVZ);
+  const Lx = ldF(g, G_LX), Ly = ldF(g, G_LY);
+  const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
+  const nx = ldI(g, G_NX), ny = ldI(g, G_NY), nz = ldI(g, G_NZ);
+  const head = gP(sys, P_CELLHEAD), next = gP(sys, P_CELLNEXT);
+  const row2 = gP(sys, P_ROW2), nbr2 = out;
   const dxlo = nx == 1 ? 0 : -1, dxhi = nx == 1 ? 0 : 1;
   const dylo = ny == 1 ? 0 : -1, dyhi = ny == 1 ? 0 : 1;
   const dzlo = nz == 1 ? 0 : -1, dzhi = nz == 1 ? 0 : 1;
   let np = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     stI(row2, i, np);
     const xi = ldF(px, i), yi = ldF(py, i), zi = ldF(pz, i), ri = ldF(pr, i) + skin;
     const cx = cellOf(xi, lox, invx, nx);
@@ -135,15 +174,17 @@ export function buildNeighbors(sys: usize): i32 {
       }
     }
   }
-  stI(row2, n, np);
-  if (np > cap) { sF(sys, H_STATUS_VAL, <f64>np); return ST_NEED_PAIRS; }
+  return np;
+}
 
-  // carry the tangential history over from the current list
+/** Carries the tangential history of the rows of particles [i0, i1) over from the current list to the new one. */
+export function neighborHistory(sys: usize, i0: i32, i1: i32): void {
   const row = gP(sys, P_ROW), nbr = gP(sys, P_NBR);
+  const row2 = gP(sys, P_ROW2), nbr2 = gP(sys, P_NBR2);
   const hx = gP(sys, P_HX), hy = gP(sys, P_HY), hz = gP(sys, P_HZ);
   const hx2 = gP(sys, P_HX2), hy2 = gP(sys, P_HY2), hz2 = gP(sys, P_HZ2);
   const oldPairs = gI(sys, H_NPAIRS);
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const a0 = oldPairs > 0 ? ldI(row, i) : 0, a1 = oldPairs > 0 ? ldI(row, i + 1) : 0;
     const b1 = ldI(row2, i + 1);
     for (let k = ldI(row2, i); k < b1; k++) {
@@ -155,7 +196,15 @@ export function buildNeighbors(sys: usize): i32 {
       stF(hx2, k, vx); stF(hy2, k, vy); stF(hz2, k, vz);
     }
   }
-  // swap the buffers
+}
+
+/** Swaps the new list (np pairs) in, and takes the reference positions and the walls' lists from here. */
+export function neighborSwap(sys: usize, np: i32): void {
+  const n = gI(sys, H_N);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
+  const row = gP(sys, P_ROW), nbr = gP(sys, P_NBR), row2 = gP(sys, P_ROW2), nbr2 = gP(sys, P_NBR2);
+  const hx = gP(sys, P_HX), hy = gP(sys, P_HY), hz = gP(sys, P_HZ);
+  const hx2 = gP(sys, P_HX2), hy2 = gP(sys, P_HY2), hz2 = gP(sys, P_HZ2);
   sP(sys, P_ROW, row2); sP(sys, P_ROW2, row);
   sP(sys, P_NBR, nbr2); sP(sys, P_NBR2, nbr);
   sP(sys, P_HX, hx2); sP(sys, P_HX2, hx);
@@ -172,5 +221,4 @@ export function buildNeighbors(sys: usize): i32 {
   sF(sys, H_MAXDISP2, 0.0);
   // the walls' particle lists from the same positions (wall_list.ts)
   demWallLists(sys);
-  return ST_OK;
 }

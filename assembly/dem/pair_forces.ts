@@ -18,7 +18,19 @@ import { pairContacts } from "./contact_pairs_simd";
  *  without the unpredictable touch/apart branch and with a branch-free Coulomb limit. Measured on
  *  the 11k dense packing: 62 ns/contact scalar single pass -> ~45 ns (bench/dem.ts). */
 export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
-  const n = gI(sys, H_N);
+  // pass 1: which listed pairs touch; pass 2: the contact law of every touching pair (contact_pairs_simd.ts;
+  // scalar reference contact_pairs.ts)
+  const nc = pairTouching(sys, 0, gI(sys, H_N), 0, record);
+  const status = pairContacts(sys, 0, nc, computeFlag, record, 0);
+  if (record) sI(sys, H_NCONTACTS, nc);
+  return status;
+}
+
+/**
+ * Pass 1 over the listed pairs of particles [i0, i1): which touch (surfacesIntersect; their (k, i) go to P_CK/P_CI
+ * from c0 on), and which came apart (surfacesClose: history reset). Returns the number of touching pairs.
+ */
+export function pairTouching(sys: usize, i0: i32, i1: i32, c0: i32, record: i32): i32 {
   const perx = gI(sys, H_PERX) != 0, pery = gI(sys, H_PERY) != 0;
   const Lx = gF(sys, H_HIX) - gF(sys, H_LOX), Ly = gF(sys, H_HIY) - gF(sys, H_LOY);
   const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
@@ -27,11 +39,8 @@ export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
   const cdn = gP(sys, P_CDN), cfn = gP(sys, P_CFN), cftx = gP(sys, P_CFTX), cfty = gP(sys, P_CFTY), cftz = gP(sys, P_CFTZ);
   const ck = gP(sys, P_CK), ci = gP(sys, P_CI);
-  let status = ST_OK;
-
-  // pass 1: which listed pairs touch (surfacesIntersect) and which came apart (surfacesClose)
-  let nc = 0;
-  for (let i = 0; i < n; i++) {
+  let nc = c0;
+  for (let i = i0; i < i1; i++) {
     const k1 = ldI(row, i + 1);
     let k = ldI(row, i);
     const xi = ldF(px, i), yi = ldF(py, i), zi = ldF(pz, i), ri = ldF(pr, i);
@@ -58,8 +67,5 @@ export function pairForces(sys: usize, computeFlag: i32, record: i32): i32 {
     }
   }
 
-  // pass 2: the contact law of every touching pair (contact_pairs_simd.ts; scalar reference contact_pairs.ts)
-  status = pairContacts(sys, nc, computeFlag, record);
-  if (record) sI(sys, H_NCONTACTS, nc);
-  return status;
+  return nc - c0;
 }

@@ -122,3 +122,46 @@ export async function loadCore(
     ...pick(MULTISCALE_FNS),
   };
 }
+
+/** The shared-memory core: one memory that several instances (threads) run on. */
+export interface SharedCore {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
+/** The DEM kernels of the shared-memory core, with the threaded step (assembly/dem/step_mt.ts). */
+export interface SharedDemKernels extends Kernels {
+  readonly shared: SharedCore;
+  demStepMT(sys: number, t: number, T: number, nsteps: number): number;
+}
+
+let sharedModule: Promise<WebAssembly.Module> | undefined;
+
+/** Imports of a shared-memory core instance. */
+export function sharedImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`core: wasm abort at ${line}:${col}`);
+      },
+    },
+  };
+}
+
+/**
+ * Instantiates the shared-memory core (build/assbkit-mt.wasm: the same kernels over an imported shared memory, and
+ * demStepMT) for DEM runs on several threads (host/dem/threads.ts). Needs SharedArrayBuffer (Node; a browser page
+ * only when cross-origin isolated).
+ */
+export async function loadSharedCore(): Promise<SharedDemKernels> {
+  sharedModule ??= compile(new URL("../../build/assbkit-mt.wasm", import.meta.url));
+  const module = await sharedModule;
+  // the module's memory import: 256 pages at least, 65536 at most (asconfig target "mt")
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+  const instance = await WebAssembly.instantiate(module, sharedImports(memory));
+  const ex = instance.exports as unknown as CoreExports & { demStepMT: SharedDemKernels["demStepMT"] };
+  const heap = new WasmHeap(memory, Math.ceil((ex.heapBase() >>> 0) / 64) * 64 + 64);
+  const pick = <K extends keyof CoreExports>(names: readonly K[]) =>
+    Object.fromEntries(names.map((n) => [n, ex[n]])) as Pick<CoreExports, K>;
+  return { name: "wasm", heap, ...pick(DEM_FNS), demStepMT: ex.demStepMT, shared: { module, memory } };
+}

@@ -240,6 +240,8 @@ export interface CompactRunOptions {
   onStageDone?: (stage: number, state: RestartState) => void;
   /** resume: the restart state written after stage `resumeAfter` (0-based); later stages run */
   resume?: { state: RestartState; after: number };
+  /** called with the system before it steps (e.g. to step it on several threads: startDemThreads, Node) */
+  onSystem?: (s: DemSystem) => void;
 }
 
 /** Runs the stages and returns the result (see compactStages to act between stages). */
@@ -319,6 +321,7 @@ export function compactStages(
   const iso = cfg.stages.find((st) => st.type === "isostatic");
   const { s, walls: boxWalls } = boxSystem(kernels, cfg.case, rc, iso?.type === "isostatic" ? (iso.wallMaterial ?? null) : undefined);
   const box = cfg.case.box;
+  opts.onSystem?.(s);
   let isoState: ({ walls: BoxWalls; pressure_Pa: number } & ServoLaw) | undefined;
   let first = 0;
   if (opts.resume) {

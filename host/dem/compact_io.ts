@@ -11,6 +11,7 @@
  * `--resume` continues after the last restart file, rerunning (and rewriting) a stage that was cut short;
  * after the last stage it only writes 4 and 5. Each file is written to a temporary name and renamed.
  */
+import type { DemSystem } from "./system.js";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -365,6 +366,8 @@ export interface CompactToDirOptions {
   onStageWritten?: (stage: number, summary: StageSummary, result: CompactStageResult) => void;
   /** a resumed run, before it continues: the stage it continues after (1-based) and the restart file read */
   onResume?: (after: number, file: CompactRestartFile, path: string) => void;
+  /** called with the system before it steps (e.g. startDemThreads) */
+  onSystem?: (s: DemSystem) => void;
 }
 
 export interface CompactToDirResult {
@@ -407,7 +410,11 @@ export async function runCompactToDir(
     opts.onResume?.(after, f, join(dir, restartName(after)));
   }
   // the case is resolved and the restart state loaded here: bad input stops before anything is written
-  const run = loadResumed(() => compactStages(kernels, cfg, opts.readText, { onProgress: opts.onProgress, resume }), dir, after);
+  const run = loadResumed(
+    () => compactStages(kernels, cfg, opts.readText, { onProgress: opts.onProgress, resume, onSystem: opts.onSystem }),
+    dir,
+    after,
+  );
   prepareOutDir(dir, opts.outOption);
   if (!resume) {
     // a fresh run: restart files and summaries of an earlier run here would be mistaken for this one's

@@ -67,6 +67,8 @@ export interface DemResult {
 export interface RunOptions {
   /** progress callback: (stage name, steps done in stage, stage steps) */
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** called with the system before it steps (e.g. to step it on several threads: startDemThreads, Node) */
+  onSystem?: (s: DemSystem) => void;
 }
 
 /** Energies and contact statistics of the current state. */
@@ -93,6 +95,7 @@ export function runCase(kernels: Kernels, rc: ResolvedCase, opts: RunOptions = {
   const c = rc.config;
   const s = new DemSystem(kernels, rc.init);
   s.ids = rc.particles.id;
+  opts.onSystem?.(s);
   const idIndex = new Map<number, number>();
   rc.particles.id.forEach((id, k) => idIndex.set(id, k));
   const rec = c.record;

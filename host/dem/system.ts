@@ -52,6 +52,8 @@ export class DemSystem {
       [L.P_WLIST, heap.alloc(Math.max(1, this.nWalls * n) * 4)],
       [L.P_WLISTN, heap.alloc(Math.max(1, this.nWalls) * 4)],
       [L.P_WREF, heap.alloc(Math.max(1, this.nWalls) * 8)],
+      // the cell grid of the last neighbour build (neighbor.ts)
+      [L.P_NGRID, heap.alloc(L.NGRID_BYTES, 16)],
     );
     const wallHist = init.walls.map((): [number, number, number] => [heap.alloc(n * 8), heap.alloc(n * 8), heap.alloc(n * 8)]);
     // first guesses; the kernels ask for more when they need it
@@ -133,7 +135,7 @@ export class DemSystem {
   getP(slot: number): number {
     return this.view().getUint32(this.sys + slot * 8, true);
   }
-  private setP(slot: number, p: number): void {
+  setP(slot: number, p: number): void {
     this.view().setUint32(this.sys + slot * 8, p, true);
   }
   /** A fresh view of a per-particle f64 array (valid until the next allocation). */
@@ -231,21 +233,33 @@ export class DemSystem {
   run(nsteps: number, record = false): void {
     if (nsteps <= 0) return;
     const target = this.getF(L.H_STEP) + nsteps;
-    const go = (k: number) => {
+    const go = (k: number, threaded: boolean) => {
       const end = this.getF(L.H_STEP) + k;
       while (this.getF(L.H_STEP) < end) {
-        this.handle(this.kernels.demStep(this.sys, end - this.getF(L.H_STEP)), "time stepping");
+        const left = end - this.getF(L.H_STEP);
+        const st = threaded && this.threads ? this.threads.step(left) : this.kernels.demStep(this.sys, left);
+        this.handle(st, "time stepping");
       }
     };
     if (record) {
-      go(nsteps - 1);
+      go(nsteps - 1, true);
+      // the recorded step on this thread alone (its per-contact and per-particle sums in one order)
       this.setI(L.H_RECORD, 1);
       try {
-        go(target - this.getF(L.H_STEP));
+        go(target - this.getF(L.H_STEP), false);
       } finally {
         this.setI(L.H_RECORD, 0);
       }
-    } else go(nsteps);
+    } else go(nsteps, true);
+  }
+
+  /** The threads stepping this system (`startDemThreads` in threads.ts, Node), if any. */
+  threads?: { readonly threads: number; step(nsteps: number): number; stop(): void };
+
+  /** Ends the worker threads (stepping continues on this thread). */
+  stopThreads(): void {
+    this.threads?.stop();
+    this.threads = undefined;
   }
 
   /** Switches periodicity along x/y (e.g. before die walls take over); forces a neighbour rebuild. */

@@ -17,10 +17,11 @@ import {
   P_FZ, P_TX, P_TY, P_TZ, P_R, P_MASS, P_DTFM, P_DTIR, P_MAT, P_XR, P_YR, P_ZR, P_NCONT, P_WXX, P_WYY, P_WZZ,
   P_WXY, P_WXZ, P_WYZ, P_T_KN, P_T_MODEL, P_T_KT, P_T_MU, P_ROW, P_NBR, P_HX, P_HY, P_HZ, P_ROW2, P_NBR2,
   P_HX2, P_HY2, P_HZ2, P_CDN, P_CFN, P_CFTX, P_CFTY, P_CFTZ, P_CELLHEAD, P_CELLNEXT, P_WALLS, P_CK, P_CI,
-  P_T_DN, P_T_DT, P_WLIST, P_WLISTN, P_WREF, WALL_BAND_SKINS, MODEL_MASK, W_AXIS, W_SIDE, W_POS, W_VX, W_VY,
-  W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_MAT, W_FX, W_FY, W_FZ, W_NCONT, W_HX, W_HY, W_HZ, W_LOAD, W_PRESS,
-  W_KP, W_FACE, W_LSUM, W_LCOUNT, WALL_SLOTS, ST_OK, ST_NEED_PAIRS, ST_NEED_CELLS, ST_UNSTABLE_SPEED,
-  ST_UNSTABLE_OVERLAP, ST_BAD_BOX,
+  P_T_DN, P_T_DT, P_WLIST, P_WLISTN, P_WREF, WALL_BAND_SKINS, P_NGRID, FB_FX, FB_FY, FB_FZ, FB_TX, FB_TY,
+  FB_TZ, G_LOX, G_LOY, G_LOZ, G_INVX, G_INVY, G_INVZ, G_LX, G_LY, G_NX, G_NY, G_NZ, MODEL_MASK, W_AXIS,
+  W_SIDE, W_POS, W_VX, W_VY, W_VZ, W_MODE, W_TARGET, W_GAIN, W_VMAX, W_MAT, W_FX, W_FY, W_FZ, W_NCONT, W_HX,
+  W_HY, W_HZ, W_LOAD, W_PRESS, W_KP, W_FACE, W_LSUM, W_LCOUNT, WALL_SLOTS, ST_OK, ST_NEED_PAIRS,
+  ST_NEED_CELLS, ST_UNSTABLE_SPEED, ST_UNSTABLE_OVERLAP, ST_BAD_BOX,
 } from "../../assembly/dem/layout.js";
 import {
   NORMAL_HERTZ, NORMAL_HOOKE, DAMPING_RESTITUTION, TANGENTIAL_HISTORY,
@@ -137,13 +138,29 @@ function cellOf(x: number, lo: number, inv: number, n: number): number {
 
 /** Builds the neighbour list into the second buffers and swaps them in. Returns a status code. */
 function buildNeighbors(sys: number): number {
+  const st = neighborCells(sys);
+  if (st != ST_OK) return st;
+  const n = gI(sys, H_N), cap = gI(sys, H_PAIRCAP);
+  const np = neighborRows(sys, 0, n, gP(sys, P_NBR2), cap);
+  stI(gP(sys, P_ROW2), n, np);
+  if (np > cap) { sF(sys, H_STATUS_VAL, np); return ST_NEED_PAIRS; }
+  neighborHistory(sys, 0, n);
+  neighborSwap(sys, np);
+  return ST_OK;
+}
+
+// The phases of a build (threads run neighborRows and neighborHistory on their own particle ranges: step_mt.ts):
+// the cell grid and its parameters (P_NGRID), the rows, the history carried over, the swap.
+
+/** Wraps periodic positions, bins the particles into cells and stores the grid (P_NGRID). Returns a status code. */
+function neighborCells(sys: number): number {
   const n = gI(sys, H_N);
   const dim = gI(sys, H_DIM);
   const perx = gI(sys, H_PERX) != 0;
   const pery = gI(sys, H_PERY) != 0;
   const skin = gF(sys, H_SKIN);
   const cut = 2.0 * gF(sys, H_RMAX) + skin;
-  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z), pr = gP(sys, P_R);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
 
   // bounds: the box along periodic axes, the particles' extent along the others
   let lox = gF(sys, H_LOX), hix = gF(sys, H_HIX);
@@ -174,7 +191,6 @@ function buildNeighbors(sys: number): number {
   }
   const invx = nx / (hix - lox), invy = ny / (hiy - loy), invz = nz / (hiz - loz);
   const Lx = hix - lox, Ly = hiy - loy;
-  const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
 
   const head = gP(sys, P_CELLHEAD), next = gP(sys, P_CELLNEXT);
   const nc = ((ncell) | 0);
@@ -189,13 +205,36 @@ function buildNeighbors(sys: number): number {
     stI(head, c, i);
   }
 
-  const cap = gI(sys, H_PAIRCAP);
-  const row2 = gP(sys, P_ROW2), nbr2 = gP(sys, P_NBR2);
+  const g = gP(sys, P_NGRID);
+  stF(g, G_LOX, lox); stF(g, G_LOY, loy); stF(g, G_LOZ, loz);
+  stF(g, G_INVX, invx); stF(g, G_INVY, invy); stF(g, G_INVZ, invz);
+  stF(g, G_LX, Lx); stF(g, G_LY, Ly);
+  stI(g, G_NX, nx); stI(g, G_NY, ny); stI(g, G_NZ, nz);
+  return ST_OK;
+}
+
+/**
+ * The rows of particles [i0, i1) of the new list: row2[i] = the count so far (from 0 at i0), neighbours j > i within
+ * R_i + R_j + skin into out[] (at most cap). Returns the count (more than cap: the list does not fit).
+ */
+function neighborRows(sys: number, i0: number, i1: number, out: number, cap: number): number {
+  const perx = gI(sys, H_PERX) != 0;
+  const pery = gI(sys, H_PERY) != 0;
+  const skin = gF(sys, H_SKIN);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z), pr = gP(sys, P_R);
+  const g = gP(sys, P_NGRID);
+  const lox = ldF(g, G_LOX), loy = ldF(g, G_LOY), loz = ldF(g, G_LOZ);
+  const invx = ldF(g, G_INVX), invy = ldF(g, G_INVY), invz = ldF(g, G_INVZ);
+  const Lx = ldF(g, G_LX), Ly = ldF(g, G_LY);
+  const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
+  const nx = ldI(g, G_NX), ny = ldI(g, G_NY), nz = ldI(g, G_NZ);
+  const head = gP(sys, P_CELLHEAD), next = gP(sys, P_CELLNEXT);
+  const row2 = gP(sys, P_ROW2), nbr2 = out;
   const dxlo = nx == 1 ? 0 : -1, dxhi = nx == 1 ? 0 : 1;
   const dylo = ny == 1 ? 0 : -1, dyhi = ny == 1 ? 0 : 1;
   const dzlo = nz == 1 ? 0 : -1, dzhi = nz == 1 ? 0 : 1;
   let np = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     stI(row2, i, np);
     const xi = ldF(px, i), yi = ldF(py, i), zi = ldF(pz, i), ri = ldF(pr, i) + skin;
     const cx = cellOf(xi, lox, invx, nx);
@@ -229,15 +268,17 @@ function buildNeighbors(sys: number): number {
       }
     }
   }
-  stI(row2, n, np);
-  if (np > cap) { sF(sys, H_STATUS_VAL, np); return ST_NEED_PAIRS; }
+  return np;
+}
 
-  // carry the tangential history over from the current list
+/** Carries the tangential history of the rows of particles [i0, i1) over from the current list to the new one. */
+function neighborHistory(sys: number, i0: number, i1: number): void {
   const row = gP(sys, P_ROW), nbr = gP(sys, P_NBR);
+  const row2 = gP(sys, P_ROW2), nbr2 = gP(sys, P_NBR2);
   const hx = gP(sys, P_HX), hy = gP(sys, P_HY), hz = gP(sys, P_HZ);
   const hx2 = gP(sys, P_HX2), hy2 = gP(sys, P_HY2), hz2 = gP(sys, P_HZ2);
   const oldPairs = gI(sys, H_NPAIRS);
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const a0 = oldPairs > 0 ? ldI(row, i) : 0, a1 = oldPairs > 0 ? ldI(row, i + 1) : 0;
     const b1 = ldI(row2, i + 1);
     for (let k = ldI(row2, i); k < b1; k++) {
@@ -249,7 +290,15 @@ function buildNeighbors(sys: number): number {
       stF(hx2, k, vx); stF(hy2, k, vy); stF(hz2, k, vz);
     }
   }
-  // swap the buffers
+}
+
+/** Swaps the new list (np pairs) in, and takes the reference positions and the walls' lists from here. */
+function neighborSwap(sys: number, np: number): void {
+  const n = gI(sys, H_N);
+  const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
+  const row = gP(sys, P_ROW), nbr = gP(sys, P_NBR), row2 = gP(sys, P_ROW2), nbr2 = gP(sys, P_NBR2);
+  const hx = gP(sys, P_HX), hy = gP(sys, P_HY), hz = gP(sys, P_HZ);
+  const hx2 = gP(sys, P_HX2), hy2 = gP(sys, P_HY2), hz2 = gP(sys, P_HZ2);
   sP(sys, P_ROW, row2); sP(sys, P_ROW2, row);
   sP(sys, P_NBR, nbr2); sP(sys, P_NBR2, nbr);
   sP(sys, P_HX, hx2); sP(sys, P_HX2, hx);
@@ -266,7 +315,6 @@ function buildNeighbors(sys: number): number {
   sF(sys, H_MAXDISP2, 0.0);
   // the walls' particle lists from the same positions (wall_list.ts)
   demWallLists(sys);
-  return ST_OK;
 }
 
 // ---- twin of assembly/dem/contact/damping_restitution.ts ----
@@ -415,8 +463,9 @@ function historyForce(kt: number, h: number, g: number, vtr: number): number {
 // the reference the twin (host/dem/twin.ts) is generated from; the wasm core runs contact_pairs_simd.ts,
 // the same operations in the same order on two contacts at a time (f64x2 lanes).
 
-/** Contact forces of the nc touching pairs (k, i) in P_CK/P_CI; returns the status. */
-function pairContacts(sys: number, nc: number, computeFlag: number, record: number): number {
+/** Contact forces of the touching pairs (k, i) in P_CK/P_CI [c0, c1), into force block fb (0: the particles' own arrays);
+ *  returns the status. */
+function pairContacts(sys: number, c0: number, c1: number, computeFlag: number, record: number, fb: number): number {
   const nmat = gI(sys, H_NMAT);
   const dt = gF(sys, H_DT);
   const perx = gI(sys, H_PERX) != 0, pery = gI(sys, H_PERY) != 0;
@@ -426,8 +475,10 @@ function pairContacts(sys: number, nc: number, computeFlag: number, record: numb
   const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
   const pwx = gP(sys, P_WX), pwy = gP(sys, P_WY), pwz = gP(sys, P_WZ);
-  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
-  const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
+  // forces and torques into this thread's arrays (fb: a force block, FB_*; 0: the particles' own)
+  const fh = fb == 0 ? sys : fb;
+  const pfx = gP(fh, fb == 0 ? P_FX : FB_FX), pfy = gP(fh, fb == 0 ? P_FY : FB_FY), pfz = gP(fh, fb == 0 ? P_FZ : FB_FZ);
+  const ptx = gP(fh, fb == 0 ? P_TX : FB_TX), pty = gP(fh, fb == 0 ? P_TY : FB_TY), ptz = gP(fh, fb == 0 ? P_TZ : FB_TZ);
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const nbr = gP(sys, P_NBR);
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
@@ -439,7 +490,7 @@ function pairContacts(sys: number, nc: number, computeFlag: number, record: numb
   const wxy = gP(sys, P_WXY), wxz = gP(sys, P_WXZ), wyz = gP(sys, P_WYZ);
   const ck = gP(sys, P_CK), ci = gP(sys, P_CI);
   let status = ST_OK;
-  for (let c = 0; c < nc; c++) {
+  for (let c = c0; c < c1; c++) {
     const k = ldI(ck, c), i = ldI(ci, c);
     const j = ldI(nbr, k);
     let dx = ldF(px, i) - ldF(px, j), dy = ldF(py, i) - ldF(py, j);
@@ -700,7 +751,19 @@ function pairContacts(sys: number, nc: number, computeFlag: number, record: numb
  *  without the unpredictable touch/apart branch and with a branch-free Coulomb limit. Measured on
  *  the 11k dense packing: 62 ns/contact scalar single pass -> ~45 ns (bench/dem.ts). */
 function pairForces(sys: number, computeFlag: number, record: number): number {
-  const n = gI(sys, H_N);
+  // pass 1: which listed pairs touch; pass 2: the contact law of every touching pair (contact_pairs_simd.ts;
+  // scalar reference contact_pairs.ts)
+  const nc = pairTouching(sys, 0, gI(sys, H_N), 0, record);
+  const status = pairContacts(sys, 0, nc, computeFlag, record, 0);
+  if (record) sI(sys, H_NCONTACTS, nc);
+  return status;
+}
+
+/**
+ * Pass 1 over the listed pairs of particles [i0, i1): which touch (surfacesIntersect; their (k, i) go to P_CK/P_CI
+ * from c0 on), and which came apart (surfacesClose: history reset). Returns the number of touching pairs.
+ */
+function pairTouching(sys: number, i0: number, i1: number, c0: number, record: number): number {
   const perx = gI(sys, H_PERX) != 0, pery = gI(sys, H_PERY) != 0;
   const Lx = gF(sys, H_HIX) - gF(sys, H_LOX), Ly = gF(sys, H_HIY) - gF(sys, H_LOY);
   const hLx = 0.5 * Lx, hLy = 0.5 * Ly;
@@ -709,11 +772,8 @@ function pairForces(sys: number, computeFlag: number, record: number): number {
   const phx = gP(sys, P_HX), phy = gP(sys, P_HY), phz = gP(sys, P_HZ);
   const cdn = gP(sys, P_CDN), cfn = gP(sys, P_CFN), cftx = gP(sys, P_CFTX), cfty = gP(sys, P_CFTY), cftz = gP(sys, P_CFTZ);
   const ck = gP(sys, P_CK), ci = gP(sys, P_CI);
-  let status = ST_OK;
-
-  // pass 1: which listed pairs touch (surfacesIntersect) and which came apart (surfacesClose)
-  let nc = 0;
-  for (let i = 0; i < n; i++) {
+  let nc = c0;
+  for (let i = i0; i < i1; i++) {
     const k1 = ldI(row, i + 1);
     let k = ldI(row, i);
     const xi = ldF(px, i), yi = ldF(py, i), zi = ldF(pz, i), ri = ldF(pr, i);
@@ -740,10 +800,7 @@ function pairForces(sys: number, computeFlag: number, record: number): number {
     }
   }
 
-  // pass 2: the contact law of every touching pair (contact_pairs_simd.ts; scalar reference contact_pairs.ts)
-  status = pairContacts(sys, nc, computeFlag, record);
-  if (record) sI(sys, H_NCONTACTS, nc);
-  return status;
+  return nc - c0;
 }
 
 // ---- twin of assembly/dem/contact_walls.ts ----
@@ -753,6 +810,14 @@ function pairForces(sys: number, computeFlag: number, record: number): number {
 /** Particle-wall forces for every planar wall (wall: infinite radius and mass, R* = R_i, m* = m_i), over the particles
  *  each wall's list holds (wall_list.ts: a superset of its contacts, in increasing index). */
 function wallForces(sys: number, computeFlag: number, record: number): number {
+  return wallForcesRange(sys, computeFlag, 0, gI(sys, H_N), 0, 0);
+}
+
+/**
+ * wallForces on particles [i0, i1) into force block fb (0: the particles' own arrays); each wall's force and contact
+ * count go to `out` (f64[NWALLS x 4]: x, y, z, contacts; a thread's partial sums) or, with out = 0, to the wall.
+ */
+function wallForcesRange(sys: number, computeFlag: number, i0: number, i1: number, fb: number, out: number): number {
   const n = gI(sys, H_N);
   const nmat = gI(sys, H_NMAT);
   const nw = gI(sys, H_NWALLS);
@@ -760,8 +825,9 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
   const maxOv = gF(sys, H_MAX_OVERLAP);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
   const pwx = gP(sys, P_WX), pwy = gP(sys, P_WY), pwz = gP(sys, P_WZ);
-  const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ);
-  const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
+  const fh = fb == 0 ? sys : fb;
+  const pfx = gP(fh, fb == 0 ? P_FX : FB_FX), pfy = gP(fh, fb == 0 ? P_FY : FB_FY), pfz = gP(fh, fb == 0 ? P_FZ : FB_FZ);
+  const ptx = gP(fh, fb == 0 ? P_TX : FB_TX), pty = gP(fh, fb == 0 ? P_TY : FB_TY), ptz = gP(fh, fb == 0 ? P_TZ : FB_TZ);
   const pr = gP(sys, P_R), pm = gP(sys, P_MASS), pmat = gP(sys, P_MAT);
   const tKn = gP(sys, P_T_KN), tKt = gP(sys, P_T_KT), tDn = gP(sys, P_T_DN), tDt = gP(sys, P_T_DT), tMu = gP(sys, P_T_MU);
   const tModel = gP(sys, P_T_MODEL);
@@ -769,7 +835,7 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
   let status = ST_OK;
   for (let w = 0; w < nw; w++) {
     const wb = gP(sys, P_WALLS) + (((w * WALL_SLOTS) >>> 0) << 3);
-    if (gI(wb, W_MODE) == 3) { sF(wb, W_FX, 0.0); sF(wb, W_FY, 0.0); sF(wb, W_FZ, 0.0); sI(wb, W_NCONT, 0); continue; } // off
+    if (gI(wb, W_MODE) == 3) { wallTotals(wb, out, w, 0.0, 0.0, 0.0, 0); continue; } // off
     const axis = gI(wb, W_AXIS);
     const side = gF(wb, W_SIDE), pos = gF(wb, W_POS);
     const vwx = gF(wb, W_VX), vwy = gF(wb, W_VY), vwz = gF(wb, W_VZ);
@@ -783,6 +849,7 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
     const list = lists + (((w * n) >>> 0) << 2), m = ldI(counts, w);
     for (let li = 0; li < m; li++) {
       const i = ldI(list, li);
+      if (i < i0 || i >= i1) continue;
       const ri = ldF(pr, i);
       const dist = side * (ldF(pc, i) - pos);
       const deltan = ri - dist;
@@ -1009,10 +1076,15 @@ function wallForces(sys: number, computeFlag: number, record: number): number {
       stF(ptz, i, ldF(ptz, i) + -cri * (enx * Ft2 - eny * Ft1));
       Fwx -= F1; Fwy -= F2; Fwz -= F3;
     }
-    sF(wb, W_FX, Fwx); sF(wb, W_FY, Fwy); sF(wb, W_FZ, Fwz);
-    sI(wb, W_NCONT, nc);
+    wallTotals(wb, out, w, Fwx, Fwy, Fwz, nc);
   }
   return status;
+}
+
+/** A wall's force and contact count: into its block (out = 0) or into a thread's partial sums. */
+function wallTotals(wb: number, out: number, w: number, fx: number, fy: number, fz: number, nc: number): void {
+  if (out == 0) { sF(wb, W_FX, fx); sF(wb, W_FY, fy); sF(wb, W_FZ, fz); sI(wb, W_NCONT, nc); return; }
+  stF(out, w * 4, fx); stF(out, w * 4 + 1, fy); stF(out, w * 4 + 2, fz); stF(out, w * 4 + 3, nc);
 }
 
 // ---- twin of assembly/dem/integrate.ts ----
@@ -1034,7 +1106,11 @@ function demPrepare(sys: number): void {
 
 /** First half kick and drift; tracks the largest displacement since the last neighbour build. */
 function initialIntegrate(sys: number): void {
-  const n = gI(sys, H_N);
+  sF(sys, H_MAXDISP2, initialIntegrateRange(sys, 0, gI(sys, H_N), gF(sys, H_MAXDISP2)));
+}
+
+/** initialIntegrate over particles [i0, i1); returns the larger of maxd2 and their squared displacements. */
+function initialIntegrateRange(sys: number, i0: number, i1: number, maxd2: number): number {
   const dt = gF(sys, H_DT);
   const px = gP(sys, P_X), py = gP(sys, P_Y), pz = gP(sys, P_Z);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
@@ -1043,8 +1119,7 @@ function initialIntegrate(sys: number): void {
   const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
   const pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR);
   const xr = gP(sys, P_XR), yr = gP(sys, P_YR), zr = gP(sys, P_ZR);
-  let maxd2 = gF(sys, H_MAXDISP2);
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const dtfm = ldF(pdtfm, i);
     const vx = ldF(pvx, i) + dtfm * ldF(pfx, i);
     const vy = ldF(pvy, i) + dtfm * ldF(pfy, i);
@@ -1060,7 +1135,7 @@ function initialIntegrate(sys: number): void {
     const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
     if (d2 > maxd2) maxd2 = d2;
   }
-  sF(sys, H_MAXDISP2, maxd2);
+  return maxd2;
 }
 
 /** Moves walls that have a velocity (modes 1 and 2) by dt along their axis (fixed and off walls stay). */
@@ -1092,31 +1167,39 @@ function zeroForces(sys: number): void {
 
 /** Body forces (gravity m g, then a constant force per particle, LIGGGHTS fix addforce) and the 2D constraint. */
 function bodyForces(sys: number): void {
-  const n = gI(sys, H_N);
+  bodyForcesRange(sys, 0, gI(sys, H_N));
+}
+
+/** bodyForces on particles [i0, i1). */
+function bodyForcesRange(sys: number, i0: number, i1: number): void {
   const gx = gF(sys, H_GX), gy = gF(sys, H_GY), gz = gF(sys, H_GZ);
   const ex = gF(sys, H_EXTFX), ey = gF(sys, H_EXTFY), ez = gF(sys, H_EXTFZ);
   const pfx = gP(sys, P_FX), pfy = gP(sys, P_FY), pfz = gP(sys, P_FZ), pm = gP(sys, P_MASS);
   if (gx != 0.0 || gy != 0.0 || gz != 0.0) {
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       const m = ldF(pm, i);
       stF(pfx, i, ldF(pfx, i) + m * gx); stF(pfy, i, ldF(pfy, i) + m * gy); stF(pfz, i, ldF(pfz, i) + m * gz);
     }
   }
   if (ex != 0.0 || ey != 0.0 || ez != 0.0) {
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       stF(pfx, i, ldF(pfx, i) + ex); stF(pfy, i, ldF(pfy, i) + ey); stF(pfz, i, ldF(pfz, i) + ez);
     }
   }
   if (gI(sys, H_DIM) == 2) {
     // discs in the xy plane (LAMMPS fix enforce2d): no z force, no in-plane torque
-    const bytes = ((n) >>> 0) << 3;
-    memory.fill(pfz, 0, bytes); memory.fill(gP(sys, P_TX), 0, bytes); memory.fill(gP(sys, P_TY), 0, bytes);
+    const at = ((i0) >>> 0) << 3, bytes = ((i1 - i0) >>> 0) << 3;
+    memory.fill(pfz + at, 0, bytes); memory.fill(gP(sys, P_TX) + at, 0, bytes); memory.fill(gP(sys, P_TY) + at, 0, bytes);
   }
 }
 
 /** Second half kick, then the stability check |v| dt <= limit * R (catches NaN too). */
 function finalIntegrate(sys: number): number {
-  const n = gI(sys, H_N);
+  return finalIntegrateRange(sys, 0, gI(sys, H_N));
+}
+
+/** finalIntegrate on particles [i0, i1). */
+function finalIntegrateRange(sys: number, i0: number, i1: number): number {
   const dt = gF(sys, H_DT);
   const lim = gF(sys, H_MAX_STEPDISP);
   const pvx = gP(sys, P_VX), pvy = gP(sys, P_VY), pvz = gP(sys, P_VZ);
@@ -1125,7 +1208,7 @@ function finalIntegrate(sys: number): number {
   const ptx = gP(sys, P_TX), pty = gP(sys, P_TY), ptz = gP(sys, P_TZ);
   const pdtfm = gP(sys, P_DTFM), pdtir = gP(sys, P_DTIR), pr = gP(sys, P_R);
   let status = ST_OK;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const dtfm = ldF(pdtfm, i);
     const vx = ldF(pvx, i) + dtfm * ldF(pfx, i);
     const vy = ldF(pvy, i) + dtfm * ldF(pfy, i);

@@ -5,6 +5,7 @@ import * as L from "../../assembly/dem/layout";
 import * as M from "../../assembly/dem/contact/models";
 import { pairForces } from "../../assembly/dem/pair_forces";
 import { wallForces } from "../../assembly/dem/contact_walls";
+import { demWallLists } from "../../assembly/dem/wall_list";
 import { buildNeighbors } from "../../assembly/dem/neighbor";
 import { demPrepare, initialIntegrate } from "../../assembly/dem/integrate";
 
@@ -46,6 +47,9 @@ function makeSystem(n: i32, cap: i32, nmat: i32 = 1): usize {
   putI(sys, L.H_PAIRCAP, cap);
   putP(sys, L.P_CELLHEAD, arr(4096 * 4)); putI(sys, L.H_CELLCAP, 4096);
   putP(sys, L.P_WALLS, arr(L.WALL_SLOTS * 8));
+  // one wall's particle list (wall_list.ts)
+  putP(sys, L.P_WLIST, arr(n * 4)); putP(sys, L.P_WLISTN, arr(8)); putP(sys, L.P_WREF, arr(8));
+  putP(sys, L.P_NGRID, arr(L.NGRID_BYTES));
   for (let s = L.P_X; s <= L.P_T_DT; s++) if (s != 73) assert(load<u32>(sys + (<usize>s << 3)) != 0, "pointer slot not laid out");
   return sys;
 }
@@ -102,6 +106,7 @@ describe("hertz contact kernel", () => {
     const wb = <usize>load<u32>(sys + (<usize>L.P_WALLS << 3));
     putI(wb, L.W_AXIS, 2); put(wb, L.W_SIDE, 1.0); putI(wb, L.W_MAT, 0);
     putP(wb, L.W_HX, arr(8)); putP(wb, L.W_HY, arr(8)); putP(wb, L.W_HZ, arr(8));
+    demWallLists(sys);
     expect(wallForces(sys, 1, 0)).toBe(L.ST_OK);
     const Y = 1.0 / (2.0 * (1.0 - NU * NU) / E);
     const F = 4.0 / 3.0 * Y * Math.sqrt(r) * Math.pow(dn, 1.5);
@@ -176,7 +181,7 @@ describe("f64x2 contact pass vs its scalar reference", () => {
       memory.copy(hz, snapH + <usize>(nc * 16), <usize>(nc * 8));
       memory.fill(<usize>load<u32>(sys + (<usize>L.P_FX << 3)), 0, <usize>(n * 8));
       memory.fill(<usize>load<u32>(sys + (<usize>L.P_TZ << 3)), 0, <usize>(n * 8));
-      expect(pairContactsScalar(sys, nc, 1, 0)).toBe(L.ST_OK);
+      expect(pairContactsScalar(sys, 0, nc, 1, 0, 0)).toBe(L.ST_OK);
       let fs = 0.0, ts = 0.0, hs = 0.0;
       for (let i = 0; i < n; i++) { fs = max(fs, abs<f64>(f64At(sys, L.P_FX, i))); ts = max(ts, abs<f64>(f64At(sys, L.P_TZ, i))); }
       for (let k = 0; k < nc; k++) hs = max(hs, abs<f64>(load<f64>(hx + (<usize>k << 3))));

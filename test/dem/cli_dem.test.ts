@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture, ROOT } from "../helpers.js";
@@ -83,6 +83,25 @@ test("assb compact: a particle centre outside the box is refused (exit 2) naming
     /^assb: error: particles: particle id 6, z_m = 1: expected a centre inside the box along z, \[0, [0-9.e-]+\] give or take the particle radius [0-9.e-]+ \(non-periodic axis\) \[m\]\n$/,
   );
   assert.not.ok(existsSync(join(dir, "out")));
+});
+
+test("assb dem --threads 2: the same summary as the run it repeats, bit for bit; --threads 0 is refused naming the flag", () => {
+  const dir = mkdtempSync(join(tmpdir(), "assb-threads-"));
+  const f = join(dir, "case.json");
+  writeFileSync(f, JSON.stringify({ ...demoCase({ seed: 3 }), stages: [{ name: "press", steps: 3000 }] }));
+  const runs = [1, 2].map(() => {
+    const r = assb("dem", f, "-o", join(dir, "out"), "--threads", "2", "-q");
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8")).summary;
+  });
+  assert.is(runs[0].particles, 288);
+  assert.is(runs[0].steps, 3000);
+  assert.equal(runs[0].walls, runs[1].walls);
+  assert.is(runs[0].kineticEnergy_J, runs[1].kineticEnergy_J);
+  const bad = assb("dem", f, "-o", join(dir, "bad"), "--threads", "0");
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr.trim(), /^assb: error: --threads = "0": expected an integer 1-64/);
+  assert.not.ok(existsSync(join(dir, "bad")));
 });
 
 test.run();

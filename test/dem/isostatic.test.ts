@@ -37,7 +37,9 @@ test("servo, LIGGGHTS's law: speed = vel_max kp (1 - F/F_target) clipped at vel_
     const c = parseDemCase({
       ...base,
       walls: base.walls!.map((w, i) =>
-        i === 1 ? { ...w, position_m: (w.position_m as number) + 50e-6, motion: { type: "servo", targetForce_N: 1, maxSpeed_m_s: 2, kp } } : w,
+        i === 1
+          ? { ...w, position_m: (w.position_m as number) + 50e-6, motion: { type: "servo", targetForce_N: 1, maxSpeed_m_s: 2, kp } }
+          : w,
       ),
     });
     const s = new DemSystem(k, resolveCase(c).init);
