@@ -183,3 +183,4 @@ export const ST_NEED_CELLS = 2; //      cell grid larger than capacity; needed c
 export const ST_UNSTABLE_SPEED = 3; //  |v| dt / R above limit (or not finite) for particle H_STATUS_I
 export const ST_UNSTABLE_OVERLAP = 4; // overlap / smaller radius above limit for pair (I, J) (J = -1 - wall for walls)
 export const ST_BAD_BOX = 5; //         periodic box shorter than two cut-off lengths
+export const ST_THREAD_LOST = 6; //     threaded step: a thread did not reach a barrier within the time-out (step_mt.ts)

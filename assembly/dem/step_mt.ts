@@ -14,7 +14,7 @@ import { gI, sI, gF, sF, gP, ldF, stF, ldI, stI } from "../common/mem";
 import {
   H_N, H_NWALLS, H_SKIN, H_DT, H_TIME, H_STEP, H_RESUME, H_FORCE_REBUILD, H_MAXDISP2, H_STATUS, H_STATUS_I, H_STATUS_J,
   H_NPAIRS, P_ROW, P_FX, P_TZ, P_FBLK, P_WPART, P_SYNC, P_WALLS, WALL_SLOTS,
-  W_FX, W_FY, W_FZ, W_NCONT, FB_SLOTS, FB_FX, ST_OK, ST_NEED_PAIRS, H_PAIRCAP, H_STATUS_VAL, P_NBR2, P_ROW2, P_CK, P_CI,
+  W_FX, W_FY, W_FZ, W_NCONT, FB_SLOTS, FB_FX, ST_OK, ST_NEED_PAIRS, ST_THREAD_LOST, H_PAIRCAP, H_STATUS_VAL, P_NBR2, P_ROW2, P_CK, P_CI,
 } from "./layout";
 import { neighborCells, neighborRows, neighborHistory, neighborSwap } from "./neighbor";
 import { pairTouching } from "./pair_forces";
@@ -31,25 +31,35 @@ export const SY_GEN = 64; //     i32 barrier generation
 export const SY_ABORT = 128; //  i32 status that ends the run for every thread (0: none)
 export const SY_CTL = 192; //    i32[4] the host's control of the workers: generation, steps, stop (host/dem/threads.ts)
 export const SY_BUILD = 224; //  i32 1: a neighbour build is due this step (thread 0 has binned the cells)
+export const SY_TIMEOUT = 232; // f64 ms a thread waits at a barrier before the run fails (ST_THREAD_LOST; the host sets it)
 export const SY_THREAD = 256; // per thread, 64 bytes each: f64 squared displacement, i32 status, i32 first row of its
 //                                pairs, i32 rows it found in a build
 export const SY_BYTES_PER_THREAD = 64;
 /** Spins before a barrier waits in the kernel (about 20-50 us); threads are expected on their own cores. */
 const SPINS = 500000;
 
-/** All T threads arrive before any leaves. */
-function barrier(sync: usize, T: i32): void {
+/**
+ * All T threads arrive before any leaves. False when the others did not come within SY_TIMEOUT ms (a worker that died):
+ * the run then fails instead of waiting for ever (the host ends the workers).
+ */
+function barrier(sync: usize, T: i32): bool {
   const gen = atomic.load<i32>(sync + SY_GEN);
   if (atomic.add<i32>(sync + SY_COUNT, 1) == T - 1) {
     atomic.store<i32>(sync + SY_COUNT, 0);
     atomic.store<i32>(sync + SY_GEN, gen + 1);
     atomic.notify(sync + SY_GEN, T);
-    return;
+    return true;
   }
   let spins = 0;
+  const slices = <i32>(ldF(sync + SY_TIMEOUT, 0) / 10.0);
+  let waited = 0;
   while (atomic.load<i32>(sync + SY_GEN) == gen) {
-    if (++spins > SPINS) atomic.wait<i32>(sync + SY_GEN, gen, -1);
+    if (++spins > SPINS) {
+      // 10 ms slices, so a lost thread is noticed
+      if (atomic.wait<i32>(sync + SY_GEN, gen, 10_000_000) == AtomicWaitResult.TIMED_OUT && ++waited > slices) return false;
+    }
   }
+  return true;
 }
 
 @inline function slot(sync: usize, t: i32): usize { return sync + SY_THREAD + <usize>(t * SY_BYTES_PER_THREAD); }
@@ -70,7 +80,7 @@ export function demStepMT(sys: usize, t: i32, T: i32, nsteps: i32): i32 {
     // 1. first half kick and drift (skipped when the previous call stopped after it: capacity, H_RESUME)
     const resume = gI(sys, H_RESUME) != 0;
     if (!resume) stF(mine, 0, initialIntegrateRange(sys, p0, p1, 0.0));
-    barrier(sync, T);
+    if (!barrier(sync, T)) return done(sys, t, ST_THREAD_LOST);
     // 2. thread 0: walls, and the cell grid when a neighbour build is due
     if (t == 0) {
       let maxd2 = gF(sys, H_MAXDISP2);
@@ -87,7 +97,7 @@ export function demStepMT(sys: usize, t: i32, T: i32, nsteps: i32): i32 {
       }
       atomic.store<i32>(sync + SY_BUILD, build);
     }
-    barrier(sync, T);
+    if (!barrier(sync, T)) return done(sys, t, ST_THREAD_LOST);
     const ab = atomic.load<i32>(sync + SY_ABORT);
     if (ab != ST_OK) return done(sys, t, ab);
     // 2b. a neighbour build: every thread the rows and histories of its particles (neighbor.ts)
@@ -96,7 +106,7 @@ export function demStepMT(sys: usize, t: i32, T: i32, nsteps: i32): i32 {
       if (sb != ST_OK) return done(sys, t, sb);
     }
     if (t == 0) { sI(sys, H_RESUME, 0); splitPairs(sys, sync, T); }
-    barrier(sync, T);
+    if (!barrier(sync, T)) return done(sys, t, ST_THREAD_LOST);
     // 3. forces of this thread's pairs and wall contacts into its own arrays
     zeroBlock(sys, fb, n);
     const r0 = ldI(slot(sync, t) + 12, 0), r1 = t + 1 < T ? ldI(slot(sync, t + 1) + 12, 0) : n;
@@ -105,14 +115,14 @@ export function demStepMT(sys: usize, t: i32, T: i32, nsteps: i32): i32 {
     let st = pairContacts(sys, c0, c0 + nc, 1, 0, fb);
     const stw = wallForcesRange(sys, 1, p0, p1, fb, wpart + (<usize>(t * nw * 4) << 3));
     if (st == ST_OK) st = stw;
-    barrier(sync, T);
+    if (!barrier(sync, T)) return done(sys, t, ST_THREAD_LOST);
     // 4. this thread's particles: the blocks summed in thread order, body forces, second half kick
     sumBlocks(sys, p0, p1, T);
     bodyForcesRange(sys, p0, p1);
     const stf = finalIntegrateRange(sys, p0, p1);
     if (st == ST_OK) st = stf;
     sI(mine + 8, 0, st);
-    barrier(sync, T);
+    if (!barrier(sync, T)) return done(sys, t, ST_THREAD_LOST);
     // 5. every thread: the first failing thread's status; thread 0: wall totals, servo walls, time (while the
     // others go on with their next half kick, which reads none of these)
     st = ST_OK;
@@ -147,7 +157,7 @@ function buildRows(sys: usize, sync: usize, t: i32, T: i32, p0: i32, p1: i32): i
   }
   const out = t == 0 ? gP(sys, P_NBR2) : gP(sys, t == 1 ? P_CK : P_CI);
   sI(slot(sync, t) + 16, 0, neighborRows(sys, p0, p1, out, cap));
-  barrier(sync, T);
+  if (!barrier(sync, T)) return ST_THREAD_LOST;
   let offset = 0, total = 0;
   for (let u = 0; u < T; u++) {
     const c = ldI(slot(sync, u) + 16, 0);
@@ -165,9 +175,9 @@ function buildRows(sys: usize, sync: usize, t: i32, T: i32, p0: i32, p1: i32): i
     memory.copy(gP(sys, P_NBR2) + (<usize>offset << 2), out, <usize>cnt << 2);
     for (let i = p0; i < p1; i++) stI(row2, i, ldI(row2, i) + offset);
   } else stI(row2, n, total);
-  barrier(sync, T);
+  if (!barrier(sync, T)) return ST_THREAD_LOST;
   neighborHistory(sys, p0, p1);
-  barrier(sync, T);
+  if (!barrier(sync, T)) return ST_THREAD_LOST;
   if (t == 0) { neighborSwap(sys, total); sI(sys, H_FORCE_REBUILD, 0); }
   return ST_OK;
 }

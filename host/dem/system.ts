@@ -182,6 +182,8 @@ export class DemSystem {
   /** Handles capacity requests; returns true when the call should be repeated. Other codes end the run. */
   private handle(status: number, what: string): boolean {
     if (status === L.ST_OK) return false;
+    // a lost worker: the others are ended, this system steps on this thread from here
+    if (status === L.ST_THREAD_LOST) this.stopThreads();
     const val = this.getF(L.H_STATUS_VAL);
     if (status === L.ST_NEED_PAIRS) {
       this.allocPairs(Math.ceil(val * 1.3) + 64, true);

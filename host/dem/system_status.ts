@@ -79,5 +79,9 @@ export function statusError(status: number, c: StatusContext): Error {
       j,
     );
   }
+  if (status === L.ST_THREAD_LOST)
+    return new ConfigError(
+      `dem: a DEM worker thread stopped answering during ${c.what} at step ${step} (no barrier reached within the time-out); the workers were ended: run with threads: 1 (--threads 1)`,
+    );
   return new Error(`dem: kernel returned unknown status ${status} (internal error)`);
 }

@@ -13,6 +13,9 @@ import { startWorker } from "../core/worker.js";
 
 // the sync block's byte offsets (assembly/dem/step_mt.ts)
 const SY_CTL = 192;
+const SY_TIMEOUT = 232;
+/** How long a thread waits at a barrier for the others before the run fails (ST_THREAD_LOST) instead of hanging. */
+const BARRIER_TIMEOUT_MS = 60_000;
 const SY_THREAD = 256;
 const SY_BYTES_PER_THREAD = 64;
 // control words at SY_CTL (i32): generation, steps, stop, workers ready
@@ -40,9 +43,15 @@ interface ThreadedSystem {
  * be built on `loadSharedCore()`); 1 stops them. Deterministic for a given count; another count changes the order of
  * the force sums (round-off). Recorded steps run on this thread.
  */
-export function startDemThreads(s: ThreadedSystem, threads: number): void {
+export function startDemThreads(s: ThreadedSystem, threads: number, testing?: ThreadTesting): void {
   s.stopThreads();
-  if (threads !== 1) s.threads = DemThreads.start(s, threads);
+  if (threads !== 1) s.threads = DemThreads.start(s, threads, testing);
+}
+
+/** Testing: the time-outs, and a worker that exits when it is first woken (as a crash would). */
+export interface ThreadTesting {
+  timeout_ms?: number;
+  workerExitsOnFirstStep?: boolean;
 }
 
 export class DemThreads {
@@ -53,10 +62,11 @@ export class DemThreads {
     readonly threads: number,
     private readonly workers: Worker[],
     private readonly ctl: Int32Array,
+    private readonly startTimeout_ms: number,
   ) {}
 
   /** Lays out the thread arrays of `s` and starts threads - 1 workers on its memory (the first step waits for them). */
-  static start(s: ThreadedSystem, threads: number): DemThreads {
+  static start(s: ThreadedSystem, threads: number, testing?: ThreadTesting): DemThreads {
     if (!Number.isInteger(threads) || threads < 2 || threads > 64)
       throw inputError("dem: threads", threads, "an integer 2-64 (1: no threads)", "threads");
     const k = s.kernels as SharedDemKernels;
@@ -76,6 +86,7 @@ export class DemThreads {
         const p = t === 0 ? s.getP(L.P_FX + c) : bufs[(t - 1) * 6 + c];
         dv.setUint32(blocks + (t * L.FB_SLOTS + L.FB_FX + c) * 8, p, true);
       }
+    dv.setFloat64(sync + SY_TIMEOUT, testing?.timeout_ms ?? BARRIER_TIMEOUT_MS, true);
     s.setP(L.P_SYNC, sync);
     s.setP(L.P_FBLK, blocks);
     s.setP(L.P_WPART, wpart);
@@ -88,19 +99,20 @@ export class DemThreads {
         t: i + 1,
         threads,
         ctlAt: sync + SY_CTL,
+        exitOnFirstStep: testing?.workerExitsOnFirstStep === true,
       }),
     );
-    return new DemThreads(k, s.sys, threads, workers, ctl);
+    return new DemThreads(k, s.sys, threads, workers, ctl, testing?.timeout_ms ?? START_TIMEOUT_MS);
   }
 
   /** Waits (blocking, as the run is) until every worker has its instance; fails after START_TIMEOUT_MS. */
   private waitReady(): void {
-    const end = Date.now() + START_TIMEOUT_MS;
+    const end = Date.now() + this.startTimeout_ms;
     for (let r = Atomics.load(this.ctl, CTL_READY); r < this.threads - 1; r = Atomics.load(this.ctl, CTL_READY)) {
       if (Date.now() > end) {
         this.stop();
         throw new ConfigError(
-          `dem: ${this.threads - 1 - r} of ${this.threads - 1} DEM worker threads did not start within ${START_TIMEOUT_MS / 1000} s; run with threads: 1`,
+          `dem: ${this.threads - 1 - r} of ${this.threads - 1} DEM worker threads did not start within ${this.startTimeout_ms / 1000} s; run with threads: 1 (--threads 1)`,
         );
       }
       Atomics.wait(this.ctl, CTL_READY, r, 100);

@@ -2,7 +2,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { sharedImports } from "../core/wasm.js";
 
-const { module, memory, sys, t, threads, ctlAt } = workerData as {
+const { module, memory, sys, t, threads, ctlAt, exitOnFirstStep } = workerData as {
+  exitOnFirstStep: boolean;
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   sys: number;
@@ -22,6 +23,8 @@ for (;;) {
   Atomics.wait(ctl, 0, gen);
   gen = Atomics.load(ctl, 0);
   if (Atomics.load(ctl, 2) !== 0) break;
+  // testing (ThreadTesting): die as a crash would, with the others at a barrier
+  if (exitOnFirstStep) process.exit(7);
   step(sys, t, threads, Atomics.load(ctl, 1));
 }
 parentPort!.close();

@@ -89,4 +89,18 @@ test("2 threads: a recorded step (on this thread) and the refusals", async () =>
     );
 });
 
+test("a worker that dies mid-run: the run fails in one line within the time-out and steps on without workers, never hangs", async () => {
+  const s = new DemSystem(await loadSharedCore(), rc.init);
+  startDemThreads(s, 2, { timeout_ms: 500, workerExitsOnFirstStep: true });
+  s.setup();
+  const t0 = performance.now();
+  assert.throws(() => s.run(100), /^dem: a DEM worker thread stopped answering during time stepping at step \d+ .*run with threads: 1/);
+  assert.ok(performance.now() - t0 < 10_000, "failed within seconds");
+  assert.is(s.threads, undefined, "the workers were ended");
+  // the system goes on on this thread
+  s.setup();
+  s.run(100);
+  assert.ok(s.step >= 100);
+});
+
 test.run();
