@@ -48,7 +48,7 @@ export function startDemThreads(s: ThreadedSystem, threads: number, testing?: Th
   if (threads !== 1) s.threads = DemThreads.start(s, threads, testing);
 }
 
-/** Testing: the time-outs, and a worker that exits when it is first woken (as a crash would). */
+/** Testing: the barriers' time-out, and a worker that exits when it is first woken (as a crash would). */
 export interface ThreadTesting {
   timeout_ms?: number;
   workerExitsOnFirstStep?: boolean;
@@ -62,7 +62,6 @@ export class DemThreads {
     readonly threads: number,
     private readonly workers: Worker[],
     private readonly ctl: Int32Array,
-    private readonly startTimeout_ms: number,
   ) {}
 
   /** Lays out the thread arrays of `s` and starts threads - 1 workers on its memory (the first step waits for them). */
@@ -102,17 +101,17 @@ export class DemThreads {
         exitOnFirstStep: testing?.workerExitsOnFirstStep === true,
       }),
     );
-    return new DemThreads(k, s.sys, threads, workers, ctl, testing?.timeout_ms ?? START_TIMEOUT_MS);
+    return new DemThreads(k, s.sys, threads, workers, ctl);
   }
 
   /** Waits (blocking, as the run is) until every worker has its instance; fails after START_TIMEOUT_MS. */
   private waitReady(): void {
-    const end = Date.now() + this.startTimeout_ms;
+    const end = Date.now() + START_TIMEOUT_MS;
     for (let r = Atomics.load(this.ctl, CTL_READY); r < this.threads - 1; r = Atomics.load(this.ctl, CTL_READY)) {
       if (Date.now() > end) {
         this.stop();
         throw new ConfigError(
-          `dem: ${this.threads - 1 - r} of ${this.threads - 1} DEM worker threads did not start within ${this.startTimeout_ms / 1000} s; run with threads: 1 (--threads 1)`,
+          `dem: ${this.threads - 1 - r} of ${this.threads - 1} DEM worker threads did not start within ${START_TIMEOUT_MS / 1000} s; run with threads: 1 (--threads 1)`,
         );
       }
       Atomics.wait(this.ctl, CTL_READY, r, 100);
