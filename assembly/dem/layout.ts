@@ -119,6 +119,17 @@ export const P_SYNC = 102; //    i32[SYNC_SLOTS + 3 T] barrier, control and per-
 export const P_NGRID = 103; //   the cell grid of the last build (neighbor.ts), G_* below
 export const HEADER_SLOTS = 104;
 
+// ---- the sync block of the threads (P_SYNC; byte offsets, each group on its own cache line) ----
+export const SY_COUNT = 0; //    i32 threads arrived at the barrier
+export const SY_GEN = 64; //     i32 barrier generation
+export const SY_ABORT = 128; //  i32 status that ends the run for every thread (0: none)
+export const SY_CTL = 192; //    i32[4] the host's control of the workers: generation, steps, stop, workers ready
+export const SY_BUILD = 224; //  i32 1: a neighbour build is due this step (thread 0 has binned the cells)
+export const SY_TIMEOUT = 232; // f64 ms a thread waits at a barrier before the run fails (ST_THREAD_LOST)
+export const SY_THREAD = 256; // per thread, SY_BYTES_PER_THREAD each: f64 squared displacement (+0), i32 status (+8),
+//                                i32 first row of its pairs (+12), i32 rows it found in a build (+16)
+export const SY_BYTES_PER_THREAD = 64;
+
 // ---- a force block: pointers to one thread's force and torque arrays f64[N] ----
 export const FB_FX = 0;
 export const FB_FY = 1;

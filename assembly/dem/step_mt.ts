@@ -1,7 +1,8 @@
 // The DEM time loop on T threads sharing one memory (the shared-memory core, index_mt.ts): every thread calls
 // demStepMT(sys, t, T, n) on its own instance, and the threads meet at barriers four times a step.
 //   1. all: first half kick and drift of their particle range (n/T each);
-//   2. thread 0: walls moved, neighbour build when due, the split of the listed pairs into T equal parts;
+//   2. thread 0: walls moved, the cell grid when a neighbour build is due; then every thread builds the rows of its
+//      particles (buildRows), and thread 0 splits the listed pairs into T equal parts;
 //   3. all: pass 1 and pass 2 over their rows of the half list (contacts from row[s_t] on in P_CK/P_CI), the walls
 //      on their particle range, into their own force block (thread 0: the particles' arrays; P_FBLK) and wall
 //      partial sums (P_WPART): no two threads write the same memory;
@@ -15,6 +16,7 @@ import {
   H_N, H_NWALLS, H_SKIN, H_DT, H_TIME, H_STEP, H_RESUME, H_FORCE_REBUILD, H_MAXDISP2, H_STATUS, H_STATUS_I, H_STATUS_J,
   H_NPAIRS, P_ROW, P_FX, P_TZ, P_FBLK, P_WPART, P_SYNC, P_WALLS, WALL_SLOTS,
   W_FX, W_FY, W_FZ, W_NCONT, FB_SLOTS, FB_FX, ST_OK, ST_NEED_PAIRS, ST_THREAD_LOST, H_PAIRCAP, H_STATUS_VAL, P_NBR2, P_ROW2, P_CK, P_CI,
+  SY_COUNT, SY_GEN, SY_ABORT, SY_BUILD, SY_TIMEOUT, SY_THREAD, SY_BYTES_PER_THREAD,
 } from "./layout";
 import { neighborCells, neighborRows, neighborHistory, neighborSwap } from "./neighbor";
 import { pairTouching } from "./pair_forces";
@@ -25,17 +27,10 @@ import { initialIntegrateRange, moveWalls, bodyForcesRange, finalIntegrateRange,
 // the particles' force and torque arrays are consecutive header slots (zeroBlock, sumBlocks)
 assert(P_TZ == P_FX + 5);
 
-// ---- the sync block (P_SYNC), byte offsets; each word on its own cache line ----
-export const SY_COUNT = 0; //    i32 threads arrived at the barrier
-export const SY_GEN = 64; //     i32 barrier generation
-export const SY_ABORT = 128; //  i32 status that ends the run for every thread (0: none)
-export const SY_CTL = 192; //    i32[4] the host's control of the workers: generation, steps, stop (host/dem/threads.ts)
-export const SY_BUILD = 224; //  i32 1: a neighbour build is due this step (thread 0 has binned the cells)
-export const SY_TIMEOUT = 232; // f64 ms a thread waits at a barrier before the run fails (ST_THREAD_LOST; the host sets it)
-export const SY_THREAD = 256; // per thread, 64 bytes each: f64 squared displacement, i32 status, i32 first row of its
-//                                pairs, i32 rows it found in a build
-export const SY_BYTES_PER_THREAD = 64;
-/** Spins before a barrier waits in the kernel (about 20-50 us); threads are expected on their own cores. */
+/**
+ * Spins before a barrier sleeps (about 0.5-1 ms): a futex wake-up cost about 60 us per barrier, which held two
+ * threads at 1.3-1.5x one; threads are expected on their own cores (the run is opt-in).
+ */
 const SPINS = 500000;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A DemSystem's time stepping on several threads sharing its memory (Node): the system must live on the
- * shared-memory core (`loadSharedCore`); `startThreads` lays out each thread's force arrays, wall partial sums and
+ * shared-memory core (`loadSharedCore`); `startDemThreads` lays out each thread's force arrays, wall partial sums and
  * the sync block (assembly/dem/step_mt.ts), and starts T - 1 workers that instantiate the same module on the same
  * memory. Each `run` call then wakes the workers and steps on this thread as thread 0; the threads meet at
  * barriers inside the kernel, so a call costs no messages. Recorded steps run on this thread alone.
@@ -8,16 +8,12 @@
 import type { Worker } from "node:worker_threads";
 import * as L from "../../assembly/dem/layout.js";
 import { ConfigError, inputError } from "../config/errors.js";
-import type { Kernels, SharedDemKernels } from "../core/wasm.js";
+import { type Kernels, type SharedDemKernels, loadCore, loadSharedCore } from "../core/wasm.js";
 import { startWorker } from "../core/worker.js";
 
-// the sync block's byte offsets (assembly/dem/step_mt.ts)
-const SY_CTL = 192;
-const SY_TIMEOUT = 232;
+const { SY_CTL, SY_TIMEOUT, SY_THREAD, SY_BYTES_PER_THREAD } = L;
 /** How long a thread waits at a barrier for the others before the run fails (ST_THREAD_LOST) instead of hanging. */
 const BARRIER_TIMEOUT_MS = 60_000;
-const SY_THREAD = 256;
-const SY_BYTES_PER_THREAD = 64;
 // control words at SY_CTL (i32): generation, steps, stop, workers ready
 const CTL_GEN = 0;
 const CTL_STEPS = 1;
@@ -145,7 +141,6 @@ export async function demThreading(threads: number | string | undefined, where =
   const t = threads === undefined ? 1 : Number(threads);
   if (!Number.isInteger(t) || t < 1 || t > 64)
     throw inputError(where, threads, "an integer 1-64 (threads that step one packing)", "threads");
-  const { loadCore, loadSharedCore } = await import("../core/wasm.js");
   if (t === 1) return { kernels: (await loadCore()) as Kernels, onSystem: undefined, done: () => {} };
   let sys: ThreadedSystem | undefined;
   return {

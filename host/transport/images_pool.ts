@@ -103,7 +103,7 @@ export async function solveImagesParallel(
   // chunks to hand to a worker by message: the crash-test chunk, and chunks whose worker died
   const again: number[] = [];
   const tries = new Map<number, number>();
-  const workers = new Map<Worker, number>();
+  const workers = new Set<Worker>();
   const idle = new Set<Worker>();
   let started = 0,
     settled = false,
@@ -140,14 +140,14 @@ export async function solveImagesParallel(
   const spawn = () => {
     const id = started++;
     const w = startWorker(import.meta.url, "images_worker", { shape: batch.shape, data: shared, opts: o, module, crash, queue: q, id });
-    workers.set(w, id);
+    workers.add(w);
     let lastError = "";
     w.on("message", (m: WorkerReply) => {
       if (m.rows && m.chunk !== undefined) {
         take(m.chunk, m.rows);
         progress(received);
         if (received >= B) {
-          for (const x of [...workers.keys()]) end(x);
+          for (const x of [...workers]) end(x);
           finish();
           return;
         }
@@ -213,7 +213,7 @@ export async function solveImagesParallel(
     }
     await finished;
   } finally {
-    for (const w of [...workers.keys()]) end(w);
+    for (const w of [...workers]) end(w);
   }
   return out;
 }

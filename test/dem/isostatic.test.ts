@@ -138,41 +138,38 @@ test("cycling: a settled hold stops once walls and chunk-averaged pressures are 
   const { s, walls, rc } = await pressed();
   const am = rc.materialNames.indexOf("AM");
   const settle = { window: 3, travel_m: 2e-9, tolerance: 0.02, maxSteps: 200_000 };
+  const cycle = {
+    materials: [am],
+    diameterStrain: 0.02,
+    cycles: 1,
+    rampSteps: 500,
+    holdSteps: 500,
+    checkEvery: 250,
+    isostatic: { walls, ...ISO },
+  };
+  // each hold's steps and its last progress fraction (1 only when judged settled)
+  const holds = new Map<string, { first: number; last: number; frac0: number; frac: number }>();
   const before = s.step;
-  const steps: number[] = [];
-  runCycle(
-    s,
-    rc.materialNames,
-    {
-      materials: [am],
-      diameterStrain: 0.02,
-      cycles: 1,
-      rampSteps: 500,
-      holdSteps: 500,
-      checkEvery: 250,
-      settle,
-      isostatic: { walls, ...ISO },
-    },
-    (label, step) => {
-      if (label.endsWith("hold")) steps.push(step);
-    },
-  );
+  runCycle(s, rc.materialNames, { ...cycle, settle }, (label, step, _p, _z, frac) => {
+    if (!label.endsWith("hold")) return;
+    const h = holds.get(label) ?? { first: step, last: step, frac0: frac, frac };
+    holds.set(label, { ...h, last: step, frac });
+  });
   assert.ok(s.step > before);
+  assert.equal([...holds.keys()], ["D1 hold", "C1 hold"]);
+  for (const [label, h] of holds) {
+    assert.is(h.frac, 1, `${label} ended settled`);
+    // judged against settle.maxSteps until settled (a fixed hold would report steps / holdSteps)
+    assert.ok(h.frac0 < 0.01, `${label}: first fraction ${h.frac0}`);
+    // at least window + 1 chunks of checkEvery (the first report comes after one chunk), more than holdSteps alone
+    assert.ok(h.last - h.first + 250 >= (settle.window + 1) * 250, `${label}: ${h.last - h.first + 250} steps`);
+  }
   // settled: the chunk-averaged pressures of the last chunk within the tolerance
   const { p } = facePressures(s, walls, true);
   for (const x of p) assert.ok(Math.abs(x - P) <= 0.02 * P, `chunk-averaged face pressure ${x}`);
   // a criterion no hold can meet fails naming the limit
   try {
-    runCycle(s, rc.materialNames, {
-      materials: [am],
-      diameterStrain: 0.02,
-      cycles: 1,
-      rampSteps: 500,
-      holdSteps: 500,
-      checkEvery: 250,
-      settle: { ...settle, travel_m: 1e-30, maxSteps: 2000 },
-      isostatic: { walls, ...ISO },
-    });
+    runCycle(s, rc.materialNames, { ...cycle, settle: { ...settle, travel_m: 1e-30, maxSteps: 2000 } });
     assert.unreachable("expected NotConvergedError");
   } catch (e) {
     assert.instance(e, NotConvergedError);
