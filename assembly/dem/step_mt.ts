@@ -19,7 +19,7 @@ import {
   SY_COUNT, SY_GEN, SY_ABORT, SY_BUILD, SY_TIMEOUT, SY_THREAD, SY_BYTES_PER_THREAD,
 } from "./layout";
 import { neighborCells, neighborRows, neighborHistory, neighborSwap } from "./neighbor";
-import { pairTouching } from "./pair_forces";
+import { pairTouching } from "./touching_simd";
 import { pairContacts } from "./contact_pairs_simd";
 import { wallForcesRange } from "./contact_walls";
 import { initialIntegrateRange, moveWalls, bodyForcesRange, finalIntegrateRange, updateWalls } from "./integrate";
@@ -150,8 +150,12 @@ function buildRows(sys: usize, sync: usize, t: i32, T: i32, p0: i32, p1: i32): i
     sI(sys, H_FORCE_REBUILD, 0);
     return ST_OK;
   }
+  // the rows split as the current list's pairs are (splitPairs): a row's candidates are the particles j > i, so equal
+  // particle ranges would give the first thread about 3/4 of the work; the first build splits the particles
+  let b0 = p0, b1 = p1;
+  if (gI(sys, H_NPAIRS) > 0) { b0 = ldI(slot(sync, t) + 12, 0); b1 = t + 1 < T ? ldI(slot(sync, t + 1) + 12, 0) : n; }
   const out = t == 0 ? gP(sys, P_NBR2) : gP(sys, t == 1 ? P_CK : P_CI);
-  sI(slot(sync, t) + 16, 0, neighborRows(sys, p0, p1, out, cap));
+  sI(slot(sync, t) + 16, 0, neighborRows(sys, b0, b1, out, cap));
   if (!barrier(sync, T)) return ST_THREAD_LOST;
   let offset = 0, total = 0;
   for (let u = 0; u < T; u++) {
@@ -168,10 +172,10 @@ function buildRows(sys: usize, sync: usize, t: i32, T: i32, p0: i32, p1: i32): i
   if (t > 0) {
     const cnt = ldI(slot(sync, t) + 16, 0);
     memory.copy(gP(sys, P_NBR2) + (<usize>offset << 2), out, <usize>cnt << 2);
-    for (let i = p0; i < p1; i++) stI(row2, i, ldI(row2, i) + offset);
+    for (let i = b0; i < b1; i++) stI(row2, i, ldI(row2, i) + offset);
   } else stI(row2, n, total);
   if (!barrier(sync, T)) return ST_THREAD_LOST;
-  neighborHistory(sys, p0, p1);
+  neighborHistory(sys, b0, b1);
   if (!barrier(sync, T)) return ST_THREAD_LOST;
   if (t == 0) { neighborSwap(sys, total); sI(sys, H_FORCE_REBUILD, 0); }
   return ST_OK;

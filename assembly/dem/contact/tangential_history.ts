@@ -6,7 +6,7 @@
 //   |k_t xi| > mu |F_n|: xi *= mu |F_n| / |k_t xi|, F_t = -k_t xi   sliding (no dashpot)
 // The history lives in memory (one slot per listed pair, or per particle for a wall): historyUpdate advances,
 // limits and stores it in place and returns the dashpot in effect; historyForce gives F_t from the stored xi.
-// The Coulomb limit is branch-free (touching pairs stick or slide unpredictably). Scalar and f64x2 forms
+// The Coulomb limit is decided on squares; the root and division run only when a contact slides. Scalar and f64x2 forms
 // side by side; the TS twin is generated from the scalar ones.
 import { ldF, stF } from "../../common/mem";
 import { g2, s2 } from "./lanes";
@@ -23,12 +23,13 @@ import { g2, s2 } from "./lanes";
     const rsht = h1 * enx + h2 * eny + h3 * enz;
     h1 -= rsht * enx; h2 -= rsht * eny; h3 -= rsht * enz;
   }
-  const shrmag = sqrt<f64>(h1 * h1 + h2 * h2 + h3 * h3);
-  const FtShear = kt * shrmag;
+  const shr2 = h1 * h1 + h2 * h2 + h3 * h3;
   const FtFriction = mu * abs<f64>(Fn);
-  const slide = FtShear > FtFriction; // implies shrmag > 0
+  // |kt xi| > mu|Fn| decided on squares: the root and the division only for a sliding contact
+  const slide = kt * kt * shr2 > FtFriction * FtFriction; // implies shr2 > 0
   // sliding: xi scaled to the limit mu|Fn|/|kt xi|; sticking: rr = 1 exactly
-  const rr = select<f64>(FtFriction / FtShear, 1.0, slide);
+  let rr = 1.0;
+  if (slide) rr = FtFriction / (kt * sqrt<f64>(shr2));
   stF(hx, k, h1 * rr); stF(hy, k, h2 * rr); stF(hz, k, h3 * rr);
   return select<f64>(0.0, gammat, slide);
 }
@@ -43,11 +44,11 @@ import { g2, s2 } from "./lanes";
     const rsht = f64x2.add(f64x2.add(f64x2.mul(h1, enx), f64x2.mul(h2, eny)), f64x2.mul(h3, enz));
     h1 = f64x2.sub(h1, f64x2.mul(rsht, enx)); h2 = f64x2.sub(h2, f64x2.mul(rsht, eny)); h3 = f64x2.sub(h3, f64x2.mul(rsht, enz));
   }
-  const shrmag = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(h1, h1), f64x2.mul(h2, h2)), f64x2.mul(h3, h3)));
-  const FtShear = f64x2.mul(kt, shrmag);
+  const shr2 = f64x2.add(f64x2.add(f64x2.mul(h1, h1), f64x2.mul(h2, h2)), f64x2.mul(h3, h3));
   const FtFriction = f64x2.mul(mu, f64x2.abs(Fn));
-  const slide = f64x2.gt(FtShear, FtFriction);
-  const rr = v128.bitselect(f64x2.div(FtFriction, FtShear), f64x2.splat(1.0), slide);
+  const slide = f64x2.gt(f64x2.mul(f64x2.mul(kt, kt), shr2), f64x2.mul(FtFriction, FtFriction));
+  let rr = f64x2.splat(1.0);
+  if (v128.any_true(slide)) rr = v128.bitselect(f64x2.div(FtFriction, f64x2.mul(kt, f64x2.sqrt(shr2))), rr, slide);
   s2(hx, ka, kb, f64x2.mul(h1, rr)); s2(hy, ka, kb, f64x2.mul(h2, rr)); s2(hz, ka, kb, f64x2.mul(h3, rr));
   return v128.andnot(gammat, slide);
 }
