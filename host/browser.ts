@@ -203,3 +203,14 @@ export {
   type SurrogateParticleOptions,
 } from "./multiscale/particles.js";
 export { MicroFeParticles } from "./multiscale/concurrent.js";
+
+// the whole pipeline in one call (the same code as `assb run`; cell parameters from a CellSource), and the
+// compute worker of a page: createWorker().run({ kind: "pipeline", yaml }) with progress and cancel (browser/)
+export { runPipelineWith, type CellSource, type PipelineResult, type PipelineRunOptions, type PipelineStart } from "./pipeline/engine.js";
+export { parsePipelineConfig, PIPELINE_STAGES, type PipelineConfig, type PipelineStage } from "./pipeline/config.js";
+export { PIPELINE_EXAMPLE_YAML } from "./pipeline/example.js";
+export { pipelineScalars, pipelineSummary } from "./pipeline/summary.js";
+export { browserCellSource } from "./browser/cell_sets.js";
+export { createWorker, WorkerTaskError, type AssbWorker, type RunOptions as WorkerRunOptions } from "./browser/client.js";
+export type { WorkerTask, TaskResults, WorkerProgress } from "./browser/protocol.js";
+export { perfProbe, type PerfOptions, type PerfReport } from "./browser/perf.js";

@@ -12,7 +12,7 @@ const newest = (p) => {
   if (!s.isDirectory()) return s.mtimeMs;
   return readdirSync(p).reduce((m, f) => Math.max(m, newest(join(p, f))), s.mtimeMs);
 };
-const sources = ["assembly", "host", "scripts", "package.json", "package-lock.json", "asconfig.json", "tsconfig.json"].map(newest);
+const sources = ["assembly", "host", "app", "scripts", "package.json", "package-lock.json", "asconfig.json", "tsconfig.json"].map(newest);
 const outputs = [
   "build/assbkit.wasm",
   "build/assbkit.debug.wasm",
@@ -22,6 +22,8 @@ const outputs = [
   "dist/host/index.js",
   "dist/browser/assbkit.js",
   "dist/browser/assbkit-ml.js",
+  "dist/browser/assbkit-worker.js",
+  "dist/app/index.html",
   "dist/build/assbkit.wasm",
 ].map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
 if (Math.min(...outputs) > Math.max(...sources)) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config/errors.js";
 import { readConfigFile } from "../config/load.js";
 import {
+  parseOcvTable,
   parseCellParams,
   resolveCellParams as resolveCore,
   PARAMETER_SETS,
@@ -51,17 +52,7 @@ export function loadCellParams(nameOrPath: string, overrides: Record<string, unk
 /** Reads an OCV table (two columns: stoichiometry, OCP [V]; header optional) and checks it is monotone. */
 export function readOcvTable(path: string): [number, number][] {
   if (!existsSync(path)) throw new ConfigError(`cell parameters: Open-circuit potential table '${path}' not found`);
-  const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);
-  const rows: [number, number][] = [];
-  for (const l of lines) {
-    const f = l.split(",").map((s) => Number(s.trim()));
-    if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) {
-      if (rows.length === 0) continue;
-      throw new ConfigError(`cell parameters: OCV table ${path}: bad row '${l}'`);
-    }
-    rows.push([f[0], f[1]]);
-  }
-  return rows;
+  return parseOcvTable(readFileSync(path, "utf8"), path);
 }
 
 /** The derived model numbers; OCV tables are read from their files. */

@@ -118,6 +118,21 @@ export interface ResolvedCellParams {
 
 export const PARAMETER_SETS = ["Asheri2023", "Asheri2023_multiscale", "NCA_LPS_2023"] as const;
 
+/** The rows of an OCV table's text (two columns: stoichiometry, OCP [V]; header optional); `source` names it in errors. */
+export function parseOcvTable(text: string, source: string): [number, number][] {
+  const lines = text.trim().split(/\r?\n/);
+  const rows: [number, number][] = [];
+  for (const l of lines) {
+    const f = l.split(",").map((s) => Number(s.trim()));
+    if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) {
+      if (rows.length === 0) continue;
+      throw new ConfigError(`cell parameters: OCV table ${source}: bad row '${l}'`);
+    }
+    rows.push([f[0], f[1]]);
+  }
+  return rows;
+}
+
 export function parseCellParams(input: unknown): CellParams {
   const r = CellParamsSchema.safeParse(input);
   if (!r.success) throw configErrorFrom(r.error, input, "cell parameters");

@@ -20,6 +20,7 @@ import { register as registerRun } from "./run.js";
 import { register as registerWorker } from "./worker.js";
 import { register as registerDataset } from "./dataset.js";
 import { register as registerGrf } from "./grf.js";
+import { register as registerApp } from "./app.js";
 
 const debug = process.argv.includes("--debug");
 const program = new Command();
@@ -51,6 +52,7 @@ registerMicro(program);
 registerStudy(program);
 registerWorker(program);
 registerDataset(program);
+registerApp(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2); // commander printed its message already

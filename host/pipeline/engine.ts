@@ -4,8 +4,9 @@
  * R = D_SCA / 2, paper 004 eq 1-3). Each stage takes the previous one's plain object; a run can start at
  * compact or voxelize from a packing, or at transport from a volume (host/pipeline/inputs.ts reads them).
  * The result holds every stage's full result (what output.ts writes) and its summary (pipelineSummary).
+ * No file access here, so the same code runs in Node (run.ts: files, shipped parameter sets from data/) and in a
+ * page or Web Worker (host/browser/: the sets fetched beside the module): what differs comes in as a CellSource.
  */
-import { resolve } from "node:path";
 import type { loadCore } from "../core/wasm.js";
 import { ConfigError, inputError } from "../config/errors.js";
 import { VERSION } from "../version.js";
@@ -21,10 +22,21 @@ import { fromMicrostructure } from "../cell/microstructure.js";
 import { rateSweep, type RateRow } from "../cell/rates.js";
 import { DEFAULT_NUMERICS, validateNumerics, type CellNumerics, type CellResult } from "../cell/model.js";
 import { fmt } from "../cell/experiment.js";
-import { PARAMETER_SETS, type CellParams } from "../cell/params_core.js";
-import { loadCellParams, resolveCellParams } from "../cell/params.js";
+import type { CellParams, ResolvedCellParams } from "../cell/params_core.js";
 import { PIPELINE_STAGES, type PipelineConfig, type PipelineStage } from "./config.js";
-import { pipelineInputs, type PipelineStart } from "./inputs.js";
+
+/** The object the first stage run takes, and the file it came from. */
+export type PipelineStart =
+  | { stage: "compact" | "voxelize"; packing: Packing; file?: string }
+  | { stage: "transport"; volume: Volume; file?: string };
+
+/** Where cell parameters come from: a shipped set by name, or (Node) a file relative to the pipeline file. */
+export interface CellSource {
+  /** The set `nameOrPath` with `overrides` replacing keys (validated). */
+  load(nameOrPath: string, overrides: Record<string, unknown>): CellParams;
+  /** The derived model numbers (OCV tables looked up by the source). */
+  resolve(p: CellParams): ResolvedCellParams;
+}
 
 export type PipelineCore = Awaited<ReturnType<typeof loadCore>>;
 
@@ -33,7 +45,7 @@ export interface PipelineRunOptions {
   onProgress?: (stage: PipelineStage, fraction: number, detail?: string) => void;
   /** start from an object in memory instead of cfg.from's file (see pipelineInputs) */
   from?: PipelineStart;
-  /** folder that relative paths of the config (from.file, cell.params) are taken from; default the working folder */
+  /** (Node, run.ts) folder that relative paths of the config (from.file, cell.params) are taken from; default the working folder */
   baseDir?: string;
 }
 
@@ -142,9 +154,9 @@ function poresToSe(v: Volume, source: string): Volume {
   return { ...v, data: v.data.map((c) => (c === p ? se : c)) };
 }
 
-/** Runs the pipeline from its first stage (pack, or cfg.from / opts.from) to its last. */
-export function runPipeline(core: PipelineCore, cfg: PipelineConfig, opts: PipelineRunOptions = {}): PipelineResult {
-  const start = opts.from ?? (cfg.from ? pipelineInputs(cfg, opts.baseDir) : undefined);
+/** Runs the pipeline from its first stage (pack, or opts.from) to its last, with cell parameters from `cells`. */
+export function runPipelineWith(core: PipelineCore, cfg: PipelineConfig, cells: CellSource, opts: PipelineRunOptions = {}): PipelineResult {
+  const start = opts.from;
   const first: PipelineStage = start?.stage ?? "pack";
   const at = PIPELINE_STAGES.indexOf(first);
   const progress = opts.onProgress ?? (() => {});
@@ -159,7 +171,7 @@ export function runPipeline(core: PipelineCore, cfg: PipelineConfig, opts: Pipel
     return r;
   };
   // the cell parameters are read first: a bad set or key stops the run before the DEM starts
-  const base = cfg.cell ? loadCell(cfg, opts.baseDir) : undefined;
+  const base = cfg.cell ? loadCell(cfg, cells) : undefined;
 
   let pack: PackOutput | undefined;
   let packing: Packing | undefined;
@@ -244,13 +256,14 @@ const MICRO_KEYS = [
 ];
 
 interface CellBase {
+  cells: CellSource;
   path: string;
   set: Record<string, unknown>;
   /** the set's "AM median diameter [m]" (cell.radiusFrom: d50) */
   d50_m?: number;
 }
 
-function loadCell(cfg: PipelineConfig, baseDir?: string): CellBase {
+function loadCell(cfg: PipelineConfig, cells: CellSource): CellBase {
   const c = cfg.cell!;
   // with radiusFrom d50 the median diameter is the set's (or cell.set's); with thicknessFrom volume the thickness is the volume's
   const keys = [
@@ -265,12 +278,12 @@ function loadCell(cfg: PipelineConfig, baseDir?: string): CellBase {
           c.set[k],
           "no key the microstructure sets (eps, tau, radius come from the transport results, the thickness from the volume with thicknessFrom: volume; set cell.microstructure: false to give them)",
         );
-  // a shipped set by name, else a file beside the pipeline file
-  const path = (PARAMETER_SETS as readonly string[]).includes(c.params) ? c.params : resolve(baseDir ?? ".", c.params);
+  // a shipped set by name, else (Node) a file beside the pipeline file
+  const path = c.params;
   // parse now (the set exists, the overrides are valid); the microstructure keys are checked again with their values
-  const p = loadCellParams(path, c.set);
+  const p = cells.load(path, c.set);
   validateNumerics({ ...DEFAULT_NUMERICS, ...numerics(c) });
-  const rp = resolveCellParams(p);
+  const rp = cells.resolve(p);
   if (c.cutoff_V !== undefined && (c.cutoff_V < rp.vmin || c.cutoff_V > rp.vmax))
     throw inputError(
       "cell.cutoff_V",
@@ -285,7 +298,7 @@ function loadCell(cfg: PipelineConfig, baseDir?: string): CellBase {
       c.radiusFrom,
       `a set with "AM median diameter [m]" (R = D50 / 2): ${p.name} gives none; add it to cell.set, or use dSca`,
     );
-  return { path, set: c.set, ...(d50_m !== undefined ? { d50_m } : {}) };
+  return { cells, path, set: c.set, ...(d50_m !== undefined ? { d50_m } : {}) };
 }
 
 function numerics(c: NonNullable<PipelineConfig["cell"]>): Partial<CellNumerics> {
@@ -323,7 +336,7 @@ function runCell(
     }
     micro["Microstructure provenance"] = provenance;
   }
-  const rp = resolveCellParams(loadCellParams(base.path, { ...base.set, ...micro }));
+  const rp = base.cells.resolve(base.cells.load(base.path, { ...base.set, ...micro }));
   const cutoff = c.cutoff_V ?? rp.vmin;
   const num = { ...DEFAULT_NUMERICS, ...numerics(c) };
   progress(0, `${c.rates.length} rates`);

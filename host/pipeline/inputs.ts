@@ -8,15 +8,11 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError, inputError } from "../config/errors.js";
 import { readPacking, sidecarPath } from "../pack/node.js";
-import type { Packing } from "../pack/packing.js";
 import { readVolume } from "../transport/volume.js";
-import type { Volume } from "../transport/volume_type.js";
 import type { PipelineConfig } from "./config.js";
+import type { PipelineStart } from "./engine.js";
 
-/** The object the first stage run takes, and the file it came from. */
-export type PipelineStart =
-  | { stage: "compact" | "voxelize"; packing: Packing; file?: string }
-  | { stage: "transport"; volume: Volume; file?: string };
+export type { PipelineStart } from "./engine.js";
 
 /** Reads cfg.from's file (relative to `baseDir`, the pipeline file's folder); undefined without `from`. */
 export function pipelineInputs(cfg: PipelineConfig, baseDir = "."): PipelineStart | undefined {

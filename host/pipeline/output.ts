@@ -18,7 +18,7 @@ import { writeVolume } from "../transport/volume.js";
 import { resultJson } from "../transport/tortuosity.js";
 import { CELL_RATES_FORMAT, timeseriesCsv } from "../cell/output.js";
 import { rateSpec, voltageCapacitySpec } from "../cell/plots.js";
-import type { PipelineResult } from "./run.js";
+import type { PipelineResult } from "./engine.js";
 import { pipelineSummary, rateTag } from "./summary.js";
 import { densificationCurve, densificationSpec, packingSection, voxelSlice, type GrayImage } from "./plots.js";
 import { reportHtml, type ReportImage } from "./report.js";

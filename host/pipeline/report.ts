@@ -4,7 +4,7 @@
  * as base64 data URIs, no script, no link to anything outside the file.
  */
 import { toBase64 } from "../io/b64.js";
-import type { PipelineResult } from "./run.js";
+import type { PipelineResult } from "./engine.js";
 import { pipelineScalars } from "./summary.js";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

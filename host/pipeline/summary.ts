@@ -6,7 +6,7 @@
  */
 import type { CompactStageResult } from "../dem/compact.js";
 import type { TransportResult } from "../transport/tortuosity.js";
-import { type PipelineResult, solidFraction } from "./run.js";
+import { type PipelineResult, solidFraction } from "./engine.js";
 
 /** Layout version of result.json (raise it when a reader of the previous one would misread it). */
 export const PIPELINE_RESULT_FORMAT = 1;

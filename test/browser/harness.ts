@@ -46,7 +46,24 @@ let started: Promise<Harness> | undefined;
 /** Where the page finds each bundle, and its entry; a bundle is built on its first request. */
 export const CORE_BUNDLE = "/test-results/browser/assbkit.js";
 export const ML_BUNDLE = "/test-results/browser/assbkit-ml.js";
-const ENTRIES: Record<string, string> = { [CORE_BUNDLE]: "host/browser.ts", [ML_BUNDLE]: "host/ml/browser.ts" };
+/** The README's embedding example loads the package as a user's page would: from ./node_modules/assbkit/ (this repository). */
+export const EMBED_PAGE = "/embed.html";
+const PACKAGE = "/node_modules/assbkit/";
+const ENTRIES: Record<string, string> = {
+  [CORE_BUNDLE]: "host/browser.ts",
+  [ML_BUNDLE]: "host/ml/browser.ts",
+  // the package's dist/browser bundles, built here from the sources as `npm run browserbuild` builds them
+  [`${PACKAGE}dist/browser/assbkit.js`]: "host/browser.ts",
+  [`${PACKAGE}dist/browser/assbkit-worker.js`]: "host/browser/worker.ts",
+};
+
+/** The README's HTML embedding example, as written (the block after <!-- embed-example -->). */
+export function readmeEmbedExample(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const m = /<!-- embed-example -->\s*```html\n([\s\S]*?)\n```/.exec(readme);
+  if (!m) throw new Error("README.md: no ```html block after <!-- embed-example -->");
+  return m[1];
+}
 const bundles = new Map<string, Promise<string>>();
 
 /** The esbuild bundle of `entry` (as `npm run browserbuild` makes it). */
@@ -83,9 +100,34 @@ export async function closeHarness(): Promise<void> {
   }
 }
 
-async function startHarness(): Promise<Harness> {
+/** A headless Chromium (WebGL through SwiftShader: the app's 3D view renders without a GPU). */
+export async function launchChromium(): Promise<Browser> {
   const chromiumBin = await findChromium();
   if (!existsSync(chromiumBin.path)) throw new Error(`Chromium not found at ${chromiumBin.path} (${chromiumBin.source})`);
+  try {
+    return await chromium.launch({
+      executablePath: chromiumBin.path,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--enable-unsafe-swiftshader",
+        "--use-angle=swiftshader",
+        "--disable-background-networking",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  } catch (e) {
+    throw new Error(
+      `Chromium (${chromiumBin.source}, ${chromiumBin.path}) did not start: ${(e as Error).message.split("\n").slice(0, 4).join(" | ")}`,
+    );
+  }
+}
+
+async function startHarness(): Promise<Harness> {
   // served under /test-results/browser/, so the loader's ../../build/assbkit.wasm resolves to the built core
   await bundle(ENTRIES[CORE_BUNDLE]);
   const server: Server = createServer((req, res) => {
@@ -95,6 +137,11 @@ async function startHarness(): Promise<Harness> {
       res.end(
         `<!doctype html><meta charset="utf-8"><title>assbkit browser test</title><script type="module">import * as A from "${CORE_BUNDLE}"; window.assbkit = A; window.ready = true;</script>`,
       );
+      return;
+    }
+    if (url.pathname === EMBED_PAGE) {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(readmeEmbedExample());
       return;
     }
     const entry = ENTRIES[url.pathname];
@@ -111,7 +158,8 @@ async function startHarness(): Promise<Harness> {
       );
       return;
     }
-    const p = normalize(join(ROOT, decodeURIComponent(url.pathname)));
+    const path = decodeURIComponent(url.pathname);
+    const p = normalize(join(ROOT, path.startsWith(PACKAGE) ? path.slice(PACKAGE.length - 1) : path));
     if (!p.startsWith(ROOT) || !existsSync(p)) {
       res.writeHead(404);
       res.end();
@@ -125,24 +173,10 @@ async function startHarness(): Promise<Harness> {
   const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
   let browser: Browser;
   try {
-    browser = await chromium.launch({
-      executablePath: chromiumBin.path,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   } catch (e) {
     server.close();
-    throw new Error(
-      `Chromium (${chromiumBin.source}, ${chromiumBin.path}) did not start: ${(e as Error).message.split("\n").slice(0, 4).join(" | ")}`,
-    );
+    throw e;
   }
   return {
     base,

@@ -1,0 +1,111 @@
+// The forms as a pipeline config (the same object a pipeline YAML holds; units converted to SI here), checked
+// by the same schema `assb run` uses before anything runs, with each refusal shown beside its field.
+import { parsePipelineConfig } from "../../host/pipeline/config.js";
+
+/** Form fields given in um (their config values are in m). */
+const MICRONS = new Set([
+  "pack.am.size.min_m",
+  "pack.am.size.max_m",
+  "pack.se.size.min_m",
+  "pack.se.size.max_m",
+  "pack.box.lx_m",
+  "voxelize.voxelSize_m",
+]);
+
+export interface FormResult {
+  /** the pipeline config input (SI numbers), undefined when a field is refused */
+  config?: Record<string, unknown>;
+  /** one line per refused field, keyed by the field's name (a config path) */
+  errors: Map<string, string>;
+}
+
+/** The config path of a schema message ("pipeline: compact.stages[0].holdSteps = -1: ..."), as the forms name fields. */
+export function fieldOf(message: string): string | undefined {
+  const m = /^(?:pipeline: )?([A-Za-z_][\w.[\]]*)(?:: | = )/.exec(message);
+  return m?.[1].replace(/\[(\d+)\]/g, ".$1");
+}
+
+function value(form: HTMLFormElement, name: string, errors: Map<string, string>): number {
+  const el = form.elements.namedItem(name) as HTMLInputElement;
+  const v = el.value.trim() === "" ? Number.NaN : Number(el.value);
+  if (!Number.isFinite(v)) errors.set(name, `${name}: '${el.value}' is not a number`);
+  return MICRONS.has(name) ? v * 1e-6 : v;
+}
+
+export function readForms(pack: HTMLFormElement, compact: HTMLFormElement): FormResult {
+  const errors = new Map<string, string>();
+  const n = (f: HTMLFormElement, k: string) => value(f, k, errors);
+  const ratesText = (compact.elements.namedItem("cell.rates") as HTMLInputElement).value;
+  const rates = ratesText.split(",").map((s) => Number(s.trim()));
+  if (rates.length === 0 || rates.some((r) => !Number.isFinite(r)))
+    errors.set("cell.rates", `cell.rates: '${ratesText}' is not a list of numbers [C]`);
+  const L = n(pack, "pack.box.lx_m");
+  const config = {
+    name: "app",
+    pack: {
+      kind: "3d",
+      seed: n(pack, "pack.seed"),
+      particles: n(pack, "pack.particles"),
+      amMassFraction: n(pack, "pack.amMassFraction"),
+      initialSolidFraction: 0.35,
+      am: { size: { dist: "uniform", min_m: n(pack, "pack.am.size.min_m"), max_m: n(pack, "pack.am.size.max_m") }, density_kg_m3: 4750 },
+      se: { size: { dist: "uniform", min_m: n(pack, "pack.se.size.min_m"), max_m: n(pack, "pack.se.size.max_m") }, density_kg_m3: 1990 },
+      box: { lx_m: L, ly_m: L },
+    },
+    compact: {
+      timestep: { dt_s: 2.5e-10 },
+      stages: [
+        {
+          type: "uniaxial",
+          wall: "top",
+          targetPressure_Pa: n(compact, "compact.stages.0.targetPressure_Pa") * 1e6,
+          holdSteps: n(compact, "compact.stages.0.holdSteps"),
+          relaxSteps: n(compact, "compact.stages.0.relaxSteps"),
+        },
+      ],
+    },
+    voxelize: { voxelSize_m: n(compact, "voxelize.voxelSize_m") },
+    transport: { phases: ["SE", "AM"] },
+    cell: {
+      params: (compact.elements.namedItem("cell.params") as HTMLSelectElement).value,
+      set: {},
+      rates,
+      numerics: { nx: 20, nr: 40 },
+    },
+  };
+  if (errors.size > 0) return { errors };
+  try {
+    parsePipelineConfig(config);
+  } catch (e) {
+    const msg = (e as Error).message;
+    // the schema's lines: the first names its field; the others follow "(and N more: ...)"
+    const lines = ((e as { issues?: string[] }).issues ?? [msg]).map(String);
+    for (const l of lines) {
+      const f = fieldOf(l) ?? fieldOf(msg) ?? "form";
+      if (!errors.has(f)) errors.set(f, l.replace(/^pipeline: /, ""));
+    }
+    return { errors };
+  }
+  return { config, errors };
+}
+
+/** Shows each error beside its field (or in `fallback` when no field of the forms has its name); clears the others. */
+export function showErrors(forms: HTMLFormElement[], errors: Map<string, string>, fallback: HTMLElement): void {
+  document.querySelectorAll(".field-error").forEach((el) => el.remove());
+  for (const f of forms) f.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  const unplaced: string[] = [];
+  for (const [name, message] of errors) {
+    const input = forms.map((f) => f.elements.namedItem(name) as HTMLElement | null).find(Boolean);
+    if (!input) {
+      unplaced.push(message);
+      continue;
+    }
+    input.setAttribute("aria-invalid", "true");
+    const span = document.createElement("span");
+    span.className = "field-error";
+    span.dataset.field = name;
+    span.textContent = message;
+    input.closest("label")?.append(span);
+  }
+  fallback.textContent = unplaced.join("\n");
+}
