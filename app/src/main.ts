@@ -37,6 +37,8 @@ interface AppState {
   view?: ParticleView;
   warned?: string;
   prediction?: PredictResult;
+  /** the DEM threads of the last run (the page's worker and its thread workers share the wasm memory) */
+  threads?: number;
   predictStatus: "idle" | "running" | "done" | "failed";
 }
 const state: AppState = { transport: [], status: "idle", predictStatus: "idle" };
@@ -47,7 +49,8 @@ const state: AppState = { transport: [], status: "idle", predictStatus: "idle" }
 };
 
 function pipelineYaml(cfg: Record<string, unknown>): string {
-  return `# assbkit pipeline exported by the web app; reproduce it in Node with: assb run pipeline.yaml -o out\n${stringify(cfg)}`;
+  const t = state.threads ?? 1;
+  return `# assbkit pipeline exported by the web app; the same numbers in Node: assb run pipeline.yaml${t > 1 ? ` --threads ${t}` : ""} -o out\n${stringify(cfg)}`;
 }
 
 /** Time and memory of a run, roughly, from the particle count and the voxel count. */
@@ -94,8 +97,9 @@ async function run(): Promise<void> {
   const ac = new AbortController();
   cancelBtn.onclick = () => ac.abort();
   try {
+    const threads = Number($<HTMLSelectElement>("threads").value);
     const out = await worker.run(
-      { kind: "pipeline", yaml: JSON.stringify(config) },
+      { kind: "pipeline", yaml: JSON.stringify(config), threads },
       {
         signal: ac.signal,
         onProgress: (p) => {
@@ -107,12 +111,13 @@ async function run(): Promise<void> {
     );
     state.result = out.result;
     state.scalars = out.scalars;
+    state.threads = out.threads;
     progressText.textContent = "transport along x and y";
     await transportAxes(out.result, ac.signal);
     progress.value = 1;
     progressText.textContent = `done in ${Object.values(out.result.timings_s)
       .reduce((a, b) => a + (b ?? 0), 0)
-      .toFixed(2)} s`;
+      .toFixed(2)} s (DEM on ${out.threads} thread${out.threads > 1 ? "s" : ""})`;
     render(out.result);
     state.status = "done";
     yamlBtn.disabled = false;
@@ -443,4 +448,10 @@ for (const f of [packForm, compactForm])
     const { errors } = readForms(packForm, compactForm);
     showErrors([packForm, compactForm], errors, runError);
   };
+// threads need shared memory: a cross-origin isolated page (assb app sends COOP/COEP)
+if (!crossOriginIsolated) {
+  const sel = $<HTMLSelectElement>("threads");
+  sel.disabled = true;
+  sel.title = "this page is not cross-origin isolated: one thread";
+}
 document.body.dataset.ready = "true";

@@ -11,8 +11,11 @@ import type { TransportRequest, TransportResult } from "../transport/tortuosity.
 
 /** What a worker can be asked to do. */
 export type WorkerTask =
-  /** the pipeline of a pipeline file's text (YAML or JSON), as `assb run` runs it */
-  | { kind: "pipeline"; yaml: string }
+  /**
+   * the pipeline of a pipeline file's text (YAML or JSON), as `assb run --threads <threads>` runs it; threads > 1 steps
+   * the compaction's DEM on that many threads (a cross-origin isolated page only)
+   */
+  | { kind: "pipeline"; yaml: string; threads?: number }
   /** one transport solve of a volume (e.g. a pipeline's voxels along another axis), as transport() in Node */
   | { kind: "transport"; volume: Volume; request: TransportRequest }
   /** a PNG cross-section through a shipped CNN, with a Grad-CAM map (predict_task.ts) */
@@ -22,7 +25,7 @@ export type WorkerTask =
 
 /** What each task resolves to. */
 export interface TaskResults {
-  pipeline: { result: PipelineResult; scalars: Record<string, number> };
+  pipeline: { result: PipelineResult; scalars: Record<string, number>; threads: number };
   transport: TransportResult;
   predict: PredictResult;
   perf: PerfReport;

@@ -21,23 +21,31 @@ export async function runPipelineToDir(
   cfg: PipelineConfig,
   baseDir: string,
   out: string,
-  o: { report?: boolean; stageFiles?: boolean } = {},
+  o: { report?: boolean; stageFiles?: boolean; threads?: string } = {},
 ): Promise<{ result: PipelineResult; files: string[] }> {
   const { runPipeline } = await import("../pipeline/run.js");
   const { pipelineInputs } = await import("../pipeline/inputs.js");
   const { writePipelineResult } = await import("../pipeline/output.js");
   const from = pipelineInputs(cfg, baseDir);
+  const { demThreading } = await import("../dem/threads.js");
+  const dem = await demThreading(o.threads);
   if (o.report !== false) await requirePlotting();
   prepareOutDir(out);
   const core = await loadCore();
   const bar = progressBar();
-  const result = runPipeline(core, cfg, {
-    from,
-    baseDir,
-    onProgress: (stage, f, detail) =>
-      // compaction reports each protocol phase's own fraction: one bar per phase, as assb compact draws them
-      bar.fraction(stage === "compact" && detail ? detail.split(",")[0] : stage, f, detail ?? ""),
-  });
+  let result: PipelineResult;
+  try {
+    result = runPipeline(core, cfg, {
+      from,
+      baseDir,
+      ...(dem.onSystem ? { dem: { kernels: dem.kernels, onSystem: dem.onSystem } } : {}),
+      onProgress: (stage, f, detail) =>
+        // compaction reports each protocol phase's own fraction: one bar per phase, as assb compact draws them
+        bar.fraction(stage === "compact" && detail ? detail.split(",")[0] : stage, f, detail ?? ""),
+    });
+  } finally {
+    dem.done();
+  }
   bar.done();
   const files = await writePipelineResult(out, result, o);
   printSummary(result, out, o.report !== false);
@@ -88,7 +96,8 @@ export function register(program: Command): void {
     )
     .option("--example", "print the example pipeline file (YAML, commented) and exit")
     .option("--no-report", "skip report.html and its PNGs")
-    .action(async (file: string | undefined, o: { out: string; set?: string[]; example?: boolean; report: boolean }) => {
+    .option("--threads <n>", "threads that step the compaction's DEM (the same numbers on the same count; 1: none)", "1")
+    .action(async (file: string | undefined, o: { out: string; set?: string[]; example?: boolean; report: boolean; threads: string }) => {
       if (o.example) {
         const { PIPELINE_EXAMPLE_YAML } = await import("../pipeline/example.js");
         process.stdout.write(PIPELINE_EXAMPLE_YAML);
@@ -98,6 +107,6 @@ export function register(program: Command): void {
         throw new ConfigError("run: <pipeline> = missing: expected a pipeline file (assb run --example > pipeline.yaml writes one)");
       const { parsePipelineConfig } = await import("../pipeline/config.js");
       const cfg = parsePipelineConfig(applyOverrides(readConfigFile(file), o.set ?? []), file);
-      await runPipelineToDir(cfg, dirname(file), o.out, { report: o.report });
+      await runPipelineToDir(cfg, dirname(file), o.out, { report: o.report, threads: o.threads });
     });
 }

@@ -7,7 +7,8 @@
  * No file access here, so the same code runs in Node (run.ts: files, shipped parameter sets from data/) and in a
  * page or Web Worker (host/browser/: the sets fetched beside the module): what differs comes in as a CellSource.
  */
-import type { loadCore } from "../core/wasm.js";
+import type { Kernels, loadCore } from "../core/wasm.js";
+import type { DemSystem } from "../dem/system.js";
 import { ConfigError, inputError } from "../config/errors.js";
 import { VERSION } from "../version.js";
 import { generatePacking, type GeneratedPacking } from "../pack/pack.js";
@@ -47,6 +48,11 @@ export interface PipelineRunOptions {
   from?: PipelineStart;
   /** (Node, run.ts) folder that relative paths of the config (from.file, cell.params) are taken from; default the working folder */
   baseDir?: string;
+  /**
+   * the compaction's DEM on other kernels, e.g. the shared-memory core with threads started by `onSystem`
+   * (demThreading in Node, host/browser/dem_threads.ts in a page); default `core` on this thread
+   */
+  dem?: { kernels: Kernels; onSystem?: (s: DemSystem) => void };
 }
 
 /** The packing the pipeline starts from: generated (pack stage) or read from a file. */
@@ -189,10 +195,13 @@ export function runPipelineWith(core: PipelineCore, cfg: PipelineConfig, cells: 
     const c = cfg.compact;
     compact = timed("compact", () =>
       runCompact(
-        core,
+        opts.dem?.kernels ?? core,
         parseCompact({ case: compactCase(packing!, c, cfg.name), stages: c.stages }, "compact"),
         undefined,
-        (ph, _s, p, _z, f) => progress("compact", f, `${ph}, P ${(p / 1e6).toFixed(1)} MPa`),
+        {
+          onProgress: (ph, _s, p, _z, f) => progress("compact", f, `${ph}, P ${(p / 1e6).toFixed(1)} MPa`),
+          ...(opts.dem?.onSystem ? { onSystem: opts.dem.onSystem } : {}),
+        },
       ),
     );
     warnings.push(...compact.warnings);

@@ -17,7 +17,8 @@ import { decode } from "fast-png";
 import type { Browser, Page } from "playwright-core";
 import { loadCore } from "../../host/core/wasm.js";
 import { parsePipelineConfig } from "../../host/pipeline/config.js";
-import { runPipeline } from "../../host/pipeline/run.js";
+import { runPipeline, type PipelineResult } from "../../host/pipeline/run.js";
+import { demThreading } from "../../host/dem/threads.js";
 import { pipelineScalars } from "../../host/pipeline/summary.js";
 import { transport } from "../../host/transport/tortuosity.js";
 import { perfProbe, type PerfReport } from "../../host/browser/perf.js";
@@ -182,6 +183,15 @@ test("the pipeline runs in the page with Node's numbers; the exported YAML re-ru
   assert.equal(errors, []);
 });
 
+test("a run above the smooth sizes warns with a time and memory estimate first", async () => {
+  await setField("pack.particles", "5000");
+  await page.click("#run");
+  const w = (await page.textContent("#size-warning")) ?? "";
+  assert.match(w, /large run: 5000 particles.* s and \d+ MB/);
+  assert.is(await status(), "done");
+  await setField("pack.particles", "160");
+});
+
 /** Grey-level variance of a PNG (0 for a blank picture). */
 function variance(png: Buffer): number {
   const img = decode(png);
@@ -276,6 +286,31 @@ test("DEM and transport speed in the page vs Node (same probe, alternating)", as
   );
   // a gross regression fails here; the 0.9 target is printed (a shared 2-core machine is too noisy to gate on it)
   assert.ok(demRatio > 0.5 && trRatio > 0.5, `DEM ${demRatio}, transport ${trRatio}`);
+});
+
+test("the DEM on 2 threads in the page (shared memory, thread workers) equals assb run --threads 2 in Node, bit for bit", async () => {
+  await page.selectOption("#threads", "2");
+  await page.click("#run");
+  await page.waitForFunction(() => (window as unknown as AppWindow).assbApp.state.status !== "running", undefined, { timeout: 180_000 });
+  assert.is(await status(), "done", (await page.textContent("#run-error")) ?? "");
+  const pt = (await page.textContent("#progress-text")) ?? "";
+  assert.match(pt, /DEM on 2 threads/, pt);
+  const { scalars, yaml } = await page.evaluate(() => {
+    const a = (window as unknown as AppWindow).assbApp;
+    return { scalars: a.state.scalars!, yaml: a.yaml()! };
+  });
+  assert.match(yaml, /assb run pipeline\.yaml --threads 2/);
+  const dem = await demThreading(2);
+  let node: PipelineResult;
+  try {
+    node = runPipeline(await loadCore(), parsePipelineConfig(parse(yaml)), { dem: { kernels: dem.kernels, onSystem: dem.onSystem } });
+  } finally {
+    dem.done();
+  }
+  const mine = pipelineScalars(node);
+  for (const k of Object.keys(mine)) assert.ok(Object.is(scalars[k], mine[k]), `${k}: page ${scalars[k]} vs Node ${mine[k]}`);
+  await page.selectOption("#threads", "1");
+  assert.equal(errors, []);
 });
 
 test.run();

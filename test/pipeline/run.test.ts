@@ -127,4 +127,13 @@ test("started from its own files (initial packing, pressed packing, volume): the
   }
 });
 
+test("assb run --threads: a bad count is one line naming the option, before the output folder is touched", () => {
+  const bad = join(dir, "out-threads");
+  const r = assb("run", file, "-o", bad, "--threads", "0");
+  assert.is(r.status, 2);
+  assert.is(r.stderr.trim().split("\n").length, 1);
+  assert.match(r.stderr, /--threads = "0": expected an integer 1-64/);
+  assert.not.ok(existsSync(bad));
+});
+
 test.run();
