@@ -1,6 +1,7 @@
 // The forms as a pipeline config (the same object a pipeline YAML holds; units converted to SI here), checked
 // by the same schema `assb run` uses before anything runs, with each refusal shown beside its field.
 import { parsePipelineConfig } from "../../host/pipeline/config.js";
+import { errorField } from "../../host/browser/protocol.js";
 
 /** Form fields given in um (their config values are in m). */
 const MICRONS = new Set([
@@ -20,10 +21,7 @@ export interface FormResult {
 }
 
 /** The config path of a schema message ("pipeline: compact.stages[0].holdSteps = -1: ..."), as the forms name fields. */
-export function fieldOf(message: string): string | undefined {
-  const m = /^(?:pipeline: )?([A-Za-z_][\w.[\]]*)(?:: | = )/.exec(message);
-  return m?.[1].replace(/\[(\d+)\]/g, ".$1");
-}
+export const fieldOf = errorField;
 
 function value(form: HTMLFormElement, name: string, errors: Map<string, string>): number {
   const el = form.elements.namedItem(name) as HTMLInputElement;

@@ -128,7 +128,7 @@ async function run(): Promise<void> {
     } else {
       state.status = "failed";
       const msg = (err as Error).message;
-      const f = err instanceof WorkerTaskError ? (err.field?.replace(/\[(\d+)\]/g, ".$1") ?? fieldOf(msg)) : undefined;
+      const f = err instanceof WorkerTaskError ? (err.field ?? fieldOf(msg)) : undefined;
       showErrors([packForm, compactForm], new Map([[f ?? "run", msg]]), runError);
       progressText.textContent = "failed";
     }

@@ -44,3 +44,9 @@ export type FromWorker =
   | { id: number; type: "result"; value: unknown }
   /** field: the config path the one-line message starts with (e.g. pack.am.size.min_m), when it names one */
   | { id: number; type: "error"; message: string; field?: string };
+
+/** The config path a one-line error starts with ("pipeline: pack.am.size.min_m = -1: expected ..."), as forms name fields. */
+export function errorField(message: string): string | undefined {
+  const m = /^(?:pipeline: )?([A-Za-z_][\w.[\]]*)(?:: | = )/.exec(message);
+  return m?.[1].replace(/\[(\d+)\]/g, ".$1");
+}

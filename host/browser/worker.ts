@@ -1,6 +1,6 @@
 /**
- * The compute worker of a page (a module Web Worker): it loads the wasm core once and runs the tasks of
- * protocol.ts one at a time, posting progress while a stage runs. The page's side is client.ts; a cancel ends
+ * The compute worker of a page (a module Web Worker): it runs the tasks of protocol.ts one at a time on a fresh
+ * instance of the wasm core, posting progress while a stage runs. The page's side is client.ts; a cancel ends
  * the worker (the stages run synchronously), so nothing here listens for one.
  */
 import { parse as parseYaml } from "yaml";
@@ -15,7 +15,7 @@ import { pipelineScalars } from "../pipeline/summary.js";
 import { browserCellSource } from "./cell_sets.js";
 import { perfProbe } from "./perf.js";
 import { transport } from "../transport/tortuosity.js";
-import type { FromWorker, ToWorker, WorkerTask } from "./protocol.js";
+import { errorField, type FromWorker, type ToWorker, type WorkerTask } from "./protocol.js";
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker | DemThreadInit>) => void) | null;
@@ -29,8 +29,6 @@ const freshCore = (): Promise<PipelineCore> => loadCore({ wasm: new URL("../../b
 
 /** The DEM of a pipeline on `threads` threads: a fresh shared-memory core and a pool of thread workers (this script). */
 async function demOnThreads(threads: number): Promise<{ dem: NonNullable<PipelineRunOptions["dem"]>; close(): void }> {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 16)
-    throw new AssbError(`threads = ${JSON.stringify(threads)}: expected an integer 1-16 (threads that step the compaction's DEM)`);
   if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)
     throw new AssbError(
       `threads = ${threads}: the page is not cross-origin isolated (served without COOP/COEP headers), so it has no shared memory; use threads 1`,
@@ -54,12 +52,6 @@ async function demOnThreads(threads: number): Promise<{ dem: NonNullable<Pipelin
   };
 }
 
-/** The config path a one-line error starts with ("pipeline: pack.am.size.min_m = -1: expected ..."). */
-export function errorField(message: string): string | undefined {
-  const m = /^(?:pipeline: )?([A-Za-z_][\w.[\]]*)(?:: | = )/.exec(message);
-  return m?.[1];
-}
-
 async function run(id: number, task: WorkerTask): Promise<unknown> {
   if (task.kind === "predict") {
     scope.postMessage({ id, type: "progress", stage: "predict", fraction: 0, detail: "loading the model" });
@@ -75,9 +67,11 @@ async function run(id: number, task: WorkerTask): Promise<unknown> {
     } catch (e) {
       throw new AssbError(`pipeline: not YAML or JSON: ${(e as Error).message.split("\n")[0]}`);
     }
+    const threads = task.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 16)
+      throw new AssbError(`threads = ${JSON.stringify(threads)}: expected an integer 1-16 (threads that step the compaction's DEM)`);
     const cfg = parsePipelineConfig(raw);
     const cells = await browserCellSource();
-    const threads = task.threads ?? 1;
     const mt = threads > 1 ? await demOnThreads(threads) : undefined;
     try {
       const result = runPipelineWith(k, cfg, cells, {
