@@ -7,7 +7,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Server } from "node:http";
@@ -53,7 +53,7 @@ test.before(async () => {
   await build({ configFile: join(ROOT, "app/vite.config.ts"), logLevel: "error", build: { outDir: OUT, emptyOutDir: true } });
   ({ server, url } = await serveApp(OUT, 0));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   mkdirSync(SHOTS, { recursive: true });
@@ -190,6 +190,31 @@ test("a run above the smooth sizes warns with a time and memory estimate first",
   assert.match(w, /large run: 5000 particles.* s and \d+ MB/);
   assert.is(await status(), "done");
   await setField("pack.particles", "160");
+});
+
+test("every panel's exports download files a reader opens (CSV, JSON, VTK, PNG, the pipeline YAML)", async () => {
+  const grab = async (sel: string) => {
+    const [d] = await Promise.all([page.waitForEvent("download"), page.click(sel)]);
+    const path = await d.path();
+    return { name: d.suggestedFilename(), bytes: readFileSync(path!) };
+  };
+  const png = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+  const y = await grab("#export-yaml");
+  assert.is(y.name, "pipeline.yaml");
+  assert.ok(parsePipelineConfig(parse(y.bytes.toString())));
+  const c = await grab('[data-export="compaction-csv"]');
+  assert.match(c.bytes.toString().split("\n")[0], /^step,time_s,wallPosition_m,pressure_Pa$/);
+  const v = await grab('[data-export="particles-vtk"]');
+  assert.match(v.bytes.toString(), /^# vtk DataFile Version 3\.0\n[\s\S]*POINTS 160 double[\s\S]*SCALARS szz_Pa double 1/);
+  const pc = await grab('[data-export="particles-csv"]');
+  assert.is(pc.bytes.toString().trim().split("\n").length, 161);
+  const t = JSON.parse((await grab('[data-export="transport-json"]')).bytes.toString());
+  assert.is(t.length, 6);
+  const cell = await grab('[data-export="cell-csv"]');
+  assert.match(cell.bytes.toString().split("\n")[0], /capacity_mAh_g_0\.05C,voltage_V_0\.05C/);
+  for (const sel of ['[data-export="compaction-png"]', '[data-export="slice-png"]', '[data-export="cell-png"]', '[data-export="view-png"]'])
+    assert.ok(png((await grab(sel)).bytes), sel);
+  assert.equal(errors, []);
 });
 
 /** Grey-level variance of a PNG (0 for a blank picture). */
