@@ -45,6 +45,10 @@ const state: AppState = { transport: [], status: "idle", predictStatus: "idle" }
 (window as unknown as { assbApp: unknown }).assbApp = {
   state,
   worker,
+  /** the live compaction curve's points of the current run */
+  get live() {
+    return live;
+  },
   yaml: () => (state.config ? pipelineYaml(state.config) : undefined),
 };
 
@@ -78,6 +82,26 @@ function setRunning(on: boolean): void {
   cancelBtn.disabled = !on;
 }
 
+// the compaction curve while the DEM runs (progress events carry the top wall's state), redrawn at most 10 times a second
+const live: { wallPosition_m: number; pressure_Pa: number }[] = [];
+let lastDraw = 0;
+function liveCurve(d: Record<string, number>): void {
+  if (!Number.isFinite(d.pressure_Pa) || !Number.isFinite(d.wallPosition_m)) return;
+  live.push({ wallPosition_m: d.wallPosition_m, pressure_Pa: d.pressure_Pa });
+  const now = performance.now();
+  if (now - lastDraw < 100) return;
+  lastDraw = now;
+  linePlot(
+    $("plot-compaction"),
+    [{ name: "top wall (live)", x: live.map((c) => c.wallPosition_m * 1e6), y: live.map((c) => c.pressure_Pa / 1e6) }],
+    {
+      title: "Compaction: pressure on the top wall (running)",
+      xLabel: "Top wall position [µm]",
+      yLabel: "Pressure [MPa]",
+    },
+  );
+}
+
 async function run(): Promise<void> {
   runError.textContent = "";
   const { config, errors } = readForms(packForm, compactForm);
@@ -93,6 +117,8 @@ async function run(): Promise<void> {
   sizeWarning.textContent = "";
   state.config = config;
   state.status = "running";
+  live.length = 0;
+  lastDraw = 0;
   setRunning(true);
   const ac = new AbortController();
   cancelBtn.onclick = () => ac.abort();
@@ -103,6 +129,7 @@ async function run(): Promise<void> {
       {
         signal: ac.signal,
         onProgress: (p) => {
+          if (p.stage === "compact" && p.data) liveCurve(p.data);
           const k = ["pack", "compact", "voxelize", "transport", "cell"].indexOf(p.stage);
           progress.value = (Math.max(0, k) + p.fraction) / 5;
           progressText.textContent = `${p.stage} ${Math.round(p.fraction * 100)} %${p.detail ? ` (${p.detail})` : ""}`;

@@ -57,7 +57,13 @@ export function createWorker(make?: () => Worker): AssbWorker {
       const m = e.data;
       const p = pending.get(m.id);
       if (!p) return;
-      if (m.type === "progress") p.progress?.({ stage: m.stage, fraction: m.fraction, ...(m.detail ? { detail: m.detail } : {}) });
+      if (m.type === "progress")
+        p.progress?.({
+          stage: m.stage,
+          fraction: m.fraction,
+          ...(m.detail ? { detail: m.detail } : {}),
+          ...(m.data ? { data: m.data } : {}),
+        });
       else {
         pending.delete(m.id);
         if (m.type === "result") p.ok(m.value);

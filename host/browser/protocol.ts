@@ -36,6 +36,8 @@ export interface WorkerProgress {
   stage: PipelineStage | "perf" | "predict";
   fraction: number;
   detail?: string;
+  /** the compaction's state (pressure_Pa, wallPosition_m, step): a live compaction curve */
+  data?: Record<string, number>;
 }
 
 export type ToWorker = { id: number; task: WorkerTask };

@@ -76,8 +76,8 @@ async function run(id: number, task: WorkerTask): Promise<unknown> {
     try {
       const result = runPipelineWith(k, cfg, cells, {
         ...(mt ? { dem: mt.dem } : {}),
-        onProgress: (stage, fraction, detail) =>
-          scope.postMessage({ id, type: "progress", stage, fraction, ...(detail ? { detail } : {}) }),
+        onProgress: (stage, fraction, detail, data) =>
+          scope.postMessage({ id, type: "progress", stage, fraction, ...(detail ? { detail } : {}), ...(data ? { data } : {}) }),
       });
       return { result, scalars: pipelineScalars(result), threads };
     } finally {

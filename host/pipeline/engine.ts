@@ -42,8 +42,11 @@ export interface CellSource {
 export type PipelineCore = Awaited<ReturnType<typeof loadCore>>;
 
 export interface PipelineRunOptions {
-  /** a stage and its fraction done (0..1), with a short note (the protocol phase, the pressure) */
-  onProgress?: (stage: PipelineStage, fraction: number, detail?: string) => void;
+  /**
+   * a stage and its fraction done (0..1), with a short note (the protocol phase, the pressure) and, for the
+   * compaction, the state it reports (pressure_Pa, wallPosition_m, step: a live compaction curve)
+   */
+  onProgress?: (stage: PipelineStage, fraction: number, detail?: string, data?: Record<string, number>) => void;
   /** start from an object in memory instead of cfg.from's file (see pipelineInputs) */
   from?: PipelineStart;
   /** (Node, run.ts) folder that relative paths of the config (from.file, cell.params) are taken from; default the working folder */
@@ -199,7 +202,8 @@ export function runPipelineWith(core: PipelineCore, cfg: PipelineConfig, cells: 
         parseCompact({ case: compactCase(packing!, c, cfg.name), stages: c.stages }, "compact"),
         undefined,
         {
-          onProgress: (ph, _s, p, _z, f) => progress("compact", f, `${ph}, P ${(p / 1e6).toFixed(1)} MPa`),
+          onProgress: (ph, step, p, z, f) =>
+            progress("compact", f, `${ph}, P ${(p / 1e6).toFixed(1)} MPa`, { pressure_Pa: p, wallPosition_m: z, step }),
           ...(opts.dem?.onSystem ? { onSystem: opts.dem.onSystem } : {}),
         },
       ),

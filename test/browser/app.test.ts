@@ -134,6 +134,10 @@ test("cancel stops a long run; the page stays usable", async () => {
   await page.waitForFunction(() => /compact/.test(document.getElementById("progress-text")?.textContent ?? ""), undefined, {
     timeout: 60_000,
   });
+  // the compaction curve grows while the DEM runs
+  await page.waitForFunction(() => (window as unknown as { assbApp: { live: unknown[] } }).assbApp.live.length > 3, undefined, {
+    timeout: 60_000,
+  });
   await page.click("#cancel");
   await page.waitForFunction(() => (window as unknown as AppWindow).assbApp.state.status === "cancelled", undefined, { timeout: 10_000 });
   assert.is(await page.textContent("#progress-text"), "cancelled");
