@@ -33,4 +33,9 @@ test("README embedding example: at most 20 lines, runs as written, shows Node's 
   assert.is(shown, want);
 });
 
+test("the package exports assbkit/browser (the ESM bundle) and assbkit/browser/worker", () => {
+  assert.match(import.meta.resolve("assbkit/browser"), /\/dist\/browser\/assbkit\.js$/);
+  assert.match(import.meta.resolve("assbkit/browser/worker"), /\/dist\/browser\/assbkit-worker\.js$/);
+});
+
 test.run();
