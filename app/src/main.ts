@@ -185,6 +185,11 @@ async function transportAxes(r: PipelineResult, signal: AbortSignal): Promise<vo
 }
 
 function render(r: PipelineResult): void {
+  const ps = r.pack?.summary;
+  $("pack-summary").textContent = ps
+    ? `${ps.particles} particles (${ps.am} AM, ${ps.se} SE), AM mass fraction ${(ps.amMassFraction ?? Number.NaN).toFixed(3)}, ` +
+      `solid fraction ${ps.solidFraction.toFixed(3)}, bed height ${(ps.height_m * 1e6).toFixed(1)} µm before pressing`
+    : "";
   // compaction curve
   const curve = (r.compact?.stages ?? []).flatMap((s) =>
     "curve" in s ? (s.curve as { wallPosition_m: number; pressure_Pa: number }[]) : [],

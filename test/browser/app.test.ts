@@ -177,6 +177,7 @@ test("the pipeline runs in the page with Node's numbers; the exported YAML re-ru
       `${t.phase} ${t.axis}: tau ${t.tauFactor} vs ${want.tauFactor}`,
     );
   }
+  assert.match((await page.textContent("#pack-summary")) ?? "", /^160 particles \(\d+ AM, \d+ SE\), AM mass fraction 0\.\d{3}/);
   const shown = await page.$$eval("#transport-table td[data-key=tauFactor]", (tds) =>
     tds.map((td) => Number((td as HTMLElement).dataset.value)),
   );
