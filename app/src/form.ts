@@ -7,11 +7,23 @@ import { errorField } from "../../host/browser/protocol.js";
 const MICRONS = new Set([
   "pack.am.size.min_m",
   "pack.am.size.max_m",
+  "pack.am.size.median_m",
   "pack.se.size.min_m",
   "pack.se.size.max_m",
+  "pack.se.size.median_m",
   "pack.box.lx_m",
   "voxelize.voxelSize_m",
 ]);
+
+/** A phase's size distribution from its fields: uniform in [min, max], or log-normal by number truncated to it. */
+function sizeDist(form: HTMLFormElement, phase: "am" | "se", n: (f: HTMLFormElement, k: string) => number): Record<string, unknown> {
+  const k = `pack.${phase}.size`;
+  const dist = (form.elements.namedItem(`${k}.dist`) as HTMLSelectElement).value;
+  const range = { min_m: n(form, `${k}.min_m`), max_m: n(form, `${k}.max_m`) };
+  return dist === "lognormal"
+    ? { dist, median_m: n(form, `${k}.median_m`), sigma: n(form, `${k}.sigma`), ...range }
+    : { dist: "uniform", ...range };
+}
 
 export interface FormResult {
   /** the pipeline config input (SI numbers), undefined when a field is refused */
@@ -46,8 +58,8 @@ export function readForms(pack: HTMLFormElement, compact: HTMLFormElement): Form
       particles: n(pack, "pack.particles"),
       amMassFraction: n(pack, "pack.amMassFraction"),
       initialSolidFraction: 0.35,
-      am: { size: { dist: "uniform", min_m: n(pack, "pack.am.size.min_m"), max_m: n(pack, "pack.am.size.max_m") }, density_kg_m3: 4750 },
-      se: { size: { dist: "uniform", min_m: n(pack, "pack.se.size.min_m"), max_m: n(pack, "pack.se.size.max_m") }, density_kg_m3: 1990 },
+      am: { size: sizeDist(pack, "am", n), density_kg_m3: 4750 },
+      se: { size: sizeDist(pack, "se", n), density_kg_m3: 1990 },
       box: { lx_m: L, ly_m: L },
     },
     compact: {

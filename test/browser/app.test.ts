@@ -121,6 +121,13 @@ test("bad input is named beside its field and nothing runs", async () => {
   );
   assert.match(String(again.find(([f]) => f === "pack.particles")?.[1]), /particles/);
   assert.is(await status(), "idle");
+  // a log-normal size distribution's own fields
+  await page.selectOption('[name="pack.am.size.dist"]', "lognormal");
+  await setField("pack.am.size.sigma", "-1");
+  await page.click("#run");
+  assert.ok(await page.$('.field-error[data-field="pack.am.size.sigma"]'));
+  await setField("pack.am.size.sigma", "0.2");
+  await page.selectOption('[name="pack.am.size.dist"]', "uniform");
   await setField("pack.particles", "160");
   await setField("pack.amMassFraction", "0.6");
   await setField("pack.se.size.min_m", "4");
