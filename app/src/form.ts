@@ -25,6 +25,24 @@ function sizeDist(form: HTMLFormElement, phase: "am" | "se", n: (f: HTMLFormElem
     : { dist: "uniform", ...range };
 }
 
+/** The stages after the uniaxial pressing: none, an isostatic box (pressure on all six faces), or that and AM swelling cycles. */
+function nextStage(form: HTMLFormElement, n: (f: HTMLFormElement, k: string) => number): Record<string, unknown>[] {
+  const next = (form.elements.namedItem("compact.next") as HTMLSelectElement).value;
+  if (next === "none") return [];
+  // the cycles run in the servo box of the isostatic stage before them (paper 003 §2.1.3)
+  const iso = { type: "isostatic", pressure_Pa: n(form, "compact.stages.1.pressure_Pa") * 1e6 };
+  if (next === "isostatic") return [iso];
+  return [
+    iso,
+    {
+      type: "cycle",
+      material: "AM",
+      diameterStrain: n(form, "compact.stages.2.diameterStrain"),
+      cycles: n(form, "compact.stages.2.cycles"),
+    },
+  ];
+}
+
 export interface FormResult {
   /** the pipeline config input (SI numbers), undefined when a field is refused */
   config?: Record<string, unknown>;
@@ -72,6 +90,7 @@ export function readForms(pack: HTMLFormElement, compact: HTMLFormElement): Form
           holdSteps: n(compact, "compact.stages.0.holdSteps"),
           relaxSteps: n(compact, "compact.stages.0.relaxSteps"),
         },
+        ...nextStage(compact, n),
       ],
     },
     voxelize: { voxelSize_m: n(compact, "voxelize.voxelSize_m") },

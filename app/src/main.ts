@@ -60,10 +60,9 @@ function pipelineYaml(cfg: Record<string, unknown>): string {
 /** Time and memory of a run, roughly, from the particle count and the voxel count. */
 function estimate(cfg: Record<string, unknown>): { particles: number; voxels: number; seconds: number; memory_MB: number } {
   const pack = cfg.pack as { particles: number; am: { size: { max_m: number } }; box: { lx_m: number } };
-  const steps = (cfg.compact as { stages: { holdSteps: number; relaxSteps: number }[] }).stages.reduce(
-    (s, st) => s + st.holdSteps + st.relaxSteps + 6000,
-    0,
-  );
+  // steps: the pressing's hold and release, a loading allowance, and the cycles' swelling ramps (20,000 each way)
+  const stages = (cfg.compact as { stages: Record<string, number>[] }).stages;
+  const steps = stages.reduce((a, st) => a + (st.holdSteps ?? 2000) + (st.relaxSteps ?? 0) + 6000 + 40000 * (st.cycles ?? 0), 0);
   const v = (cfg.voxelize as { voxelSize_m: number }).voxelSize_m;
   const d = pack.am.size.max_m * 0.75;
   // the pressed bed at ~60 % solids
@@ -203,6 +202,7 @@ function render(r: PipelineResult): void {
       yLabel: "Pressure [MPa]",
     },
   );
+  if (r.compact) stateOptions(r);
   renderParticles(r);
   renderSlice(r);
   renderTransport();
@@ -212,11 +212,28 @@ function render(r: PipelineResult): void {
 }
 
 /** The particle columns of the chosen state: the last stage's report under load or after release (LIGGGHTS stress/atom). */
+function stateReports(r: PipelineResult): Record<string, { particles: Record<string, unknown> }> {
+  // every stage's reported states (uniaxial: loaded, released; isostatic; each cycle's charged/discharged states)
+  const out: Record<string, { particles: Record<string, unknown> }> = {};
+  r.compact!.stages.forEach((st, k) => {
+    const reps = (st as { reports?: Record<string, { particles: Record<string, unknown> }> }).reports ?? {};
+    for (const [name, rep] of Object.entries(reps)) out[`${k + 1}. ${st.type}: ${name}`] = rep;
+  });
+  return out;
+}
+
+/** Fills the state selector with the run's reported states (the first uniaxial loaded state chosen first). */
+function stateOptions(r: PipelineResult): void {
+  const sel = $<HTMLSelectElement>("state-of");
+  const keys = Object.keys(stateReports(r));
+  const keep = keys.includes(sel.value) ? sel.value : (keys.find((k) => k.endsWith(": loaded")) ?? keys[0] ?? "");
+  sel.replaceChildren(...keys.map((k) => new Option(k, k)));
+  sel.value = keep;
+}
+
 function particleColumns(r: PipelineResult) {
-  const which = $<HTMLSelectElement>("state-of").value as "loaded" | "released";
-  const stages = r.compact!.stages;
-  const last = stages[stages.length - 1] as { reports?: Record<string, { particles: Record<string, unknown> }> };
-  const P = (last.reports?.[which]?.particles ?? r.compact!.particles) as Record<string, number[]>;
+  const which = $<HTMLSelectElement>("state-of").value;
+  const P = (stateReports(r)[which]?.particles ?? r.compact!.particles) as Record<string, number[]>;
   const pk = r.compact!.packing;
   const phase = (P.material as unknown as (string | number)[]).map((m) => (pk.materials[String(m)]?.phase ?? String(m)) as string);
   const vm =
@@ -261,7 +278,7 @@ function renderParticles(r: PipelineResult): void {
   colour();
   const sets = ["AM", "SE"].map((ph) => ({ name: `${ph} σ_zz`, values: P.szz_Pa.filter((_, i) => phase[i] === ph).map((v) => v / 1e6) }));
   histogram($("plot-hist"), sets, {
-    title: `Particle stress σ_zz ${which === "loaded" ? "under load" : "after release"} (compression negative)`,
+    title: `Particle stress σ_zz, ${which} (compression negative)`,
     xLabel: "σ_zz [MPa]",
   });
   $<HTMLSelectElement>("state-of").onchange = () => state.result && renderParticles(state.result);
@@ -436,11 +453,14 @@ const exporters: Record<string, () => void> = {
   "compaction-png": () => canvasPng($("plot-compaction"), "compaction.png"),
   "particles-csv": () => {
     const { P, which } = particleColumns(state.result!);
-    download(`particles_${which}.csv`, csv(P), "text/csv");
+    download(`particles_${which.replace(/\W+/g, "_")}.csv`, csv(P), "text/csv");
   },
   "particles-vtk": () => {
     const { P, vm, which } = particleColumns(state.result!);
-    download(`particles_${which}.vtk`, particlesVtk(P.x_m, P.y_m, P.z_m, { radius_m: P.radius_m, szz_Pa: P.szz_Pa, vonMises_Pa: vm }));
+    download(
+      `particles_${which.replace(/\W+/g, "_")}.vtk`,
+      particlesVtk(P.x_m, P.y_m, P.z_m, { radius_m: P.radius_m, szz_Pa: P.szz_Pa, vonMises_Pa: vm }),
+    );
   },
   "view-png": () => state.view && canvasPng(state.view.canvas, "particles.png"),
   "transport-json": () =>

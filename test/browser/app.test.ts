@@ -354,4 +354,29 @@ test("the DEM on 2 threads in the page (shared memory, thread workers) equals as
   assert.equal(errors, []);
 });
 
+test("isostatic pressure and AM swelling cycles after the pressing (paper 003): the page's numbers are Node's; each state can be shown", async () => {
+  await page.selectOption('[name="compact.next"]', "cycle");
+  await setField("compact.stages.2.cycles", "1");
+  await page.click("#run");
+  await page.waitForFunction(() => (window as unknown as AppWindow).assbApp.state.status !== "running", undefined, { timeout: 180_000 });
+  assert.is(await status(), "done", (await page.textContent("#run-error")) ?? "");
+  const { scalars, yaml } = await page.evaluate(() => {
+    const a = (window as unknown as AppWindow).assbApp;
+    return { scalars: a.state.scalars!, yaml: a.yaml()! };
+  });
+  const cfg = parsePipelineConfig(parse(yaml));
+  assert.equal(
+    cfg.compact!.stages.map((st) => st.type),
+    ["uniaxial", "isostatic", "cycle"],
+  );
+  const mine = pipelineScalars(runPipeline(await loadCore(), cfg));
+  for (const k of Object.keys(mine)) assert.ok(Object.is(scalars[k], mine[k]), `${k}: page ${scalars[k]} vs Node ${mine[k]}`);
+  const states = await page.$$eval("#state-of option", (os) => os.map((o) => (o as HTMLOptionElement).value));
+  assert.equal(states, ["1. uniaxial: loaded", "1. uniaxial: released", "2. isostatic: isostatic", "3. cycle: D1", "3. cycle: C1"]);
+  await page.selectOption("#state-of", "3. cycle: C1");
+  assert.match((await page.textContent("#colour-range")) ?? "", /MPa/);
+  await page.selectOption('[name="compact.next"]', "none");
+  assert.equal(errors, []);
+});
+
 test.run();
