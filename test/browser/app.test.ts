@@ -296,6 +296,18 @@ test("CNN panel: a non-PNG file is refused beside the field; a section of the pr
     const got = p!.outputs[n];
     assert.ok(Math.abs(got - want[j]) <= 1e-5 * Math.abs(want[j]) + 1e-30, `${n}: page ${got} vs Node ${want[j]}`);
   });
+  // the Grad-CAM map of the first output: Node's from the same image, the same backend
+  const heatPage = await page.evaluate(() =>
+    Array.from(
+      (window as unknown as { assbApp: { state: { prediction: { gradcam: { heat: Float32Array; output: string } } } } }).assbApp.state
+        .prediction.gradcam.heat,
+    ),
+  );
+  const camNode = ml.gradCam(m.model, m.scalers.input.transform(sec.pixels), 0);
+  assert.is(heatPage.length, camNode.heat.length);
+  let worst = 0;
+  for (let i = 0; i < heatPage.length; i++) worst = Math.max(worst, Math.abs(heatPage[i] - camNode.heat[i]));
+  assert.ok(worst <= 1e-4, `Grad-CAM: largest difference ${worst} (maps normalised to [0, 1])`);
   const cam = await page.locator("#cnn-canvas").screenshot();
   writeFileSync(join(SHOTS, "cnn.png"), cam);
   assert.ok(variance(cam) > 50);
