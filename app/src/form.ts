@@ -50,9 +50,6 @@ export interface FormResult {
   errors: Map<string, string>;
 }
 
-/** The config path of a schema message ("pipeline: compact.stages[0].holdSteps = -1: ..."), as the forms name fields. */
-export const fieldOf = errorField;
-
 function value(form: HTMLFormElement, name: string, errors: Map<string, string>): number {
   const el = form.elements.namedItem(name) as HTMLInputElement;
   const v = el.value.trim() === "" ? Number.NaN : Number(el.value);
@@ -110,7 +107,7 @@ export function readForms(pack: HTMLFormElement, compact: HTMLFormElement): Form
     // the schema's lines: the first names its field; the others follow "(and N more: ...)"
     const lines = ((e as { issues?: string[] }).issues ?? [msg]).map(String);
     for (const l of lines) {
-      const f = fieldOf(l) ?? fieldOf(msg) ?? "form";
+      const f = errorField(l) ?? errorField(msg) ?? "form";
       if (!errors.has(f)) errors.set(f, l.replace(/^pipeline: /, ""));
     }
     return { errors };

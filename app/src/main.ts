@@ -2,7 +2,8 @@
 // each stage's result. window.assbApp exposes the state to tests.
 import { stringify } from "yaml";
 import { createWorker, WorkerTaskError, type PipelineResult, type TransportResult } from "../../host/browser.js";
-import { readForms, showErrors, fieldOf } from "./form.js";
+import { readForms, showErrors } from "./form.js";
+import { errorField } from "../../host/browser/protocol.js";
 import { linePlot, histogram } from "./plot.js";
 import { particleView, colourMap, type ParticleView } from "./view3d.js";
 import { download, csv, canvasPng, particlesVtk } from "./export.js";
@@ -154,7 +155,7 @@ async function run(): Promise<void> {
     } else {
       state.status = "failed";
       const msg = (err as Error).message;
-      const f = err instanceof WorkerTaskError ? (err.field ?? fieldOf(msg)) : undefined;
+      const f = err instanceof WorkerTaskError ? (err.field ?? errorField(msg)) : undefined;
       showErrors([packForm, compactForm], new Map([[f ?? "run", msg]]), runError);
       progressText.textContent = "failed";
     }

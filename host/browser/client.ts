@@ -90,7 +90,19 @@ export function createWorker(make?: () => Worker): AssbWorker {
       return new Promise((ok, fail) => {
         if (opts.signal?.aborted) return fail(new DOMException("the run was cancelled", "AbortError"));
         const id = nextId++;
-        pending.set(id, { ok: ok as (v: unknown) => void, fail, ...(opts.onProgress ? { progress: opts.onProgress } : {}) });
+        // the abort listener goes when the run settles: a signal aborted later must not end another run's worker
+        const done = () => opts.signal?.removeEventListener("abort", terminate);
+        pending.set(id, {
+          ok: (v) => {
+            done();
+            ok(v as never);
+          },
+          fail: (e) => {
+            done();
+            fail(e);
+          },
+          ...(opts.onProgress ? { progress: opts.onProgress } : {}),
+        });
         opts.signal?.addEventListener("abort", terminate, { once: true });
         worker().postMessage({ id, task } satisfies ToWorker);
       });

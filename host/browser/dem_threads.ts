@@ -3,11 +3,12 @@
  * threads are more instances of the compute worker itself (`new Worker(import.meta.url)`: one script in the
  * package's dist/browser and in a Vite build), started and waiting before the run begins: a worker blocked in a
  * synchronous stage cannot start a nested worker, so the pool is made first and each thread is handed its system
- * through a mailbox in the shared memory (no message while the run blocks). Each thread then runs the loop of
- * host/dem/threads_worker.ts; the run is the same as in Node on the same thread count, bit for bit.
+ * through a mailbox in the shared memory (no message while the run blocks). Each thread then runs threadLoop
+ * (host/dem/threads_core.ts), as a Node thread worker does; the run is the same as in Node on the same thread
+ * count, bit for bit.
  */
-import { sharedImports, type SharedDemKernels } from "../core/wasm.js";
-import type { ThreadSpawner, ThreadWorkerData } from "../dem/threads_core.js";
+import type { SharedDemKernels } from "../core/wasm.js";
+import { threadInstance, threadLoop, type ThreadSpawner, type ThreadWorkerData } from "../dem/threads_core.js";
 
 // mailbox words (i32) per thread worker: generation, sys, thread, threads, control words' address, exit
 const MB_GEN = 0,
@@ -83,8 +84,7 @@ export async function demThreadPool(k: SharedDemKernels, size: number, make: () 
 
 /** The thread loop of a compute worker given the dem-thread role (never returns until the pool closes). */
 export async function runDemThread(init: DemThreadInit, ready: () => void): Promise<void> {
-  const instance = await WebAssembly.instantiate(init.module, sharedImports(init.memory));
-  const step = instance.exports.demStepMT as (sys: number, t: number, T: number, n: number) => number;
+  const step = await threadInstance(init.module, init.memory);
   const b = new Int32Array(init.memory.buffer, init.mailbox, MB_BYTES / 4);
   ready();
   let mgen = 0;
@@ -92,19 +92,7 @@ export async function runDemThread(init: DemThreadInit, ready: () => void): Prom
     Atomics.wait(b, MB_GEN, mgen);
     mgen = Atomics.load(b, MB_GEN);
     if (Atomics.load(b, MB_EXIT) !== 0) return;
-    const sys = b[MB_SYS],
-      t = b[MB_T],
-      threads = b[MB_THREADS];
-    // as host/dem/threads_worker.ts: control words generation, steps, stop, workers ready
-    const ctl = new Int32Array(init.memory.buffer, b[MB_CTL], 4);
-    let gen = 0;
-    Atomics.add(ctl, 3, 1);
-    Atomics.notify(ctl, 3);
-    for (;;) {
-      Atomics.wait(ctl, 0, gen);
-      gen = Atomics.load(ctl, 0);
-      if (Atomics.load(ctl, 2) !== 0) break;
-      step(sys, t, threads, Atomics.load(ctl, 1));
-    }
+    // one system's run, as a Node thread worker runs it; back here when its threads stop
+    threadLoop(init.memory, { sys: b[MB_SYS], t: b[MB_T], threads: b[MB_THREADS], ctlAt: b[MB_CTL] }, step);
   }
 }

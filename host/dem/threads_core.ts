@@ -8,7 +8,7 @@
  */
 import * as L from "../../assembly/dem/layout.js";
 import { ConfigError, inputError } from "../config/errors.js";
-import type { Kernels, SharedDemKernels } from "../core/wasm.js";
+import { type Kernels, type SharedDemKernels, sharedImports } from "../core/wasm.js";
 
 const { SY_CTL, SY_TIMEOUT, SY_THREAD, SY_BYTES_PER_THREAD } = L;
 /** How long a thread waits at a barrier for the others before the run fails (ST_THREAD_LOST) instead of hanging. */
@@ -33,7 +33,41 @@ export interface ThreadWorkerData {
   exitOnFirstStep: boolean;
 }
 
-/** Starts thread data.t's worker (it runs the loop of threads_worker.ts); terminate ends it. */
+/** The shared-memory core's step on thread t of T (assembly/dem/step_mt.ts). */
+export type DemStepMT = (sys: number, t: number, T: number, nsteps: number) => number;
+
+/** A thread worker's own instance of the shared-memory core, on the memory of the system: its step. */
+export async function threadInstance(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<DemStepMT> {
+  const instance = await WebAssembly.instantiate(module, sharedImports(memory));
+  return instance.exports.demStepMT as DemStepMT;
+}
+
+/**
+ * A thread worker's loop for one system (Node: threads_worker.ts; a page: host/browser/dem_threads.ts): counts
+ * itself ready, then runs each call's steps when the control words' generation moves, until they say stop.
+ * `onWake` (testing) runs before each call's steps.
+ */
+export function threadLoop(
+  memory: WebAssembly.Memory,
+  d: Pick<ThreadWorkerData, "sys" | "t" | "threads" | "ctlAt">,
+  step: DemStepMT,
+  onWake?: () => void,
+): void {
+  const ctl = new Int32Array(memory.buffer, d.ctlAt, 4);
+  // the first run bumps the generation from 0, whether or not this worker was waiting yet
+  let gen = 0;
+  Atomics.add(ctl, CTL_READY, 1);
+  Atomics.notify(ctl, CTL_READY);
+  for (;;) {
+    Atomics.wait(ctl, CTL_GEN, gen);
+    gen = Atomics.load(ctl, CTL_GEN);
+    if (Atomics.load(ctl, CTL_STOP) !== 0) return;
+    onWake?.();
+    step(d.sys, d.t, d.threads, Atomics.load(ctl, CTL_STEPS));
+  }
+}
+
+/** Starts thread data.t's worker (it runs threadLoop); terminate ends it. */
 export type ThreadSpawner = (data: ThreadWorkerData) => { terminate(): unknown };
 
 /** The part of a DemSystem the threads need. */
